@@ -1,0 +1,216 @@
+"""The Discord client: explicit start-up, one app-command error path, clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import pkgutil
+import uuid
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+from bot.catalog.loader import load_cards
+from bot.clock import Clock, SystemClock
+from bot.errors import UserError
+from bot.films.service import FilmService
+from bot.settings import Settings
+from bot.store import Store
+from bot.timers import TimerDispatcher
+from bot.ui.errors import internal_error_embed, user_error_embed
+
+log = logging.getLogger(__name__)
+
+# What the bot needs in a server: read and write messages with embeds, files and threads, and run events.
+REQUIRED_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    create_public_threads=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+    add_reactions=True,
+    manage_events=True,
+    create_events=True,
+)
+INVITE_SCOPES = ("bot", "applications.commands")
+
+
+def intents() -> discord.Intents:
+    """Default intents only: no privileged ones (members, presences, message content)."""
+    value = discord.Intents.default()
+    value.members = False
+    value.presences = False
+    value.message_content = False
+    return value
+
+
+class FilmTree(app_commands.CommandTree["FilmBot"]):
+    """The one place app-command errors are turned into an answer for the member."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[FilmBot], error: app_commands.AppCommandError
+    ) -> None:
+        cause: BaseException = error
+        while (
+            isinstance(cause, app_commands.CommandInvokeError | app_commands.TransformerError)
+            and cause.__cause__
+        ):
+            cause = cause.__cause__
+        if isinstance(cause, UserError):
+            embed = user_error_embed(cause)
+        elif isinstance(cause, app_commands.TransformerError):
+            embed = user_error_embed(
+                UserError(f"“{str(cause.value)[:100]}” is not a valid value for that option.")
+            )
+        elif isinstance(cause, app_commands.MissingPermissions):
+            needed = ", ".join(p.replace("_", " ").title() for p in cause.missing_permissions)
+            embed = user_error_embed(UserError(f"You need the {needed} permission to use this command."))
+        elif isinstance(cause, app_commands.BotMissingPermissions):
+            needed = ", ".join(p.replace("_", " ").title() for p in cause.missing_permissions)
+            embed = user_error_embed(UserError(f"I need the {needed} permission here; ask a server admin."))
+        elif isinstance(cause, app_commands.NoPrivateMessage):
+            embed = user_error_embed(UserError("This command only works in a server."))
+        elif isinstance(cause, app_commands.CommandOnCooldown):
+            embed = user_error_embed(UserError(f"Slow down: try again in {cause.retry_after:.0f} s."))
+        elif isinstance(cause, app_commands.CheckFailure):
+            embed = user_error_embed(UserError(str(cause) or "You can't use this command here."))
+        elif isinstance(cause, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+            embed = user_error_embed(
+                UserError(
+                    "That command is out of date; Discord will refresh it shortly. Try again in a minute."
+                )
+            )
+        else:
+            reference = uuid.uuid4().hex[:8]
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("command /%s failed (ref %s)", command, reference, exc_info=cause)
+            embed = internal_error_embed(reference)
+        await send_ephemeral(interaction, embed)
+
+
+async def send_ephemeral(interaction: discord.Interaction[Any], embed: discord.Embed) -> None:
+    """Answer ephemerally whether or not the interaction was already answered; log if Discord refuses."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=embed, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not deliver an error message for interaction %s", interaction.id, exc_info=True)
+
+
+# filmbot never joins voice; don't warn about voice libraries at every start.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
+class FilmBot(commands.Bot):
+    def __init__(self, settings: Settings, *, clock: Clock | None = None, offline: bool = False) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            tree_cls=FilmTree,
+            # Nothing the bot sends pings anyone unless a feature asks for it explicitly.
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        # Offline (``filmbot ask``): prepare services and cogs, but never sync commands or connect.
+        self.offline = offline
+        self.clock: Clock = clock or SystemClock()
+        self.ready_event = asyncio.Event()
+        self._store: Store | None = None
+        self._films: FilmService | None = None
+        self._timers: TimerDispatcher | None = None
+
+    # Services are created in setup_hook; these accessors make a missing start-up loud.
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("the store is not open; FilmBot.prepare() has not run")
+        return self._store
+
+    @property
+    def films(self) -> FilmService:
+        if self._films is None:
+            raise RuntimeError("the film service is not ready; FilmBot.prepare() has not run")
+        return self._films
+
+    @property
+    def timers(self) -> TimerDispatcher:
+        if self._timers is None:
+            raise RuntimeError("the timer dispatcher is not ready; FilmBot.prepare() has not run")
+        return self._timers
+
+    async def prepare(self) -> None:
+        """Open the store, load the catalog and the cogs: everything but talking to Discord."""
+        self._store = await Store.open(self.settings.database)
+        report = await load_cards(self._store, self.settings.films_dir)
+        for line in report.lines()[1:]:
+            log.warning("catalog: %s", line.strip())
+        self._films = FilmService(self._store)
+        await self._films.refresh()
+        self._timers = TimerDispatcher(self._store.timers, self.clock, grace=self.settings.timer_grace)
+        for module in pkgutil.iter_modules(cogs.__path__, f"{cogs.__name__}."):
+            if not module.name.rsplit(".", 1)[-1].startswith("_"):
+                await self.load_extension(module.name)
+
+    async def setup_hook(self) -> None:
+        await self.prepare()
+        if self.offline:
+            return
+        await self.sync_commands()
+        assert self.application_id is not None
+        invite = discord.utils.oauth_url(
+            self.application_id, permissions=REQUIRED_PERMISSIONS, scopes=INVITE_SCOPES
+        )
+        log.info("invite filmbot with: %s", invite)
+
+    def command_payload(self, guild: discord.abc.Snowflake | None = None) -> list[dict[str, Any]]:
+        return [command.to_dict(self.tree) for command in self.tree._get_all_commands(guild=guild)]
+
+    async def sync_commands(self) -> None:
+        """Sync the command tree only when it differs from what was last synced (hash kept in the store)."""
+        scopes: list[discord.Object | None] = (
+            [discord.Object(id=g) for g in self.settings.guild_ids] if self.settings.guild_ids else [None]
+        )
+        for guild in scopes:
+            if guild is not None:
+                self.tree.copy_global_to(guild=guild)
+            payload = self.command_payload(guild)
+            digest = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+            key = f"command-tree:{self.application_id}:{guild.id if guild else 'global'}"
+            if await self.store.meta.get(key) == digest:
+                log.info("application commands unchanged (%s); not syncing", key.rsplit(":", 1)[-1])
+                continue
+            synced = await self.tree.sync(guild=guild)
+            await self.store.meta.set(key, digest)
+            log.info(
+                "synced %d application commands to %s",
+                len(synced),
+                f"guild {guild.id}" if guild else "global",
+            )
+
+    async def on_ready(self) -> None:
+        if self.ready_event.is_set():
+            log.info("reconnected as %s", self.user)
+            return
+        self.timers.start()
+        log.info("ready as %s in %d server(s)", self.user, len(self.guilds))
+        self.ready_event.set()
+
+    async def close(self) -> None:
+        if self._timers is not None:
+            await self._timers.stop()
+        await super().close()
+        if self._store is not None:
+            await self._store.close()
+            self._store = None
+        log.info("filmbot stopped")

@@ -1,0 +1,1 @@
+"""Films: the catalog's records, title matching, the fact-card service and its rendering."""

@@ -1,0 +1,159 @@
+"""The fact card: what ``/film`` shows, grouped and numbered so every value points at its sources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from bot.films.models import Film
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+RELEASE_LABELS = {"premiere": "Premiere", "release_theatrical": "Theaters", "release_streaming": "Streaming"}
+
+
+@dataclass(frozen=True, slots=True)
+class Cited:
+    """A value and the numbers of the sources behind it (1-based, as listed on the card)."""
+
+    text: str
+    refs: tuple[int, ...]
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CastMember:
+    person: str
+    characters: tuple[str, ...]
+    refs: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    number: int
+    title: str
+    kind: str
+    as_of: date
+    publisher: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FilmCard:
+    slug: str
+    title: str
+    year: int | None
+    original_title: str | None
+    origin: str
+    premise: str | None
+    directors: tuple[Cited, ...]
+    source_work: tuple[Cited, ...]
+    source_creators: tuple[Cited, ...]
+    source_details: tuple[Cited, ...]
+    studios: tuple[Cited, ...]
+    production: tuple[Cited, ...]
+    distributors: tuple[Cited, ...]
+    runtimes: tuple[Cited, ...]
+    releases: tuple[Cited, ...]
+    genres: tuple[Cited, ...]
+    cast: tuple[CastMember, ...]
+    music: tuple[Cited, ...]
+    character_design: tuple[Cited, ...]
+    technique: tuple[Cited, ...]
+    tagline: tuple[Cited, ...]
+    box_office: tuple[Cited, ...]
+    sources: tuple[SourceRef, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    @property
+    def runtime_disagrees(self) -> bool:
+        return len(self.runtimes) > 1
+
+
+def format_partial_date(value: str) -> str:
+    """'2025' -> '2025', '2025-09' -> 'September 2025', '2025-12-31' -> '31 December 2025'."""
+    parts = value.split("-")
+    try:
+        if len(parts) == 2:
+            return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 3:
+            return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return value
+
+
+def build_card(film: Film) -> FilmCard:
+    """Group a film's cited rows into the card: one value per line, its source numbers beside it."""
+    numbers = {source.key: index for index, source in enumerate(film.sources, start=1)}
+
+    def cite(rows: Iterable[tuple[str, str | None, str]]) -> tuple[Cited, ...]:
+        grouped: dict[str, tuple[list[int], list[str]]] = {}
+        for text, detail, source in rows:
+            refs, details = grouped.setdefault(text, ([], []))
+            if numbers[source] not in refs:
+                refs.append(numbers[source])
+            if detail and detail not in details:
+                details.append(detail)
+        return tuple(
+            Cited(text, tuple(sorted(refs)), tuple(details)) for text, (refs, details) in grouped.items()
+        )
+
+    def facts(*keys: str) -> tuple[Cited, ...]:
+        return cite((f.value, f.detail, f.source) for f in film.facts if f.key in keys)
+
+    def people(role: str) -> tuple[Cited, ...]:
+        return cite((c.person, c.character, c.source) for c in film.credits if c.role == role)
+
+    cast: dict[str, tuple[list[str], list[int]]] = {}
+    for credit in film.credits:
+        if credit.role in ("voice", "cast"):
+            characters, refs = cast.setdefault(credit.person, ([], []))
+            if credit.character and credit.character not in characters:
+                characters.append(credit.character)
+            if numbers[credit.source] not in refs:
+                refs.append(numbers[credit.source])
+
+    releases = cite(
+        (f"{RELEASE_LABELS[f.key]}: {format_partial_date(f.value)}", f.detail, f.source)
+        for f in sorted(
+            (f for f in film.facts if f.key in RELEASE_LABELS),
+            key=lambda f: (f.value, list(RELEASE_LABELS).index(f.key)),
+        )
+    )
+    premise = next((p.text for p in film.plot if p.spoiler_level == 0), None)
+    return FilmCard(
+        slug=film.slug,
+        title=film.title,
+        year=film.year,
+        original_title=film.summary.original_title,
+        origin=film.origin,
+        premise=premise,
+        directors=people("director"),
+        source_work=facts("source_work"),
+        source_creators=people("original_creator"),
+        source_details=facts("source_format", "source_years"),
+        studios=facts("studio"),
+        production=facts("production_company"),
+        distributors=facts("distributor"),
+        runtimes=cite(
+            (f"{f.value} min", f.detail, f.source) for f in film.facts if f.key == "runtime_minutes"
+        ),
+        releases=releases,
+        genres=facts("genre"),
+        cast=tuple(CastMember(p, tuple(ch), tuple(sorted(r))) for p, (ch, r) in cast.items()),
+        music=people("composer"),
+        character_design=people("character_designer"),
+        technique=facts("technique"),
+        tagline=facts("tagline"),
+        box_office=facts("box_office"),
+        sources=tuple(
+            SourceRef(numbers[s.key], s.title, s.kind, s.as_of, s.publisher, s.url) for s in film.sources
+        ),
+    )

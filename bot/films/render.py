@@ -1,0 +1,103 @@
+"""Rendering of the fact card as a Discord embed. The only place that turns a ``FilmCard`` into Discord."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.films.card import CastMember, Cited, FilmCard
+from bot.ui import limits
+from bot.ui.embeds import Field, build_embed
+from bot.ui.text import join_limited, plain, truncate
+
+CARD_COLOUR = 0xE8B04B
+CAST_SHOWN = 12
+
+
+def refs(numbers: tuple[int, ...]) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def cited(item: Cited, *, details: bool = True) -> str:
+    text = plain(item.text)
+    if details and item.details:
+        text += f" ({plain('; '.join(item.details))})"
+    return f"{text} {refs(item.refs)}".strip()
+
+
+def cited_list(items: tuple[Cited, ...], sep: str = "\n", *, details: bool = True) -> str:
+    return join_limited([cited(i, details=details) for i in items], limits.EMBED_FIELD_VALUE, sep)
+
+
+def _cast_line(member: CastMember) -> str:
+    who = plain(member.person)
+    if member.characters:
+        who += f" as {plain(' / '.join(member.characters))}"
+    return f"{who} {refs(member.refs)}"
+
+
+def _runtime(card: FilmCard) -> str:
+    text = " · ".join(cited(r) for r in card.runtimes)
+    if card.runtime_disagrees:
+        text += "\n*Sources disagree.*"
+    return text
+
+
+def _source_work(card: FilmCard) -> str:
+    if not card.source_work:
+        return ""
+    lines = [cited_list(card.source_work, " · ")]
+    if card.source_creators:
+        lines.append("by " + cited_list(card.source_creators, ", "))
+    if card.source_details:
+        lines.append(cited_list(card.source_details, " · "))
+    return truncate("\n".join(lines), limits.EMBED_FIELD_VALUE)
+
+
+def _footer(card: FilmCard) -> str:
+    parts = []
+    for source in card.sources:
+        name = source.title if not source.publisher else f"{source.publisher}: {source.title}"
+        parts.append(f"[{source.number}] {truncate(name, 90)} ({source.as_of.isoformat()})")
+    origin = "Curated film card" if card.origin == "card" else "Imported catalog data"
+    return truncate(f"{origin} · Sources: " + " · ".join(parts), limits.EMBED_FOOTER)
+
+
+def card_fields(card: FilmCard) -> list[Field]:
+    """The card's fields in order of importance (the last ones give way first when space runs out)."""
+    cast = [_cast_line(m) for m in card.cast[:CAST_SHOWN]]
+    if len(card.cast) > CAST_SHOWN:
+        cast.append(f"… and {len(card.cast) - CAST_SHOWN} more")
+    return [
+        Field("Director", cited_list(card.directors, ", "), inline=True),
+        Field("Runtime", _runtime(card), inline=True),
+        Field("Studio", cited_list(card.studios, ", ", details=False), inline=True),
+        Field("Source work", _source_work(card)),
+        Field("Released", cited_list(card.releases)),
+        Field("Genres", cited_list(card.genres, ", ", details=False), inline=True),
+        Field("Technique", cited_list(card.technique, ", "), inline=True),
+        Field("Voice cast" if card.cast else "Cast", join_limited(cast, limits.EMBED_FIELD_VALUE)),
+        Field("Music", cited_list(card.music, ", "), inline=True),
+        Field("Character design", cited_list(card.character_design, ", "), inline=True),
+        Field("Production", cited_list(card.production, ", ", details=False)),
+        Field("Distribution", cited_list(card.distributors, ", ")),
+        Field("Box office", cited_list(card.box_office)),
+        Field("Tagline", cited_list(card.tagline)),
+    ]
+
+
+def card_embed(card: FilmCard, *, extra_fields: list[Field] | None = None) -> discord.Embed:
+    """The ``/film`` fact card; ``extra_fields`` (scores, say) go right after the headline facts."""
+    lines = []
+    if card.original_title and card.original_title != card.title:
+        lines.append(f"*{plain(card.original_title)}*")
+    if card.premise:
+        lines.append(plain(card.premise))
+    fields = card_fields(card)
+    fields[3:3] = extra_fields or []
+    return build_embed(
+        title=card.label,
+        description="\n\n".join(lines) or None,
+        fields=fields,
+        footer=_footer(card),
+        colour=CARD_COLOUR,
+    )

@@ -1,0 +1,90 @@
+"""The film service: find films by any spelling and build their fact cards."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.errors import NotFound
+from bot.films.card import FilmCard, build_card
+from bot.films.matching import Match, TitleIndex, normalize
+from bot.films.models import FilmSummary
+from bot.store import Store
+from bot.ui import limits
+
+log = logging.getLogger(__name__)
+
+# A free-text title resolves on its own only when the best match is this good.
+RESOLVE_THRESHOLD = 80.0
+
+
+@dataclass(frozen=True, slots=True)
+class FilmChoice:
+    """One autocomplete choice: ``name`` is shown, ``value`` (the slug) comes back."""
+
+    name: str
+    value: str
+
+
+class FilmService:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._index = TitleIndex()
+
+    async def refresh(self) -> None:
+        """Rebuild the title index from the store (after the catalog changed)."""
+        self._index = TitleIndex(await self._store.films.summaries())
+        log.debug("title index holds %d films", len(self._index))
+
+    def search(self, query: str, limit: int = limits.AUTOCOMPLETE_CHOICES) -> list[Match]:
+        return self._index.search(query, limit)
+
+    def autocomplete(self, query: str) -> list[FilmChoice]:
+        """At most 25 choices, best first; an empty query lists films by title."""
+        films = (
+            [m.film for m in self._index.search(query, limits.AUTOCOMPLETE_CHOICES)]
+            if query.strip()
+            else self._index.first(limits.AUTOCOMPLETE_CHOICES)
+        )
+        return [FilmChoice(name=_choice_name(f), value=f.slug) for f in films]
+
+    def resolve(self, text: str) -> FilmSummary:
+        """A film from an autocomplete pick (its slug) or free text; ``NotFound`` names the closest."""
+        exact = self._index.by_slug(text.strip())
+        if exact is not None:
+            return exact
+        matches = self._index.search(text, 5)
+        if matches and matches[0].score >= RESOLVE_THRESHOLD:
+            best = matches[0]
+            same_name = [
+                m
+                for m in matches[1:]
+                if m.score == best.score and normalize(m.film.title) == normalize(best.film.title)
+            ]
+            if not same_name:
+                return best.film
+            options = [best, *same_name]
+            raise NotFound(
+                f"More than one film is called “{best.film.title}”. Pick one from the list, or add the year.",
+                hints=[m.film.label for m in options],
+            )
+        hints = [m.film.label for m in matches]
+        message = f"No film in the catalog matches “{text.strip()[:100]}”."
+        if hints:
+            message += " Closest matches:"
+        else:
+            message += " Check the spelling, or pick a title from the list as you type."
+        raise NotFound(message, hints=hints)
+
+    async def card(self, film: FilmSummary) -> FilmCard:
+        record = await self._store.films.get(film.slug)
+        if record is None:
+            raise NotFound(f"“{film.title}” was removed from the catalog.")
+        return build_card(record)
+
+
+def _choice_name(film: FilmSummary) -> str:
+    name = film.label
+    if film.original_title and normalize(film.original_title) != normalize(film.title):
+        name += f" · {film.original_title}"
+    return name[: limits.CHOICE_NAME]

@@ -1,0 +1,33 @@
+"""Logging set-up: one format, the level from settings, and the token redacted from every record."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from bot.settings import Settings
+
+
+class RedactFilter(logging.Filter):
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self._secrets = [s for s in secrets if len(s) >= 8]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._secrets:
+            message = record.getMessage()
+            if any(s in message for s in self._secrets):
+                for secret in self._secrets:
+                    message = message.replace(secret, "********")
+                record.msg, record.args = message, None
+        return True
+
+
+def setup_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    handler.addFilter(RedactFilter([settings.token.reveal()]))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    logging.getLogger("discord.http").setLevel(max(logging.INFO, root.level))

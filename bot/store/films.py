@@ -1,0 +1,271 @@
+"""SQL for the film catalog: films, aliases, sources, facts, credits, outside scores and plot."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Literal
+
+import aiosqlite
+
+from bot.films.models import Credit, Fact, Film, FilmData, FilmSummary, PlotSection, Score, Source
+from bot.store._database import Database
+
+UpsertOutcome = Literal["added", "updated", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteRefused:
+    slug: str
+    reason: str
+
+
+class FilmStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- reads -------------------------------------------------------------------------------------
+
+    async def count(self) -> int:
+        row = await self._db.fetchone("SELECT count(*) FROM films")
+        return int(row[0]) if row else 0
+
+    async def summaries(self) -> list[FilmSummary]:
+        """Every film's identity with its aliases, for building the title index."""
+        aliases: dict[int, list[str]] = {}
+        for row in await self._db.fetchall("SELECT film_id, alias FROM film_aliases ORDER BY rowid"):
+            aliases.setdefault(row["film_id"], []).append(row["alias"])
+        rows = await self._db.fetchall("SELECT id, slug, title, year, original_title FROM films ORDER BY id")
+        return [_summary(row, tuple(aliases.get(row["id"], ()))) for row in rows]
+
+    async def slugs(self, origin: str | None = None) -> set[str]:
+        if origin is None:
+            rows = await self._db.fetchall("SELECT slug FROM films")
+        else:
+            rows = await self._db.fetchall("SELECT slug FROM films WHERE origin = ?", (origin,))
+        return {row["slug"] for row in rows}
+
+    async def summary_by_slug(self, slug: str) -> FilmSummary | None:
+        row = await self._db.fetchone(
+            "SELECT id, slug, title, year, original_title FROM films WHERE slug = ?", (slug,)
+        )
+        if row is None:
+            return None
+        aliases = await self._db.fetchall("SELECT alias FROM film_aliases WHERE film_id = ?", (row["id"],))
+        return _summary(row, tuple(a["alias"] for a in aliases))
+
+    async def get(self, slug: str) -> Film | None:
+        row = await self._db.fetchone(
+            "SELECT id, slug, title, year, original_title, origin, imdb_id FROM films WHERE slug = ?", (slug,)
+        )
+        if row is None:
+            return None
+        film_id = row["id"]
+        alias_rows = await self._db.fetchall(
+            "SELECT alias FROM film_aliases WHERE film_id = ? ORDER BY rowid", (film_id,)
+        )
+        source_rows = await self._db.fetchall(
+            "SELECT id, key, title, publisher, kind, url, file, as_of FROM film_sources "
+            "WHERE film_id = ? ORDER BY id",
+            (film_id,),
+        )
+        keys = {r["id"]: r["key"] for r in source_rows}
+        facts = await self._db.fetchall(
+            "SELECT key, value, detail, source_id FROM facts WHERE film_id = ? ORDER BY position, id",
+            (film_id,),
+        )
+        credits = await self._db.fetchall(
+            "SELECT person, role, character, source_id FROM credits WHERE film_id = ? ORDER BY position, id",
+            (film_id,),
+        )
+        scores = await self._db.fetchall(
+            "SELECT name, kind, value, scale, votes, as_of, note, source_id FROM score_sources "
+            "WHERE film_id = ? ORDER BY position, id",
+            (film_id,),
+        )
+        plot = await self._db.fetchall(
+            "SELECT position, phase, spoiler_level, text FROM plot_sections WHERE film_id = ? ORDER BY position",
+            (film_id,),
+        )
+        return Film(
+            summary=_summary(row, tuple(a["alias"] for a in alias_rows)),
+            origin=row["origin"],
+            imdb_id=row["imdb_id"],
+            sources=tuple(
+                Source(
+                    key=r["key"],
+                    title=r["title"],
+                    kind=r["kind"],
+                    as_of=date.fromisoformat(r["as_of"]),
+                    publisher=r["publisher"],
+                    url=r["url"],
+                    file=r["file"],
+                )
+                for r in source_rows
+            ),
+            facts=tuple(
+                Fact(key=r["key"], value=r["value"], detail=r["detail"], source=keys[r["source_id"]])
+                for r in facts
+            ),
+            credits=tuple(
+                Credit(
+                    person=r["person"], role=r["role"], character=r["character"], source=keys[r["source_id"]]
+                )
+                for r in credits
+            ),
+            scores=tuple(
+                Score(
+                    name=r["name"],
+                    kind=r["kind"],
+                    value=r["value"],
+                    scale=r["scale"],
+                    votes=r["votes"],
+                    as_of=date.fromisoformat(r["as_of"]),
+                    note=r["note"],
+                    source=keys[r["source_id"]],
+                )
+                for r in scores
+            ),
+            plot=tuple(
+                PlotSection(
+                    position=r["position"], phase=r["phase"], spoiler_level=r["spoiler_level"], text=r["text"]
+                )
+                for r in plot
+            ),
+        )
+
+    # -- writes ------------------------------------------------------------------------------------
+
+    async def upsert(self, data: FilmData) -> UpsertOutcome:
+        """Write a film by slug; children are replaced as a whole. Unchanged content is not rewritten."""
+        digest = data.content_hash()
+        async with self._db.transaction() as conn:
+            async with conn.execute("SELECT id, content_hash FROM films WHERE slug = ?", (data.slug,)) as cur:
+                existing = await cur.fetchone()
+            if existing is not None and existing["content_hash"] == digest:
+                return "unchanged"
+            now = datetime.now(UTC).isoformat()
+            if existing is None:
+                cur = await conn.execute(
+                    "INSERT INTO films (slug, title, original_title, year, origin, imdb_id, content_hash, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        data.slug,
+                        data.title,
+                        data.original_title,
+                        data.year,
+                        data.origin,
+                        data.imdb_id,
+                        digest,
+                        now,
+                    ),
+                )
+                film_id = cur.lastrowid
+                assert film_id is not None
+            else:
+                film_id = existing["id"]
+                await conn.execute(
+                    "UPDATE films SET title = ?, original_title = ?, year = ?, origin = ?, imdb_id = ?, "
+                    "content_hash = ?, updated_at = ? WHERE id = ?",
+                    (
+                        data.title,
+                        data.original_title,
+                        data.year,
+                        data.origin,
+                        data.imdb_id,
+                        digest,
+                        now,
+                        film_id,
+                    ),
+                )
+                for table in (
+                    "film_aliases",
+                    "facts",
+                    "credits",
+                    "score_sources",
+                    "plot_sections",
+                    "film_sources",
+                ):
+                    await conn.execute(f"DELETE FROM {table} WHERE film_id = ?", (film_id,))
+            await _write_children(conn, film_id, data)
+        return "added" if existing is None else "updated"
+
+    async def delete(self, slug: str) -> DeleteRefused | None:
+        """Remove a film, unless member data (ratings, polls, parties) still refers to it."""
+        try:
+            async with self._db.transaction() as conn:
+                await conn.execute("DELETE FROM films WHERE slug = ?", (slug,))
+        except sqlite3.IntegrityError:
+            return DeleteRefused(slug, "member data (ratings, polls or watch parties) refers to it")
+        return None
+
+
+def _summary(row: aiosqlite.Row, aliases: tuple[str, ...]) -> FilmSummary:
+    return FilmSummary(
+        id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        year=row["year"],
+        original_title=row["original_title"],
+        aliases=aliases,
+    )
+
+
+async def _write_children(conn: aiosqlite.Connection, film_id: int, data: FilmData) -> None:
+    await conn.executemany(
+        "INSERT OR IGNORE INTO film_aliases (film_id, alias) VALUES (?, ?)",
+        [(film_id, a) for a in data.aliases],
+    )
+    source_ids: dict[str, int] = {}
+    for source in data.sources:
+        cur = await conn.execute(
+            "INSERT INTO film_sources (film_id, key, title, publisher, kind, url, file, as_of) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                film_id,
+                source.key,
+                source.title,
+                source.publisher,
+                source.kind,
+                source.url,
+                source.file,
+                source.as_of.isoformat(),
+            ),
+        )
+        assert cur.lastrowid is not None
+        source_ids[source.key] = cur.lastrowid
+    await conn.executemany(
+        "INSERT INTO facts (film_id, position, key, value, detail, source_id) VALUES (?, ?, ?, ?, ?, ?)",
+        [(film_id, i, f.key, f.value, f.detail, source_ids[f.source]) for i, f in enumerate(data.facts)],
+    )
+    await conn.executemany(
+        "INSERT INTO credits (film_id, position, person, role, character, source_id) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (film_id, i, c.person, c.role, c.character, source_ids[c.source])
+            for i, c in enumerate(data.credits)
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO score_sources (film_id, position, name, kind, value, scale, votes, as_of, note, source_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                film_id,
+                i,
+                s.name,
+                s.kind,
+                s.value,
+                s.scale,
+                s.votes,
+                s.as_of.isoformat(),
+                s.note,
+                source_ids[s.source],
+            )
+            for i, s in enumerate(data.scores)
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO plot_sections (film_id, position, phase, spoiler_level, text) VALUES (?, ?, ?, ?, ?)",
+        [(film_id, p.position, p.phase, p.spoiler_level, p.text) for p in data.plot],
+    )

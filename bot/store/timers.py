@@ -1,0 +1,136 @@
+"""SQL for timer rows: every timer is a row, claimed before it fires and marked (never deleted) after."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.store._database import Database
+
+_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def encode_time(value: datetime) -> str:
+    """A fixed-width UTC text form, so that text order is time order in SQL."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime")
+    return value.astimezone(UTC).strftime(_FORMAT)
+
+
+def decode_time(text: str) -> datetime:
+    return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    id: int
+    kind: str
+    ref: str
+    due_at: datetime
+    state: str
+    attempts: int
+    payload: dict[str, Any] = field(default_factory=dict)
+    fired_at: datetime | None = None
+    late_by: float | None = None
+    error: str | None = None
+
+
+_COLUMNS = "id, kind, ref, due_at, state, attempts, payload, fired_at, late_by, error"
+
+
+def _timer(row: aiosqlite.Row) -> Timer:
+    return Timer(
+        id=row["id"],
+        kind=row["kind"],
+        ref=row["ref"],
+        due_at=decode_time(row["due_at"]),
+        state=row["state"],
+        attempts=row["attempts"],
+        payload=json.loads(row["payload"]),
+        fired_at=decode_time(row["fired_at"]) if row["fired_at"] else None,
+        late_by=row["late_by"],
+        error=row["error"],
+    )
+
+
+class TimerStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(
+        self,
+        kind: str,
+        ref: str,
+        due_at: datetime,
+        payload: dict[str, Any] | None = None,
+        *,
+        conn: aiosqlite.Connection | None = None,
+    ) -> int:
+        """Insert a pending timer. Pass ``conn`` to write inside a caller's transaction."""
+        params = (kind, ref, encode_time(due_at), json.dumps(payload or {}), encode_time(datetime.now(UTC)))
+        sql = "INSERT INTO timers (kind, ref, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?)"
+        if conn is not None:
+            cur = await conn.execute(sql, params)
+        else:
+            async with self._db.transaction() as tx:
+                cur = await tx.execute(sql, params)
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def cancel(self, kind: str, ref: str, *, conn: aiosqlite.Connection | None = None) -> int:
+        """Cancel the pending timers of one thing (a poll, a party). Returns how many."""
+        sql = "UPDATE timers SET state = 'cancelled' WHERE kind = ? AND ref = ? AND state = 'pending'"
+        if conn is not None:
+            cur = await conn.execute(sql, (kind, ref))
+        else:
+            async with self._db.transaction() as tx:
+                cur = await tx.execute(sql, (kind, ref))
+        return cur.rowcount
+
+    async def next_due(self) -> datetime | None:
+        row = await self._db.fetchone("SELECT min(due_at) FROM timers WHERE state = 'pending'")
+        return decode_time(row[0]) if row and row[0] else None
+
+    async def claim_due(self, now: datetime, *, recover: bool = False) -> list[Timer]:
+        """Mark every due pending timer as running (committed) and return them.
+
+        With ``recover``, timers left ``running`` by a process that died mid-fire are claimed again;
+        their handlers see ``attempts > 1`` and must make the effect idempotent.
+        """
+        states = ("pending", "running") if recover else ("pending",)
+        marks = ",".join("?" for _ in states)
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                f"SELECT {_COLUMNS} FROM timers WHERE state IN ({marks}) AND due_at <= ? ORDER BY due_at, id",
+                (*states, encode_time(now)),
+            ) as cur:
+                rows = list(await cur.fetchall())
+            await conn.executemany(
+                "UPDATE timers SET state = 'running', attempts = attempts + 1 WHERE id = ?",
+                [(row["id"],) for row in rows],
+            )
+        return [_timer(row) for row in rows]
+
+    async def finish(
+        self, timer_id: int, state: str, *, fired_at: datetime, late_by: float, error: str | None = None
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE timers SET state = ?, fired_at = ?, late_by = ?, error = ? WHERE id = ?",
+                (state, encode_time(fired_at), late_by, error, timer_id),
+            )
+
+    async def get(self, timer_id: int) -> Timer | None:
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM timers WHERE id = ?", (timer_id,))
+        return None if row is None else _timer(row)
+
+    async def for_ref(self, kind: str, ref: str) -> list[Timer]:
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM timers WHERE kind = ? AND ref = ? ORDER BY due_at, id",
+            (kind, ref),
+        )
+        return [_timer(row) for row in rows]
