@@ -1,0 +1,32 @@
+"""Shared fixtures. SQLite is always real: a temporary file with every migration applied."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.catalog.loader import load_cards
+from bot.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+FILMS_DIR = REPO / "data" / "films"
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """An empty, fully migrated store in a temporary file."""
+    opened = await Store.open(tmp_path / "filmbot.sqlite3")
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.fixture
+async def catalog_store(store: Store) -> Store:
+    """A store with the repository's film cards loaded."""
+    report = await load_cards(store, FILMS_DIR)
+    assert report.ok, report.lines()
+    return store
