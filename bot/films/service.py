@@ -76,6 +76,14 @@ class FilmService:
             message += " Check the spelling, or pick a title from the list as you type."
         raise NotFound(message, hints=hints)
 
+    async def by_id(self, film_id: int) -> FilmSummary:
+        """A film by its store id (as kept in buttons and member data)."""
+        slug = await self._store.films.slug_for_id(film_id)
+        film = self._index.by_slug(slug) if slug else None
+        if film is None:
+            raise NotFound("That film is no longer in the catalog.")
+        return film
+
     async def card(self, film: FilmSummary) -> FilmCard:
         record = await self._store.films.get(film.slug)
         if record is None:

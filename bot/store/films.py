@@ -55,6 +55,10 @@ class FilmStore:
         aliases = await self._db.fetchall("SELECT alias FROM film_aliases WHERE film_id = ?", (row["id"],))
         return _summary(row, tuple(a["alias"] for a in aliases))
 
+    async def slug_for_id(self, film_id: int) -> str | None:
+        row = await self._db.fetchone("SELECT slug FROM films WHERE id = ?", (film_id,))
+        return None if row is None else str(row["slug"])
+
     async def get(self, slug: str) -> Film | None:
         row = await self._db.fetchone(
             "SELECT id, slug, title, year, original_title, origin, imdb_id FROM films WHERE slug = ?", (slug,)
