@@ -31,9 +31,10 @@ class CardButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"film
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> CardButton:
-        return cls(int(match["film"]), label=item.label or "Film card")
+        label = item.label if isinstance(item, discord.ui.Button) and item.label else "Film card"
+        return cls(int(match["film"]), label=label)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         films = client_of(interaction).films
