@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.errors import BadInput, NotFound
-from bot.films.models import FilmSummary
+from bot.films.models import FilmSummary, Source
 from bot.films.service import FilmService
 from bot.scores.aggregate import (
     RATING_MAX,
@@ -44,6 +44,14 @@ class ScoreSummary:
     line: str
     breakdown: Aggregate
     guild_id: int | None = None
+    # The film's documents in card order, so a score's sources show as the same [n] as on the card.
+    sources: tuple[Source, ...] = ()
+
+    def source_number(self, key: str) -> int | None:
+        for number_, source in enumerate(self.sources, start=1):
+            if source.key == key:
+                return number_
+        return None
 
     @property
     def members(self) -> MemberScore | None:
@@ -135,6 +143,7 @@ class ScoreService:
             line=summary_line(result),
             breakdown=result,
             guild_id=guild_id,
+            sources=tuple(await self._store.ratings.film_sources(film.id)),
         )
 
     async def chart(self, summary: ScoreSummary) -> bytes:

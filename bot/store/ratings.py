@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.films.models import Score
+from bot.films.models import Score, Source
 from bot.store._database import Database
 
 log = logging.getLogger(__name__)
@@ -303,3 +303,22 @@ class RatingStore:
                     )
                 )
         return found
+
+    async def film_sources(self, film_id: int) -> list[Source]:
+        """A film's documents in card order (the card numbers them from 1 in this order)."""
+        rows = await self._db.fetchall(
+            "SELECT key, title, publisher, kind, url, file, as_of FROM film_sources WHERE film_id = ? ORDER BY id",
+            (film_id,),
+        )
+        return [
+            Source(
+                key=r["key"],
+                title=r["title"],
+                kind=r["kind"],
+                as_of=date.fromisoformat(r["as_of"]),
+                publisher=r["publisher"],
+                url=r["url"],
+                file=r["file"],
+            )
+            for r in rows
+        ]
