@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 from dataclasses import dataclass
@@ -124,6 +125,13 @@ def parse_review(review: str | None) -> str | None:
     return text
 
 
+@functools.lru_cache(maxsize=64)
+def _cached_chart(summary: ScoreSummary) -> bytes:
+    from bot.scores.chart import render_chart
+
+    return render_chart(summary)
+
+
 class ScoreService:
     def __init__(self, store: Store, films: FilmService, clock: Clock) -> None:
         self._store = store
@@ -147,10 +155,12 @@ class ScoreService:
         )
 
     async def chart(self, summary: ScoreSummary) -> bytes:
-        """The PNG chart, rendered in a worker thread so the event loop keeps serving."""
-        from bot.scores.chart import render_chart
+        """The PNG chart, rendered in a worker thread so the event loop keeps serving.
 
-        return await asyncio.to_thread(render_chart, summary)
+        Charts are cached by their summary (every figure they draw), so opening the same scores again
+        costs nothing until a rating or the catalog changes them.
+        """
+        return await asyncio.to_thread(_cached_chart, summary)
 
     # -- member ratings ----------------------------------------------------------------------------
 

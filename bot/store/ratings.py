@@ -3,8 +3,9 @@
 Durability: every write is committed (``synchronous = FULL``: the WAL is fsynced) before ``upsert`` or
 ``remove`` returns, so a confirmation sent after them never announces a rating a crash could lose.
 Throughput: when many members rate at once, their upserts queue and the next commit takes all of them in
-one transaction (each in its own savepoint, so one failure fails only its caller). One fsync then covers
-many ratings, and still every caller returns only after the commit that holds its rating.
+one transaction. One fsync then covers many ratings, and still every caller returns only after the commit
+that holds its rating. If any write in a batch fails, the batch is rolled back and its writes are retried
+one transaction each, so a failure reaches only its own caller.
 """
 
 from __future__ import annotations
@@ -87,8 +88,17 @@ class _GroupCommit:
         self._db = db
         self._pending: list[tuple[Op, asyncio.Future[Any]]] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._direct = False
 
     async def run(self, op: Op) -> Any:
+        if not self._direct and not self._pending and (self._flusher is None or self._flusher.done()):
+            # Nobody else is writing: commit right away, without a task hop. Writers that arrive meanwhile
+            # queue up and go together in the next transaction.
+            self._direct = True
+            try:
+                return (await self._commit([op]))[0]
+            finally:
+                self._direct = False
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending.append((op, future))
         if self._flusher is None or self._flusher.done():
@@ -99,37 +109,36 @@ class _GroupCommit:
     async def _flush(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, []
-            results: list[tuple[asyncio.Future[Any], BaseException | None, Any]] = []
             try:
-                async with self._db.transaction() as conn:
-                    for op, future in batch:
-                        await conn.execute("SAVEPOINT rating")
-                        try:
-                            value = await op(conn)
-                        except Exception as error:
-                            await conn.execute("ROLLBACK TO rating")
-                            await conn.execute("RELEASE rating")
-                            results.append((future, error, None))
-                        else:
-                            await conn.execute("RELEASE rating")
-                            results.append((future, None, value))
+                results = await self._commit([op for op, _ in batch])
+            except Exception:
+                # One operation failed (or the commit did): the whole batch was rolled back. Run each on
+                # its own so a failure reaches only its caller; the others still commit.
+                log.debug("a batch of %d rating writes failed; retrying them one by one", len(batch))
+                for op, future in batch:
+                    try:
+                        outcome = await self._commit([op])
+                    except Exception as error:
+                        if not future.done():
+                            future.set_exception(error)
+                    else:
+                        if not future.done():
+                            future.set_result(outcome[0])
             except BaseException as error:
-                # The commit itself failed: nothing in the batch is durable, so every caller hears so.
                 for _, future in batch:
                     if not future.done():
-                        future.set_exception(error if isinstance(error, Exception) else RuntimeError(error))
-                if not isinstance(error, Exception):
-                    raise
-                log.exception("a batch of %d rating writes failed to commit", len(batch))
-                continue
-            log.debug("committed %d rating writes in one transaction", len(batch))
-            for future, failure, value in results:
-                if future.done():
-                    continue
-                if failure is not None:
-                    future.set_exception(failure)
-                else:
-                    future.set_result(value)
+                        future.set_exception(RuntimeError(f"rating write interrupted: {error!r}"))
+                raise
+            else:
+                log.debug("committed %d rating writes in one transaction", len(batch))
+                for (_, future), value in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(value)
+
+    async def _commit(self, ops: list[Op]) -> list[Any]:
+        """Run every operation in one transaction; returns their results once it is committed."""
+        async with self._db.transaction() as conn:
+            return [await op(conn) for op in ops]
 
 
 class RatingStore:
