@@ -248,9 +248,16 @@ class Driver:
         await self.emulator.dispatch("CHANNEL_DELETE", target.to_dict())
 
     # -- reading state --------------------------------------------------------------------------------
-    def messages(self, channel: str | int | Channel | None = None) -> list[MessageView]:
+    def messages(
+        self, channel: str | int | Channel | None = None, *, include_ephemeral: bool = False
+    ) -> list[MessageView]:
+        """Messages in ``channel`` (default: the driver's), oldest first; ephemeral ones only if asked."""
         target = self.channel if channel is None else self.emulator.world.channel(channel)
-        found = self.emulator.state.channel_messages(target.id)
+        found = [
+            m
+            for m in self.emulator.state.channel_messages(target.id)
+            if include_ephemeral or not int(m.get("flags") or 0) & L.FLAG_EPHEMERAL
+        ]
         return [MessageView(self.emulator, int(m["id"])) for m in sorted(found, key=lambda m: int(m["id"]))]
 
     async def wait_for_message(
@@ -263,7 +270,7 @@ class Driver:
 
         def find() -> MessageView | None:
             for view in reversed(self.messages(channel)):
-                if not view.ephemeral and predicate(view):
+                if predicate(view):
                     return view
             return None
 
