@@ -42,8 +42,8 @@ def _spoiler(text: str, limit: int = SPOILER_REVIEW_MAX) -> str:
     while len(body) > budget and raw_limit > 0:
         raw_limit = max(0, raw_limit - max(len(body) - budget, 1))
         body = plain(truncate(flat, raw_limit))
-    if body.endswith("\\"):
-        body = body[:-1]
+    if (len(body) - len(body.rstrip("\\"))) % 2:
+        body = body[:-1]  # a lone trailing backslash would escape the closing tag
     return f"||{body}||" if body else ""
 
 
