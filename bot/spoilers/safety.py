@@ -40,6 +40,7 @@ _INVISIBLE = frozenset(
     "\u200b\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064"
     "\u2066\u2067\u2068\u2069\ufeff\u115f\u1160\u3164\uffa0\u180e\u00ad"
 )
+_SENTENCE_END = frozenset(".!?;:\u201d\"')\u3002")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:(?=//)")
 _EVERYONE = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
 
@@ -128,6 +129,8 @@ def _cut(atoms: list[str], start: int, budget: int) -> tuple[int, int]:
             best[kind] = end
         elif atom == " ":
             best["space"] = end
+            if end > start and atoms[end - 1][-1:] in _SENTENCE_END:
+                best["sentence"] = end
         used += size
         end += 1
     if end >= len(atoms):
@@ -136,7 +139,7 @@ def _cut(atoms: list[str], start: int, budget: int) -> tuple[int, int]:
         return start + 1, start + 1
     # Prefer the strongest boundary that still fills at least half the part.
     floor = start + max(1, (end - start) // 2)
-    for kind in ("para", "line", "space"):
+    for kind in ("para", "line", "sentence", "space"):
         at = best.get(kind)
         if at is not None and at >= floor:
             return at, at + 1
