@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.client import FilmBot
 from bot.films import render
 from bot.films.models import FilmSummary
+from bot.spoilers.buttons import OpenPlotButton
 from bot.ui.options import FilmOption, client_of
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,9 @@ class CardButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"film
 
 def card_view(film: FilmSummary) -> discord.ui.View | None:
     """The buttons under a ``/film`` card (features add theirs here: scores, plot)."""
-    return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(OpenPlotButton(film.id))
+    return view
 
 
 class Films(commands.Cog):

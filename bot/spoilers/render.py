@@ -36,7 +36,7 @@ def _description(reveal: PlotReveal) -> str | None:
     lines: list[str] = []
     if reveal.with_premise:
         for phase in reveal.premise:
-            lines.append(plain(truncate(phase.text, 2500)))
+            lines.append(plain(phase.text, 2000))
         if reveal.shown:
             lines.append(f"*{HINT}*")
         elif reveal.next_phase is not None:
