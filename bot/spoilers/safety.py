@@ -40,6 +40,7 @@ _INVISIBLE = frozenset(
     "\u200b\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064"
     "\u2066\u2067\u2068\u2069\ufeff\u115f\u1160\u3164\uffa0\u180e\u00ad"
 )
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
 _SENTENCE_END = frozenset(".!?;:\u201d\"')\u3002")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:(?=//)")
 _EVERYONE = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
@@ -51,13 +52,13 @@ def discord_len(text: str) -> int:
 
 
 def _clean(text: str) -> str:
-    """Normalize line breaks and drop control and invisible characters; keep ``\\n``."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    """Normalize line breaks and drop control and invisible characters; keep ``\n``."""
+    text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
     out = []
     for ch in text:
-        if ch == "\n":
-            out.append(ch)
-        elif ch == "\t" or (ch.isspace() and ch != "\n"):
+        if " " <= ch <= "~" or ch == "\n":
+            out.append(ch)  # printable ASCII: the common case
+        elif ch == "\t" or ch.isspace():
             out.append(" ")
         elif ch in _INVISIBLE or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
             continue
@@ -114,13 +115,17 @@ def neutralize(text: str) -> str:
     return "".join(_atoms(_clean(text)))
 
 
-def _cut(atoms: list[str], start: int, budget: int) -> tuple[int, int]:
+def _size(atom: str) -> int:
+    return len(atom) + sum(1 for ch in atom if ch > "\uffff")
+
+
+def _cut(atoms: list[str], sizes: list[int], start: int, budget: int) -> tuple[int, int]:
     """Where the part starting at ``start`` ends (exclusive), and where the next one starts."""
     used = 0
     end = start
     best: dict[str, int] = {}
     while end < len(atoms):
-        size = discord_len(atoms[end])
+        size = sizes[end]
         if used + size > budget:
             break
         atom = atoms[end]
@@ -157,6 +162,7 @@ def spoiler_chunks(text: str, limit: int = limits.EMBED_FIELD_VALUE) -> list[str
     if limit < MIN_LIMIT:
         raise ValueError(f"a spoiler part needs at least {MIN_LIMIT} characters, not {limit}")
     atoms = _atoms(_clean(text))
+    sizes = [_size(atom) for atom in atoms]
     budget = limit - 2 * len(TAG)
     parts: list[str] = []
     start = 0
@@ -165,7 +171,7 @@ def spoiler_chunks(text: str, limit: int = limits.EMBED_FIELD_VALUE) -> list[str
             start += 1
         if start >= len(atoms):
             break
-        end, start_next = _cut(atoms, start, budget)
+        end, start_next = _cut(atoms, sizes, start, budget)
         body = "".join(atoms[start:end]).strip(" \n")
         if body:
             parts.append(f"{TAG}{body}{TAG}")
