@@ -154,3 +154,49 @@ async def test_film_card_plot_button(emulator: Emulator, filmbot: Any, driver: D
     assert opened.ephemeral
     assert phase_names(opened.embed) == PHASES
     assert_safe(opened.message.raw, premise, secrets)
+
+
+async def add_long_film(filmbot: Any) -> list[str]:
+    """A film whose plot needs several messages: six phases of ~3,000 characters full of markdown tricks."""
+    from bot.films.models import FilmData, PlotSection
+
+    trick = (
+        "Kira betrays || the `crew` at <@1> @everyone https://e.com [x](https://e.com)\n# Twist\n> Quote\n- "
+    )
+    texts = [f"Phase {n} begins. " + " ".join(f"{trick}word{n}x{i}." for i in range(30)) for n in range(6)]
+    acts = [PlotSection(n + 1, f"Act {n + 1}", n + 1, text) for n, text in enumerate(texts)]
+    plot = (PlotSection(0, "Premise", 0, "A crew sets out."), *acts)
+    await filmbot.bot.store.films.upsert(
+        FilmData(slug="long-haul", title="Long Haul", origin="import", year=2024, plot=plot)
+    )
+    await filmbot.bot.films.refresh()
+    return texts
+
+
+async def test_a_plot_longer_than_one_message(emulator: Emulator, filmbot: Any, driver: Driver) -> None:
+    secrets = await add_long_film(filmbot)
+    from bot.spoilers import render
+    from bot.spoilers.service import PlotService
+
+    film = filmbot.bot.films.resolve("long-haul")
+    expected = len(render.plot_embeds(await PlotService(filmbot.bot.store).reveal(film)))
+    assert expected > 1
+    result = await driver.slash("plot", film="long-haul")
+    messages = [result.message, *await result.wait_followups(expected - 1)]
+    assert all(m.ephemeral for m in messages)
+    shown = [name for m in messages for name in phase_names(m.embed)]
+    assert shown == [f"Act {n}" for n in range(1, 7)]
+    for message in messages:
+        assert not message.content
+        assert_safe(message.raw, ["A crew sets out."], secrets)
+    # Next phase on a copy that can no longer grow in place: the button goes, the next phase follows.
+    partial = await driver.slash("plot", film="long-haul", upto="Act 2")
+    parts = len(render.plot_embeds(await PlotService(filmbot.bot.store).reveal(film, "Act 2")))
+    last = (await partial.wait_followups(parts - 1))[-1] if parts > 1 else partial.message
+    assert [b["label"] for b in last.buttons] == ["Next phase: Act 3"]
+    clicked = await driver.click(last, label="Next phase: Act 3")
+    (following,) = await clicked.wait_followups(1)
+    assert following.ephemeral and phase_names(following.embed) == ["Act 3"]
+    assert_safe(following.raw, ["A crew sets out."], secrets)
+    assert not last.buttons
+    assert [b["label"] for b in following.buttons] == ["Next phase: Act 4"]
