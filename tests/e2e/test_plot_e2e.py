@@ -200,3 +200,18 @@ async def test_a_plot_longer_than_one_message(emulator: Emulator, filmbot: Any, 
     assert_safe(following.raw, ["A crew sets out."], secrets)
     assert not last.buttons
     assert [b["label"] for b in following.buttons] == ["Next phase: Act 4"]
+
+
+async def test_buttons_of_a_removed_film_answer_clearly(
+    emulator: Emulator, filmbot: Any, driver: Driver
+) -> None:
+    await add_long_film(filmbot)
+    partial = await driver.slash("plot", film="long-haul", upto="Premise")
+    assert await filmbot.bot.store.films.delete("long-haul") is None
+    await filmbot.bot.films.refresh()
+    clicked = await driver.click(partial, label="Next phase: Act 1")
+    assert clicked.answered
+    (answer,) = (
+        await clicked.wait_followups(1) if not clicked.interaction.original_message_id else [clicked.message]
+    )
+    assert answer.ephemeral and "no longer in the catalog" in answer.text
