@@ -52,7 +52,7 @@ def discord_len(text: str) -> int:
 
 
 def _clean(text: str) -> str:
-    """Normalize line breaks and drop control and invisible characters; keep ``\n``."""
+    """Normalize line breaks and drop control and invisible characters; keep line breaks."""
     text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
     out = []
     for ch in text:
