@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.store._database import Database, migrations
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
+from bot.store.polls import PollStore
 from bot.store.timers import Timer, TimerStore
 
 __all__ = ["Database", "Store", "Timer", "migrations"]
@@ -20,6 +21,7 @@ class Store:
         self.films = FilmStore(db)
         self.meta = MetaStore(db)
         self.timers = TimerStore(db)
+        self.polls = PollStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -27,4 +29,5 @@ class Store:
         return cls(await Database.open(path))
 
     async def close(self) -> None:
+        await self.polls.writer.stop()
         await self.db.close()

@@ -1,0 +1,3 @@
+-- Placeholder so the polls branch migrates in sequence before migration 0003 of another branch lands.
+-- The lead deletes this file when merging (two files numbered 0003 fail loudly at start).
+SELECT 1;
