@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.clock import Clock
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
@@ -128,7 +129,7 @@ class PollService:
             self._polls.pop(poll_id, None)
         return poll
 
-    async def _definition(self, poll_id: int) -> Poll:
+    async def get_definition(self, poll_id: int) -> Poll:
         """The poll as created (options, mode, role): cached; open/closed is checked when committing."""
         return self._polls.get(poll_id) or await self.get(poll_id)
 
@@ -147,6 +148,12 @@ class PollService:
 
     async def open_polls(self, guild_id: int) -> list[Poll]:
         return await self._store.polls.open_polls(guild_id)
+
+    async def recent(self, guild_id: int) -> list[tuple[int, str, bool]]:
+        return await self._store.polls.recent(guild_id)
+
+    async def unposted_results(self) -> list[int]:
+        return await self._store.polls.unposted_results(self._clock.now() - timedelta(days=1))
 
     async def view(self, poll_id: int) -> PollView:
         poll = await self.get(poll_id)
@@ -212,7 +219,7 @@ class PollService:
         self, poll_id: int, user_id: int, role_ids: Collection[int], choices: Sequence[int]
     ) -> BallotResult:
         """Cast or replace a member's ballot; returns once it is committed (durable)."""
-        poll = await self._definition(poll_id)
+        poll = await self.get_definition(poll_id)
         self._check_voter(poll, role_ids)
         picked = self._check_choices(poll, choices)
         return self._result(poll, await self._store.polls.cast(poll_id, user_id, picked, self._clock.now()))
@@ -221,7 +228,7 @@ class PollService:
         self, poll_id: int, user_id: int, role_ids: Collection[int], option: int
     ) -> BallotResult:
         """Multi/approval buttons: add ``option`` to the member's ballot, or take it off."""
-        poll = await self._definition(poll_id)
+        poll = await self.get_definition(poll_id)
         self._check_voter(poll, role_ids)
         current = await self._store.polls.ballot_of(poll_id, user_id) or ()
         if option in current:
@@ -237,12 +244,12 @@ class PollService:
         return await self.vote(poll_id, user_id, role_ids, (*current, option))
 
     async def retract(self, poll_id: int, user_id: int, role_ids: Collection[int]) -> BallotResult:
-        poll = await self._definition(poll_id)
+        poll = await self.get_definition(poll_id)
         self._check_voter(poll, role_ids)
         return self._result(poll, await self._store.polls.cast(poll_id, user_id, None, self._clock.now()))
 
     async def my_ballot(self, poll_id: int, user_id: int) -> tuple[Poll, tuple[int, ...] | None]:
-        poll = await self._definition(poll_id)
+        poll = await self.get_definition(poll_id)
         return poll, await self._store.polls.ballot_of(poll_id, user_id)
 
 

@@ -132,6 +132,22 @@ class PollStore:
         found = [await self.get(row["id"]) for row in rows]
         return [p for p in found if p is not None]
 
+    async def recent(self, guild_id: int, limit: int = 25) -> list[tuple[int, str, bool]]:
+        """``(id, question, open)`` of the guild's latest polls, newest first (for autocomplete)."""
+        rows = await self._db.fetchall(
+            "SELECT id, question, closed_at IS NULL AS open FROM polls WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [(row["id"], row["question"], bool(row["open"])) for row in rows]
+
+    async def unposted_results(self, since: datetime) -> list[int]:
+        """Polls closed since ``since`` whose result was never posted (the bot stopped in between)."""
+        rows = await self._db.fetchall(
+            "SELECT id FROM polls WHERE closed_at >= ? AND result_message_id IS NULL ORDER BY id",
+            (encode_time(since),),
+        )
+        return [row["id"] for row in rows]
+
     async def set_message(self, poll_id: int, channel_id: int, message_id: int) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
