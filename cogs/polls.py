@@ -221,9 +221,8 @@ class Polls(commands.Cog):
         message = await self.publisher.finish(id)
         poll = await self.service.get(id)
         if message is not None:
-            await interaction.followup.send(
-                f"Poll #{id} is closed. Result: {message.jump_url}", ephemeral=True
-            )
+            link = f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{message.id}"
+            await interaction.followup.send(f"Poll #{id} is closed. Result: {link}", ephemeral=True)
         elif poll.result_message_id is not None:
             if outcome.newly_closed:
                 raise RuntimeError("a newly closed poll already had a result message")

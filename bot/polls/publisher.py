@@ -33,7 +33,7 @@ class PollPublisher:
     ) -> None:
         self._client = client
         self._service = service
-        self._interval = interval
+        self.interval = interval
         self._dirty: set[int] = set()
         self._pending: dict[int, asyncio.Task[None]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
@@ -61,7 +61,7 @@ class PollPublisher:
         loop = asyncio.get_running_loop()
         try:
             while poll_id in self._dirty:
-                wait = self._last_edit.get(poll_id, float("-inf")) + self._interval - loop.time()
+                wait = self._last_edit.get(poll_id, float("-inf")) + self.interval - loop.time()
                 if wait > 0:
                     await asyncio.sleep(wait)
                 self._dirty.discard(poll_id)
