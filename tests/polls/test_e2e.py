@@ -294,3 +294,53 @@ async def test_a_thousand_concurrent_voters(tmp_path: Path, voters: int) -> None
         await bot.runner.stop()
         await emulator.close()
     emulator.assert_clean()
+
+
+@pytest.mark.emulator_allow_violations
+async def test_sigkill_during_a_burst_keeps_every_acknowledged_vote(tmp_path: Path) -> None:
+    from tests.discord_emulator.botrunner import SubprocessBot
+    from tests.discord_emulator.world import build_default_world
+
+    voters = 1000
+    emulator = Emulator(world=build_default_world("emulator-token", member_count=voters))
+    await emulator.start()
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    database = tmp_path / "filmbot.sqlite3"
+    runner = SubprocessBot(emulator, database, workdir)
+    try:
+        await runner.start()
+        driver: Driver = emulator.driver
+        message = await create(driver, question="Kill me", options="A; B; C", duration="1h")
+        poll = poll_id_of(message)
+        acknowledged: list[int] = []
+        enough = asyncio.Event()
+
+        async def vote(index: int) -> None:
+            member = emulator.world.members[index]
+            try:
+                result = (
+                    await driver.lenient()
+                    .as_member(member)
+                    .click(message, f"filmbot:poll:vote:{poll}:{index % 3}")
+                )
+            except AssertionError:
+                return  # the bot was already gone: no gateway session to deliver the click
+            if result.answered and result.callback_type == 4 and "Vote recorded" in result.text:
+                acknowledged.append(member.user.id)
+                if len(acknowledged) == voters // 10 and runner.process is not None:
+                    runner.process.kill()  # SIGKILL right now, in the middle of the burst
+                    enough.set()
+
+        burst = asyncio.gather(*(vote(i) for i in range(voters)))
+        await asyncio.wait_for(enough.wait(), timeout=60)
+        await burst
+    finally:
+        await runner.stop()
+        await emulator.close()
+    with sqlite3.connect(database) as conn:
+        stored = {
+            int(v) for (v,) in conn.execute("SELECT voter FROM poll_ballots WHERE poll_id = ?", (poll,))
+        }
+    assert voters // 10 <= len(acknowledged) < voters  # killed mid-burst, after some acknowledgements
+    assert set(acknowledged) <= stored, f"{len(set(acknowledged) - stored)} acknowledged votes were lost"
