@@ -344,3 +344,23 @@ async def test_sigkill_during_a_burst_keeps_every_acknowledged_vote(tmp_path: Pa
         }
     assert voters // 10 <= len(acknowledged) < voters  # killed mid-burst, after some acknowledgements
     assert set(acknowledged) <= stored, f"{len(set(acknowledged) - stored)} acknowledged votes were lost"
+
+
+async def test_live_tally_edits_are_coalesced_and_the_final_state_is_shown(
+    emulator: Emulator, polls: Bot, driver: Driver
+) -> None:
+    message = await create(driver, question="Coalesce", options="A; B", duration="1h")
+    poll = poll_id_of(message)
+    polls.cog.publisher.interval = 3600  # after the first edit, the next may only come an hour later
+
+    def edits() -> int:
+        return len([c for c in emulator.calls("PATCH", "**") if c.path.endswith(f"/messages/{message.id}")])
+
+    for n in range(1, 5):
+        await driver.as_member(f"member{n}").click(message, f"filmbot:poll:vote:{poll}:{n % 2}")
+    await emulator.wait_for(lambda: edits() >= 1, timeout=5, what="the first tally edit")
+    assert edits() == 1  # four votes, one edit; the rest wait for the pending one
+    await driver.slash("poll", "close", id=poll)
+    await driver.wait_for_message(predicate=lambda m: "Result" in m.text)
+    assert "4 ballots" in message.text and "Closed" in message.text  # the final state, shown at once
+    await polls.cog.publisher.stop()
