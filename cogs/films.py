@@ -13,6 +13,8 @@ from discord.ext import commands
 from bot.client import FilmBot
 from bot.films import render
 from bot.films.models import FilmSummary
+from bot.scores.views import ScoresButton
+from bot.ui.embeds import Field
 from bot.ui.options import FilmOption, client_of
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,9 @@ class CardButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"film
 
 def card_view(film: FilmSummary) -> discord.ui.View | None:
     """The buttons under a ``/film`` card (features add theirs here: scores, plot)."""
-    return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(ScoresButton(film.id))
+    return view
 
 
 class Films(commands.Cog):
@@ -59,11 +63,13 @@ class Films(commands.Cog):
     @app_commands.describe(title="The film: pick from the list, or type any spelling")
     async def film(self, interaction: discord.Interaction[FilmBot], title: FilmOption) -> None:
         card = await self.bot.films.card(title)
+        scores = await self.bot.scores.summary(title, interaction.guild_id)
+        embed = render.card_embed(card, extra_fields=[Field("Scores", scores.line)])
         view = card_view(title)
         if view is None:
-            await interaction.response.send_message(embed=render.card_embed(card))
+            await interaction.response.send_message(embed=embed)
         else:
-            await interaction.response.send_message(embed=render.card_embed(card), view=view)
+            await interaction.response.send_message(embed=embed, view=view)
 
 
 async def setup(bot: FilmBot) -> None:

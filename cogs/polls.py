@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -40,24 +39,10 @@ MODES = [
 DURATION_HELP = "How long: 30m, 2h, 3d, 1d12h (up to 32 days), or an end time like 2026-03-01 20:00 (UTC)"
 
 
-async def score_detail(bot: FilmBot, film: FilmSummary, guild_id: int) -> str | None:
-    """The film's aggregate score line for a movie-night option, from the scores service when there is one.
-
-    Defensive on purpose: the scores feature (``bot.scores.summary(film, guild_id)``) may not be installed.
-    """
-    scores: Any = getattr(bot, "scores", None)
-    if scores is None:
-        return None
-    try:
-        summary = await scores.summary(film, guild_id)
-    except Exception:
-        log.warning("no score summary for film %s", film.slug, exc_info=True)
-        return None
-    aggregate = getattr(summary, "aggregate", None)
-    line = getattr(summary, "line", None)
-    if line:
-        return str(line)
-    return f"Score {aggregate:.0f}/100" if aggregate is not None else "No score yet"
+async def score_detail(bot: FilmBot, film: FilmSummary, guild_id: int) -> str:
+    """The film's score line for a movie-night option (aggregate and members), fixed when the poll opens."""
+    summary = await bot.scores.summary(film, guild_id)
+    return summary.line
 
 
 def _role_id(role: discord.Role | None) -> int | None:

@@ -8,6 +8,7 @@ from bot.store._database import Database, migrations
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
 from bot.store.polls import PollStore
+from bot.store.ratings import RatingStore
 from bot.store.timers import Timer, TimerStore
 
 __all__ = ["Database", "Store", "Timer", "migrations"]
@@ -20,6 +21,7 @@ class Store:
         self.db = db
         self.films = FilmStore(db)
         self.meta = MetaStore(db)
+        self.ratings = RatingStore(db)
         self.timers = TimerStore(db)
         self.polls = PollStore(db)
 
