@@ -155,6 +155,7 @@ async def test_ranked_movie_night(emulator: Emulator, polls: Bot, driver: Driver
     message = result.message
     poll = poll_id_of(message)
     assert "Heat (1995)" in message.text and "Ronin (1998)" in message.text
+    assert "Aggregate" in message.text and "/100" in message.text  # 100 Meters' score line
     # member1 ranks Ronin, Heat; member2 and member3 rank 100 Meters first, Ronin second; member4 Heat only.
     plans = {"member1": [1, 0], "member2": [2, 1], "member3": [2, 1], "member4": [0]}
     for who, ranking in plans.items():
