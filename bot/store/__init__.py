@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.store._database import Database, migrations
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
+from bot.store.polls import PollStore
 from bot.store.ratings import RatingStore
 from bot.store.spoilers import SpoilerStore
 from bot.store.timers import Timer, TimerStore
@@ -24,6 +25,7 @@ class Store:
         self.ratings = RatingStore(db)
         self.timers = TimerStore(db)
         self.spoilers = SpoilerStore(db)
+        self.polls = PollStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -31,4 +33,5 @@ class Store:
         return cls(await Database.open(path))
 
     async def close(self) -> None:
+        await self.polls.writer.stop()
         await self.db.close()
