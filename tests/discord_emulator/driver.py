@@ -42,6 +42,7 @@ class Driver:
     timeout: float | None = None  # default: the emulator's ack timeout plus one second
     require_answer: bool = True
     locale: str = "en-US"
+    retry_grace: float = 0.5  # how long to wait for a valid answer after Discord rejected one
 
     # -- who and where -----------------------------------------------------------------------------
     def as_member(self, who: str | int | Member, channel: str | int | Channel | None = None) -> Driver:
@@ -264,7 +265,7 @@ class Driver:
         self,
         channel: str | int | Channel | None = None,
         predicate: Callable[[MessageView], bool] = lambda _m: True,
-        timeout: float = 5.0,
+        timeout: float = 5.0,  # noqa: ASYNC109
     ) -> MessageView:
         """Wait for a (non-ephemeral) message in ``channel`` that satisfies ``predicate``."""
 
@@ -322,15 +323,20 @@ class Driver:
         state.interactions[ident] = record
         await emu.dispatch("INTERACTION_CREATE", payload)
         result = result_cls(emu, record)
+        what = f"the bot to answer interaction type {itype} ({data.get('name') or data.get('custom_id')})"
         try:
             await emu.wait_for(
-                lambda: record.acknowledged,
-                timeout=self._timeout,
-                what=f"the bot to answer interaction type {itype} ({data.get('name') or data.get('custom_id')})",
+                lambda: record.acknowledged or record.rejected, timeout=self._timeout, what=what
             )
+            if not record.acknowledged:
+                # Discord refused the bot's answer; give its error path a moment to answer properly.
+                await emu.wait_for(lambda: record.acknowledged, timeout=self.retry_grace, what=what)
         except AssertionError as exc:
             if self.require_answer:
-                raise NoAnswer(str(exc)) from None
+                detail = (
+                    f" (Discord rejected its callback(s) with {record.rejected})" if record.rejected else ""
+                )
+                raise NoAnswer(f"{exc}{detail}") from None
         return result
 
 

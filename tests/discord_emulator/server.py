@@ -167,7 +167,11 @@ class Emulator:
         self._changed = asyncio.Event()
 
     async def wait_for(
-        self, predicate: Callable[[], T], *, timeout: float = 5.0, what: str = "condition"
+        self,
+        predicate: Callable[[], T],
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109
+        what: str = "condition",
     ) -> T:
         """Wait (event-driven) until ``predicate()`` is truthy; returns its value or raises AssertionError."""
         loop = asyncio.get_running_loop()

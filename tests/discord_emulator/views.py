@@ -239,7 +239,7 @@ class InteractionResult:
     def text(self) -> str:
         return self.message.text
 
-    async def wait_settled(self, timeout: float = 15.0) -> InteractionResult:
+    async def wait_settled(self, timeout: float = 15.0) -> InteractionResult:  # noqa: ASYNC109
         """After a deferred response, wait until the "thinking…" message was replaced."""
         if self.callback_type == 5:
             await self._emulator.wait_for(
@@ -249,7 +249,7 @@ class InteractionResult:
             )
         return self
 
-    async def wait_followups(self, count: int = 1, timeout: float = 5.0) -> list[MessageView]:
+    async def wait_followups(self, count: int = 1, timeout: float = 5.0) -> list[MessageView]:  # noqa: ASYNC109
         await self._emulator.wait_for(
             lambda: len(self.interaction.followup_ids) >= count,
             timeout=timeout,
@@ -257,7 +257,7 @@ class InteractionResult:
         )
         return self.followups
 
-    async def wait_edit(self, count: int = 1, timeout: float = 5.0) -> list[Action]:
+    async def wait_edit(self, count: int = 1, timeout: float = 5.0) -> list[Action]:  # noqa: ASYNC109
         await self._emulator.wait_for(
             lambda: len(self.edits) >= count, timeout=timeout, what=f"{count} edit(s)"
         )
