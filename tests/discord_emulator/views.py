@@ -263,6 +263,15 @@ class InteractionResult:
         )
         return self.edits
 
+    async def wait_action(self, kind: str, count: int = 1, timeout: float = 5.0) -> list[Action]:  # noqa: ASYNC109
+        """Wait until the bot did ``kind`` (``followup``, ``edit``, ``delete``) ``count`` times."""
+
+        def matching() -> list[Action]:
+            found = [a for a in self.actions if a.kind == kind]
+            return found if len(found) >= count else []
+
+        return await self._emulator.wait_for(matching, timeout=timeout, what=f"{count} {kind} action(s)")
+
 
 class AutocompleteResult(InteractionResult):
     """An autocomplete answer; iterates over the choices."""

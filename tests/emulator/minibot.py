@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 from typing import Any
 
@@ -47,6 +48,11 @@ class PollView(discord.ui.View):
     async def ask(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
         await interaction.response.send_modal(QuestionModal())
 
+    @discord.ui.button(label="Close", custom_id="mini:poll:close", style=discord.ButtonStyle.danger)
+    async def close(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
+        await interaction.response.defer()  # deferred update (type 6)
+        await interaction.edit_original_response(content="Poll closed", view=None)
+
     @discord.ui.select(
         custom_id="mini:poll:pick", options=[discord.SelectOption(label=f, value=f) for f in FILMS[:3]]
     )
@@ -78,6 +84,7 @@ class MiniBot(commands.Bot):
         self.tree.add_command(poll)
         self.tree.add_command(announce)
         self.tree.add_command(feedback)
+        self.tree.add_command(kitchen)
         await self.tree.sync()
 
 
@@ -136,6 +143,19 @@ async def announce(interaction: discord.Interaction[Any], text: str) -> None:
 @app_commands.command(name="feedback", description="Send feedback")
 async def feedback(interaction: discord.Interaction[Any]) -> None:
     await interaction.response.send_modal(QuestionModal())
+
+
+@app_commands.command(name="kitchen", description="Exercise the interaction webhook")
+async def kitchen(interaction: discord.Interaction[Any]) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    await interaction.followup.send(
+        "report attached", file=discord.File(io.BytesIO(b"a,b\n1,2\n"), "report.csv")
+    )
+    second = await interaction.followup.send("second", wait=True)
+    await interaction.edit_original_response(content="report (edited)")
+    await second.edit(content="second (edited)")
+    third = await interaction.followup.send("third", wait=True)
+    await third.delete()
 
 
 def point_at(emulator: Emulator) -> None:

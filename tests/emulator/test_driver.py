@@ -150,3 +150,34 @@ async def test_files_dm_and_threads_through_the_client(
     with pytest.raises(discord.Forbidden) as info:
         await other.send("hi")
     assert info.value.code == 50007
+
+
+async def test_interaction_webhook_routes(emulator: Emulator, minibot: RunningBot, driver: Driver) -> None:
+    result = await driver.slash("kitchen")
+    await result.wait_action("delete")
+    assert result.callback_type == 5
+    assert result.ephemeral
+    assert result.content == "report (edited)"
+    assert result.files == {"report.csv": b"a,b\n1,2\n"}
+    second, third = result.followups
+    assert second.content == "second (edited)" and second.ephemeral is False
+    assert third.deleted
+    assert [a.kind for a in result.actions] == [
+        "callback",
+        "followup",
+        "followup",
+        "edit",
+        "edit",
+        "followup",
+        "delete",
+    ]
+
+
+async def test_deferred_update_then_edit_original(
+    emulator: Emulator, minibot: RunningBot, driver: Driver
+) -> None:
+    poll = await driver.slash("poll create", question="Done?")
+    closed = await driver.as_member("moderator").click(poll, label="Close")
+    assert closed.callback_type == 6
+    await closed.wait_edit()
+    assert poll.content == "Poll closed" and poll.components == []
