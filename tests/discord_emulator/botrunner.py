@@ -144,14 +144,14 @@ class SubprocessBot:
     async def terminate(self, timeout: float = 15.0) -> int:  # noqa: ASYNC109
         """SIGTERM and wait; returns the exit status."""
         if self.process is None or self.process.returncode is not None:
-            return self.process.returncode if self.process else 0
+            return self.process.returncode or 0 if self.process else 0
         self.process.send_signal(signal.SIGTERM)
         return await self._wait_exit(timeout)
 
     async def kill(self) -> int:
         """SIGKILL (kill -9): no clean shutdown, the gateway socket just dies."""
         if self.process is None or self.process.returncode is not None:
-            return self.process.returncode if self.process else 0
+            return self.process.returncode or 0 if self.process else 0
         self.process.kill()
         return await self._wait_exit(10.0)
 

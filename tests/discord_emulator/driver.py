@@ -199,7 +199,7 @@ class Driver:
 
     @staticmethod
     def _fill(comp: dict[str, Any], label: str | None, remaining: dict[str, Any]) -> dict[str, Any]:
-        key = comp["custom_id"] if comp["custom_id"] in remaining else label
+        key = comp["custom_id"] if comp["custom_id"] in remaining else (label or "")
         if comp.get("type") == L.TEXT_INPUT_TYPE:
             value = str(remaining.pop(key)) if key in remaining else str(comp.get("value") or "")
             if comp.get("required", True) and not value:

@@ -86,8 +86,8 @@ class Session:
         if event in MESSAGE_EVENTS:
             needed = INTENT_GUILD_MESSAGES if data.get("guild_id") else INTENT_DIRECT_MESSAGES
             return bool(self.intents & needed)
-        needed = EVENT_INTENTS.get(event)
-        return needed is None or bool(self.intents & needed)
+        intent = EVENT_INTENTS.get(event)
+        return intent is None or bool(self.intents & intent)
 
 
 class Gateway:

@@ -39,7 +39,7 @@ async def emulator(request: pytest.FixtureRequest) -> AsyncIterator[Emulator]:
 
 @pytest.fixture
 def driver(emulator: Emulator) -> Driver:
-    return emulator.driver  # type: ignore[no-any-return]
+    return emulator.driver
 
 
 @pytest.fixture

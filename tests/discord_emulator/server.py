@@ -63,7 +63,7 @@ class Action:
 
 @dataclass
 class _Expectation:
-    codes: frozenset[int]
+    codes: frozenset[int | str]
     seen: list[Violation] = field(default_factory=list)
 
 
@@ -168,7 +168,7 @@ class Emulator:
 
     async def wait_for(
         self,
-        predicate: Callable[[], T],
+        predicate: Callable[[], T | None],
         *,
         timeout: float = 5.0,  # noqa: ASYNC109
         what: str = "condition",
@@ -207,7 +207,7 @@ class Emulator:
     ) -> Violation:
         violation = Violation(kind, detail, code, method, path)
         for expectation in self._expectations:
-            if code in expectation.codes or kind in expectation.codes:  # type: ignore[comparison-overlap]
+            if code in expectation.codes or kind in expectation.codes:
                 expectation.seen.append(violation)
                 self.expected_violations.append(violation)
                 log.info("expected violation: %s", violation)
@@ -221,7 +221,7 @@ class Emulator:
     @contextmanager
     def expect_errors(self, *codes: int | str) -> Iterator[list[Violation]]:
         """Declare that the block makes the bot hit these error codes (or kinds); fails if none occurred."""
-        expectation = _Expectation(frozenset(codes))  # type: ignore[arg-type]
+        expectation = _Expectation(frozenset(codes))
         self._expectations.append(expectation)
         try:
             yield expectation.seen

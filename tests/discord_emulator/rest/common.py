@@ -82,7 +82,7 @@ async def read_body(request: web.Request) -> tuple[Any, list[Upload]]:
                     Upload(
                         int(m.group(1)),
                         getattr(part, "filename", None) or f"file{m.group(1)}",
-                        part.headers.get("Content-Type", "application/octet-stream"),
+                        part.headers.get("Content-Type", "application/octet-stream") if part else "",
                         bytes(data),
                     )
                 )
