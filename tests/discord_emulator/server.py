@@ -160,6 +160,29 @@ class Emulator:
 
         return Driver(self)
 
+    def seed_message(
+        self,
+        channel: str | int,
+        content: str = "",
+        *,
+        components: list[dict[str, Any]] | None = None,
+        embeds: list[dict[str, Any]] | None = None,
+    ) -> Any:
+        """Put a message "the bot posted earlier" (e.g. before a restart) into a channel; returns a MessageView."""
+        from .messages import build_message
+        from .views import MessageView
+
+        payload = {"content": content, "components": components or [], "embeds": embeds or []}
+        message = build_message(
+            self.state,
+            channel=self.world.channel(channel),
+            payload=payload,
+            uploads=[],
+            base_url=self.base_url,
+            author=self.state.bot,
+        )
+        return MessageView(self, int(message["id"]))
+
     # -- change notification -----------------------------------------------------------------------
     def notify(self) -> None:
         """Wake everything waiting in :meth:`wait_for`."""

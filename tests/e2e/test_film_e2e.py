@@ -38,3 +38,15 @@ async def test_unknown_title_answers_ephemerally(emulator: Emulator, filmbot: An
     assert result.ephemeral
     assert "zzzz no such film qqq" in result.text
     assert not driver.messages()  # nothing visible to the channel
+
+
+async def test_card_button_posted_before_a_restart_still_works(
+    emulator: Emulator, filmbot: Any, driver: Driver
+) -> None:
+    film = filmbot.bot.films.resolve("100-meters")
+    button = {"type": 2, "style": 2, "label": "100 Meters", "custom_id": f"filmbot:film:card:{film.id}"}
+    posted = emulator.seed_message("film-night", "Tonight's film", components=[{"type": 1, "components": [button]}])
+    await filmbot.restart()
+    opened = await driver.in_channel("film-night").click(posted, label="100 Meters")
+    assert opened.callback_type == 4 and opened.ephemeral
+    assert "100 Meters" in opened.embed["title"]
