@@ -141,6 +141,7 @@ class Gateway:
             conn.heartbeats += 1
             self.heartbeats += 1
             await self._send(conn, {"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+            self.emulator.notify()
         elif op == IDENTIFY:
             await self._identify(conn, data or {})
         elif op == RESUME:
