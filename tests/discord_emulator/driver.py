@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import limits as L
+from . import permissions as P
 from .options import OptionBuilder
 from .payloads import interaction_payload, new_token
 from .state import Channel, Interaction, Member
@@ -297,6 +298,9 @@ class Driver:
         ident = state.ids.next()
         token = new_token(ident)
         member, channel = self.member, self.channel
+        guild = state.guild_of(channel.id)
+        if guild is not None and not guild.channel_permissions(member.user.id, channel.id) & P.VIEW_CHANNEL:
+            raise PermissionError(f"{member.user.username} cannot see #{channel.name}")
         payload = interaction_payload(
             state,
             interaction_id=ident,
