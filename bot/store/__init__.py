@@ -7,6 +7,8 @@ from pathlib import Path
 from bot.store._database import Database, migrations
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
+from bot.store.ratings import RatingStore
+from bot.store.spoilers import SpoilerStore
 from bot.store.timers import Timer, TimerStore
 
 __all__ = ["Database", "Store", "Timer", "migrations"]
@@ -19,7 +21,9 @@ class Store:
         self.db = db
         self.films = FilmStore(db)
         self.meta = MetaStore(db)
+        self.ratings = RatingStore(db)
         self.timers = TimerStore(db)
+        self.spoilers = SpoilerStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
