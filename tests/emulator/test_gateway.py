@@ -16,7 +16,7 @@ from .minibot import RunningBot
 async def test_heartbeat_is_acknowledged(emulator: Emulator, minibot: RunningBot) -> None:
     # discord.py heartbeats right after HELLO, so the ACK arrived before READY.
     assert emulator.gateway.heartbeats >= 1
-    assert math.isfinite(minibot.bot.latency) and minibot.bot.latency < 1.0
+    assert math.isfinite(minibot.bot.latency)  # a heartbeat was acknowledged
 
 
 async def test_guild_create_without_members_intent_sends_only_the_bot(
