@@ -8,6 +8,7 @@ from bot.store._database import Database, migrations
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
 from bot.store.timers import Timer, TimerStore
+from bot.store.watch_parties import GuildSettingsStore, WatchPartyStore
 
 __all__ = ["Database", "Store", "Timer", "migrations"]
 
@@ -20,6 +21,8 @@ class Store:
         self.films = FilmStore(db)
         self.meta = MetaStore(db)
         self.timers = TimerStore(db)
+        self.watch_parties = WatchPartyStore(db)
+        self.guild_settings = GuildSettingsStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
