@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -113,7 +114,10 @@ class TimerStore:
                 "UPDATE timers SET state = 'running', attempts = attempts + 1 WHERE id = ?",
                 [(row["id"],) for row in rows],
             )
-        return [_timer(row) for row in rows]
+        # The rows were read before the claim: report the attempt being made now (1 = first try).
+        return [
+            dataclasses.replace(_timer(row), state="running", attempts=row["attempts"] + 1) for row in rows
+        ]
 
     async def finish(
         self, timer_id: int, state: str, *, fired_at: datetime, late_by: float, error: str | None = None
