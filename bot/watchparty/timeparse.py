@@ -274,16 +274,15 @@ def parse_offsets(text: str) -> tuple[int, ...]:
     if cleaned in ("", "none", "off", "no"):
         return ()
     seconds: set[int] = set()
-    for part in re.split(r"[,\s]+", cleaned):
-        if not part:
-            continue
-        match = re.fullmatch(r"(\d+)\s*([a-z]+)", part)
-        if not match or match[2] not in _UNITS or int(match[1]) == 0:
+    bad = re.sub(r"(\d+)\s*([a-z]+)|[,\s]+", "", cleaned)
+    parts = re.findall(r"(\d+)\s*([a-z]+)", cleaned)
+    for number, unit in parts if not bad else [("", bad)]:
+        if unit not in _UNITS or not number or int(number) == 0:
             raise BadInput(
-                f"“{part[:30]}” is not a reminder offset.",
+                f"“{(number + unit)[:30] if not bad else bad[:30]}” is not a reminder offset.",
                 hints=("Use a comma-separated list like `1d,1h,10m` (d = days, h = hours, m = minutes).",),
             )
-        value = int(match[1]) * _UNITS[match[2]]
+        value = int(number) * _UNITS[unit]
         if value > 28 * 86400:
             raise BadInput("Reminders can be at most 4 weeks before the party.")
         seconds.add(value)
