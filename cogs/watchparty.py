@@ -229,7 +229,7 @@ class WatchParties(
         moved = await self.service.reschedule(
             party, interaction.guild_id, interaction.user.id, when, timezone
         )
-        await interaction.response.defer(thinking=True)
+        await interaction.response.defer(thinking=True, ephemeral=True)
         try:
             await events.move(self.bot, moved.party)
         except discord.HTTPException as error:

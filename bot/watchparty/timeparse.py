@@ -46,6 +46,7 @@ _WEEKDAYS = {
     for name in names
 }  # fmt: skip
 _UNITS = {
+    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
     "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
     "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
     "d": 86400, "day": 86400, "days": 86400,
@@ -295,10 +296,11 @@ def describe_offset(seconds: int) -> str:
     """3600 -> "1 hour", 5400 -> "1 h 30 min", 86400 -> "1 day"."""
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    minutes, secs = divmod(rest, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute"), (secs, "second")]
     used = [(n, unit) for n, unit in parts if n]
     if len(used) == 1:
         n, unit = used[0]
         return f"{n} {unit}{'s' if n != 1 else ''}"
-    return " ".join(f"{n} {unit[0] if unit != 'minute' else 'min'}" for n, unit in used) or "0 minutes"
+    short = {"day": "d", "hour": "h", "minute": "min", "second": "s"}
+    return " ".join(f"{n} {short[unit]}" for n, unit in used) or "0 minutes"
