@@ -31,9 +31,7 @@ def bot_environment(emulator: Emulator, database: Path, **extra: str) -> dict[st
 class InProcessBot:
     """``FilmBot`` running as a task in the test's event loop, set up the way ``bot.app.serve`` does it."""
 
-    def __init__(
-        self, emulator: Emulator, database: Path, *, guild_ready_timeout: float = 0.2, **env: str
-    ) -> None:
+    def __init__(self, emulator: Emulator, database: Path, *, guild_ready_timeout: float = 0.2, **env: str) -> None:
         self.emulator = emulator
         self.database = database
         self.env = bot_environment(emulator, database, **env)
@@ -60,9 +58,7 @@ class InProcessBot:
 
         self._task = asyncio.create_task(run(), name="filmbot")
         ready = asyncio.create_task(bot.ready_event.wait())
-        done, _ = await asyncio.wait(
-            {ready, self._task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-        )
+        done, _ = await asyncio.wait({ready, self._task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         if ready not in done:
             ready.cancel()
             if self._task in done:
@@ -116,9 +112,7 @@ class SubprocessBot:
         exited.cancel()
         if not self._ready.is_set():
             tail = "\n".join(self.output[-30:])
-            raise AssertionError(
-                f"filmbot subprocess not ready within {timeout}s (exit {self.process.returncode}):\n{tail}"
-            )
+            raise AssertionError(f"filmbot subprocess not ready within {timeout}s (exit {self.process.returncode}):\n{tail}")
 
     async def _read(self, process: asyncio.subprocess.Process) -> None:
         assert process.stdout is not None

@@ -20,9 +20,7 @@ FILMS = [f"Film {i:02d}" for i in range(40)] + ["100 Meters", "Hyakuemu", "Perfe
 
 
 class MiniTree(app_commands.CommandTree["MiniBot"]):
-    async def on_error(
-        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
-    ) -> None:
+    async def on_error(self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
         log.info("command failed: %r", error)
         message = "Sorry, something went wrong; please try again."
         try:
@@ -47,17 +45,13 @@ class PollView(discord.ui.View):
     async def ask(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
         await interaction.response.send_modal(QuestionModal())
 
-    @discord.ui.select(
-        custom_id="mini:poll:pick", options=[discord.SelectOption(label=f, value=f) for f in FILMS[:3]]
-    )
+    @discord.ui.select(custom_id="mini:poll:pick", options=[discord.SelectOption(label=f, value=f) for f in FILMS[:3]])
     async def pick(self, interaction: discord.Interaction[Any], select: discord.ui.Select[Any]) -> None:
         await interaction.response.send_message(f"picked {', '.join(select.values)}", ephemeral=True)
 
 
 class QuestionModal(discord.ui.Modal, title="Ask a question"):
-    question: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Question", custom_id="mini:q", max_length=200
-    )
+    question: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Question", custom_id="mini:q", max_length=200)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_message(f"You asked: {self.question.value}")
@@ -65,9 +59,8 @@ class QuestionModal(discord.ui.Modal, title="Ask a question"):
 
 class MiniBot(commands.Bot):
     def __init__(self) -> None:
-        super().__init__(
-            command_prefix="!", intents=discord.Intents.default(), tree_cls=MiniTree, guild_ready_timeout=0.1
-        )
+        super().__init__(command_prefix="!", intents=discord.Intents.default(), tree_cls=MiniTree,
+                         guild_ready_timeout=0.1)
 
     async def setup_hook(self) -> None:
         self.add_view(PollView())
@@ -78,9 +71,7 @@ class MiniBot(commands.Bot):
         await self.tree.sync()
 
 
-async def film_autocomplete(
-    interaction: discord.Interaction[Any], current: str
-) -> list[app_commands.Choice[str]]:
+async def film_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
     if current == "many":
         return [app_commands.Choice(name=f, value=f) for f in FILMS[:30]]
     matches = [f for f in FILMS if current.lower() in f.lower()]
@@ -112,12 +103,8 @@ poll = app_commands.Group(name="poll", description="Polls")
 
 
 @poll.command(name="create", description="Create a poll")
-async def poll_create(
-    interaction: discord.Interaction[Any],
-    question: str,
-    channel: discord.TextChannel | None = None,
-    who: discord.Member | None = None,
-) -> None:
+async def poll_create(interaction: discord.Interaction[Any], question: str, channel: discord.TextChannel | None = None,
+                      who: discord.Member | None = None) -> None:
     suffix = f" in {channel.name}" if channel else ""
     suffix += f" for {who.name}" if who else ""
     await interaction.response.send_message(f"Poll: {question}{suffix}", view=PollView())

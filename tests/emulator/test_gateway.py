@@ -29,9 +29,7 @@ async def test_guild_create_without_members_intent_sends_only_the_bot(
     assert guild.me.guild_permissions.manage_events
 
 
-async def test_sequence_numbers_increase_and_client_tracks_them(
-    emulator: Emulator, minibot: RunningBot
-) -> None:
+async def test_sequence_numbers_increase_and_client_tracks_them(emulator: Emulator, minibot: RunningBot) -> None:
     session = emulator.gateway.current_session
     assert session is not None
     sequences = [frame["s"] for frame in session.buffer]
@@ -85,9 +83,7 @@ async def test_reconnect_opcode_resumes(emulator: Emulator, minibot: RunningBot)
     await emulator.wait_for(lambda: emulator.gateway.resumes == 1, what="a RESUME after op 7")
 
 
-async def test_custom_dispatch_reaches_the_client(
-    emulator: Emulator, minibot: RunningBot, driver: Driver
-) -> None:
+async def test_custom_dispatch_reaches_the_client(emulator: Emulator, minibot: RunningBot, driver: Driver) -> None:
     created = await minibot.bot.get_guild(emulator.world.guild.id).create_scheduled_event(  # type: ignore[union-attr]
         name="Movie night",
         start_time=discord.utils.utcnow() + dt.timedelta(days=1),

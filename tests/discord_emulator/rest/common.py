@@ -37,9 +37,7 @@ def rel_path(request: web.Request) -> str:
 def ok(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """JSON exactly as Discord labels it: discord.py only decodes ``Content-Type: application/json``."""
     return web.Response(
-        body=json.dumps(data).encode(),
-        status=status,
-        headers={"Content-Type": "application/json", **(headers or {})},
+        body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json", **(headers or {})}
     )
 
 
