@@ -19,6 +19,7 @@ from bot.catalog.loader import load_cards
 from bot.clock import Clock, SystemClock
 from bot.errors import UserError
 from bot.films.service import FilmService
+from bot.scores.service import ScoreService
 from bot.settings import Settings
 from bot.store import Store
 from bot.timers import TimerDispatcher
@@ -128,6 +129,7 @@ class FilmBot(commands.Bot):
         self.ready_event = asyncio.Event()
         self._store: Store | None = None
         self._films: FilmService | None = None
+        self._scores: ScoreService | None = None
         self._timers: TimerDispatcher | None = None
 
     # Services are created in setup_hook; these accessors make a missing start-up loud.
@@ -144,6 +146,12 @@ class FilmBot(commands.Bot):
         return self._films
 
     @property
+    def scores(self) -> ScoreService:
+        if self._scores is None:
+            raise RuntimeError("the score service is not ready; FilmBot.prepare() has not run")
+        return self._scores
+
+    @property
     def timers(self) -> TimerDispatcher:
         if self._timers is None:
             raise RuntimeError("the timer dispatcher is not ready; FilmBot.prepare() has not run")
@@ -157,6 +165,7 @@ class FilmBot(commands.Bot):
             log.warning("catalog: %s", line.strip())
         self._films = FilmService(self._store)
         await self._films.refresh()
+        self._scores = ScoreService(self._store, self._films, self.clock)
         self._timers = TimerDispatcher(self._store.timers, self.clock, grace=self.settings.timer_grace)
         for module in pkgutil.iter_modules(cogs.__path__, f"{cogs.__name__}."):
             if not module.name.rsplit(".", 1)[-1].startswith("_"):

@@ -7,6 +7,8 @@ from pathlib import Path
 from bot.store._database import Database, migrations
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
+from bot.store.ratings import RatingStore
+from bot.store.spoilers import SpoilerStore
 from bot.store.timers import Timer, TimerStore
 from bot.store.watch_parties import GuildSettingsStore, WatchPartyStore
 
@@ -20,7 +22,9 @@ class Store:
         self.db = db
         self.films = FilmStore(db)
         self.meta = MetaStore(db)
+        self.ratings = RatingStore(db)
         self.timers = TimerStore(db)
+        self.spoilers = SpoilerStore(db)
         self.watch_parties = WatchPartyStore(db)
         self.guild_settings = GuildSettingsStore(db)
 
