@@ -114,7 +114,7 @@ class WatchPartyService:
         parsed = parse_when(request.when, zone, now)
         offsets = parse_offsets(request.reminders if request.reminders is not None else DEFAULT_REMINDERS)
         if request.repeat is not None and request.repeat not in REPEAT_DAYS:
-            raise BadInput("Repeat must be `weekly` or `biweekly`.")
+            raise BadInput("Repeat must be “weekly” or “biweekly”.")
         location = one_line(request.location).strip() if request.location else None
         if location is not None and len(location) > LOCATION_LIMIT:
             raise BadInput(f"The place can be at most {LOCATION_LIMIT} characters.")
@@ -213,7 +213,7 @@ class WatchPartyService:
         if party is None or (guild_id is not None and party.guild_id != guild_id):
             raise NotFound(
                 f"There is no watch party #{party_id} in this server.",
-                hints=("`/watchparty list` shows the upcoming ones with their numbers.",),
+                hints=("“/watchparty list” shows the upcoming ones with their numbers.",),
             )
         return party
 

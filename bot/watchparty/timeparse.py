@@ -88,7 +88,7 @@ def zone_named(name: str) -> ZoneInfo:
 def _refuse(text: str, why: str, zone: str) -> BadInput:
     return BadInput(
         f"I can't read “{text[:80]}” as a time: {why}",
-        hints=(f"Times are read in {zone}. These work: " + ", ".join(f"`{e}`" for e in EXAMPLES),),
+        hints=(f"Times are read in {zone}. These work: " + ", ".join(f"“{e}”" for e in EXAMPLES),),
     )
 
 
@@ -150,8 +150,8 @@ def _localize(naive: datetime, zone: ZoneInfo, text: str, zone_name: str) -> dat
             f"{naive:%Y-%m-%d %H:%M} does not exist in {zone_name}: the clocks skip that hour "
             f"(daylight saving time starts).",
             hints=(
-                f"Pick a time outside the skipped hour, e.g. `{round_trip:%Y-%m-%d %H:%M}`, "
-                f"or say how far ahead it is (`in 3 hours`).",
+                f"Pick a time outside the skipped hour, e.g. “{round_trip:%Y-%m-%d %H:%M}”, "
+                f"or say how far ahead it is (“in 3 hours”).",
             ),
         )
     if first.utcoffset() != second.utcoffset():
@@ -159,8 +159,8 @@ def _localize(naive: datetime, zone: ZoneInfo, text: str, zone_name: str) -> dat
             f"{naive:%Y-%m-%d %H:%M} happens twice in {zone_name}: the clocks go back that night "
             f"(daylight saving time ends), so I can't tell which one you mean.",
             hints=(
-                "Pick a time an hour earlier or later, or give it in UTC with the `timezone` option, "
-                f"or say how far ahead it is (`in 3 hours`). You typed “{text[:60]}”.",
+                "Pick a time an hour earlier or later, or give it in UTC with the “timezone” option, "
+                f"or say how far ahead it is (“in 3 hours”). You typed “{text[:60]}”.",
             ),
         )
     return first
@@ -197,7 +197,7 @@ def parse_when(text: str, zone_name: str, now: datetime) -> ParsedTime:
     if at_time is None:
         raise _refuse(
             text,
-            "add a time of day with hours and minutes or am/pm (`20:00`, `8pm`, `8:30 pm`).",
+            "add a time of day with hours and minutes or am/pm (“20:00”, “8pm”, “8:30 pm”).",
             zone_name,
         )
     day: date
@@ -259,12 +259,12 @@ def _checked(parsed: ParsedTime, text: str, now: datetime, zone_name: str) -> Pa
     if parsed.at <= now:
         raise BadInput(
             f"“{text[:80]}” is in the past ({parsed.local:%a %d %b %Y %H:%M} {zone_name}).",
-            hints=("Give a time ahead of now, e.g. `in 2 hours`, `tomorrow 21:00` or `friday 8pm`.",),
+            hints=("Give a time ahead of now, e.g. “in 2 hours”, “tomorrow 21:00” or “friday 8pm”.",),
         )
     if parsed.at - now > MAX_AHEAD:
         raise BadInput(
             f"“{text[:80]}” is more than two years ahead; is the year right?",
-            hints=("For example `2026-12-05 20:00` or `Dec 5 8pm`.",),
+            hints=("For example “2026-12-05 20:00” or “Dec 5 8pm”.",),
         )
     return parsed
 
@@ -281,14 +281,14 @@ def parse_offsets(text: str) -> tuple[int, ...]:
         if unit not in _UNITS or not number or int(number) == 0:
             raise BadInput(
                 f"“{(number + unit)[:30] if not bad else bad[:30]}” is not a reminder offset.",
-                hints=("Use a comma-separated list like `1d,1h,10m` (d = days, h = hours, m = minutes).",),
+                hints=("Use a comma-separated list like “1d,1h,10m” (d = days, h = hours, m = minutes).",),
             )
         value = int(number) * _UNITS[unit]
         if value > 28 * 86400:
             raise BadInput("Reminders can be at most 4 weeks before the party.")
         seconds.add(value)
     if len(seconds) > 5:
-        raise BadInput("At most 5 reminders per party.", hints=("For example `1d,1h,10m`.",))
+        raise BadInput("At most 5 reminders per party.", hints=("For example “1d,1h,10m”.",))
     return tuple(sorted(seconds, reverse=True))
 
 

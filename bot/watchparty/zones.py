@@ -74,7 +74,11 @@ def canonical_zone(text: str) -> str | None:
     if key in _zones():
         return _zones()[key]
     every = {name.lower(): name for name in available_timezones()}
-    return every.get(key)
+    if key in every:
+        return every[key]
+    # A city on its own ("paris", "new york") when exactly one zone is named after it.
+    cities = [name for lower, name in _zones().items() if lower.rsplit("/", 1)[-1] == key]
+    return cities[0] if len(cities) == 1 else None
 
 
 def offset_label(name: str, now: datetime) -> str:

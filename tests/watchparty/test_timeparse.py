@@ -85,7 +85,7 @@ def test_refused_with_examples(text: str, why: str) -> None:
         parse_when(text, "UTC", NOW)
     assert why in caught.value.message
     hints = " ".join(caught.value.hints)
-    assert "`" in hints  # every refusal shows something that would work
+    assert "“" in hints  # every refusal shows something that would work, quoted
 
 
 def test_spring_forward_gap_is_refused_and_the_answer_shows_a_real_time() -> None:
@@ -158,6 +158,7 @@ def test_zone_names_and_abbreviations() -> None:
     assert canonical_zone("America/New York") == "America/New_York"
     assert canonical_zone("PST") == "America/Los_Angeles"
     assert canonical_zone("utc") == "UTC"
+    assert canonical_zone("paris") == "Europe/Paris" and canonical_zone("new york") == "America/New_York"
     assert canonical_zone("Nowhere/Special") is None
 
 
