@@ -15,6 +15,7 @@ from bot.films import render
 from bot.films.models import FilmSummary
 from bot.scores.views import ScoresButton
 from bot.spoilers.buttons import OpenPlotButton
+from bot.ui.answers import answers_errors
 from bot.ui.embeds import Field
 from bot.ui.options import FilmOption, client_of
 
@@ -41,6 +42,7 @@ class CardButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"film
         label = item.label if isinstance(item, discord.ui.Button) and item.label else "Film card"
         return cls(int(match["film"]), label=label)
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot = client_of(interaction)
         embed, view = await card_message(bot, await bot.films.by_id(self.film_id), interaction.guild_id)

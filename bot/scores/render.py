@@ -12,6 +12,7 @@ import discord
 from bot.films.card import format_partial_date
 from bot.scores.aggregate import OutsideScore
 from bot.scores.service import RatingsPage, ScoreSummary, TopPage, number
+from bot.spoilers.safety import spoiler
 from bot.store.ratings import Rating, RatingChange
 from bot.ui import limits
 from bot.ui.embeds import Field, build_embed
@@ -28,31 +29,13 @@ def chart_filename(summary: ScoreSummary) -> str:
     return f"scores-{slug}.png"
 
 
-def _spoiler(text: str, limit: int = SPOILER_REVIEW_MAX) -> str:
-    """Member text inside ``||…||`` that cannot break out of the tag, at most ``limit`` characters.
-
-    One line; no ``|`` (so no early close), markdown escaped, mentions defused, and no link (``://`` is
-    broken with a word joiner) so nothing is previewed or clickable outside the tag.
-    """
-    flat = one_line(text).replace("|", "¦")
-    flat = _URL.sub(lambda m: m.group(0).replace("://", ":\u2060//"), flat)
-    budget = limit - 4
-    body = plain(flat)
-    raw_limit = len(flat)
-    while len(body) > budget and raw_limit > 0:
-        raw_limit = max(0, raw_limit - max(len(body) - budget, 1))
-        body = plain(truncate(flat, raw_limit))
-    if (len(body) - len(body.rstrip("\\"))) % 2:
-        body = body[:-1]  # a lone trailing backslash would escape the closing tag
-    return f"||{body}||" if body else ""
-
-
 def review_text(rating: Rating, limit: int = 300) -> str:
     """A member's review as shown: escaped, and only ever inside spoiler tags when they marked it so."""
     if not rating.review:
         return ""
     if rating.spoiler:
-        return "(spoiler) " + _spoiler(rating.review, limit)
+        # The one spoiler renderer (bot.spoilers.safety): the review cannot escape its tag.
+        return "(spoiler) " + spoiler(rating.review, limit)
     return plain(truncate(one_line(rating.review), limit))
 
 

@@ -16,6 +16,7 @@ import discord
 from bot.errors import UserError
 from bot.films.models import FilmSummary
 from bot.scores import render
+from bot.ui.answers import answers_errors
 from bot.ui.options import client_of
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class ScoresButton(
     ) -> ScoresButton:
         return cls(int(match["film"]))
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         film = await client_of(interaction).films.by_id(self.film_id)
         await send_scores(interaction, film, ephemeral=True)
@@ -88,6 +90,7 @@ class RatingsPager(
     ) -> RatingsPager:
         return cls(int(match["film"]), int(match["page"]), match["dir"])
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot = client_of(interaction)
         film = await bot.films.by_id(self.film_id)
@@ -113,6 +116,7 @@ class TopPager(
     ) -> TopPager:
         return cls(int(match["min"]), int(match["page"]), match["dir"])
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         embed, view = await top_message(interaction, self.min_ratings, self.page)
         await interaction.response.edit_message(embed=embed, view=view)

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable
 from typing import Any
 
 import discord
 
-from bot.client import send_ephemeral
-from bot.errors import UserError
 from bot.spoilers import render
 from bot.spoilers.service import PlotReveal, PlotService
-from bot.ui.errors import user_error_embed
+from bot.ui.answers import answers_errors
 from bot.ui.options import client_of
 
 log = logging.getLogger(__name__)
@@ -27,18 +24,6 @@ OPEN_LABEL = "Plot (spoilers)"
 
 def _service(interaction: discord.Interaction[Any]) -> PlotService:
     return PlotService(client_of(interaction).store)
-
-
-async def _answering_errors(interaction: discord.Interaction[Any], action: Awaitable[None]) -> None:
-    """Run a button's action; a ``UserError`` (film removed, nothing left) is answered like a command's.
-
-    Component callbacks don't pass through ``FilmTree.on_error``: without this the click would fail
-    silently ("This interaction failed").
-    """
-    try:
-        await action
-    except UserError as error:
-        await send_ephemeral(interaction, user_error_embed(error))
 
 
 class NextPhaseButton(
@@ -64,8 +49,9 @@ class NextPhaseButton(
         label = item.label if isinstance(item, discord.ui.Button) and item.label else "Next phase"
         return cls(int(match["film"]), int(match["level"]), label=label)
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _answering_errors(interaction, self._reveal_next(interaction))
+        await self._reveal_next(interaction)
 
     async def _reveal_next(self, interaction: discord.Interaction[Any]) -> None:
         film = await client_of(interaction).films.by_id(self.film_id)
@@ -106,8 +92,9 @@ class OpenPlotButton(
     ) -> OpenPlotButton:
         return cls(int(match["film"]))
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _answering_errors(interaction, self._open(interaction))
+        await self._open(interaction)
 
     async def _open(self, interaction: discord.Interaction[Any]) -> None:
         film = await client_of(interaction).films.by_id(self.film_id)

@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.store._database import Database, migrations
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
+from bot.store.polls import PollStore
 from bot.store.ratings import RatingStore
 from bot.store.spoilers import SpoilerStore
 from bot.store.timers import Timer, TimerStore
@@ -25,6 +26,7 @@ class Store:
         self.ratings = RatingStore(db)
         self.timers = TimerStore(db)
         self.spoilers = SpoilerStore(db)
+        self.polls = PollStore(db)
         self.watch_parties = WatchPartyStore(db)
         self.guild_settings = GuildSettingsStore(db)
 
@@ -34,4 +36,5 @@ class Store:
         return cls(await Database.open(path))
 
     async def close(self) -> None:
+        await self.polls.writer.stop()
         await self.db.close()

@@ -1,1 +1,0 @@
--- Placeholder on the watchparty branch only: keeps migration numbers gapless until migration 0004 lands from its branch. DROP THIS FILE when merging.
