@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.client import FilmBot
 from bot.errors import BadInput
 from bot.store.watch_parties import Party
+from bot.ui.answers import answers_errors
 from bot.ui.options import FilmOption, client_of
 from bot.watchparty import delivery, events, render, zones
 from bot.watchparty.reminders import PartyTimers
@@ -47,6 +48,7 @@ class RsvpButton(
     ) -> RsvpButton:
         return cls(int(match["party"]), match["answer"])
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot = client_of(interaction)
         party, _ = await service_of(interaction).rsvp(self.party_id, interaction.user.id, self.answer)

@@ -153,3 +153,15 @@ async def test_sigkill_right_after_a_reminder_does_not_repeat_it(
     await driver.wait_for_message(predicate=lambda m: "starting now" in m.content, timeout=20)
     assert len(reminders(driver, party_id)) == 1
     assert len(reminders(driver, party_id, "starting now")) == 1
+
+
+async def test_rsvp_on_a_cancelled_party_is_answered_not_failed(
+    emulator: Emulator, filmbot: Any, driver: Driver
+) -> None:
+    announcement, party_id = await schedule(driver, "in 2 hours")
+    # Cancelled in the store only, as when editing the announcement failed: its buttons are still there.
+    await filmbot.bot.get_cog("WatchParties").service.cancel(party_id, emulator.world.guild.id)
+    clicked = await driver.as_member("member1").click(
+        announcement.id, custom_id=f"filmbot:wp:rsvp:{party_id}:going"
+    )
+    assert clicked.ephemeral and "cancelled" in clicked.text
