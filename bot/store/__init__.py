@@ -11,6 +11,7 @@ from bot.store.polls import PollStore
 from bot.store.ratings import RatingStore
 from bot.store.spoilers import SpoilerStore
 from bot.store.timers import Timer, TimerStore
+from bot.store.watch_parties import GuildSettingsStore, WatchPartyStore
 
 __all__ = ["Database", "Store", "Timer", "migrations"]
 
@@ -26,6 +27,8 @@ class Store:
         self.timers = TimerStore(db)
         self.spoilers = SpoilerStore(db)
         self.polls = PollStore(db)
+        self.watch_parties = WatchPartyStore(db)
+        self.guild_settings = GuildSettingsStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
