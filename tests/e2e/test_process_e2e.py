@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import SubprocessBot
 
@@ -27,3 +29,19 @@ async def test_kill_9_then_start_again(
     await filmbot_process.start()
     choices = await driver.autocomplete("film", "title", "hyakuemu")
     assert choices.names[0].startswith("100 Meters")
+
+
+async def test_the_token_never_reaches_the_log_even_at_debug(emulator: Emulator, tmp_path: Path) -> None:
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    bot = SubprocessBot(emulator, tmp_path / "filmbot.sqlite3", workdir, FILMBOT_LOG_LEVEL="DEBUG")
+    await bot.start()
+    try:
+        await Driver(emulator).slash("film", title="100-meters")
+    finally:
+        assert await bot.terminate() == 0
+    output = "\n".join(bot.output)
+    assert emulator.state.token not in output
+    # It logs the invite URL with the scopes and permissions it needs, then stops cleanly on SIGTERM.
+    assert "scope=bot+applications.commands" in output and "permissions=" in output
+    assert "filmbot stopped" in output
