@@ -49,11 +49,12 @@ class CardButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"film
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
-def card_view(film: FilmSummary) -> discord.ui.View:
-    """The buttons under a fact card: scores and the plot, each restart-proof."""
+def card_view(film: FilmSummary, *, has_plot: bool) -> discord.ui.View:
+    """The buttons under a fact card: scores, and the plot when the film has one; each restart-proof."""
     view = discord.ui.View(timeout=None)
     view.add_item(ScoresButton(film.id))
-    view.add_item(OpenPlotButton(film.id))
+    if has_plot:
+        view.add_item(OpenPlotButton(film.id))
     return view
 
 
@@ -63,7 +64,8 @@ async def card_message(
     """The fact card with this server's score line, and its buttons: the same wherever a card is shown."""
     card = await bot.films.card(film)
     scores = await bot.scores.summary(film, guild_id)
-    return render.card_embed(card, extra_fields=[Field("Scores", scores.line)]), card_view(film)
+    embed = render.card_embed(card, extra_fields=[Field("Scores", scores.line)])
+    return embed, card_view(film, has_plot=card.has_plot)
 
 
 class Films(commands.Cog):

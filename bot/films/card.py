@@ -49,6 +49,7 @@ class FilmCard:
     original_title: str | None
     origin: str
     premise: str | None
+    has_plot: bool
     directors: tuple[Cited, ...]
     source_work: tuple[Cited, ...]
     source_creators: tuple[Cited, ...]
@@ -135,6 +136,7 @@ def build_card(film: Film) -> FilmCard:
         original_title=film.summary.original_title,
         origin=film.origin,
         premise=premise,
+        has_plot=bool(film.plot),
         directors=people("director"),
         source_work=facts("source_work"),
         source_creators=people("original_creator"),

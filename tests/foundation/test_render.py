@@ -105,3 +105,18 @@ def test_card_shows_only_what_is_known() -> None:
     assert [f["name"] for f in data["fields"]] == ["Genres"]
     assert data["title"] == "X"
     assert "Imported" in data["footer"]["text"]
+
+
+async def test_card_buttons_offer_the_plot_only_when_there_is_one(catalog_store: Store) -> None:
+    from cogs.films import card_view
+
+    service = FilmService(catalog_store)
+    await service.refresh()
+    film = service.resolve("100-meters")
+    card = await service.card(film)
+    assert card.has_plot
+    with_plot = [item.custom_id for item in card_view(film, has_plot=True).children]  # type: ignore[attr-defined]
+    without = [item.custom_id for item in card_view(film, has_plot=False).children]  # type: ignore[attr-defined]
+    assert any(c.startswith("filmbot:plot:open:") for c in with_plot)
+    assert not any(c.startswith("filmbot:plot:") for c in without)
+    assert any(c.startswith("filmbot:scores:open:") for c in without)
