@@ -24,7 +24,9 @@ class CardButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"film
     def __init__(self, film_id: int, *, label: str = "Film card") -> None:
         super().__init__(
             discord.ui.Button(
-                label=label[:80], style=discord.ButtonStyle.secondary, custom_id=f"filmbot:film:card:{film_id}"
+                label=label[:80],
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"filmbot:film:card:{film_id}",
             )
         )
         self.film_id = film_id
@@ -51,7 +53,9 @@ class Films(commands.Cog):
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="film", description="Show a film's fact card: credits, runtime, release, sources")
+    @app_commands.command(
+        name="film", description="Show a film's fact card: credits, runtime, release, sources"
+    )
     @app_commands.describe(title="The film: pick from the list, or type any spelling")
     async def film(self, interaction: discord.Interaction[FilmBot], title: FilmOption) -> None:
         card = await self.bot.films.card(title)

@@ -176,10 +176,22 @@ def card_from_mapping(raw: dict[str, Any], file: str, *, expected_slug: str | No
     )
 
 
+_TABLE_FIELDS = {
+    "facts": {"key", "value", "detail", "sources"},
+    "credits": {"person", "role", "character", "sources"},
+    "scores": {"name", "kind", "value", "scale", "votes", "as_of", "note", "sources"},
+    "plot": {"phase", "level", "text"},
+}
+
+
 def _tables(check: _Checker, value: Any, name: str) -> list[tuple[str, dict[str, Any]]]:
     if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
         check.fail(name, f"must be an array of tables ([[{name}]])")
         return []
+    allowed = _TABLE_FIELDS[name]
+    for index, table in enumerate(value):
+        for key in sorted(set(table) - allowed):
+            check.fail(f"{name}[{index}].{key}", f"is not a field here; known: {', '.join(sorted(allowed))}")
     return [(f"{name}[{i}].", t) for i, t in enumerate(value)]
 
 

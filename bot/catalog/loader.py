@@ -40,22 +40,14 @@ def check_cards(folder: Path) -> tuple[list[FilmData], list[CardProblem]]:
     """Parse every ``*.toml`` card in ``folder``: the valid cards and every problem in the others."""
     cards: list[FilmData] = []
     problems: list[CardProblem] = []
-    seen: dict[str, str] = {}
     if not folder.is_dir():
         return [], [CardProblem(str(folder), "(folder)", "does not exist")]
+    # A card's slug must match its file name, so slugs in one folder are unique by construction.
     for path in sorted(folder.glob("*.toml")):
         try:
-            card = parse_card(path)
+            cards.append(parse_card(path))
         except CardError as exc:
             problems.extend(exc.problems)
-            continue
-        if card.slug in seen:
-            problems.append(
-                CardProblem(path.name, "slug", f"{card.slug!r} is already used by {seen[card.slug]}")
-            )
-            continue
-        seen[card.slug] = path.name
-        cards.append(card)
     return cards, problems
 
 

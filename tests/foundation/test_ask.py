@@ -1,0 +1,98 @@
+"""``filmbot ask`` runs commands through discord.py's real command tree, offline."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.offline.printing import render
+from bot.offline.runner import ask
+from bot.settings import Settings
+from tests.conftest import FILMS_DIR, REPO
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env({"FILMBOT_DATABASE": str(tmp_path / "ask.sqlite3"), "FILMBOT_FILMS_DIR": str(FILMS_DIR)},
+                             env_file=None)  # fmt: skip
+
+
+async def test_film_card(settings: Settings) -> None:
+    result = await ask(settings, "/film 100-meters")
+    assert result.refused is None
+    (message,) = result.transcript.messages.values()
+    assert not message.ephemeral
+    (embed,) = message.payload["embeds"]
+    assert embed["title"] == "100 Meters (2025)"
+    assert result.transcript.callbacks == [4]
+    assert message.payload["allowed_mentions"] == {"parse": []}
+    text = render(result)
+    assert "■ 100 Meters (2025)" in text and "Runtime" in text
+
+
+async def test_named_option_and_typo(settings: Settings) -> None:
+    result = await ask(settings, "/film title:100 metrs")
+    (message,) = result.transcript.messages.values()
+    assert message.payload["embeds"][0]["title"] == "100 Meters (2025)"
+
+
+async def test_unknown_title_is_an_ephemeral_error_with_suggestions(settings: Settings) -> None:
+    result = await ask(settings, "/film Stalker")
+    (message,) = result.transcript.messages.values()
+    assert message.ephemeral
+    assert "No film in the catalog matches" in message.payload["embeds"][0]["description"]
+
+
+async def test_unknown_command_is_refused_like_discord(settings: Settings) -> None:
+    result = await ask(settings, "/flim 100-meters")
+    assert result.refused is not None
+    assert "Unknown command /flim" in result.refused.message
+    assert "/film" in result.refused.hints
+    assert not result.transcript.messages
+
+
+async def test_missing_required_option_is_refused(settings: Settings) -> None:
+    result = await ask(settings, "/film")
+    assert result.refused is not None and "Missing required option: title" in result.refused.message
+
+
+def _cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=60
+    )
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FILMBOT_"))}
+    env.update(
+        PYTHONPATH=str(REPO), FILMBOT_DATABASE=str(tmp_path / "cli.sqlite3"), FILMBOT_FILMS_DIR=str(FILMS_DIR)
+    )
+    env.update(extra)
+    return env
+
+
+def test_cli_ask_prints_the_card(tmp_path: Path) -> None:
+    done = _cli("ask", "/film 100-meters", env=_env(tmp_path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "100 Meters (2025)" in done.stdout and "Kenji Iwaisawa" in done.stdout
+
+
+def test_cli_run_without_token_exits_2_and_says_how(tmp_path: Path) -> None:
+    done = _cli("run", env=_env(tmp_path), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "DISCORD_TOKEN" in done.stderr and "developers" in done.stderr
+
+
+def test_cli_films_check_reports_problems(tmp_path: Path) -> None:
+    films = tmp_path / "films"
+    films.mkdir()
+    (films / "bad.toml").write_text('slug = "bad"\n')
+    done = _cli("films", "check", env=_env(tmp_path, FILMBOT_FILMS_DIR=str(films)), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "bad.toml: title: is required" in done.stdout
+    ok = _cli("films", "check", env=_env(tmp_path), cwd=tmp_path)
+    assert ok.returncode == 0 and "100-meters" in ok.stdout
