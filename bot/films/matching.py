@@ -46,6 +46,11 @@ def normalize(text: str) -> str:
     return " ".join(_VARIANTS.get(w, w) for w in words)
 
 
+def match_key(title: str, year: int | None) -> str:
+    """A film's identity when it has no external id: normalized title and year ('solaris|1972')."""
+    return f"{normalize(title)}|{year or ''}"
+
+
 def split_year(query: str) -> tuple[str, int | None]:
     """'Solaris (1972)' -> ('Solaris', 1972). A title that is only a year stays a title."""
     match = _YEAR.search(query.strip())
