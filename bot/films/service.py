@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -33,7 +34,9 @@ class FilmService:
 
     async def refresh(self) -> None:
         """Rebuild the title index from the store (after the catalog changed)."""
-        self._index = TitleIndex(await self._store.films.summaries())
+        summaries = await self._store.films.summaries()
+        # Building the index for 100,000 films takes a few seconds of CPU: off the event loop.
+        self._index = await asyncio.to_thread(TitleIndex, summaries)
         log.debug("title index holds %d films", len(self._index))
 
     def search(self, query: str, limit: int = limits.AUTOCOMPLETE_CHOICES) -> list[Match]:

@@ -22,12 +22,6 @@ _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
-class BrowsePage:
-    films: tuple[FilmSummary, ...]
-    total: int
-
-
-@dataclass(frozen=True, slots=True)
 class ImportCounts:
     added: int
     updated: int
@@ -105,12 +99,16 @@ class CatalogStore:
 
     # -- browsing ----------------------------------------------------------------------------------
 
+    async def count_matching(self, *, genre: str | None, year: int | None, director: str | None) -> int:
+        where, params = _filters(genre, year, director)
+        row = await self._db.fetchone(f"SELECT count(*) FROM films f WHERE {where}", params)
+        return int(row[0]) if row else 0
+
     async def browse(
         self, *, genre: str | None, year: int | None, director: str | None, offset: int, limit: int
-    ) -> BrowsePage:
+    ) -> list[FilmSummary]:
         """Films matching every filter given, best known first (most rating votes), then by title."""
         where, params = _filters(genre, year, director)
-        total_row = await self._db.fetchone(f"SELECT count(*) FROM films f WHERE {where}", params)
         rows = await self._db.fetchall(
             "SELECT f.id, f.slug, f.title, f.year, f.original_title, "
             "(SELECT max(s.votes) FROM score_sources s WHERE s.film_id = f.id) AS votes "
@@ -118,7 +116,7 @@ class CatalogStore:
             "ORDER BY votes DESC NULLS LAST, f.title COLLATE NOCASE, f.year, f.id LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
-        return BrowsePage(tuple(_summary(r) for r in rows), int(total_row[0]) if total_row else 0)
+        return [_summary(r) for r in rows]
 
     async def random_film(self, *, genre: str | None) -> FilmSummary | None:
         where, params = _filters(genre, None, None)

@@ -151,7 +151,8 @@ class FilmStore:
                 for r in plot
             ),
         )
-        return merge_imported(film, imported) if imported else film
+        # Only a film with sources of its own (a card) has anything for imports to give way to.
+        return merge_imported(film, imported) if imported and len(imported) < len(source_rows) else film
 
     # -- writes ------------------------------------------------------------------------------------
 
