@@ -45,7 +45,10 @@ class FilmStore:
     async def summaries(self) -> list[FilmSummary]:
         """Every film's identity with its aliases, for building the title index."""
         aliases: dict[int, list[str]] = {}
-        for row in await self._db.fetchall("SELECT film_id, alias FROM film_aliases ORDER BY source_id IS NOT NULL, rowid"):
+        for row in await self._db.fetchall(
+            "SELECT film_id, alias FROM film_aliases "
+            "ORDER BY source_id IS NOT NULL, CASE WHEN source_id IS NULL THEN rowid END, alias"
+        ):
             aliases.setdefault(row["film_id"], []).append(row["alias"])
         rows = await self._db.fetchall("SELECT id, slug, title, year, original_title FROM films ORDER BY id")
         return [_summary(row, tuple(aliases.get(row["id"], ()))) for row in rows]
@@ -78,7 +81,8 @@ class FilmStore:
             return None
         film_id = row["id"]
         alias_rows = await self._db.fetchall(
-            "SELECT alias FROM film_aliases WHERE film_id = ? ORDER BY source_id IS NOT NULL, rowid", (film_id,)
+            "SELECT alias FROM film_aliases WHERE film_id = ? ORDER BY source_id IS NOT NULL, "
+            "CASE WHEN source_id IS NULL THEN rowid END, alias", (film_id,)
         )
         # The film's own sources first, then imported ones: the numbering does not depend on load order.
         source_rows = await self._db.fetchall(
@@ -173,6 +177,16 @@ class FilmStore:
                 # A card for a film an import already brought: the card takes over that row (its id, so
                 # member data stays attached, and the imported rows, which fill what the card lacks).
                 existing = await _imported_twin(conn, data)
+                if existing is not None:
+                    # The import's own names stay as its aliases, as when the import comes after the card.
+                    await conn.execute(
+                        "INSERT OR IGNORE INTO film_aliases (film_id, alias, source_id) "
+                        "SELECT f.id, n.name, (SELECT min(id) FROM film_sources WHERE film_id = f.id AND imported = 1) "
+                        "FROM films f JOIN (SELECT title AS name FROM films WHERE id = ? "
+                        "UNION ALL SELECT original_title FROM films WHERE id = ?) n ON n.name IS NOT NULL "
+                        "WHERE f.id = ?",
+                        (existing["id"], existing["id"], existing["id"]),
+                    )
             now = datetime.now(UTC).isoformat()
             if existing is None:
                 cur = await conn.execute(

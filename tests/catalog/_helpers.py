@@ -96,7 +96,7 @@ as_of = "2024-05-01"
 
 [[facts]]
 key = "runtime_minutes"
-value = "166"
+value = 166
 sources = ["press"]
 
 [[credits]]
