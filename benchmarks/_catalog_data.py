@@ -92,7 +92,11 @@ def films(count: int, seed: int = 8) -> Iterator[SynthFilm]:
             title = _title(rng)
             titles.append(title)
         foreign = rng.random() < 0.12
-        original = rng.choice(FOREIGN) + (f" {rng.randint(2, 99)}" if rng.random() < 0.7 else "") if foreign else title
+        original = (
+            rng.choice(FOREIGN) + (f" {rng.randint(2, 99)}" if rng.random() < 0.7 else "")
+            if foreign
+            else title
+        )
         aliases: tuple[str, ...] = ()
         if rng.random() < 0.15:
             aliases = (f"{title.split(':')[0]} ({rng.choice(('US', 'UK', 'working title'))})",)
@@ -140,7 +144,11 @@ def write_imdb(folder: Path, catalog: Iterator[SynthFilm], *, gz: bool = True) -
 
     def opener(name: str):  # type: ignore[no-untyped-def]
         path = folder / f"{name}{suffix}"
-        return gzip.open(path, "wt", encoding="utf-8", compresslevel=1) if gz else path.open("w", encoding="utf-8")
+        return (
+            gzip.open(path, "wt", encoding="utf-8", compresslevel=1)
+            if gz
+            else path.open("w", encoding="utf-8")
+        )
 
     written = 0
     with opener("title.basics") as basics, opener("title.ratings") as ratings, opener("title.akas") as akas:

@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from bot import __version__
 from bot.errors import ConfigError
@@ -69,7 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.films_command == "check":
         return _films_check(settings)
     if args.films_command == "import":
-        return asyncio.run(_films_import(settings, args.path, args.format, args.map, args.dry_run))
+        path = Path(args.path).expanduser()
+        return asyncio.run(
+            _films_import(settings, path, args.format or _guess_format(path), args.map, args.dry_run)
+        )
     return asyncio.run(_films_load(settings))
 
 
@@ -122,15 +126,13 @@ def _guess_format(path: Path) -> str:
     return "csv"
 
 
-async def _films_import(settings: Settings, raw_path: str, fmt: str | None, spec: str | None, dry_run: bool) -> int:
-    from bot.catalog.importing import import_catalog
+async def _films_import(settings: Settings, path: Path, chosen: str, spec: str | None, dry_run: bool) -> int:
+    from bot.catalog.importing import Format, import_catalog
     from bot.catalog.importing.progress import progress_for
     from bot.catalog.importing.tabular import parse_map
     from bot.errors import BadInput
     from bot.store import Store
 
-    path = Path(raw_path).expanduser()
-    chosen = fmt or _guess_format(path)
     try:
         mapping = parse_map(spec)
     except BadInput as exc:
@@ -139,7 +141,12 @@ async def _films_import(settings: Settings, raw_path: str, fmt: str | None, spec
     store = await Store.open(settings.database)
     try:
         report = await import_catalog(
-            store, path, chosen, mapping=mapping, dry_run=dry_run, progress=progress_for(sys.stderr)  # type: ignore[arg-type]
+            store,
+            path,
+            cast("Format", chosen),
+            mapping=mapping,
+            dry_run=dry_run,
+            progress=progress_for(sys.stderr),
         )
     except BadInput as exc:
         print(f"filmbot: {exc.message}", file=sys.stderr)

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.catalog import render
 from bot.catalog.browse import BrowseFilters, CatalogService, check_year
 from bot.client import FilmBot
+from bot.errors import NotFound
 from bot.films import render as film_render
 from bot.ui.options import client_of
 
@@ -24,7 +25,8 @@ def _service(interaction: discord.Interaction[Any]) -> CatalogService:
 
 
 class PageButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"filmbot:films:browse:(?P<page>\d{1,6}):(?P<key>[0-9a-f]{16})"
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"filmbot:films:browse:(?P<page>\d{1,6}):(?P<key>[0-9a-f]{16})",
 ):
     """Turns a browse listing to another page; the filters are kept in the store under ``key``."""
 
@@ -48,7 +50,9 @@ class PageButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         page = await _service(interaction).browse_saved(self.key, self.page)
-        await interaction.response.edit_message(embed=render.browse_embed(page), view=render.browse_view(page, ITEMS))
+        await interaction.response.edit_message(
+            embed=render.browse_embed(page), view=render.browse_view(page, ITEMS)
+        )
 
 
 class OpenSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"filmbot:films:open"):
@@ -71,14 +75,18 @@ class OpenSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"film
         return cls(options)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        values = (interaction.data or {}).get("values", [])  # type: ignore[union-attr]
+        values = self.item.values
+        if not values or not values[0].isdigit():
+            raise NotFound("Pick a film from the menu.")
         films = client_of(interaction).films
         film = await films.by_id(int(values[0]))
         card = await films.card(film)
         await interaction.response.send_message(embed=film_render.card_embed(card), ephemeral=True)
 
 
-class AnotherButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"filmbot:films:random:(?P<genre>.*)"):
+class AnotherButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"filmbot:films:random:(?P<genre>.*)"
+):
     """Another random film (of the same genre), for whoever clicks, ephemerally."""
 
     def __init__(self, genre: str | None) -> None:
@@ -122,7 +130,9 @@ class Catalog(commands.Cog):
 
     @films.command(name="browse", description="List films by genre, year or director, most-rated first")
     @app_commands.describe(
-        genre="Only films of this genre", year="Only films from this year", director="Only films by this director"
+        genre="Only films of this genre",
+        year="Only films from this year",
+        director="Only films by this director",
     )
     async def browse(
         self,
@@ -151,7 +161,9 @@ class Catalog(commands.Cog):
 
     @browse.autocomplete("genre")
     @random.autocomplete("genre")
-    async def _genres(self, interaction: discord.Interaction[FilmBot], value: str) -> list[app_commands.Choice[str]]:
+    async def _genres(
+        self, interaction: discord.Interaction[FilmBot], value: str
+    ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=g[:100], value=g[:100]) for g in await self.service.genres(value)]
 
     @browse.autocomplete("director")

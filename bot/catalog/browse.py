@@ -97,7 +97,9 @@ class CatalogService:
         film = await self._store.catalog.random_film(genre=genre)
         if film is None:
             if genre:
-                raise NotFound(f"No film in the catalog has the genre “{genre[:100]}”. Pick one from the list.")
+                raise NotFound(
+                    f"No film in the catalog has the genre “{genre[:100]}”. Pick one from the list."
+                )
             raise NotFound("The catalog is empty; a moderator can load films with `filmbot films import`.")
         return film
 

@@ -18,11 +18,11 @@ RANDOM_ID = "filmbot:films:random:{genre}"
 
 
 def browse_embed(page: BrowsePage) -> discord.Embed:
-    lines = [
-        f"`{n:>3}` {plain(film.label)}" for n, film in enumerate(page.films, start=page.first_number)
-    ]
+    lines = [f"`{n:>3}` {plain(film.label)}" for n, film in enumerate(page.films, start=page.first_number)]
     return build_embed(
-        title=truncate(f"{page.filters.describe()} · {page.total:,} film{'s' if page.total != 1 else ''}", 200),
+        title=truncate(
+            f"{page.filters.describe()} · {page.total:,} film{'s' if page.total != 1 else ''}", 200
+        ),
         description="\n".join(lines),
         footer=f"Page {page.page} of {page.pages} · most-rated first · pick a film below to see its card",
         colour=LIST_COLOUR,
@@ -40,7 +40,9 @@ def browse_view(page: BrowsePage, items: dict[str, Any]) -> discord.ui.View:
             custom_id=f"filmbot:films:noop:{page.filters.key}",
         )
     )
-    view.add_item(items["page"](page.page + 1, page.filters.key, label="Next ▶", disabled=page.page >= page.pages))
+    view.add_item(
+        items["page"](page.page + 1, page.filters.key, label="Next ▶", disabled=page.page >= page.pages)
+    )
     options = [
         discord.SelectOption(label=truncate(film.label, limits.SELECT_OPTION_TEXT), value=str(film.id))
         for film in page.films[: limits.SELECT_OPTIONS]

@@ -34,8 +34,8 @@ _VARIANTS = {"metres": "meters", "metre": "meter", "colour": "color", "theatre":
 # How many trigram candidates and prefix candidates are re-ranked per query.
 TRIGRAM_CANDIDATES = 160
 PREFIX_CANDIDATES = 96
-# A trigram found in more than 1/COMMON_SHARE of all names is not counted (unless nothing else is).
-COMMON_SHARE = 40
+# At most this many trigram postings are counted per query (the rarest trigrams first).
+POSTINGS_BUDGET = 40_000
 
 
 def normalize(text: str) -> str:
@@ -97,12 +97,17 @@ def score_key(query: str, key: str) -> float:
     if key.startswith(query) or compact_k.startswith(compact_q):
         # A typed prefix: the more of the name it covers, the better.
         return 90.0 + 8.0 * len(compact_q) / max(len(compact_k), 1)
-    return max(
-        fuzz.ratio(query, key),
-        fuzz.token_sort_ratio(query, key),
-        fuzz.ratio(compact_q, compact_k),
-        # A partial match counts, but less, so a short query does not match every long title.
-        fuzz.partial_ratio(query, key) * 0.9 if len(query) >= 4 else 0.0,
+    return min(
+        max(
+            fuzz.ratio(query, key),
+            fuzz.token_sort_ratio(query, key),
+            fuzz.ratio(compact_q, compact_k),
+            # Part of a longer name counts, but less, so a short query does not match every long title
+            # (and a short name is not a match for a long query that merely contains it).
+            fuzz.partial_ratio(query, key) * 0.9 if 4 <= len(query) <= len(key) else 0.0,
+        ),
+        # Only the exact name scores 100: the same words in another order are a different film.
+        97.0,
     )
 
 
@@ -190,13 +195,11 @@ class TitleIndex:
         if not rows:
             return set()
         sizes = self._gram_start[1:][rows] - self._gram_start[:-1][rows]
-        # Trigrams in a large share of all names ('the', ' of') cost the most and tell the least: count
-        # only the rarer ones, unless the query has nothing else.
-        common = sizes > max(len(self._keys) // COMMON_SHARE, 1000)
-        if common.all():
-            keep = np.argsort(sizes)[:2]
-        else:
-            keep = np.flatnonzero(~common)
+        # Count the rarest trigrams first, within a budget of postings: the commonest ('the', ' of') cost
+        # the most and tell the least. Latency stays bounded however common the query's words are.
+        order = np.argsort(sizes, kind="stable")
+        within = np.cumsum(sizes[order]) <= POSTINGS_BUDGET
+        keep = order[: max(int(within.sum()), 1)]
         hits = np.concatenate(
             [self._postings[self._gram_start[rows[k]] : self._gram_start[rows[k] + 1]] for k in keep]
         )

@@ -171,7 +171,11 @@ def _filters(genre: str | None, year: int | None, director: str | None) -> tuple
 
 def _summary(row: aiosqlite.Row) -> FilmSummary:
     return FilmSummary(
-        id=row["id"], slug=row["slug"], title=row["title"], year=row["year"], original_title=row["original_title"]
+        id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        year=row["year"],
+        original_title=row["original_title"],
     )
 
 
@@ -209,7 +213,8 @@ class _Batch:
                 by_imdb[r["imdb_id"]] = _Existing(r["id"], r["origin"], r["imdb_id"])
         by_key: dict[str, list[_Existing]] = {}
         for r in await self._rows(
-            f"SELECT id, origin, imdb_id, match_key FROM films WHERE match_key IN ({_in(keys)}) ORDER BY id", keys
+            f"SELECT id, origin, imdb_id, match_key FROM films WHERE match_key IN ({_in(keys)}) ORDER BY id",
+            keys,
         ):
             by_key.setdefault(r["match_key"], []).append(_Existing(r["id"], r["origin"], r["imdb_id"]))
 
@@ -327,13 +332,17 @@ class _Batch:
         for film in films:
             base = slugify(film.title) or (film.imdb_id or "film")
             wanted.append(f"{base}-{film.year}" if film.year else base)
-        taken = {r[0] for r in await self._rows(f"SELECT slug FROM films WHERE slug IN ({_in(wanted)})", wanted)}
+        taken = {
+            r[0] for r in await self._rows(f"SELECT slug FROM films WHERE slug IN ({_in(wanted)})", wanted)
+        }
         slugs: list[str] = []
         for film, slug in zip(films, wanted, strict=True):
             if slug in taken:
                 candidate = f"{slug}-{film.imdb_id}" if film.imdb_id else slug
                 n = 2
-                while candidate in taken or await self._rows("SELECT 1 FROM films WHERE slug = ?", [candidate]):
+                while candidate in taken or await self._rows(
+                    "SELECT 1 FROM films WHERE slug = ?", [candidate]
+                ):
                     candidate = f"{slug}-{n}"
                     n += 1
                 slug = candidate
@@ -372,7 +381,8 @@ class _Batch:
                 names = [film.title, *([film.original_title] if film.original_title else []), *names]
             aliases += [(film_id, a, sid) for a in dict.fromkeys(names)]
             facts += [
-                (film_id, IMPORTED_POSITION + i, f.key, f.value, f.detail, sid) for i, f in enumerate(film.facts)
+                (film_id, IMPORTED_POSITION + i, f.key, f.value, f.detail, sid)
+                for i, f in enumerate(film.facts)
             ]
             credits += [
                 (film_id, IMPORTED_POSITION + i, c.person, c.role, c.character, sid)
@@ -387,7 +397,8 @@ class _Batch:
             "INSERT OR IGNORE INTO film_aliases (film_id, alias, source_id) VALUES (?, ?, ?)", aliases
         )
         await self.conn.executemany(
-            "INSERT INTO facts (film_id, position, key, value, detail, source_id) VALUES (?, ?, ?, ?, ?, ?)", facts
+            "INSERT INTO facts (film_id, position, key, value, detail, source_id) VALUES (?, ?, ?, ?, ?, ?)",
+            facts,
         )
         await self.conn.executemany(
             "INSERT INTO credits (film_id, position, person, role, character, source_id) VALUES (?, ?, ?, ?, ?, ?)",

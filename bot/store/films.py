@@ -9,6 +9,7 @@ from typing import Literal
 
 import aiosqlite
 
+from bot.films.matching import match_key
 from bot.films.models import (
     Credit,
     Fact,
@@ -20,7 +21,6 @@ from bot.films.models import (
     Source,
     merge_imported,
 )
-from bot.films.matching import match_key
 from bot.store._database import Database
 
 UpsertOutcome = Literal["added", "updated", "unchanged"]
@@ -82,7 +82,8 @@ class FilmStore:
         film_id = row["id"]
         alias_rows = await self._db.fetchall(
             "SELECT alias FROM film_aliases WHERE film_id = ? ORDER BY source_id IS NOT NULL, "
-            "CASE WHEN source_id IS NULL THEN rowid END, alias", (film_id,)
+            "CASE WHEN source_id IS NULL THEN rowid END, alias",
+            (film_id,),
         )
         # The film's own sources first, then imported ones: the numbering does not depend on load order.
         source_rows = await self._db.fetchall(
@@ -169,7 +170,8 @@ class FilmStore:
             key = match_key(data.title, data.year)
             if existing is not None and existing["content_hash"] == digest:
                 await conn.execute(
-                    "UPDATE films SET match_key = ? WHERE id = ? AND match_key IS NOT ?", (key, existing["id"], key)
+                    "UPDATE films SET match_key = ? WHERE id = ? AND match_key IS NOT ?",
+                    (key, existing["id"], key),
                 )
                 return "unchanged"
             adopted = existing is None and data.origin == "card"

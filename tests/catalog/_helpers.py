@@ -5,7 +5,9 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-BASICS_HEADER = "tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\tendYear\truntimeMinutes\tgenres"
+BASICS_HEADER = (
+    "tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\tendYear\truntimeMinutes\tgenres"
+)
 
 
 def write_tsv(path: Path, header: str, rows: list[str], *, gz: bool) -> Path:
@@ -43,7 +45,12 @@ def imdb_folder(folder: Path, *, gz: bool = True, basics: list[str] | None = Non
     write_tsv(
         folder / "title.ratings.tsv",
         "tconst\taverageRating\tnumVotes",
-        ["tt0069293\t8.0\t100000", "tt0307479\t6.2\t90000", "tt0903747\t9.5\t2000000", "tt0211915\t8.3\t800000"],
+        [
+            "tt0069293\t8.0\t100000",
+            "tt0307479\t6.2\t90000",
+            "tt0903747\t9.5\t2000000",
+            "tt0211915\t8.3\t800000",
+        ],
         gz=gz,
     )
     write_tsv(
@@ -60,8 +67,8 @@ def imdb_folder(folder: Path, *, gz: bool = True, basics: list[str] | None = Non
         folder / "title.principals.tsv",
         "tconst\tordering\tnconst\tcategory\tjob\tcharacters",
         [
-            "tt0069293\t1\tnm0001\tactress\t\\N\t[\"Hari\"]",
-            "tt0069293\t2\tnm0002\tactor\t\\N\t[\"Kris Kelvin\"]",
+            'tt0069293\t1\tnm0001\tactress\t\\N\t["Hari"]',
+            'tt0069293\t2\tnm0002\tactor\t\\N\t["Kris Kelvin"]',
             "tt0069293\t5\tnm0003\tdirector\t\\N\t\\N",
             "tt0307479\t1\tnm0004\tdirector\t\\N\t\\N",
         ],

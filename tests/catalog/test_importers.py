@@ -41,14 +41,20 @@ async def test_imdb_files_plain_or_gzipped(store: Store, tmp_path: Path, gz: boo
     (score,) = solaris.scores
     assert (score.name, score.value, score.scale, score.votes) == ("IMDb", 8.0, 10.0, 100000)
     (source,) = solaris.sources
-    assert (source.key, source.kind, source.title) == ("imdb-datasets", "dataset", "IMDb non-commercial datasets")
+    assert (source.key, source.kind, source.title) == (
+        "imdb-datasets",
+        "dataset",
+        "IMDb non-commercial datasets",
+    )
 
     # Same title, another year: another film.
     remake = await store.films.get("solaris-2002")
     assert remake is not None and remake.imdb_id == "tt0307479"
     # A huge but real runtime is kept; a broken one is left out, the film kept.
     logistics = await store.films.get("logistics-2012")
-    assert logistics is not None and [f.value for f in logistics.facts if f.key == "runtime_minutes"] == ["51420"]
+    assert logistics is not None and [f.value for f in logistics.facts if f.key == "runtime_minutes"] == [
+        "51420"
+    ]
     broken = await store.films.get("broken-runtime-2020")
     assert broken is not None and not [f for f in broken.facts if f.key == "runtime_minutes"]
     amelie = await store.films.get("amelie-2001")
@@ -81,14 +87,16 @@ async def test_csv_with_map_bad_values_and_unicode(store: Store, tmp_path: Path)
     path.write_text(
         "Film Name,Released,Dir,Length,Kinds,Score\n"
         "Heat,1995-12-15,Michael Mann,170,Crime; Drama,8.3\n"
-        "\"Crouching Tiger, Hidden Dragon\",2000,Ang Lee,2h 0m,Action,7.9\n"
+        '"Crouching Tiger, Hidden Dragon",2000,Ang Lee,2h 0m,Action,7.9\n'
         "東京物語,3 November 1953,小津安二郎,136,Drama,8.1\n"
         "Broken,sometime,Nobody,long,Drama,eleven\n"
         ",2000,Someone,90,Drama,5\n"
         "Too,Many,Columns,1,2,3,4\n",
         encoding="utf-8",
     )
-    mapping = parse_map("Film Name=title,Released=release_date,Dir=director,Length=runtime,Kinds=genres,Score=imdb_rating")
+    mapping = parse_map(
+        "Film Name=title,Released=release_date,Dir=director,Length=runtime,Kinds=genres,Score=imdb_rating"
+    )
     report = await import_catalog(store, path, "csv", mapping=mapping)
     assert report.added == 4
     assert report.skipped_rows["no title"].lines == [6]
@@ -109,7 +117,9 @@ async def test_csv_with_map_bad_values_and_unicode(store: Store, tmp_path: Path)
     assert broken and broken[0].year is None
 
 
-async def test_csv_recognizes_common_headers_and_refuses_unknown_columns(store: Store, tmp_path: Path) -> None:
+async def test_csv_recognizes_common_headers_and_refuses_unknown_columns(
+    store: Store, tmp_path: Path
+) -> None:
     path = tmp_path / "imdb-export.csv"
     path.write_text(
         "Const,Title,Title Type,Year,Runtime (mins),Directors,IMDb Rating,Num Votes,Genres\n"
@@ -133,7 +143,12 @@ async def test_json_array_and_json_lines(store: Store, tmp_path: Path) -> None:
     array.write_text(
         json.dumps(
             [
-                {"title": "Paprika", "year": 2006, "genres": ["Animation", "Sci-Fi"], "director": "Satoshi Kon"},
+                {
+                    "title": "Paprika",
+                    "year": 2006,
+                    "genres": ["Animation", "Sci-Fi"],
+                    "director": "Satoshi Kon",
+                },
                 {"title": "Perfect Blue", "year": "1997", "runtime": 81},
                 "not an object",
                 {"year": 2001},

@@ -29,7 +29,9 @@ async def test_card_wins_field_by_field_and_import_fills_the_rest(store: Store, 
     assert film.origin == "card" and film.title == "Solaris" and film.imdb_id == "tt0069293"
     # The card's runtime and director stay; the import's (167 min, same director) give way.
     assert [(f.value, f.source) for f in film.facts if f.key == "runtime_minutes"] == [("166", "press")]
-    assert [(c.person, c.source) for c in film.credits if c.role == "director"] == [("Andrei Tarkovsky", "press")]
+    assert [(c.person, c.source) for c in film.credits if c.role == "director"] == [
+        ("Andrei Tarkovsky", "press")
+    ]
     # What the card lacks comes from IMDb: genres, cast, the IMDb score, alternative titles.
     assert {f.value for f in film.facts if f.key == "genre"} == {"Drama", "Mystery", "Sci-Fi"}
     assert [c.person for c in film.credits if c.role == "cast"] == ["Natalya Bondarchuk", "Donatas Banionis"]
@@ -60,7 +62,9 @@ async def test_import_then_card_gives_the_same_film(store: Store, tmp_path: Path
     assert _comparable(adopted) == _comparable(reference)
 
 
-async def test_card_changes_keep_imported_rows_and_reimport_keeps_card_rows(store: Store, tmp_path: Path) -> None:
+async def test_card_changes_keep_imported_rows_and_reimport_keeps_card_rows(
+    store: Store, tmp_path: Path
+) -> None:
     await _card_then_import(store, tmp_path)
     # The card gains genres: the imported genres give way; reloading does not lose the IMDb score.
     cards_folder(
@@ -97,4 +101,10 @@ async def test_same_title_films_stay_distinct(store: Store, tmp_path: Path) -> N
     report = await import_catalog(store, path, "csv")
     assert report.added == 5
     slugs = sorted(s.slug for s in await store.films.summaries())
-    assert slugs == ["psycho-1960", "psycho-1998", "the-thing-1982", "the-thing-1982-tt0000003", "the-thing-2011"]
+    assert slugs == [
+        "psycho-1960",
+        "psycho-1998",
+        "the-thing-1982",
+        "the-thing-1982-tt0000003",
+        "the-thing-2011",
+    ]

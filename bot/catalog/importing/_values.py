@@ -66,7 +66,7 @@ def release_date(value: str) -> str:
             raise BadValue("release_date", "not a date like 2025-09-19")
         parts = [int(words[5]), month, int(words[1] or words[4])]
     try:
-        date(parts[0], *(parts[1:] + [1, 1])[:2])
+        date(parts[0], *[*parts[1:], 1, 1][:2])
     except ValueError:
         raise BadValue("release_date", "not a real date") from None
     if not MIN_YEAR <= parts[0] <= MAX_YEAR:

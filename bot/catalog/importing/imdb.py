@@ -74,7 +74,9 @@ def _null(value: str) -> str:
 class ImdbReader:
     """Stage the files in ``scratch`` (a SQLite file), then yield films one by one."""
 
-    def __init__(self, files: dict[str, Path], scratch: Path, report: ImportReport, progress: Progress) -> None:
+    def __init__(
+        self, files: dict[str, Path], scratch: Path, report: ImportReport, progress: Progress
+    ) -> None:
         self.files = files
         self.report = report
         self.progress = progress
@@ -108,7 +110,9 @@ class ImdbReader:
                 cells = line.split("\t")
                 if len(cells) != width:
                     if name == "title.basics":
-                        self.report.skip_row(f"malformed line ({len(cells)} columns, expected {width})", number)
+                        self.report.skip_row(
+                            f"malformed line ({len(cells)} columns, expected {width})", number
+                        )
                     continue
                 yield number, cells
                 if number % 4096 == 0:
@@ -180,7 +184,16 @@ class ImdbReader:
                     runtime_minutes = _values.runtime(runtime)
                 except BadValue as exc:
                     bad.append(str(exc))
-            row = (tconst, number, title, _null(original).strip(), year, runtime_minutes, _null(genres), "\n".join(bad))
+            row = (
+                tconst,
+                number,
+                title,
+                _null(original).strip(),
+                year,
+                runtime_minutes,
+                _null(genres),
+                "\n".join(bad),
+            )
             if self.db.execute(insert, row).rowcount == 0:
                 self.report.skip_row("duplicate id (the first one is kept)", number)
         self.db.commit()
@@ -198,7 +211,9 @@ class ImdbReader:
     # -- assembling --------------------------------------------------------------------------------
 
     def films(self, source: Source) -> Iterator[Item]:
-        ratings_day = file_date(self.files["title.ratings"]) if "title.ratings" in self.files else source.as_of
+        ratings_day = (
+            file_date(self.files["title.ratings"]) if "title.ratings" in self.files else source.as_of
+        )
         key = source.key
         rows = self.db.execute(
             "SELECT tconst, line, title, original, year, runtime, genres, bad FROM basics ORDER BY tconst"
@@ -206,7 +221,9 @@ class ImdbReader:
         lookup = sqlite3.connect(self.db.execute("PRAGMA database_list").fetchone()[2])
         try:
             for tconst, line, title, original, year, runtime, genres, bad in rows:
-                yield self._film(lookup, key, ratings_day, tconst, line, title, original, year, runtime, genres, bad)
+                yield self._film(
+                    lookup, key, ratings_day, tconst, line, title, original, year, runtime, genres, bad
+                )
         finally:
             lookup.close()
 
@@ -236,7 +253,7 @@ class ImdbReader:
             except BadValue as exc:
                 bad += f"\n{exc}"
         names = {title.casefold(), original.casefold()}
-        aliases = []
+        aliases: list[str] = []
         for (alias,) in db.execute("SELECT title FROM akas WHERE tconst = ? ORDER BY ordering", (tconst,)):
             if alias and alias != NULL and alias.casefold() not in names and len(aliases) < MAX_ALIASES:
                 names.add(alias.casefold())

@@ -30,7 +30,13 @@ BATCH = 1000
 
 def tabular_source(path: Path) -> Source:
     key = "import-" + re.sub(r"[^a-z0-9]+", "-", path.name.casefold()).strip("-")
-    return Source(key=key[:60], title=f"Imported list {path.name}", kind="dataset", as_of=file_date(path), file=path.name)
+    return Source(
+        key=key[:60],
+        title=f"Imported list {path.name}",
+        kind="dataset",
+        as_of=file_date(path),
+        file=path.name,
+    )
 
 
 class _Seen:
@@ -52,6 +58,15 @@ class _Seen:
         self.db.close()
 
 
+def _check_path(path: Path, fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise BadInput(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if not path.exists():
+        raise BadInput(f"{path} does not exist")
+    if fmt != "imdb" and path.is_dir():
+        raise BadInput(f"{path} is a folder; give the {fmt.upper()} file")
+
+
 async def import_catalog(
     store: Store,
     path: Path,
@@ -61,12 +76,13 @@ async def import_catalog(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import every film in ``path``; with ``dry_run`` read and check everything but write nothing."""
+    """Import every film in ``path``; with ``dry_run`` read and check everything but write nothing.
+
+    Files are read with blocking calls between batched writes: this runs from the command line
+    (``filmbot films import``), where nothing else shares the event loop.
+    """
     progress = progress or NoProgress()
-    if fmt not in FORMATS:
-        raise BadInput(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if not path.exists():
-        raise BadInput(f"{path} does not exist")
+    _check_path(path, fmt)
     with tempfile.TemporaryDirectory(prefix="filmbot-import-") as scratch:
         if fmt == "imdb":
             files = imdb.find_files(path)
@@ -79,8 +95,6 @@ async def import_catalog(
             finally:
                 reader.close()
             return report
-        if path.is_dir():
-            raise BadInput(f"{path} is a folder; give the {fmt.upper()} file")
         source = tabular_source(path)
         report = ImportReport(path.name, dry_run)
         with TextSource(path) as src:

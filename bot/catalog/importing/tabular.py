@@ -24,7 +24,15 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "release_date": ("release_date", "released", "date"),
     "director": ("director", "directors", "directed_by"),
     "cast": ("cast", "stars", "actors"),
-    "runtime": ("runtime", "runtime_minutes", "runtimeminutes", "runtime_mins", "duration", "minutes", "length"),
+    "runtime": (
+        "runtime",
+        "runtime_minutes",
+        "runtimeminutes",
+        "runtime_mins",
+        "duration",
+        "minutes",
+        "length",
+    ),
     "genres": ("genres", "genre"),
     "aliases": ("aliases", "aka", "also_known_as"),
     "imdb_id": ("imdb_id", "imdbid", "imdb", "tconst", "const"),
@@ -71,7 +79,9 @@ def resolve_columns(headers: list[str], mapping: Mapping[str, str]) -> dict[str,
     known = {spelling: name for name, spellings in FIELDS.items() for spelling in spellings}
     unknown = [c for c in mapping if c not in headers]
     if unknown:
-        raise BadInput(f"--map names column(s) not in the file: {', '.join(unknown)}; columns: {', '.join(headers)}")
+        raise BadInput(
+            f"--map names column(s) not in the file: {', '.join(unknown)}; columns: {', '.join(headers)}"
+        )
     columns = dict(mapping)
     taken = set(mapping.values())
     for header in headers:
