@@ -7,7 +7,6 @@ import hashlib
 import json
 import logging
 import pkgutil
-import uuid
 from typing import Any
 
 import discord
@@ -17,12 +16,12 @@ from discord.ext import commands
 import cogs
 from bot.catalog.loader import load_cards
 from bot.clock import Clock, SystemClock
-from bot.errors import UserError
 from bot.films.service import FilmService
+from bot.scores.service import ScoreService
 from bot.settings import Settings
 from bot.store import Store
 from bot.timers import TimerDispatcher
-from bot.ui.errors import internal_error_embed, user_error_embed
+from bot.ui.answers import answer_error
 
 log = logging.getLogger(__name__)
 
@@ -52,58 +51,12 @@ def intents() -> discord.Intents:
 
 
 class FilmTree(app_commands.CommandTree["FilmBot"]):
-    """The one place app-command errors are turned into an answer for the member."""
+    """The one place app-command errors are turned into an answer for the member (see ``bot.ui.answers``)."""
 
     async def on_error(
         self, interaction: discord.Interaction[FilmBot], error: app_commands.AppCommandError
     ) -> None:
-        cause: BaseException = error
-        while (
-            isinstance(cause, app_commands.CommandInvokeError | app_commands.TransformerError)
-            and cause.__cause__
-        ):
-            cause = cause.__cause__
-        if isinstance(cause, UserError):
-            embed = user_error_embed(cause)
-        elif isinstance(cause, app_commands.TransformerError):
-            embed = user_error_embed(
-                UserError(f"“{str(cause.value)[:100]}” is not a valid value for that option.")
-            )
-        elif isinstance(cause, app_commands.MissingPermissions):
-            needed = ", ".join(p.replace("_", " ").title() for p in cause.missing_permissions)
-            embed = user_error_embed(UserError(f"You need the {needed} permission to use this command."))
-        elif isinstance(cause, app_commands.BotMissingPermissions):
-            needed = ", ".join(p.replace("_", " ").title() for p in cause.missing_permissions)
-            embed = user_error_embed(UserError(f"I need the {needed} permission here; ask a server admin."))
-        elif isinstance(cause, app_commands.NoPrivateMessage):
-            embed = user_error_embed(UserError("This command only works in a server."))
-        elif isinstance(cause, app_commands.CommandOnCooldown):
-            embed = user_error_embed(UserError(f"Slow down: try again in {cause.retry_after:.0f} s."))
-        elif isinstance(cause, app_commands.CheckFailure):
-            embed = user_error_embed(UserError(str(cause) or "You can't use this command here."))
-        elif isinstance(cause, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
-            embed = user_error_embed(
-                UserError(
-                    "That command is out of date; Discord will refresh it shortly. Try again in a minute."
-                )
-            )
-        else:
-            reference = uuid.uuid4().hex[:8]
-            command = interaction.command.qualified_name if interaction.command else "?"
-            log.error("command /%s failed (ref %s)", command, reference, exc_info=cause)
-            embed = internal_error_embed(reference)
-        await send_ephemeral(interaction, embed)
-
-
-async def send_ephemeral(interaction: discord.Interaction[Any], embed: discord.Embed) -> None:
-    """Answer ephemerally whether or not the interaction was already answered; log if Discord refuses."""
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(embed=embed, ephemeral=True)
-        else:
-            await interaction.response.send_message(embed=embed, ephemeral=True)
-    except discord.HTTPException:
-        log.warning("could not deliver an error message for interaction %s", interaction.id, exc_info=True)
+        await answer_error(interaction, error)
 
 
 # filmbot never joins voice; don't warn about voice libraries at every start.
@@ -128,6 +81,7 @@ class FilmBot(commands.Bot):
         self.ready_event = asyncio.Event()
         self._store: Store | None = None
         self._films: FilmService | None = None
+        self._scores: ScoreService | None = None
         self._timers: TimerDispatcher | None = None
 
     # Services are created in setup_hook; these accessors make a missing start-up loud.
@@ -144,6 +98,12 @@ class FilmBot(commands.Bot):
         return self._films
 
     @property
+    def scores(self) -> ScoreService:
+        if self._scores is None:
+            raise RuntimeError("the score service is not ready; FilmBot.prepare() has not run")
+        return self._scores
+
+    @property
     def timers(self) -> TimerDispatcher:
         if self._timers is None:
             raise RuntimeError("the timer dispatcher is not ready; FilmBot.prepare() has not run")
@@ -157,6 +117,7 @@ class FilmBot(commands.Bot):
             log.warning("catalog: %s", line.strip())
         self._films = FilmService(self._store)
         await self._films.refresh()
+        self._scores = ScoreService(self._store, self._films, self.clock)
         self._timers = TimerDispatcher(self._store.timers, self.clock, grace=self.settings.timer_grace)
         for module in pkgutil.iter_modules(cogs.__path__, f"{cogs.__name__}."):
             if not module.name.rsplit(".", 1)[-1].startswith("_"):

@@ -13,6 +13,10 @@ from discord.ext import commands
 from bot.client import FilmBot
 from bot.films import render
 from bot.films.models import FilmSummary
+from bot.scores.views import ScoresButton
+from bot.spoilers.buttons import OpenPlotButton
+from bot.ui.answers import answers_errors
+from bot.ui.embeds import Field
 from bot.ui.options import FilmOption, client_of
 
 log = logging.getLogger(__name__)
@@ -38,15 +42,28 @@ class CardButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"film
         label = item.label if isinstance(item, discord.ui.Button) and item.label else "Film card"
         return cls(int(match["film"]), label=label)
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        films = client_of(interaction).films
-        card = await films.card(await films.by_id(self.film_id))
-        await interaction.response.send_message(embed=render.card_embed(card), ephemeral=True)
+        bot = client_of(interaction)
+        embed, view = await card_message(bot, await bot.films.by_id(self.film_id), interaction.guild_id)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
-def card_view(film: FilmSummary) -> discord.ui.View | None:
-    """The buttons under a ``/film`` card (features add theirs here: scores, plot)."""
-    return None
+def card_view(film: FilmSummary) -> discord.ui.View:
+    """The buttons under a fact card: scores and the plot, each restart-proof."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(ScoresButton(film.id))
+    view.add_item(OpenPlotButton(film.id))
+    return view
+
+
+async def card_message(
+    bot: FilmBot, film: FilmSummary, guild_id: int | None
+) -> tuple[discord.Embed, discord.ui.View]:
+    """The fact card with this server's score line, and its buttons: the same wherever a card is shown."""
+    card = await bot.films.card(film)
+    scores = await bot.scores.summary(film, guild_id)
+    return render.card_embed(card, extra_fields=[Field("Scores", scores.line)]), card_view(film)
 
 
 class Films(commands.Cog):
@@ -58,12 +75,8 @@ class Films(commands.Cog):
     )
     @app_commands.describe(title="The film: pick from the list, or type any spelling")
     async def film(self, interaction: discord.Interaction[FilmBot], title: FilmOption) -> None:
-        card = await self.bot.films.card(title)
-        view = card_view(title)
-        if view is None:
-            await interaction.response.send_message(embed=render.card_embed(card))
-        else:
-            await interaction.response.send_message(embed=render.card_embed(card), view=view)
+        embed, view = await card_message(self.bot, title, interaction.guild_id)
+        await interaction.response.send_message(embed=embed, view=view)
 
 
 async def setup(bot: FilmBot) -> None:

@@ -30,3 +30,6 @@ async def catalog_store(store: Store) -> Store:
     report = await load_cards(store, FILMS_DIR)
     assert report.ok, report.lines()
     return store
+
+# The loopback Discord emulator and its fixtures (emulator, driver, filmbot, filmbot_process).
+pytest_plugins = ["tests.discord_emulator.plugin"]

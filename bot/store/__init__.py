@@ -8,6 +8,8 @@ from bot.store._database import Database, migrations
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
+from bot.store.ratings import RatingStore
+from bot.store.spoilers import SpoilerStore
 from bot.store.timers import Timer, TimerStore
 
 __all__ = ["Database", "Store", "Timer", "migrations"]
@@ -21,7 +23,9 @@ class Store:
         self.films = FilmStore(db)
         self.catalog = CatalogStore(db)
         self.meta = MetaStore(db)
+        self.ratings = RatingStore(db)
         self.timers = TimerStore(db)
+        self.spoilers = SpoilerStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -1,0 +1,225 @@
+"""The score service: member ratings, the film's figures (via ``aggregate``), rankings and the chart."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import math
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.errors import BadInput, NotFound
+from bot.films.models import FilmSummary, Source
+from bot.films.service import FilmService
+from bot.scores.aggregate import (
+    RATING_MAX,
+    RATING_MIN,
+    Aggregate,
+    MemberScore,
+    aggregate,
+)
+from bot.store import Store
+from bot.store.ratings import Rating, RatingChange
+
+log = logging.getLogger(__name__)
+
+REVIEW_MAX = 500
+RATINGS_PER_PAGE = 8
+TOP_PER_PAGE = 10
+TOP_MIN_RATINGS_DEFAULT = 3
+
+
+def number(value: float) -> str:
+    """A figure with at most one decimal, without a trailing '.0': 8.1, 3.8, 100."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSummary:
+    """A film's scores in one server: the aggregate (0–100 or ``None``), a one-line label, and every input."""
+
+    film: FilmSummary
+    aggregate: float | None
+    line: str
+    breakdown: Aggregate
+    guild_id: int | None = None
+    # The film's documents in card order, so a score's sources show as the same [n] as on the card.
+    sources: tuple[Source, ...] = ()
+
+    def source_number(self, key: str) -> int | None:
+        for number_, source in enumerate(self.sources, start=1):
+            if source.key == key:
+                return number_
+        return None
+
+    @property
+    def members(self) -> MemberScore | None:
+        return self.breakdown.members
+
+
+@dataclass(frozen=True, slots=True)
+class RatingsPage:
+    film: FilmSummary
+    ratings: tuple[Rating, ...]
+    page: int  # 0-based
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopEntry:
+    rank: int
+    film: FilmSummary
+    members: MemberScore
+
+
+@dataclass(frozen=True, slots=True)
+class TopPage:
+    entries: tuple[TopEntry, ...]
+    page: int  # 0-based
+    pages: int
+    total: int
+    min_ratings: int
+
+
+def summary_line(result: Aggregate) -> str:
+    """The one line a card or a poll shows, e.g. 'Aggregate 79/100 · members 8.2/10 (12)'."""
+    parts = []
+    if result.aggregate is not None:
+        parts.append(f"Aggregate {result.aggregate:.0f}/100")
+    elif result.approvals:
+        best = result.approvals[0]
+        parts.append(f"{best.name} {number(best.value)}%")
+    if result.members is not None:
+        parts.append(f"members {number(result.members.mean)}/10 ({result.members.count})")
+    return " · ".join(parts) if parts else "No scores yet"
+
+
+def parse_rating(value: float) -> float:
+    """A member's rating as typed, or ``BadInput`` that says what would work."""
+    if math.isnan(value) or value < RATING_MIN or value > RATING_MAX:
+        raise BadInput(
+            f"A score goes from {number(RATING_MIN)} to {number(RATING_MAX)}; {number(value)} is out of range.",
+            hints=["/rate film:… score:8", "/rate film:… score:6.5"],
+        )
+    if value * 2 != round(value * 2):
+        low = math.floor(value * 2) / 2
+        raise BadInput(
+            f"{value:g} is between steps: use steps of 0.5, e.g. {number(low)} or {number(low + 0.5)}."
+        )
+    return value
+
+
+def parse_review(review: str | None) -> str | None:
+    if review is None:
+        return None
+    text = review.strip()
+    if not text:
+        return None
+    if len(text) > REVIEW_MAX:
+        raise BadInput(
+            f"A review is at most {REVIEW_MAX} characters; yours has {len(text)}. Shorten it and rate again."
+        )
+    return text
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_chart(summary: ScoreSummary) -> bytes:
+    from bot.scores.chart import render_chart
+
+    return render_chart(summary)
+
+
+class ScoreService:
+    def __init__(self, store: Store, films: FilmService, clock: Clock) -> None:
+        self._store = store
+        self._films = films
+        self._clock = clock
+
+    # -- figures -----------------------------------------------------------------------------------
+
+    async def summary(self, film: FilmSummary, guild_id: int | None) -> ScoreSummary:
+        """The film's outside scores and this server's ratings, combined (``guild_id`` None: no members)."""
+        outside = (await self._store.ratings.outside_scores([film.id]))[film.id]
+        ratings = await self._store.ratings.scores(guild_id, film.id) if guild_id is not None else []
+        result = aggregate(outside, ratings)
+        return ScoreSummary(
+            film=film,
+            aggregate=result.aggregate,
+            line=summary_line(result),
+            breakdown=result,
+            guild_id=guild_id,
+            sources=tuple(await self._store.ratings.film_sources(film.id)),
+        )
+
+    async def chart(self, summary: ScoreSummary) -> bytes:
+        """The PNG chart, rendered in a worker thread so the event loop keeps serving.
+
+        Charts are cached by their summary (every figure they draw), so opening the same scores again
+        costs nothing until a rating or the catalog changes them.
+        """
+        return await asyncio.to_thread(_cached_chart, summary)
+
+    # -- member ratings ----------------------------------------------------------------------------
+
+    async def rate(
+        self,
+        guild_id: int,
+        film: FilmSummary,
+        user_id: int,
+        score: float,
+        *,
+        review: str | None = None,
+        spoiler: bool | None = None,
+    ) -> RatingChange:
+        """Rate, re-rate or edit a review; returns after the rating is committed to disk."""
+        value = parse_rating(score)
+        text = parse_review(review)
+        return await self._store.ratings.upsert(
+            guild_id, film.id, user_id, value, now=self._clock.now(), review=text, spoiler=spoiler
+        )
+
+    async def remove(self, guild_id: int, film: FilmSummary, user_id: int) -> Rating:
+        removed = await self._store.ratings.remove(guild_id, film.id, user_id)
+        if removed is None:
+            raise NotFound(f"You have not rated {film.label} in this server, so there is nothing to remove.")
+        return removed
+
+    async def ratings_page(self, guild_id: int, film: FilmSummary, page: int) -> RatingsPage:
+        total = await self._store.ratings.count(guild_id, film.id)
+        pages = max(1, math.ceil(total / RATINGS_PER_PAGE))
+        page = min(max(page, 0), pages - 1)
+        rows = await self._store.ratings.page(
+            guild_id, film.id, offset=page * RATINGS_PER_PAGE, limit=RATINGS_PER_PAGE
+        )
+        return RatingsPage(film=film, ratings=tuple(rows), page=page, pages=pages, total=total)
+
+    async def top(self, guild_id: int, min_ratings: int, page: int) -> TopPage:
+        """The server's films ranked by member score (Bayesian, so a few ratings cannot top the list)."""
+        if min_ratings < 1:
+            raise BadInput("min_ratings is at least 1.")
+        rated = await self._store.ratings.by_film(guild_id, min_count=min_ratings)
+        outside = await self._store.ratings.outside_scores(r.film_id for r in rated)
+        scored: list[tuple[int, MemberScore]] = []
+        for row in rated:
+            members = aggregate(outside.get(row.film_id, []), row.ratings).members
+            assert members is not None
+            scored.append((row.film_id, members))
+        scored.sort(key=lambda item: (-item[1].bayesian, -item[1].count, item[0]))
+        pages = max(1, math.ceil(len(scored) / TOP_PER_PAGE))
+        page = min(max(page, 0), pages - 1)
+        entries = []
+        for offset, (film_id, members) in enumerate(
+            scored[page * TOP_PER_PAGE : (page + 1) * TOP_PER_PAGE], start=page * TOP_PER_PAGE + 1
+        ):
+            try:
+                film = await self._films.by_id(film_id)
+            except NotFound:
+                log.warning("film %d is rated but no longer in the title index", film_id)
+                continue
+            entries.append(TopEntry(rank=offset, film=film, members=members))
+        return TopPage(
+            entries=tuple(entries), page=page, pages=pages, total=len(scored), min_ratings=min_ratings
+        )

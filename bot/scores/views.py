@@ -1,0 +1,166 @@
+"""Restart-proof buttons for scores: open a film's scores, page through ratings and the top list.
+
+Every button is a ``DynamicItem``: its custom_id carries all it needs (film id, page, minimum ratings),
+and its callback rebuilds the state from the database, so buttons keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from typing import Any
+
+import discord
+
+from bot.errors import UserError
+from bot.films.models import FilmSummary
+from bot.scores import render
+from bot.ui.answers import answers_errors
+from bot.ui.options import client_of
+
+log = logging.getLogger(__name__)
+
+
+async def send_scores(interaction: discord.Interaction[Any], film: FilmSummary, *, ephemeral: bool) -> None:
+    """Answer with the scores embed and its chart; deferred first, since the chart takes a moment."""
+    await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+    scores = client_of(interaction).scores
+    summary = await scores.summary(film, interaction.guild_id)
+    png = await scores.chart(summary)
+    name = render.chart_filename(summary)
+    await interaction.followup.send(
+        embed=render.scores_embed(summary, chart=name),
+        file=discord.File(io.BytesIO(png), filename=name, description=f"Score chart for {film.label}"[:1024]),
+        ephemeral=ephemeral,
+    )
+
+
+class ScoresButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"filmbot:scores:open:(?P<film>\d+)"
+):
+    """Under a film card: opens that film's scores and chart for whoever clicks, ephemerally."""
+
+    def __init__(self, film_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Scores",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"filmbot:scores:open:{film_id}",
+            )
+        )
+        self.film_id = film_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ScoresButton:
+        return cls(int(match["film"]))
+
+    @answers_errors
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        film = await client_of(interaction).films.by_id(self.film_id)
+        await send_scores(interaction, film, ephemeral=True)
+
+
+def _pager_button(custom_id: str, direction: str, disabled: bool) -> discord.ui.Button[Any]:
+    return discord.ui.Button(
+        label="◀ Previous" if direction == "prev" else "Next ▶",
+        style=discord.ButtonStyle.secondary,
+        custom_id=custom_id,
+        disabled=disabled,
+    )
+
+
+class RatingsPager(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"filmbot:scores:ratings:(?P<film>\d+):(?P<page>\d+):(?P<dir>prev|next)",
+):
+    """Turns a /ratings message to another page (``page`` is the page it leads to)."""
+
+    def __init__(self, film_id: int, page: int, direction: str, *, disabled: bool = False) -> None:
+        super().__init__(
+            _pager_button(f"filmbot:scores:ratings:{film_id}:{page}:{direction}", direction, disabled)
+        )
+        self.film_id, self.page = film_id, page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> RatingsPager:
+        return cls(int(match["film"]), int(match["page"]), match["dir"])
+
+    @answers_errors
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot = client_of(interaction)
+        film = await bot.films.by_id(self.film_id)
+        embed, view = await ratings_message(interaction, film, self.page)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+class TopPager(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"filmbot:scores:top:(?P<min>\d+):(?P<page>\d+):(?P<dir>prev|next)",
+):
+    """Turns a /top message to another page, keeping its minimum number of ratings."""
+
+    def __init__(self, min_ratings: int, page: int, direction: str, *, disabled: bool = False) -> None:
+        super().__init__(
+            _pager_button(f"filmbot:scores:top:{min_ratings}:{page}:{direction}", direction, disabled)
+        )
+        self.min_ratings, self.page = min_ratings, page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> TopPager:
+        return cls(int(match["min"]), int(match["page"]), match["dir"])
+
+    @answers_errors
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        embed, view = await top_message(interaction, self.min_ratings, self.page)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+def _guild(interaction: discord.Interaction[Any]) -> int:
+    if interaction.guild_id is None:
+        raise UserError("Member ratings belong to a server; use this in one.")
+    return interaction.guild_id
+
+
+async def ratings_message(
+    interaction: discord.Interaction[Any], film: FilmSummary, page: int
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    bot = client_of(interaction)
+    guild_id = _guild(interaction)
+    listing = await bot.scores.ratings_page(guild_id, film, page)
+    summary = await bot.scores.summary(film, guild_id)
+    embed = render.ratings_embed(listing, summary)
+    if listing.pages <= 1:
+        return embed, None
+    view = discord.ui.View(timeout=None)
+    view.add_item(RatingsPager(film.id, max(listing.page - 1, 0), "prev", disabled=listing.page == 0))
+    view.add_item(RatingsPager(film.id, listing.page + 1, "next", disabled=listing.page >= listing.pages - 1))
+    return embed, view
+
+
+async def top_message(
+    interaction: discord.Interaction[Any], min_ratings: int, page: int
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    bot = client_of(interaction)
+    top = await bot.scores.top(_guild(interaction), min_ratings, page)
+    embed = render.top_embed(top)
+    if top.pages <= 1:
+        return embed, None
+    view = discord.ui.View(timeout=None)
+    view.add_item(TopPager(min_ratings, max(top.page - 1, 0), "prev", disabled=top.page == 0))
+    view.add_item(TopPager(min_ratings, top.page + 1, "next", disabled=top.page >= top.pages - 1))
+    return embed, view
+
+
+def card_button(film: FilmSummary) -> ScoresButton:
+    """The Scores button for a film card (``cogs/films.py``'s ``card_view``)."""
+    return ScoresButton(film.id)
+
+
+DYNAMIC_ITEMS = (ScoresButton, RatingsPager, TopPager)

@@ -1,0 +1,1 @@
+"""Spoiler-safe plot summaries: layered by story phase, revealed only on request."""

@@ -1,0 +1,333 @@
+"""SQL for member ratings: one row per (server, film, member), upserted; group-committed writes.
+
+Durability: every write is committed (``synchronous = FULL``: the WAL is fsynced) before ``upsert`` or
+``remove`` returns, so a confirmation sent after them never announces a rating a crash could lose.
+Throughput: when many members rate at once, their upserts queue and the next commit takes all of them in
+one transaction. One fsync then covers many ratings, and still every caller returns only after the commit
+that holds its rating. If any write in a batch fails, the batch is rolled back and its writes are retried
+one transaction each, so a failure reaches only its own caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from bot.films.models import Score, Source
+from bot.store._database import Database
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Op = Callable[[aiosqlite.Connection], Awaitable[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    guild_id: int
+    film_id: int
+    user_id: int
+    score: float  # 0.5–10 in steps of 0.5
+    review: str | None
+    spoiler: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RatingChange:
+    """The rating as committed, and what it replaced (``None``: a first rating)."""
+
+    rating: Rating
+    previous: Rating | None
+
+
+@dataclass(frozen=True, slots=True)
+class FilmRatings:
+    """A film's ratings in one server, summed: for ranking many films without reading every row."""
+
+    film_id: int
+    count: int
+    total: float  # the sum of the ratings (0.5–10 scale)
+    ratings: tuple[float, ...]
+
+
+_COLUMNS = "guild_id, film_id, user_id, halves, review, spoiler, created_at, updated_at"
+
+
+def _rating(row: aiosqlite.Row) -> Rating:
+    return Rating(
+        guild_id=row["guild_id"],
+        film_id=row["film_id"],
+        user_id=row["user_id"],
+        score=row["halves"] / 2,
+        review=row["review"],
+        spoiler=bool(row["spoiler"]),
+        created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+    )
+
+
+def _halves(score: float) -> int:
+    halves = score * 2
+    if halves != int(halves) or not 1 <= halves <= 20:
+        raise ValueError(f"a rating is 0.5–10 in steps of 0.5, not {score}")
+    return int(halves)
+
+
+class _GroupCommit:
+    """Run queued write operations together: one transaction (and one fsync) per batch."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._pending: list[tuple[Op, asyncio.Future[Any]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._direct = False
+
+    async def run(self, op: Op) -> Any:
+        if not self._direct and not self._pending and (self._flusher is None or self._flusher.done()):
+            # Nobody else is writing: commit right away, without a task hop. Writers that arrive meanwhile
+            # queue up and go together in the next transaction.
+            self._direct = True
+            try:
+                return (await self._commit([op]))[0]
+            finally:
+                self._direct = False
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending.append((op, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush(), name="ratings-group-commit")
+        # Shielded: a caller that gives up does not cancel the batch other callers wait on.
+        return await asyncio.shield(future)
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                results = await self._commit([op for op, _ in batch])
+            except Exception:
+                # One operation failed (or the commit did): the whole batch was rolled back. Run each on
+                # its own so a failure reaches only its caller; the others still commit.
+                log.debug("a batch of %d rating writes failed; retrying them one by one", len(batch))
+                for op, future in batch:
+                    try:
+                        outcome = await self._commit([op])
+                    except Exception as error:
+                        if not future.done():
+                            future.set_exception(error)
+                    else:
+                        if not future.done():
+                            future.set_result(outcome[0])
+            except BaseException as error:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(RuntimeError(f"rating write interrupted: {error!r}"))
+                raise
+            else:
+                log.debug("committed %d rating writes in one transaction", len(batch))
+                for (_, future), value in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(value)
+
+    async def _commit(self, ops: list[Op]) -> list[Any]:
+        """Run every operation in one transaction; returns their results once it is committed."""
+        async with self._db.transaction() as conn:
+            return [await op(conn) for op in ops]
+
+
+class RatingStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._group = _GroupCommit(db)
+
+    # -- writes ------------------------------------------------------------------------------------
+
+    async def upsert(
+        self,
+        guild_id: int,
+        film_id: int,
+        user_id: int,
+        score: float,
+        *,
+        now: datetime,
+        review: str | None = None,
+        spoiler: bool | None = None,
+    ) -> RatingChange:
+        """Rate or re-rate; ``None`` for ``review``/``spoiler`` keeps what the member wrote before.
+
+        Returns once the rating is committed to disk (group-committed with concurrent ratings).
+        """
+        op = self._upsert_op(guild_id, film_id, user_id, _halves(score), now, review, spoiler)
+        change: RatingChange = await self._group.run(op)
+        return change
+
+    async def upsert_single(
+        self,
+        guild_id: int,
+        film_id: int,
+        user_id: int,
+        score: float,
+        *,
+        now: datetime,
+        review: str | None = None,
+        spoiler: bool | None = None,
+    ) -> RatingChange:
+        """The same write in a transaction of its own (one commit per rating): the benchmark's baseline."""
+        op = self._upsert_op(guild_id, film_id, user_id, _halves(score), now, review, spoiler)
+        async with self._db.transaction() as conn:
+            change: RatingChange = await op(conn)
+        return change
+
+    def _upsert_op(
+        self,
+        guild_id: int,
+        film_id: int,
+        user_id: int,
+        halves: int,
+        now: datetime,
+        review: str | None,
+        spoiler: bool | None,
+    ) -> Callable[[aiosqlite.Connection], Awaitable[RatingChange]]:
+        stamp = now.isoformat()
+        key = (guild_id, film_id, user_id)
+
+        async def op(conn: aiosqlite.Connection) -> RatingChange:
+            async with conn.execute(
+                f"SELECT {_COLUMNS} FROM ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?", key
+            ) as cur:
+                before = await cur.fetchone()
+            async with conn.execute(
+                f"INSERT INTO ratings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (guild_id, film_id, user_id) DO UPDATE SET "
+                "halves = excluded.halves, "
+                "review = CASE WHEN ? THEN ratings.review ELSE excluded.review END, "
+                "spoiler = CASE WHEN ? THEN ratings.spoiler ELSE excluded.spoiler END, "
+                "updated_at = excluded.updated_at "
+                f"RETURNING {_COLUMNS}",
+                (
+                    *key,
+                    halves,
+                    review,
+                    int(bool(spoiler)),
+                    stamp,
+                    stamp,
+                    review is None,
+                    spoiler is None,
+                ),
+            ) as cur:
+                after = await cur.fetchone()
+            assert after is not None
+            return RatingChange(_rating(after), _rating(before) if before is not None else None)
+
+        return op
+
+    async def remove(self, guild_id: int, film_id: int, user_id: int) -> Rating | None:
+        """Delete a member's rating (committed before returning); the removed rating, or ``None``."""
+
+        async def op(conn: aiosqlite.Connection) -> Rating | None:
+            async with conn.execute(
+                f"DELETE FROM ratings WHERE guild_id = ? AND film_id = ? AND user_id = ? RETURNING {_COLUMNS}",
+                (guild_id, film_id, user_id),
+            ) as cur:
+                row = await cur.fetchone()
+            return _rating(row) if row is not None else None
+
+        removed: Rating | None = await self._group.run(op)
+        return removed
+
+    # -- reads -------------------------------------------------------------------------------------
+
+    async def get(self, guild_id: int, film_id: int, user_id: int) -> Rating | None:
+        row = await self._db.fetchone(
+            f"SELECT {_COLUMNS} FROM ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?",
+            (guild_id, film_id, user_id),
+        )
+        return _rating(row) if row is not None else None
+
+    async def scores(self, guild_id: int, film_id: int) -> list[float]:
+        rows = await self._db.fetchall(
+            "SELECT halves FROM ratings WHERE guild_id = ? AND film_id = ?", (guild_id, film_id)
+        )
+        return [row["halves"] / 2 for row in rows]
+
+    async def count(self, guild_id: int, film_id: int) -> int:
+        row = await self._db.fetchone(
+            "SELECT count(*) FROM ratings WHERE guild_id = ? AND film_id = ?", (guild_id, film_id)
+        )
+        return int(row[0]) if row else 0
+
+    async def page(self, guild_id: int, film_id: int, *, offset: int, limit: int) -> list[Rating]:
+        """A film's ratings in one server, reviews first, newest first (stable order for paging)."""
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM ratings WHERE guild_id = ? AND film_id = ? "
+            "ORDER BY review IS NULL, updated_at DESC, user_id LIMIT ? OFFSET ?",
+            (guild_id, film_id, limit, offset),
+        )
+        return [_rating(row) for row in rows]
+
+    async def by_film(self, guild_id: int, *, min_count: int = 1) -> list[FilmRatings]:
+        """Every film rated at least ``min_count`` times in a server, with its ratings."""
+        rows = await self._db.fetchall(
+            "SELECT film_id, group_concat(halves) AS halves, count(*) AS n FROM ratings "
+            "WHERE guild_id = ? GROUP BY film_id HAVING count(*) >= ?",
+            (guild_id, min_count),
+        )
+        out = []
+        for row in rows:
+            values = tuple(int(h) / 2 for h in str(row["halves"]).split(","))
+            out.append(FilmRatings(film_id=row["film_id"], count=row["n"], total=sum(values), ratings=values))
+        return out
+
+    async def outside_scores(self, film_ids: Iterable[int]) -> dict[int, list[Score]]:
+        """The catalog's outside scores for many films at once (for ranking), keyed by film id."""
+        ids = sorted(set(film_ids))
+        found: dict[int, list[Score]] = {i: [] for i in ids}
+        # Chunked: SQLite limits the number of parameters in one statement.
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = await self._db.fetchall(
+                "SELECT s.film_id, s.name, s.kind, s.value, s.scale, s.votes, s.as_of, s.note, f.key "
+                "FROM score_sources s JOIN film_sources f ON f.id = s.source_id "
+                f"WHERE s.film_id IN ({marks}) ORDER BY s.film_id, s.position, s.id",
+                tuple(chunk),
+            )
+            for row in rows:
+                found[row["film_id"]].append(
+                    Score(
+                        name=row["name"],
+                        kind=row["kind"],
+                        value=row["value"],
+                        scale=row["scale"],
+                        votes=row["votes"],
+                        as_of=date.fromisoformat(row["as_of"]),
+                        note=row["note"],
+                        source=row["key"],
+                    )
+                )
+        return found
+
+    async def film_sources(self, film_id: int) -> list[Source]:
+        """A film's documents in card order (the card numbers them from 1 in this order)."""
+        rows = await self._db.fetchall(
+            "SELECT key, title, publisher, kind, url, file, as_of FROM film_sources WHERE film_id = ? ORDER BY id",
+            (film_id,),
+        )
+        return [
+            Source(
+                key=r["key"],
+                title=r["title"],
+                kind=r["kind"],
+                as_of=date.fromisoformat(r["as_of"]),
+                publisher=r["publisher"],
+                url=r["url"],
+                file=r["file"],
+            )
+            for r in rows
+        ]
