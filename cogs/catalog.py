@@ -14,8 +14,9 @@ from bot.catalog import render
 from bot.catalog.browse import BrowseFilters, CatalogService, check_year
 from bot.client import FilmBot
 from bot.errors import NotFound
-from bot.films import render as film_render
+from bot.ui.answers import answers_errors
 from bot.ui.options import client_of
+from cogs.films import card_message
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class PageButton(
     ) -> PageButton:
         return cls(int(match["page"]), match["key"])
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         page = await _service(interaction).browse_saved(self.key, self.page)
         await interaction.response.edit_message(
@@ -74,14 +76,15 @@ class OpenSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"film
         options = item.options if isinstance(item, discord.ui.Select) else None
         return cls(options)
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         values = self.item.values
         if not values or not values[0].isdigit():
             raise NotFound("Pick a film from the menu.")
-        films = client_of(interaction).films
-        film = await films.by_id(int(values[0]))
-        card = await films.card(film)
-        await interaction.response.send_message(embed=film_render.card_embed(card), ephemeral=True)
+        bot = client_of(interaction)
+        film = await bot.films.by_id(int(values[0]))
+        embed, view = await card_message(bot, film, interaction.guild_id)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
 class AnotherButton(
@@ -106,16 +109,13 @@ class AnotherButton(
     ) -> AnotherButton:
         return cls(match["genre"])
 
+    @answers_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot = client_of(interaction)
         film = await _service(interaction).random(self.genre)
-        card = await bot.films.card(film)
-        view = render.random_view(self.genre, AnotherButton)
-        embed = film_render.card_embed(card)
-        if view is None:
-            await interaction.response.send_message(embed=embed, ephemeral=True)
-        else:
-            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        embed, view = await card_message(bot, film, interaction.guild_id)
+        render.add_another(view, self.genre, AnotherButton)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
 ITEMS: dict[str, Any] = {"page": PageButton, "open": OpenSelect}
@@ -151,13 +151,9 @@ class Catalog(commands.Cog):
     @app_commands.describe(genre="Only films of this genre")
     async def random(self, interaction: discord.Interaction[FilmBot], genre: str | None = None) -> None:
         film = await self.service.random(genre or None)
-        card = await self.bot.films.card(film)
-        embed = film_render.card_embed(card)
-        view = render.random_view(genre, AnotherButton)
-        if view is None:
-            await interaction.response.send_message(embed=embed)
-        else:
-            await interaction.response.send_message(embed=embed, view=view)
+        embed, view = await card_message(self.bot, film, interaction.guild_id)
+        render.add_another(view, genre, AnotherButton)
+        await interaction.response.send_message(embed=embed, view=view)
 
     @browse.autocomplete("genre")
     @random.autocomplete("genre")

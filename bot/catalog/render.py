@@ -51,11 +51,7 @@ def browse_view(page: BrowsePage, items: dict[str, Any]) -> discord.ui.View:
     return view
 
 
-def random_view(genre: str | None, item: Any) -> discord.ui.View | None:
-    """An 'Another one' button, when the genre fits in a custom_id."""
-    custom_id = RANDOM_ID.format(genre=genre or "")
-    if len(custom_id) > limits.CUSTOM_ID:
-        return None
-    view = discord.ui.View(timeout=None)
-    view.add_item(item(genre))
-    return view
+def add_another(view: discord.ui.View, genre: str | None, item: Any) -> None:
+    """Add an 'Another one' button under a random pick, when the genre fits in a custom_id."""
+    if len(RANDOM_ID.format(genre=genre or "")) <= limits.CUSTOM_ID:
+        view.add_item(item(genre))
