@@ -155,5 +155,5 @@ async def _films_import(settings: Settings, path: Path, chosen: str, spec: str |
         await store.close()
     print("\n".join(report.lines()))
     if not dry_run and (report.added or report.updated):
-        print("A running bot searches the new films after its next restart.")
+        print("A running bot rebuilds its title index in the background as members next type a title.")
     return 0

@@ -18,7 +18,7 @@ import bisect
 import heapq
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,7 +117,11 @@ IntArray = npt.NDArray[np.int32]
 class TitleIndex:
     """An immutable in-memory index of every film's names; build a new one when the catalog changes."""
 
-    def __init__(self, films: Iterable[FilmSummary] = ()) -> None:
+    def __init__(
+        self, films: Iterable[FilmSummary] = (), popularity: Mapping[int, int] | None = None
+    ) -> None:
+        """``popularity``: film id -> rating votes; among equally good matches the better known comes first."""
+        popularity = popularity or {}
         self._films: list[FilmSummary] = []
         self._by_slug: dict[str, FilmSummary] = {}
         keys: list[str] = []
@@ -129,6 +133,7 @@ class TitleIndex:
             for key in name_keys(film):
                 keys.append(key)
                 owners.append(position)
+        self._votes = [popularity.get(f.id, 0) for f in self._films]
         self._keys = keys
         self._owner: IntArray = np.asarray(owners, dtype=np.int32)
         self._build_prefixes(keys)
@@ -238,9 +243,16 @@ class TitleIndex:
             current = best.get(owner)
             if current is None or score > current.score:
                 best[owner] = Match(film=film, score=float(score), matched=key)
+        votes = {m.film.id: self._votes[owner] for owner, m in best.items()}
         ranked = sorted(
             best.values(),
-            key=lambda m: (-m.score, -(m.film.year or 0), m.film.title.casefold(), m.film.slug),
+            key=lambda m: (
+                -m.score,
+                -votes[m.film.id],
+                -(m.film.year or 0),
+                m.film.title.casefold(),
+                m.film.slug,
+            ),
         )
         return ranked[:limit]
 

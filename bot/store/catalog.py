@@ -97,6 +97,20 @@ class CatalogStore:
             return rolled_back.outcomes
         return outcomes
 
+    # -- for the title index ----------------------------------------------------------------------------
+
+    async def popularity(self) -> dict[int, int]:
+        """Each film's largest rating vote count (how well known it is), for ranking equal matches."""
+        rows = await self._db.fetchall(
+            "SELECT film_id, max(votes) AS votes FROM score_sources WHERE votes IS NOT NULL GROUP BY film_id"
+        )
+        return {r["film_id"]: r["votes"] for r in rows}
+
+    async def data_version(self) -> int:
+        """Changes whenever another connection (``filmbot films import``) commits to the database."""
+        row = await self._db.fetchone("PRAGMA data_version")
+        return int(row[0]) if row else 0
+
     # -- browsing ----------------------------------------------------------------------------------
 
     async def count_matching(self, *, genre: str | None, year: int | None, director: str | None) -> int:
