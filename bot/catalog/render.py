@@ -21,7 +21,7 @@ def browse_embed(page: BrowsePage) -> discord.Embed:
     lines = [f"`{n:>3}` {plain(film.label)}" for n, film in enumerate(page.films, start=page.first_number)]
     return build_embed(
         title=truncate(
-            f"{page.filters.describe()} · {page.total:,} film{'s' if page.total != 1 else ''}", 200
+            f"{plain(page.filters.describe())} · {page.total:,} film{'s' if page.total != 1 else ''}", 200
         ),
         description="\n".join(lines),
         footer=f"Page {page.page} of {page.pages} · most-rated first · pick a film below to see its card",
