@@ -141,10 +141,9 @@ class TitleIndex:
         self._first: list[FilmSummary] | None = None
 
     def _build_prefixes(self, keys: list[str]) -> None:
-        # Every name twice: as spelled ('100 meters') and compact ('100meters'), sorted for bisection.
-        entries = sorted(
-            {(form, i) for i, key in enumerate(keys) for form in (key, key.replace(" ", ""))},
-        )
+        # Every name compact ('100meters'), sorted for bisection: a name starting with the typed text
+        # ('100 m') also starts with it compacted ('100m'), so one form serves both.
+        entries = sorted((key.replace(" ", ""), i) for i, key in enumerate(keys))
         self._prefix_text = [form for form, _ in entries]
         self._prefix_key: IntArray = np.asarray([i for _, i in entries], dtype=np.int32)
         self._prefix_len: IntArray = np.asarray([len(form) for form, _ in entries], dtype=np.int32)
@@ -180,18 +179,14 @@ class TitleIndex:
     # -- candidates ----------------------------------------------------------------------------------
 
     def _prefix_candidates(self, wanted: str, limit: int) -> set[int]:
-        """Names starting with ``wanted`` (spelled or compact), shortest first."""
-        found: set[int] = set()
-        for form in dict.fromkeys((wanted, wanted.replace(" ", ""))):
-            lo = bisect.bisect_left(self._prefix_text, form)
-            hi = bisect.bisect_left(self._prefix_text, form + "\U0010ffff", lo)
-            if hi - lo <= limit:
-                found.update(self._prefix_key[lo:hi].tolist())
-            else:
-                lengths = self._prefix_len[lo:hi]
-                shortest = np.argpartition(lengths, limit)[:limit]
-                found.update(self._prefix_key[lo + shortest].tolist())
-        return found
+        """Names starting with ``wanted`` (compared compact), the shortest when there are many."""
+        form = wanted.replace(" ", "")
+        lo = bisect.bisect_left(self._prefix_text, form)
+        hi = bisect.bisect_left(self._prefix_text, form + "\U0010ffff", lo)
+        if hi - lo <= limit:
+            return set(self._prefix_key[lo:hi].tolist())
+        shortest = np.argpartition(self._prefix_len[lo:hi], limit)[:limit]
+        return set(self._prefix_key[lo + shortest].tolist())
 
     def _trigram_candidates(self, wanted: str, limit: int) -> set[int]:
         """Names sharing the most word trigrams with ``wanted``, by Dice coefficient."""
