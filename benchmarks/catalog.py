@@ -127,8 +127,7 @@ async def _latency(db: Path, catalog: list[SynthFilm], seed: int) -> dict[str, f
     ]
     queries += [(q[:n], t) for q, t in queries[:50] for n in (1, 2)]  # one- and two-letter fast path
     ours: list[float] = []
-    ours_first = 0
-    graded = 0
+    ours_first = ours_top5 = graded = 0
     for typed, title in queries:
         started = time.perf_counter()
         choices = service.autocomplete(typed)
@@ -136,26 +135,30 @@ async def _latency(db: Path, catalog: list[SynthFilm], seed: int) -> dict[str, f
         if len(typed) > 2:
             graded += 1
             ours_first += bool(choices) and choices[0].name.startswith(title)
+            ours_top5 += any(c.name.startswith(title) for c in choices[:5])
 
     titles = [f.title for f in catalog] + ["100 Meters"]
     theirs: list[float] = []
-    theirs_first = 0
+    theirs_first = theirs_top5 = 0
     sample = [q for q in queries if len(q[0]) > 2][: DIFFLIB_QUERIES[len(catalog)]]
     for typed, title in sample:
         started = time.perf_counter()
         found = difflib.get_close_matches(typed, titles, n=25, cutoff=0.5)
         theirs.append(time.perf_counter() - started)
         theirs_first += bool(found) and found[0] == title
+        theirs_top5 += title in found[:5]
     return {
         "build_s": build,
         "p50": percentile(ours, 50) * 1000,
         "p99": percentile(ours, 99) * 1000,
         "max": max(ours) * 1000,
         "first": ours_first / graded,
+        "top5": ours_top5 / graded,
         "queries": len(ours),
         "difflib_p50": percentile(theirs, 50) * 1000,
         "difflib_p99": percentile(theirs, 99) * 1000,
         "difflib_first": theirs_first / len(sample),
+        "difflib_top5": theirs_top5 / len(sample),
         "difflib_queries": len(sample),
     }
 
@@ -209,7 +212,7 @@ def main() -> None:
     )
     print()
     print("/film autocomplete: FilmService.autocomplete vs difflib.get_close_matches over the same titles")
-    rows = [["films", "lookup", "queries", "p50", "p99", "max", "right film first", "index build"]]
+    rows = [["films", "lookup", "queries", "p50", "p99", "max", "right film 1st / top 5", "index build"]]
     for size, r in latency.items():
         rows.append(
             [
@@ -219,7 +222,7 @@ def main() -> None:
                 f"{r['p50']:.2f} ms",
                 f"{r['p99']:.2f} ms",
                 f"{r['max']:.2f} ms",
-                f"{r['first']:.0%}",
+                f"{r['first']:.0%} / {r['top5']:.0%}",
                 f"{r['build_s']:.1f} s",
             ]
         )
@@ -231,13 +234,18 @@ def main() -> None:
                 f"{r['difflib_p50']:.1f} ms",
                 f"{r['difflib_p99']:.1f} ms",
                 "",
-                f"{r['difflib_first']:.0%}",
+                f"{r['difflib_first']:.0%} / {r['difflib_top5']:.0%}",
                 "",
             ]
         )
     print(table(rows))
     verdict = "met" if latency[BIG]["p99"] < GOAL_P99_MS else "NOT met"
     print(f"Goal p99 < {GOAL_P99_MS:.0f} ms at {BIG:,} films: {verdict}")
+    print(
+        "Queries: typed prefixes, lower case, two letters swapped, aliases or dashed titles (graded), plus the\n"
+        "100 Meters spellings and 1–2 letter prefixes (timed). A missed 'first' is mostly a prefix that is\n"
+        "itself another film's full title ('Harbor 3' for 'Harbor 381'). difflib runs on the first queries only."
+    )
     print()
     print("Resident memory of a prepared bot (store open, cards loaded, title index built, cogs loaded)")
     print(
