@@ -117,24 +117,32 @@ async def _write(
     src: TextSource | None = None,
 ) -> None:
     seen = _Seen(scratch / "seen.sqlite3")
-    run_id = None if report.dry_run else await store.catalog.begin_import(fmt, str(path), source.key)
+    run_id: int | None = None
     staged_total = report.read
     if src is None:
         progress.start("writing films", staged_total)
     batch: list[ImportedFilm] = []
+    lines: list[int] = []
     written = 0
 
     async def flush() -> None:
         nonlocal written
         outcomes = await store.catalog.write_batch(batch, source, dry_run=report.dry_run)
-        for outcome in outcomes:
-            report.count(outcome)
+        for outcome, line in zip(outcomes, lines, strict=True):
+            if outcome == "duplicate":
+                report.skip_row("duplicate film (the first one is kept)", line)
+            else:
+                report.count(outcome)
         written += len(batch)
         batch.clear()
+        lines.clear()
         progress.update(src.position if src is not None else written, written)
 
     try:
         for item in items:
+            if run_id is None and not report.dry_run:
+                # Recorded once the file has proved readable (its header accepted).
+                run_id = await store.catalog.begin_import(fmt, str(path), source.key)
             if src is not None:
                 report.read += 1
             for bad in item.bad_values:
@@ -146,6 +154,7 @@ async def _write(
                 report.skip_row("duplicate film (the first one is kept)", item.line)
                 continue
             batch.append(item.film)
+            lines.append(item.line)
             if len(batch) >= BATCH:
                 await flush()
         if batch:
