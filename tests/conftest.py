@@ -31,5 +31,6 @@ async def catalog_store(store: Store) -> Store:
     assert report.ok, report.lines()
     return store
 
+
 # The loopback Discord emulator and its fixtures (emulator, driver, filmbot, filmbot_process).
 pytest_plugins = ["tests.discord_emulator.plugin"]

@@ -50,6 +50,8 @@ class Transcript:
     callbacks: list[int] = field(default_factory=list)
     messages: dict[str, Recorded] = field(default_factory=dict)
     autocomplete: list[dict[str, Any]] | None = None
+    # Discord scheduled events the command created or changed, by id, as last written.
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
     modal: dict[str, Any] | None = None
     unsupported: list[str] = field(default_factory=list)
 
@@ -83,6 +85,8 @@ class Recorder:
         app.router.add_route("*", "/api/v10/webhooks/{app}/{token}/messages/{message}", self._webhook_message)
         app.router.add_post("/api/v10/channels/{channel}/messages", self._channel_message)
         app.router.add_route("*", "/api/v10/channels/{channel}/messages/{message}", self._channel_edit)
+        app.router.add_post("/api/v10/guilds/{guild}/scheduled-events", self._event_create)
+        app.router.add_route("*", "/api/v10/guilds/{guild}/scheduled-events/{event}", self._event)
         app.router.add_route("*", "/{tail:.*}", self._unsupported)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -155,6 +159,12 @@ class Recorder:
 
     async def _followup(self, request: web.Request) -> web.Response:
         body, files = await self._read(request)
+        original = self.transcript.messages.get(self._original or "")
+        if original is not None and original.payload.get("thinking"):
+            # As on Discord: the first followup after a deferred response replaces the "thinking…" message.
+            original.payload = {**body, "flags": original.payload.get("flags", 0)}
+            original.files.extend(files)
+            return _json(self._message(original))
         message_id = self.snowflake()
         record = Recorded(message_id, "followup", body, files)
         self.transcript.messages[message_id] = record
@@ -195,6 +205,40 @@ class Recorder:
             record.payload.update(body)
             record.files.extend(files)
         return _json(self._message(record, channel_id=request.match_info["channel"]))
+
+    async def _event_create(self, request: web.Request) -> web.Response:
+        body, _ = await self._read(request)
+        event_id = self.snowflake()
+        event = {
+            "id": event_id,
+            "guild_id": request.match_info["guild"],
+            "channel_id": body.get("channel_id"),
+            "creator_id": BOT_USER["id"],
+            "name": body.get("name", ""),
+            "description": body.get("description"),
+            "scheduled_start_time": body.get("scheduled_start_time"),
+            "scheduled_end_time": body.get("scheduled_end_time"),
+            "privacy_level": body.get("privacy_level", 2),
+            "status": 1,
+            "entity_type": body.get("entity_type", 3),
+            "entity_id": None,
+            "entity_metadata": body.get("entity_metadata"),
+            "user_count": 0,
+        }
+        self.transcript.events[event_id] = event
+        return _json(event)
+
+    async def _event(self, request: web.Request) -> web.Response:
+        event = self.transcript.events.get(request.match_info["event"])
+        if event is None:
+            return _json({"code": 10070, "message": "Unknown Guild Scheduled Event"}, status=404)
+        if request.method == "DELETE":
+            event["deleted"] = True
+            return web.Response(status=204)
+        if request.method == "PATCH":
+            body, _ = await self._read(request)
+            event.update(body)
+        return _json(event)
 
     async def _unsupported(self, request: web.Request) -> web.Response:
         self.transcript.unsupported.append(f"{request.method} {request.path}")

@@ -100,6 +100,12 @@ def render(result: AskResult) -> str:
         for row in transcript.modal.get("components", []):
             for item in row.get("components", []):
                 lines.append(f"  {item.get('label', '?')}: ____")
+    statuses = {1: "scheduled", 2: "active", 3: "completed", 4: "cancelled"}
+    for event in transcript.events.values():
+        state = "deleted" if event.get("deleted") else statuses.get(int(event.get("status") or 1), "?")
+        where = (event.get("entity_metadata") or {}).get("location") or f"channel {event.get('channel_id')}"
+        lines.append(f"── Discord scheduled event ({state}) " + "─" * 20)
+        lines += _wrap(f"{event.get('name')} · starts {event.get('scheduled_start_time')} · {where}")
     if not shown and transcript.modal is None:
         lines.append("(the bot did not answer)")
     return "\n".join(lines)

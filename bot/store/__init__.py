@@ -8,9 +8,11 @@ from bot.store._database import Database, migrations
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
+from bot.store.polls import PollStore
 from bot.store.ratings import RatingStore
 from bot.store.spoilers import SpoilerStore
 from bot.store.timers import Timer, TimerStore
+from bot.store.watch_parties import GuildSettingsStore, WatchPartyStore
 
 __all__ = ["Database", "Store", "Timer", "migrations"]
 
@@ -26,6 +28,9 @@ class Store:
         self.ratings = RatingStore(db)
         self.timers = TimerStore(db)
         self.spoilers = SpoilerStore(db)
+        self.polls = PollStore(db)
+        self.watch_parties = WatchPartyStore(db)
+        self.guild_settings = GuildSettingsStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -33,4 +38,5 @@ class Store:
         return cls(await Database.open(path))
 
     async def close(self) -> None:
+        await self.polls.writer.stop()
         await self.db.close()

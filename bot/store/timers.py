@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +40,8 @@ class Timer:
     error: str | None = None
 
 
+# The partial index's condition, spelled exactly as in the migration so SQLite can use that index.
+_LIVE = "state IN ('pending', 'running')"
 _COLUMNS = "id, kind, ref, due_at, state, attempts, payload, fired_at, late_by, error"
 
 
@@ -92,7 +95,9 @@ class TimerStore:
         return cur.rowcount
 
     async def next_due(self) -> datetime | None:
-        row = await self._db.fetchone("SELECT min(due_at) FROM timers WHERE state = 'pending'")
+        # The literal IN (...) matches the partial index timers_pending_due, so this is an index seek
+        # rather than a scan of every timer ever fired (SQLite uses a partial index only then).
+        row = await self._db.fetchone(f"SELECT min(due_at) FROM timers WHERE {_LIVE} AND state = 'pending'")
         return decode_time(row[0]) if row and row[0] else None
 
     async def claim_due(self, now: datetime, *, recover: bool = False) -> list[Timer]:
@@ -105,7 +110,8 @@ class TimerStore:
         marks = ",".join("?" for _ in states)
         async with self._db.transaction() as conn:
             async with conn.execute(
-                f"SELECT {_COLUMNS} FROM timers WHERE state IN ({marks}) AND due_at <= ? ORDER BY due_at, id",
+                f"SELECT {_COLUMNS} FROM timers WHERE {_LIVE} AND state IN ({marks}) AND due_at <= ? "
+                "ORDER BY due_at, id",
                 (*states, encode_time(now)),
             ) as cur:
                 rows = list(await cur.fetchall())
@@ -113,7 +119,10 @@ class TimerStore:
                 "UPDATE timers SET state = 'running', attempts = attempts + 1 WHERE id = ?",
                 [(row["id"],) for row in rows],
             )
-        return [_timer(row) for row in rows]
+        # The rows were read before the claim: report the attempt being made now (1 = first try).
+        return [
+            dataclasses.replace(_timer(row), state="running", attempts=row["attempts"] + 1) for row in rows
+        ]
 
     async def finish(
         self, timer_id: int, state: str, *, fired_at: datetime, late_by: float, error: str | None = None

@@ -31,7 +31,9 @@ def bot_environment(emulator: Emulator, database: Path, **extra: str) -> dict[st
 class InProcessBot:
     """``FilmBot`` running as a task in the test's event loop, set up the way ``bot.app.serve`` does it."""
 
-    def __init__(self, emulator: Emulator, database: Path, *, guild_ready_timeout: float = 0.2, **env: str) -> None:
+    def __init__(
+        self, emulator: Emulator, database: Path, *, guild_ready_timeout: float = 0.2, **env: str
+    ) -> None:
         self.emulator = emulator
         self.database = database
         self.env = bot_environment(emulator, database, **env)
@@ -39,7 +41,7 @@ class InProcessBot:
         self.bot: Any = None
         self._task: asyncio.Task[None] | None = None
 
-    async def start(self, timeout: float = 20.0) -> Any:
+    async def start(self, timeout: float = 20.0) -> Any:  # noqa: ASYNC109
         from bot.app import apply_endpoints
         from bot.client import FilmBot
         from bot.settings import Settings
@@ -58,7 +60,9 @@ class InProcessBot:
 
         self._task = asyncio.create_task(run(), name="filmbot")
         ready = asyncio.create_task(bot.ready_event.wait())
-        done, _ = await asyncio.wait({ready, self._task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {ready, self._task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
         if ready not in done:
             ready.cancel()
             if self._task in done:
@@ -93,7 +97,7 @@ class SubprocessBot:
         self._reader: asyncio.Task[None] | None = None
         self.starts = 0
 
-    async def start(self, timeout: float = 30.0) -> None:
+    async def start(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FILMBOT_"))}
         env.update(self.env)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
@@ -107,12 +111,14 @@ class SubprocessBot:
         self._reader = asyncio.create_task(self._read(self.process))
         waiter = asyncio.create_task(self._ready.wait())
         exited = asyncio.create_task(self.process.wait())
-        done, _ = await asyncio.wait({waiter, exited}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        _done, _ = await asyncio.wait({waiter, exited}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         waiter.cancel()
         exited.cancel()
         if not self._ready.is_set():
             tail = "\n".join(self.output[-30:])
-            raise AssertionError(f"filmbot subprocess not ready within {timeout}s (exit {self.process.returncode}):\n{tail}")
+            raise AssertionError(
+                f"filmbot subprocess not ready within {timeout}s (exit {self.process.returncode}):\n{tail}"
+            )
 
     async def _read(self, process: asyncio.subprocess.Process) -> None:
         assert process.stdout is not None
@@ -128,24 +134,24 @@ class SubprocessBot:
         assert self.process is not None
         return self.process.pid
 
-    async def _wait_exit(self, timeout: float) -> int:
+    async def _wait_exit(self, timeout: float) -> int:  # noqa: ASYNC109
         assert self.process is not None
         code = await asyncio.wait_for(self.process.wait(), timeout=timeout)
         if self._reader is not None:
             await self._reader
         return code
 
-    async def terminate(self, timeout: float = 15.0) -> int:
+    async def terminate(self, timeout: float = 15.0) -> int:  # noqa: ASYNC109
         """SIGTERM and wait; returns the exit status."""
         if self.process is None or self.process.returncode is not None:
-            return self.process.returncode if self.process else 0
+            return self.process.returncode or 0 if self.process else 0
         self.process.send_signal(signal.SIGTERM)
         return await self._wait_exit(timeout)
 
     async def kill(self) -> int:
         """SIGKILL (kill -9): no clean shutdown, the gateway socket just dies."""
         if self.process is None or self.process.returncode is not None:
-            return self.process.returncode if self.process else 0
+            return self.process.returncode or 0 if self.process else 0
         self.process.kill()
         return await self._wait_exit(10.0)
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import limits as L
+from . import permissions as P
 from .options import OptionBuilder
 from .payloads import interaction_payload, new_token
 from .state import Channel, Interaction, Member
@@ -42,6 +43,7 @@ class Driver:
     timeout: float | None = None  # default: the emulator's ack timeout plus one second
     require_answer: bool = True
     locale: str = "en-US"
+    retry_grace: float = 0.5  # how long to wait for a valid answer after Discord rejected one
 
     # -- who and where -----------------------------------------------------------------------------
     def as_member(self, who: str | int | Member, channel: str | int | Channel | None = None) -> Driver:
@@ -198,7 +200,7 @@ class Driver:
 
     @staticmethod
     def _fill(comp: dict[str, Any], label: str | None, remaining: dict[str, Any]) -> dict[str, Any]:
-        key = comp["custom_id"] if comp["custom_id"] in remaining else label
+        key = comp["custom_id"] if comp["custom_id"] in remaining else (label or "")
         if comp.get("type") == L.TEXT_INPUT_TYPE:
             value = str(remaining.pop(key)) if key in remaining else str(comp.get("value") or "")
             if comp.get("required", True) and not value:
@@ -264,7 +266,7 @@ class Driver:
         self,
         channel: str | int | Channel | None = None,
         predicate: Callable[[MessageView], bool] = lambda _m: True,
-        timeout: float = 5.0,
+        timeout: float = 5.0,  # noqa: ASYNC109
     ) -> MessageView:
         """Wait for a (non-ephemeral) message in ``channel`` that satisfies ``predicate``."""
 
@@ -296,6 +298,9 @@ class Driver:
         ident = state.ids.next()
         token = new_token(ident)
         member, channel = self.member, self.channel
+        guild = state.guild_of(channel.id)
+        if guild is not None and not guild.channel_permissions(member.user.id, channel.id) & P.VIEW_CHANNEL:
+            raise PermissionError(f"{member.user.username} cannot see #{channel.name}")
         payload = interaction_payload(
             state,
             interaction_id=ident,
@@ -322,15 +327,20 @@ class Driver:
         state.interactions[ident] = record
         await emu.dispatch("INTERACTION_CREATE", payload)
         result = result_cls(emu, record)
+        what = f"the bot to answer interaction type {itype} ({data.get('name') or data.get('custom_id')})"
         try:
             await emu.wait_for(
-                lambda: record.acknowledged,
-                timeout=self._timeout,
-                what=f"the bot to answer interaction type {itype} ({data.get('name') or data.get('custom_id')})",
+                lambda: record.acknowledged or record.rejected, timeout=self._timeout, what=what
             )
+            if not record.acknowledged:
+                # Discord refused the bot's answer; give its error path a moment to answer properly.
+                await emu.wait_for(lambda: record.acknowledged, timeout=self.retry_grace, what=what)
         except AssertionError as exc:
             if self.require_answer:
-                raise NoAnswer(str(exc)) from None
+                detail = (
+                    f" (Discord rejected its callback(s) with {record.rejected})" if record.rejected else ""
+                )
+                raise NoAnswer(f"{exc}{detail}") from None
         return result
 
 

@@ -86,8 +86,8 @@ class Session:
         if event in MESSAGE_EVENTS:
             needed = INTENT_GUILD_MESSAGES if data.get("guild_id") else INTENT_DIRECT_MESSAGES
             return bool(self.intents & needed)
-        needed = EVENT_INTENTS.get(event)
-        return needed is None or bool(self.intents & needed)
+        intent = EVENT_INTENTS.get(event)
+        return intent is None or bool(self.intents & intent)
 
 
 class Gateway:
@@ -141,6 +141,7 @@ class Gateway:
             conn.heartbeats += 1
             self.heartbeats += 1
             await self._send(conn, {"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+            self.emulator.notify()
         elif op == IDENTIFY:
             await self._identify(conn, data or {})
         elif op == RESUME:

@@ -135,6 +135,11 @@ def build_message(
             "user": user.to_dict(),
             "authorizing_integration_owners": {"0": str(interaction.guild_id or 0)},
             **({"name": data["name"], "command_type": 1} if interaction.type == 2 else {}),
+            **(
+                {"interacted_message_id": str(interaction.source_message_id)}
+                if interaction.source_message_id
+                else {}
+            ),
         }
         if interaction.type == 2:
             message["interaction"] = {

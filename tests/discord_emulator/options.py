@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .payloads import resolved_member
-from .state import Channel, Member, Role, User
+from .state import Channel, Role, User
 
 if TYPE_CHECKING:
     from .world import World

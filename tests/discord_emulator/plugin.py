@@ -39,7 +39,7 @@ async def emulator(request: pytest.FixtureRequest) -> AsyncIterator[Emulator]:
 
 @pytest.fixture
 def driver(emulator: Emulator) -> Driver:
-    return emulator.driver  # type: ignore[no-any-return]
+    return emulator.driver
 
 
 @pytest.fixture
@@ -53,12 +53,15 @@ async def filmbot(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Any]:
 
 
 @pytest.fixture
-async def filmbot_process(emulator: Emulator, tmp_path: Path) -> AsyncIterator[SubprocessBot]:
+async def filmbot_process(
+    emulator: Emulator, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[SubprocessBot]:
     workdir = tmp_path / "run"
     workdir.mkdir()
     runner = SubprocessBot(emulator, tmp_path / "filmbot.sqlite3", workdir)
-    await runner.start()
     try:
+        await runner.start()
         yield runner
     finally:
         await runner.stop()
+        request.node.add_report_section("teardown", "filmbot output", "\n".join(runner.output[-300:]))

@@ -287,6 +287,7 @@ class Interaction:
     original_message_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
     deferred_pending: bool = False
+    rejected: list[int] = field(default_factory=list)  # error codes of callbacks Discord refused
 
     @property
     def acknowledged(self) -> bool:

@@ -239,7 +239,7 @@ class InteractionResult:
     def text(self) -> str:
         return self.message.text
 
-    async def wait_settled(self, timeout: float = 15.0) -> InteractionResult:
+    async def wait_settled(self, timeout: float = 15.0) -> InteractionResult:  # noqa: ASYNC109
         """After a deferred response, wait until the "thinking…" message was replaced."""
         if self.callback_type == 5:
             await self._emulator.wait_for(
@@ -249,7 +249,7 @@ class InteractionResult:
             )
         return self
 
-    async def wait_followups(self, count: int = 1, timeout: float = 5.0) -> list[MessageView]:
+    async def wait_followups(self, count: int = 1, timeout: float = 5.0) -> list[MessageView]:  # noqa: ASYNC109
         await self._emulator.wait_for(
             lambda: len(self.interaction.followup_ids) >= count,
             timeout=timeout,
@@ -257,11 +257,20 @@ class InteractionResult:
         )
         return self.followups
 
-    async def wait_edit(self, count: int = 1, timeout: float = 5.0) -> list[Action]:
+    async def wait_edit(self, count: int = 1, timeout: float = 5.0) -> list[Action]:  # noqa: ASYNC109
         await self._emulator.wait_for(
             lambda: len(self.edits) >= count, timeout=timeout, what=f"{count} edit(s)"
         )
         return self.edits
+
+    async def wait_action(self, kind: str, count: int = 1, timeout: float = 5.0) -> list[Action]:  # noqa: ASYNC109
+        """Wait until the bot did ``kind`` (``followup``, ``edit``, ``delete``) ``count`` times."""
+
+        def matching() -> list[Action]:
+            found = [a for a in self.actions if a.kind == kind]
+            return found if len(found) >= count else []
+
+        return await self._emulator.wait_for(matching, timeout=timeout, what=f"{count} {kind} action(s)")
 
 
 class AutocompleteResult(InteractionResult):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import permissions as P
 from .snowflakes import SnowflakeGenerator
@@ -102,7 +103,7 @@ def build_default_world(
     for role in (everyone, regular, moderator_role, bot_role):
         guild.roles[role.id] = role
 
-    def add_channel(name: str, ctype: int, parent: int | None = None, **extra: object) -> Channel:
+    def add_channel(name: str, ctype: int, parent: int | None = None, **extra: Any) -> Channel:
         channel = Channel(
             ids.next(), ctype, name, guild_id, position=len(guild.channels), parent_id=parent, **extra
         )

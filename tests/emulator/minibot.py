@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 from typing import Any
 
@@ -20,7 +21,9 @@ FILMS = [f"Film {i:02d}" for i in range(40)] + ["100 Meters", "Hyakuemu", "Perfe
 
 
 class MiniTree(app_commands.CommandTree["MiniBot"]):
-    async def on_error(self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
         log.info("command failed: %r", error)
         message = "Sorry, something went wrong; please try again."
         try:
@@ -45,13 +48,22 @@ class PollView(discord.ui.View):
     async def ask(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
         await interaction.response.send_modal(QuestionModal())
 
-    @discord.ui.select(custom_id="mini:poll:pick", options=[discord.SelectOption(label=f, value=f) for f in FILMS[:3]])
+    @discord.ui.button(label="Close", custom_id="mini:poll:close", style=discord.ButtonStyle.danger)
+    async def close(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
+        await interaction.response.defer()  # deferred update (type 6)
+        await interaction.edit_original_response(content="Poll closed", view=None)
+
+    @discord.ui.select(
+        custom_id="mini:poll:pick", options=[discord.SelectOption(label=f, value=f) for f in FILMS[:3]]
+    )
     async def pick(self, interaction: discord.Interaction[Any], select: discord.ui.Select[Any]) -> None:
         await interaction.response.send_message(f"picked {', '.join(select.values)}", ephemeral=True)
 
 
 class QuestionModal(discord.ui.Modal, title="Ask a question"):
-    question: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Question", custom_id="mini:q", max_length=200)
+    question: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Question", custom_id="mini:q", max_length=200
+    )
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_message(f"You asked: {self.question.value}")
@@ -59,8 +71,12 @@ class QuestionModal(discord.ui.Modal, title="Ask a question"):
 
 class MiniBot(commands.Bot):
     def __init__(self) -> None:
-        super().__init__(command_prefix="!", intents=discord.Intents.default(), tree_cls=MiniTree,
-                         guild_ready_timeout=0.1)
+        super().__init__(
+            command_prefix="!", intents=discord.Intents.default(), tree_cls=MiniTree, guild_ready_timeout=0.1
+        )
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """discord.py sleeps 5 s before re-identifying (Discord's identify rate limit); not needed on loopback."""
 
     async def setup_hook(self) -> None:
         self.add_view(PollView())
@@ -68,10 +84,13 @@ class MiniBot(commands.Bot):
         self.tree.add_command(poll)
         self.tree.add_command(announce)
         self.tree.add_command(feedback)
+        self.tree.add_command(kitchen)
         await self.tree.sync()
 
 
-async def film_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+async def film_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
     if current == "many":
         return [app_commands.Choice(name=f, value=f) for f in FILMS[:30]]
     matches = [f for f in FILMS if current.lower() in f.lower()]
@@ -103,8 +122,12 @@ poll = app_commands.Group(name="poll", description="Polls")
 
 
 @poll.command(name="create", description="Create a poll")
-async def poll_create(interaction: discord.Interaction[Any], question: str, channel: discord.TextChannel | None = None,
-                      who: discord.Member | None = None) -> None:
+async def poll_create(
+    interaction: discord.Interaction[Any],
+    question: str,
+    channel: discord.TextChannel | None = None,
+    who: discord.Member | None = None,
+) -> None:
     suffix = f" in {channel.name}" if channel else ""
     suffix += f" for {who.name}" if who else ""
     await interaction.response.send_message(f"Poll: {question}{suffix}", view=PollView())
@@ -120,6 +143,19 @@ async def announce(interaction: discord.Interaction[Any], text: str) -> None:
 @app_commands.command(name="feedback", description="Send feedback")
 async def feedback(interaction: discord.Interaction[Any]) -> None:
     await interaction.response.send_modal(QuestionModal())
+
+
+@app_commands.command(name="kitchen", description="Exercise the interaction webhook")
+async def kitchen(interaction: discord.Interaction[Any]) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    await interaction.followup.send(
+        "report attached", file=discord.File(io.BytesIO(b"a,b\n1,2\n"), "report.csv")
+    )
+    second = await interaction.followup.send("second", wait=True)
+    await interaction.edit_original_response(content="report (edited)")
+    await second.edit(content="second (edited)")
+    third = await interaction.followup.send("third", wait=True)
+    await third.delete()
 
 
 def point_at(emulator: Emulator) -> None:
@@ -138,7 +174,7 @@ class RunningBot:
             await asyncio.wait_for(self.task, timeout=5)
 
 
-async def start_minibot(emulator: Emulator, timeout: float = 10.0) -> RunningBot:
+async def start_minibot(emulator: Emulator, timeout: float = 10.0) -> RunningBot:  # noqa: ASYNC109
     point_at(emulator)
     bot = MiniBot()
     task = asyncio.create_task(bot.start(emulator.state.token))

@@ -25,7 +25,9 @@ async def test_over_long_embed_is_rejected_and_recorded(
     assert result.ephemeral and SORRY in result.content
 
 
-async def test_unexpected_rejection_fails_the_test(emulator: Emulator, minibot: RunningBot, driver: Driver) -> None:
+async def test_unexpected_rejection_fails_the_test(
+    emulator: Emulator, minibot: RunningBot, driver: Driver
+) -> None:
     await driver.slash("film", title="huge")
     violations = emulator.take_violations()
     assert [v.code for v in violations] == [50035]
@@ -86,7 +88,10 @@ async def test_rate_limit_is_honoured_with_retry_after(
 async def test_rate_limit_response_shape(emulator: Emulator) -> None:
     emulator.faults.rate_limit("GET", "/users/@me", retry_after=1.5, is_global=True)
     headers = {"Authorization": f"Bot {emulator.state.token}"}
-    async with aiohttp.ClientSession() as http, http.get(emulator.api_base + "/users/@me", headers=headers) as resp:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(emulator.api_base + "/users/@me", headers=headers) as resp,
+    ):
         body = await resp.json()
         assert resp.status == 429
         assert body == {"message": "You are being rate limited.", "retry_after": 1.5, "global": True}
@@ -95,7 +100,9 @@ async def test_rate_limit_response_shape(emulator: Emulator) -> None:
         assert resp.headers["Retry-After"] == "2"
 
 
-async def test_slow_callback_expires_the_interaction(emulator: Emulator, minibot: RunningBot, driver: Driver) -> None:
+async def test_slow_callback_expires_the_interaction(
+    emulator: Emulator, minibot: RunningBot, driver: Driver
+) -> None:
     emulator.ack_timeout = 0.3
     emulator.faults.slow("POST", "/interactions/*/*/callback", delay=0.5)
     with emulator.expect_errors(10062):
@@ -104,11 +111,16 @@ async def test_slow_callback_expires_the_interaction(emulator: Emulator, minibot
     assert emulator.calls("POST", "/interactions/*/*/callback")[0].status == 404
 
 
-async def test_double_acknowledgement_is_rejected(emulator: Emulator, minibot: RunningBot, driver: Driver) -> None:
+async def test_double_acknowledgement_is_rejected(
+    emulator: Emulator, minibot: RunningBot, driver: Driver
+) -> None:
     result = await driver.slash("film", title="100 Meters")
     interaction = result.interaction
     url = f"{emulator.api_base}/interactions/{interaction.id}/{interaction.token}/callback"
-    async with aiohttp.ClientSession() as http, http.post(url, json={"type": 4, "data": {"content": "again"}}) as resp:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url, json={"type": 4, "data": {"content": "again"}}) as resp,
+    ):
         assert resp.status == 400
         assert (await resp.json())["code"] == 40060
     assert [v.code for v in emulator.take_violations()] == [40060]
@@ -132,8 +144,9 @@ async def test_error_bodies_have_discord_shape(emulator: Emulator) -> None:
         async with http.get(f"{emulator.api_base}/channels/{channel}/messages/123", headers=headers) as resp:
             assert resp.status == 404
             assert await resp.json() == {"message": "Unknown Message", "code": 10008}
-        async with http.post(f"{emulator.api_base}/channels/{channel}/messages", headers=headers,
-                             json={"content": "x" * 2001}) as resp:
+        async with http.post(
+            f"{emulator.api_base}/channels/{channel}/messages", headers=headers, json={"content": "x" * 2001}
+        ) as resp:
             body = await resp.json()
             assert resp.status == 400
             assert body["code"] == 50035 and body["message"] == "Invalid Form Body"

@@ -14,9 +14,9 @@ from .minibot import RunningBot
 
 
 async def test_heartbeat_is_acknowledged(emulator: Emulator, minibot: RunningBot) -> None:
-    await emulator.wait_for(lambda: emulator.gateway.heartbeats >= 1, what="a heartbeat")
-    await emulator.wait_for(lambda: math.isfinite(minibot.bot.latency), what="a heartbeat ack")
-    assert minibot.bot.latency < 1.0
+    # discord.py heartbeats right after HELLO, so the ACK arrived before READY.
+    assert emulator.gateway.heartbeats >= 1
+    assert math.isfinite(minibot.bot.latency)  # a heartbeat was acknowledged
 
 
 async def test_guild_create_without_members_intent_sends_only_the_bot(
@@ -29,7 +29,9 @@ async def test_guild_create_without_members_intent_sends_only_the_bot(
     assert guild.me.guild_permissions.manage_events
 
 
-async def test_sequence_numbers_increase_and_client_tracks_them(emulator: Emulator, minibot: RunningBot) -> None:
+async def test_sequence_numbers_increase_and_client_tracks_them(
+    emulator: Emulator, minibot: RunningBot
+) -> None:
     session = emulator.gateway.current_session
     assert session is not None
     sequences = [frame["s"] for frame in session.buffer]
@@ -83,7 +85,9 @@ async def test_reconnect_opcode_resumes(emulator: Emulator, minibot: RunningBot)
     await emulator.wait_for(lambda: emulator.gateway.resumes == 1, what="a RESUME after op 7")
 
 
-async def test_custom_dispatch_reaches_the_client(emulator: Emulator, minibot: RunningBot, driver: Driver) -> None:
+async def test_custom_dispatch_reaches_the_client(
+    emulator: Emulator, minibot: RunningBot, driver: Driver
+) -> None:
     created = await minibot.bot.get_guild(emulator.world.guild.id).create_scheduled_event(  # type: ignore[union-attr]
         name="Movie night",
         start_time=discord.utils.utcnow() + dt.timedelta(days=1),

@@ -37,7 +37,12 @@ def row(*components: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_valid_message_passes() -> None:
-    embed = {"title": "t", "description": "d", "fields": [{"name": "n", "value": "v"}], "footer": {"text": "f"}}
+    embed = {
+        "title": "t",
+        "description": "d",
+        "fields": [{"name": "n", "value": "v"}],
+        "footer": {"text": "f"},
+    }
     payload = {"content": "hi", "embeds": [embed], "components": [row(button("a"), button("b"))]}
     assert not validate_message(payload)
 
@@ -82,10 +87,14 @@ def test_component_rules() -> None:
     six_buttons = {"components": [row(*(button(f"b{i}") for i in range(6)))]}
     assert "components.0.components" in paths(validate_message(six_buttons))
     select = {"type": 3, "custom_id": "s", "options": [{"label": "a", "value": "a"}]}
-    assert "COMPONENT_LAYOUT_WIDTH_EXCEEDED" in codes(validate_message({"components": [row(select, button("b"))]}))
+    assert "COMPONENT_LAYOUT_WIDTH_EXCEEDED" in codes(
+        validate_message({"components": [row(select, button("b"))]})
+    )
     duplicated = {"components": [row(button("same"), button("same"))]}
     assert "COMPONENT_CUSTOM_ID_DUPLICATED" in codes(validate_message(duplicated))
-    assert paths(validate_message({"components": [row(button("x" * 101))]})) == {"components.0.components.0.custom_id"}
+    assert paths(validate_message({"components": [row(button("x" * 101))]})) == {
+        "components.0.components.0.custom_id"
+    }
     assert validate_message({"components": [row(button("ok", label="x" * 81))]})
     link_with_id = {"type": 2, "style": 5, "url": "https://example.org", "label": "l", "custom_id": "nope"}
     assert validate_message({"components": [row(link_with_id)]})
@@ -184,14 +193,22 @@ VOICE_CHANNEL = 42
 
 
 def event(**extra: Any) -> dict[str, Any]:
-    base = {"name": "Movie night", "privacy_level": 2, "entity_type": 3, "scheduled_start_time": TOMORROW,
-            "scheduled_end_time": LATER, "entity_metadata": {"location": "Cinema"}}
+    base = {
+        "name": "Movie night",
+        "privacy_level": 2,
+        "entity_type": 3,
+        "scheduled_start_time": TOMORROW,
+        "scheduled_end_time": LATER,
+        "entity_metadata": {"location": "Cinema"},
+    }
     base.update(extra)
     return base
 
 
 def check_event(payload: dict[str, Any], existing: dict[str, Any] | None = None) -> set[str]:
-    return paths(validate_scheduled_event(payload, existing=existing, channel_types={VOICE_CHANNEL: 2}, now=NOW))
+    return paths(
+        validate_scheduled_event(payload, existing=existing, channel_types={VOICE_CHANNEL: 2}, now=NOW)
+    )
 
 
 @pytest.mark.parametrize(

@@ -96,3 +96,13 @@ def test_cli_films_check_reports_problems(tmp_path: Path) -> None:
     assert "bad.toml: title: is required" in done.stdout
     ok = _cli("films", "check", env=_env(tmp_path), cwd=tmp_path)
     assert ok.returncode == 0 and "100-meters" in ok.stdout
+
+
+async def test_deferred_answer_is_filled_by_the_first_followup(settings: Settings) -> None:
+    result = await ask(settings, "/watchparty schedule film:100-meters when:in 3 hours")
+    (message,) = result.transcript.messages.values()
+    assert "thinking" not in message.payload
+    assert message.payload["embeds"][0]["title"].startswith("Watch party")
+    (event,) = result.transcript.events.values()
+    assert event["name"].startswith("Watch party: 100 Meters")
+    assert "Discord scheduled event (scheduled)" in render(result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import urllib.parse
 from typing import Any
 
@@ -22,6 +23,7 @@ from ..errors import (
 )
 from ..messages import apply_edit, build_message
 from ..server import Emulator
+from ..snowflakes import DISCORD_EPOCH_MS
 from ..state import DM, PRIVATE_THREAD, PUBLIC_THREAD, THREAD_TYPES, Channel
 from ..validation import FormErrors, is_empty_message, validate_message, validate_thread
 from .common import emulator_of, message_delete_event, message_event, no_content, ok, read_body, snowflake
@@ -103,6 +105,12 @@ async def create_message(request: web.Request) -> web.Response:
             errs = FormErrors()
             errs.add(("message_reference",), "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message")
             errs.raise_if_any()
+    repeat = _enforced_nonce_repeat(emu, channel.id, payload)
+    if repeat is not None:
+        # Discord: with enforce_nonce, a nonce the same author used in the last few minutes returns that
+        # message instead of creating a second one.
+        emu.record("message_nonce_repeat", message_id=int(repeat["id"]), data={"channel_id": channel.id})
+        return ok(repeat)
     message = build_message(
         emu.state,
         channel=channel,
@@ -111,9 +119,30 @@ async def create_message(request: web.Request) -> web.Response:
         base_url=emu.base_url,
         author=emu.state.bot,
     )
+    if payload.get("nonce") is not None:
+        message["nonce"] = payload["nonce"]
     emu.record("message_create", message_id=int(message["id"]), data={"channel_id": channel.id})
     await message_event(emu, "MESSAGE_CREATE", message)
     return ok(message)
+
+
+NONCE_WINDOW_MS = 5 * 60 * 1000
+
+
+def _enforced_nonce_repeat(emu: Emulator, channel_id: int, payload: dict[str, Any]) -> dict[str, Any] | None:
+    nonce = payload.get("nonce")
+    if not payload.get("enforce_nonce") or nonce is None:
+        return None
+    now_ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+    for message in emu.state.channel_messages(channel_id):
+        recent = now_ms - (int(message["id"]) >> 22) <= NONCE_WINDOW_MS
+        if (
+            recent
+            and str(message.get("nonce")) == str(nonce)
+            and message["author"]["id"] == str(emu.state.bot.id)
+        ):
+            return dict(message)
+    return None
 
 
 @routes.get(API + "/channels/{channel_id}/messages/{message_id}")

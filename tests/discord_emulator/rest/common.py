@@ -37,7 +37,9 @@ def rel_path(request: web.Request) -> str:
 def ok(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """JSON exactly as Discord labels it: discord.py only decodes ``Content-Type: application/json``."""
     return web.Response(
-        body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json", **(headers or {})}
+        body=json.dumps(data).encode(),
+        status=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
 
 
@@ -80,7 +82,7 @@ async def read_body(request: web.Request) -> tuple[Any, list[Upload]]:
                     Upload(
                         int(m.group(1)),
                         getattr(part, "filename", None) or f"file{m.group(1)}",
-                        part.headers.get("Content-Type", "application/octet-stream"),
+                        part.headers.get("Content-Type", "application/octet-stream") if part else "",
                         bytes(data),
                     )
                 )

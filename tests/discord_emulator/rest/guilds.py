@@ -40,7 +40,7 @@ def _guild(request: web.Request) -> tuple[Emulator, Guild]:
 
 @routes.get(API + "/guilds/{guild_id}")
 async def get_guild(request: web.Request) -> web.Response:
-    emu, guild = _guild(request)
+    _emu, guild = _guild(request)
     data = guild.to_dict()
     if request.query.get("with_counts", "").lower() in ("1", "true"):
         data["approximate_member_count"] = len(guild.members)

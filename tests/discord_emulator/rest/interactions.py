@@ -83,22 +83,12 @@ async def callback(request: web.Request) -> web.Response:
         raise DiscordHTTPError(
             400, ALREADY_ACKNOWLEDGED, "Interaction has already been acknowledged.", violation=True
         )
-    elapsed = asyncio.get_running_loop().time() - inter.dispatched_at
-    if elapsed > emu.ack_timeout:
-        raise _unknown_interaction()
-    ctype = payload.get("type") if isinstance(payload, dict) else None
-    if ctype not in ALLOWED_CALLBACKS[inter.type] or (
-        ctype in (DEFERRED_UPDATE, UPDATE_MESSAGE) and inter.source_message_id is None
-    ):
-        errs = FormErrors()
-        errs.add(
-            ("type",),
-            "INTERACTION_CALLBACK_TYPE_INVALID",
-            f"Callback type {ctype} is not valid for interaction type {inter.type}",
-        )
-        errs.raise_if_any()
-    data = payload.get("data") or {}
-    message = await _apply_callback(emu, inter, ctype, data, uploads)
+    try:
+        ctype, data, message = await _checked_callback(emu, inter, payload, uploads)
+    except DiscordHTTPError as exc:
+        inter.rejected.append(exc.code)
+        emu.notify()
+        raise
     inter.callback_type = ctype
     inter.callback_data = data
     inter.callback_at = asyncio.get_running_loop().time()
@@ -114,6 +104,27 @@ async def callback(request: web.Request) -> web.Response:
     if message is not None:
         body["resource"] = {"type": ctype, "message": message}
     return ok(body)
+
+
+async def _checked_callback(
+    emu: Emulator, inter: Interaction, payload: Any, uploads: list[Upload]
+) -> tuple[int, dict[str, Any], dict[str, Any] | None]:
+    if asyncio.get_running_loop().time() - inter.dispatched_at > emu.ack_timeout:
+        raise _unknown_interaction()
+    ctype = payload.get("type") if isinstance(payload, dict) else None
+    if ctype not in ALLOWED_CALLBACKS[inter.type] or (
+        ctype in (DEFERRED_UPDATE, UPDATE_MESSAGE) and inter.source_message_id is None
+    ):
+        errs = FormErrors()
+        errs.add(
+            ("type",),
+            "INTERACTION_CALLBACK_TYPE_INVALID",
+            f"Callback type {ctype} is not valid for interaction type {inter.type}",
+        )
+        errs.raise_if_any()
+    assert isinstance(ctype, int)
+    data = payload.get("data") or {}
+    return ctype, data, await _apply_callback(emu, inter, ctype, data, uploads)
 
 
 async def _apply_callback(

@@ -213,7 +213,7 @@ def validate_command_list(commands: Any) -> FormErrors:
                 "APPLICATION_COMMANDS_DUPLICATE_NAME",
                 f"Application command names must be unique: {command.get('name')}",
             )
-        names.add(command.get("name"))
+        names.add(str(command.get("name")))
     if len(by_type.get(CHAT_INPUT, ())) > L.CHAT_INPUT_COMMANDS_MAX:
         errs.add((), "BASE_TYPE_MAX_LENGTH", f"Must be {L.CHAT_INPUT_COMMANDS_MAX} or fewer in length.")
     for ctype in (USER, MESSAGE):

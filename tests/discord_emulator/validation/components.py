@@ -175,7 +175,7 @@ def _validate_v2(errs: FormErrors, path: Path, comp: dict[str, Any], seen: _Seen
             if is_dict(errs, (*path, "components", index), child):
                 _validate_v2(errs, (*path, "components", index), child, seen, text)
         accessory = comp.get("accessory")
-        if ctype == 9 and is_dict(errs, (*path, "accessory"), accessory):
+        if ctype == 9 and is_dict(errs, (*path, "accessory"), accessory) and isinstance(accessory, dict):
             seen.count += 1
             if accessory.get("type") == L.BUTTON_TYPE:
                 validate_button(errs, (*path, "accessory"), accessory, seen)

@@ -151,7 +151,7 @@ def validate_poll(errs: FormErrors, poll: Any) -> None:
     )
     for index, answer in enumerate(answers):
         media = answer.get("poll_media") if isinstance(answer, dict) else None
-        if is_dict(errs, ("poll", "answers", index, "poll_media"), media):
+        if is_dict(errs, ("poll", "answers", index, "poll_media"), media) and isinstance(media, dict):
             check_str(
                 errs,
                 ("poll", "answers", index, "poll_media", "text"),

@@ -1,0 +1,1 @@
+"""Polls: single, multi, ranked (instant-runoff) and approval voting that survive restarts."""

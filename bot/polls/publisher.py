@@ -1,0 +1,153 @@
+"""What polls show on Discord: the live tally on the poll message and the posted result.
+
+Live tally edits are coalesced per poll: a change marks the poll dirty; a single pending task per poll
+edits the message at most once every ``interval`` seconds, re-reading the database each time, and runs
+again if the poll was marked while it edited. The task exists only while there is something to show, so
+nothing polls. Every edit reads the state under a per-poll lock, so the last edit always shows the latest
+committed state (the final, closed state included).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from typing import Any
+
+import discord
+
+from bot.polls import render
+from bot.polls.chart import result_chart
+from bot.polls.items import poll_view
+from bot.polls.service import PollService, PollView
+
+log = logging.getLogger(__name__)
+
+EDIT_INTERVAL = 2.0
+CHART_NAME = "poll-result.png"
+
+
+class PollPublisher:
+    def __init__(
+        self, client: discord.Client, service: PollService, *, interval: float = EDIT_INTERVAL
+    ) -> None:
+        self._client = client
+        self._service = service
+        self.interval = interval
+        self._dirty: set[int] = set()
+        self._pending: dict[int, asyncio.Task[None]] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._last_edit: dict[int, float] = {}
+        self.edits = 0
+
+    def mark(self, poll_id: int) -> None:
+        """The poll's ballots changed: show it within ``interval`` seconds, coalescing further changes."""
+        self._dirty.add(poll_id)
+        if poll_id not in self._pending:
+            task = asyncio.get_running_loop().create_task(self._flush(poll_id), name=f"poll-tally-{poll_id}")
+            self._pending[poll_id] = task
+
+    async def drain(self) -> None:
+        """Wait until every pending tally edit is done (tests, shutdown)."""
+        while self._pending:
+            await asyncio.gather(*list(self._pending.values()), return_exceptions=True)
+
+    async def stop(self) -> None:
+        for task in list(self._pending.values()):
+            task.cancel()
+        await asyncio.gather(*list(self._pending.values()), return_exceptions=True)
+
+    async def _flush(self, poll_id: int) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while poll_id in self._dirty:
+                wait = self._last_edit.get(poll_id, float("-inf")) + self.interval - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._dirty.discard(poll_id)
+                await self.refresh(poll_id)
+        except Exception:
+            log.exception("live tally of poll %d could not be updated", poll_id)
+        finally:
+            self._pending.pop(poll_id, None)
+
+    def _lock(self, poll_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(poll_id, asyncio.Lock())
+
+    async def refresh(self, poll_id: int) -> None:
+        """Edit the poll message to show the current state (through REST; no cache or token needed)."""
+        async with self._lock(poll_id):
+            view = await self._service.view(poll_id)
+            poll = view.poll
+            if poll.message_id is None:
+                return
+            self._last_edit[poll_id] = asyncio.get_running_loop().time()
+            message = self._client.get_partial_messageable(poll.channel_id).get_partial_message(
+                poll.message_id
+            )
+            try:
+                await message.edit(embed=render.poll_embed(view), view=poll_view(poll))
+                self.edits += 1
+            except discord.NotFound:
+                log.info("poll %d: its message %d is gone; not updating it", poll_id, poll.message_id)
+            except discord.HTTPException:
+                log.warning("poll %d: could not update its message", poll_id, exc_info=True)
+            if not poll.is_open:
+                self._last_edit.pop(poll_id, None)
+
+    async def finish(self, poll_id: int) -> discord.Message | None:
+        """After a close: show the final state on the poll message and post the result once.
+
+        Idempotent: the result is posted only while the poll has no result message, and Discord's nonce
+        check drops a repeat of the same post made within minutes (a retry after a crash, say).
+        """
+        await self.refresh(poll_id)
+        async with self._lock(poll_id):
+            view = await self._service.view(poll_id)
+            poll = view.poll
+            if poll.result_message_id is not None or poll.is_open:
+                return None
+            embed, files, components = await result_message(view)
+            channel = self._client.get_partial_messageable(poll.channel_id)
+            reference = (
+                discord.MessageReference(
+                    message_id=poll.message_id, channel_id=poll.channel_id, fail_if_not_exists=False
+                )
+                if poll.message_id
+                else None
+            )
+            kwargs: dict[str, Any] = {"embed": embed, "files": files, "nonce": f"filmbot-poll-{poll.id}"[:25]}
+            if components is not None:
+                kwargs["view"] = components
+            if reference is not None:
+                kwargs["reference"] = reference
+            try:
+                message = await channel.send(**kwargs)
+            except discord.HTTPException:
+                log.warning(
+                    "poll %d: could not post its result in channel %d",
+                    poll_id,
+                    poll.channel_id,
+                    exc_info=True,
+                )
+                return None
+            await self._service.set_result_message(poll_id, message.id)
+            log.info("poll %d: result posted as message %d", poll_id, message.id)
+            return message
+
+
+async def result_message(view: PollView) -> tuple[discord.Embed, list[discord.File], discord.ui.View | None]:
+    """The result embed, its chart, and (movie nights) a button opening the winner's film card."""
+    from cogs.films import CardButton
+
+    assert view.tally is not None
+    png = await result_chart(view.poll, view.tally)
+    embed = render.result_embed(view, chart_name=CHART_NAME)
+    components: discord.ui.View | None = None
+    films = [view.poll.options[w] for w in view.tally.winners if view.poll.options[w].film_id is not None]
+    if films:
+        components = discord.ui.View(timeout=None)
+        for option in films[:5]:
+            assert option.film_id is not None
+            components.add_item(CardButton(option.film_id, label=f"Film card: {option.label}"))
+    return embed, [discord.File(io.BytesIO(png), filename=CHART_NAME)], components

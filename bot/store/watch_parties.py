@@ -1,0 +1,352 @@
+"""SQL for watch parties, RSVPs, reminder deliveries, and member and server settings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.store._database import Database
+from bot.store.timers import decode_time, encode_time
+
+ANSWERS = ("going", "maybe", "cant")
+PARTY_TIMER_KINDS = ("watchparty-reminder", "watchparty-start", "watchparty-end")
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    id: int
+    guild_id: int
+    channel_id: int
+    film_id: int
+    starts_at: datetime
+    timezone: str
+    runtime_minutes: int
+    status: str
+    created_by: int
+    reminders: tuple[int, ...] = ()
+    voice_channel_id: int | None = None
+    location: str | None = None
+    repeat: str | None = None
+    note: str | None = None
+    event_id: int | None = None
+    message_id: int | None = None
+    previous_id: int | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewParty:
+    guild_id: int
+    channel_id: int
+    film_id: int
+    starts_at: datetime
+    timezone: str
+    runtime_minutes: int
+    created_by: int
+    reminders: tuple[int, ...] = ()
+    voice_channel_id: int | None = None
+    location: str | None = None
+    repeat: str | None = None
+    note: str | None = None
+    previous_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rsvp:
+    party_id: int
+    user_id: int
+    answer: str
+    via: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RsvpCounts:
+    going: int = 0
+    maybe: int = 0
+    cant: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MemberSettings:
+    user_id: int
+    timezone: str | None = None
+    dm_reminders: bool = False
+
+
+_PARTY_COLUMNS = (
+    "id, guild_id, channel_id, film_id, starts_at, timezone, runtime_minutes, status, created_by, reminders, "
+    "voice_channel_id, location, repeat, note, event_id, message_id, previous_id, last_error, last_error_at"
+)
+
+
+def _party(row: aiosqlite.Row) -> Party:
+    return Party(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        film_id=row["film_id"],
+        starts_at=decode_time(row["starts_at"]),
+        timezone=row["timezone"],
+        runtime_minutes=row["runtime_minutes"],
+        status=row["status"],
+        created_by=row["created_by"],
+        reminders=tuple(json.loads(row["reminders"])),
+        voice_channel_id=row["voice_channel_id"],
+        location=row["location"],
+        repeat=row["repeat"],
+        note=row["note"],
+        event_id=row["event_id"],
+        message_id=row["message_id"],
+        previous_id=row["previous_id"],
+        last_error=row["last_error"],
+        last_error_at=decode_time(row["last_error_at"]) if row["last_error_at"] else None,
+    )
+
+
+def _now() -> str:
+    return encode_time(datetime.now(UTC))
+
+
+class WatchPartyStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- parties -------------------------------------------------------------------------------------
+
+    async def insert(self, new: NewParty, conn: aiosqlite.Connection) -> int:
+        """Insert a party inside the caller's transaction (its timers go in the same one)."""
+        cur = await conn.execute(
+            "INSERT INTO watch_parties (guild_id, channel_id, film_id, starts_at, timezone, runtime_minutes, "
+            "created_by, reminders, voice_channel_id, location, repeat, note, previous_id, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                new.guild_id,
+                new.channel_id,
+                new.film_id,
+                encode_time(new.starts_at),
+                new.timezone,
+                new.runtime_minutes,
+                new.created_by,
+                json.dumps(list(new.reminders)),
+                new.voice_channel_id,
+                new.location,
+                new.repeat,
+                new.note,
+                new.previous_id,
+                _now(),
+            ),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def get(self, party_id: int) -> Party | None:
+        row = await self._db.fetchone(f"SELECT {_PARTY_COLUMNS} FROM watch_parties WHERE id = ?", (party_id,))
+        return None if row is None else _party(row)
+
+    async def by_event(self, event_id: int) -> Party | None:
+        row = await self._db.fetchone(
+            f"SELECT {_PARTY_COLUMNS} FROM watch_parties WHERE event_id = ?", (event_id,)
+        )
+        return None if row is None else _party(row)
+
+    async def next_of(self, party_id: int) -> Party | None:
+        """The occurrence a repeating party scheduled after this one, if any."""
+        row = await self._db.fetchone(
+            f"SELECT {_PARTY_COLUMNS} FROM watch_parties WHERE previous_id = ?", (party_id,)
+        )
+        return None if row is None else _party(row)
+
+    async def upcoming(self, guild_id: int, *, limit: int = 25) -> list[Party]:
+        rows = await self._db.fetchall(
+            f"SELECT {_PARTY_COLUMNS} FROM watch_parties WHERE guild_id = ? AND status IN ('scheduled', 'started') "
+            "ORDER BY starts_at, id LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_party(row) for row in rows]
+
+    async def set_status(
+        self,
+        party_id: int,
+        status: str,
+        *,
+        conn: aiosqlite.Connection | None = None,
+        only_from: tuple[str, ...] = (),
+    ) -> bool:
+        """Move a party to ``status`` (optionally only from some statuses). True if it changed."""
+        sql = "UPDATE watch_parties SET status = ? WHERE id = ?"
+        params: tuple[object, ...] = (status, party_id)
+        if only_from:
+            sql += f" AND status IN ({','.join('?' for _ in only_from)})"
+            params += only_from
+        if conn is not None:
+            cur = await conn.execute(sql, params)
+        else:
+            async with self._db.transaction() as tx:
+                cur = await tx.execute(sql, params)
+        return cur.rowcount > 0
+
+    async def set_start(self, party_id: int, starts_at: datetime, conn: aiosqlite.Connection) -> None:
+        await conn.execute(
+            "UPDATE watch_parties SET starts_at = ? WHERE id = ?", (encode_time(starts_at), party_id)
+        )
+
+    async def set_event(self, party_id: int, event_id: int | None) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE watch_parties SET event_id = ? WHERE id = ?", (event_id, party_id))
+
+    async def set_message(self, party_id: int, message_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE watch_parties SET message_id = ? WHERE id = ?", (message_id, party_id))
+
+    async def record_error(self, party_id: int, error: str) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE watch_parties SET last_error = ?, last_error_at = ? WHERE id = ?",
+                (error[:500], _now(), party_id),
+            )
+
+    # -- RSVPs ---------------------------------------------------------------------------------------
+
+    async def set_rsvp(self, party_id: int, user_id: int, answer: str, via: str) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO watch_party_rsvps (party_id, user_id, answer, via, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (party_id, user_id) DO UPDATE SET answer = excluded.answer, via = excluded.via, "
+                "updated_at = excluded.updated_at",
+                (party_id, user_id, answer, via, _now()),
+            )
+
+    async def add_interest(self, party_id: int, user_id: int) -> bool:
+        """An "Interested" on the Discord event counts as Going unless the member answered by button."""
+        async with self._db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO watch_party_rsvps (party_id, user_id, answer, via, updated_at) "
+                "VALUES (?, ?, 'going', 'event', ?) ON CONFLICT (party_id, user_id) DO NOTHING",
+                (party_id, user_id, _now()),
+            )
+        return cur.rowcount > 0
+
+    async def remove_interest(self, party_id: int, user_id: int) -> bool:
+        """Withdrawn interest removes the RSVP it made (an answer given by button stays)."""
+        async with self._db.transaction() as conn:
+            cur = await conn.execute(
+                "DELETE FROM watch_party_rsvps WHERE party_id = ? AND user_id = ? AND via = 'event'",
+                (party_id, user_id),
+            )
+        return cur.rowcount > 0
+
+    async def rsvps(self, party_id: int) -> list[Rsvp]:
+        rows = await self._db.fetchall(
+            "SELECT party_id, user_id, answer, via, updated_at FROM watch_party_rsvps WHERE party_id = ? "
+            "ORDER BY CASE answer WHEN 'going' THEN 0 WHEN 'maybe' THEN 1 ELSE 2 END, updated_at, user_id",
+            (party_id,),
+        )
+        return [
+            Rsvp(row["party_id"], row["user_id"], row["answer"], row["via"], decode_time(row["updated_at"]))
+            for row in rows
+        ]
+
+    async def counts(self, party_id: int) -> RsvpCounts:
+        rows = await self._db.fetchall(
+            "SELECT answer, count(*) AS n FROM watch_party_rsvps WHERE party_id = ? GROUP BY answer",
+            (party_id,),
+        )
+        found = {row["answer"]: row["n"] for row in rows}
+        return RsvpCounts(going=found.get("going", 0), maybe=found.get("maybe", 0), cant=found.get("cant", 0))
+
+    async def attendees(self, party_id: int) -> list[int]:
+        """Members who answered Going or Maybe, in the order they answered."""
+        rows = await self._db.fetchall(
+            "SELECT user_id FROM watch_party_rsvps WHERE party_id = ? AND answer IN ('going', 'maybe') "
+            "ORDER BY updated_at, user_id",
+            (party_id,),
+        )
+        return [row["user_id"] for row in rows]
+
+    async def dm_subscribers(self, user_ids: list[int]) -> set[int]:
+        """Which of these members asked for reminders by DM."""
+        found: set[int] = set()
+        for start in range(0, len(user_ids), 500):
+            chunk = user_ids[start : start + 500]
+            rows = await self._db.fetchall(
+                f"SELECT user_id FROM member_settings WHERE dm_reminders = 1 AND user_id IN "
+                f"({','.join('?' for _ in chunk)})",
+                tuple(chunk),
+            )
+            found.update(row["user_id"] for row in rows)
+        return found
+
+    # -- deliveries ----------------------------------------------------------------------------------
+
+    async def delivered(self, timer_id: int) -> dict[str, int | None]:
+        rows = await self._db.fetchall(
+            "SELECT part, message_id FROM watch_party_deliveries WHERE timer_id = ?", (timer_id,)
+        )
+        return {row["part"]: row["message_id"] for row in rows}
+
+    async def record_delivery(self, timer_id: int, part: str, message_id: int | None) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO watch_party_deliveries (timer_id, part, message_id, sent_at) "
+                "VALUES (?, ?, ?, ?)",
+                (timer_id, part, message_id, _now()),
+            )
+
+    # -- settings ------------------------------------------------------------------------------------
+
+    async def member(self, user_id: int) -> MemberSettings:
+        row = await self._db.fetchone(
+            "SELECT user_id, timezone, dm_reminders FROM member_settings WHERE user_id = ?", (user_id,)
+        )
+        if row is None:
+            return MemberSettings(user_id)
+        return MemberSettings(row["user_id"], row["timezone"], bool(row["dm_reminders"]))
+
+    async def set_member_timezone(self, user_id: int, zone: str | None) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO member_settings (user_id, timezone, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET timezone = excluded.timezone, updated_at = excluded.updated_at",
+                (user_id, zone, _now()),
+            )
+
+    async def set_dm_reminders(self, user_id: int, enabled: bool) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO member_settings (user_id, dm_reminders, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET dm_reminders = excluded.dm_reminders, "
+                "updated_at = excluded.updated_at",
+                (user_id, int(enabled), _now()),
+            )
+
+
+class GuildSettingsStore:
+    """Per-server settings as key/value text, shared by every feature (``timezone``, ``modlog_channel``)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, guild_id: int, key: str) -> str | None:
+        row = await self._db.fetchone(
+            "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
+        )
+        return None if row is None else str(row["value"])
+
+    async def set(self, guild_id: int, key: str, value: str | None) -> None:
+        async with self._db.transaction() as conn:
+            if value is None:
+                await conn.execute(
+                    "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
+                )
+            else:
+                await conn.execute(
+                    "INSERT INTO guild_settings (guild_id, key, value, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value, "
+                    "updated_at = excluded.updated_at",
+                    (guild_id, key, value, _now()),
+                )

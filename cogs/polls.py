@@ -1,0 +1,279 @@
+"""``/poll``: create, movienight, close, results, list. Thin: parsing here, rules in ``bot.polls``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import FilmBot
+from bot.errors import Conflict, NotFound
+from bot.films.models import FilmSummary
+from bot.polls import render
+from bot.polls.durations import parse_deadline
+from bot.polls.items import DYNAMIC_ITEMS, poll_view
+from bot.polls.models import Mode, NewPoll, Poll, PollOption
+from bot.polls.publisher import PollPublisher, result_message
+from bot.polls.service import (
+    TIMER_KIND,
+    PollService,
+    check_question,
+    film_options,
+    max_choices_for,
+    parse_options,
+)
+from bot.timers import Firing
+from bot.ui.options import FilmOption
+
+log = logging.getLogger(__name__)
+
+MODES = [
+    app_commands.Choice(name="Single choice", value="single"),
+    app_commands.Choice(name="Several choices (set max_choices)", value="multi"),
+    app_commands.Choice(name="Ranked (instant-runoff)", value="ranked"),
+    app_commands.Choice(name="Approval (any number)", value="approval"),
+]
+DURATION_HELP = "How long: 30m, 2h, 3d, 1d12h (up to 32 days), or an end time like 2026-03-01 20:00 (UTC)"
+
+
+async def score_detail(bot: FilmBot, film: FilmSummary, guild_id: int) -> str:
+    """The film's score line for a movie-night option (aggregate and members), fixed when the poll opens."""
+    summary = await bot.scores.summary(film, guild_id)
+    return summary.line
+
+
+def _role_id(role: discord.Role | None) -> int | None:
+    return None if role is None or role.is_default() else role.id
+
+
+class Polls(commands.Cog):
+    poll = app_commands.Group(
+        name="poll", description="Polls: single, multi, ranked or approval votes", guild_only=True
+    )
+
+    def __init__(self, bot: FilmBot) -> None:
+        self.bot = bot
+        self.service = PollService(bot.store, bot.clock, bot.timers)
+        self.publisher = PollPublisher(bot, self.service)
+        self.service.on_change = self.publisher.mark
+        self._startup: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        # One handler for on time, late and missed: a poll whose deadline passed closes as soon as we can.
+        self.bot.timers.register(TIMER_KIND, self._close_due, self._close_due)
+        if not self.bot.offline:
+            self._startup = asyncio.create_task(self._post_unposted(), name="poll-unposted-results")
+
+    async def cog_unload(self) -> None:
+        if self._startup is not None:
+            self._startup.cancel()
+        await self.publisher.stop()
+
+    async def _close_due(self, firing: Firing) -> None:
+        try:
+            await self.service.close(int(firing.timer.ref))
+        except NotFound:
+            log.warning("close timer %s names a poll that does not exist", firing.timer.ref)
+            return
+        await self.publisher.finish(int(firing.timer.ref))
+
+    async def _post_unposted(self) -> None:
+        """Post results of polls closed just before a stop, before their result was sent."""
+        await self.bot.wait_until_ready()
+        for poll_id in await self.service.unposted_results():
+            await self.publisher.finish(poll_id)
+
+    async def _post_poll(self, interaction: discord.Interaction[FilmBot], poll: Poll) -> None:
+        view = await self.service.view(poll.id)
+        components = poll_view(poll)
+        assert components is not None
+        callback = await interaction.response.send_message(embed=render.poll_embed(view), view=components)
+        message = callback.resource
+        if not isinstance(message, discord.InteractionMessage):
+            message = await interaction.original_response()
+        await self.service.set_message(poll.id, message.channel.id, message.id)
+
+    # -- commands ------------------------------------------------------------------------------------
+
+    @poll.command(name="create", description="Start a poll with 2–25 options")
+    @app_commands.describe(
+        question="What are members voting on?",
+        options="The options, separated by semicolons: Heat; Ronin; Collateral",
+        duration=DURATION_HELP,
+        mode="How members vote (default: single choice)",
+        max_choices="For several-choice polls: how many options a member may pick",
+        anonymous="Never show who voted for what, not even to moderators",
+        hide_results="Show the tally only once the poll closes",
+        role="Only members with this role may vote",
+    )
+    @app_commands.choices(mode=MODES)
+    async def create(
+        self,
+        interaction: discord.Interaction[FilmBot],
+        question: app_commands.Range[str, 1, 200],
+        options: app_commands.Range[str, 3, 4000],
+        duration: app_commands.Range[str, 1, 60],
+        mode: str = "single",
+        max_choices: app_commands.Range[int, 1, 25] | None = None,
+        anonymous: bool = False,
+        hide_results: bool = False,
+        role: discord.Role | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        labels = parse_options(options)
+        poll_mode: Mode = mode  # type: ignore[assignment]
+        new = NewPoll(
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+            author_id=interaction.user.id,
+            question=check_question(question),
+            mode=poll_mode,
+            max_choices=max_choices_for(poll_mode, len(labels), max_choices),
+            anonymous=anonymous,
+            hide_results=hide_results,
+            role_id=_role_id(role),
+            closes_at=parse_deadline(duration, self.bot.clock.now()),
+            options=tuple(PollOption(i, label) for i, label in enumerate(labels)),
+        )
+        await self._post_poll(interaction, await self.service.create(new))
+
+    @poll.command(name="movienight", description="Vote on what to watch: 2–10 films from the catalog")
+    @app_commands.describe(
+        film1="A film: pick from the list",
+        film2="Another film",
+        duration=DURATION_HELP,
+        mode="How members vote (default: single choice)",
+        question="The question (default: What are we watching?)",
+        anonymous="Never show who voted for what, not even to moderators",
+        hide_results="Show the tally only once the poll closes",
+        role="Only members with this role may vote",
+    )
+    @app_commands.choices(mode=[c for c in MODES if c.value != "multi"])
+    async def movienight(
+        self,
+        interaction: discord.Interaction[FilmBot],
+        film1: FilmOption,
+        film2: FilmOption,
+        duration: app_commands.Range[str, 1, 60],
+        film3: FilmOption | None = None,
+        film4: FilmOption | None = None,
+        film5: FilmOption | None = None,
+        film6: FilmOption | None = None,
+        film7: FilmOption | None = None,
+        film8: FilmOption | None = None,
+        film9: FilmOption | None = None,
+        film10: FilmOption | None = None,
+        mode: str = "single",
+        question: app_commands.Range[str, 1, 200] = "What are we watching?",
+        anonymous: bool = False,
+        hide_results: bool = False,
+        role: discord.Role | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        films = [f for f in (film1, film2, film3, film4, film5, film6, film7, film8, film9, film10) if f]
+        closes_at = parse_deadline(duration, self.bot.clock.now())
+        details = [await score_detail(self.bot, film, interaction.guild_id) for film in films]
+        options = film_options(films, details)
+        poll_mode: Mode = mode  # type: ignore[assignment]
+        new = NewPoll(
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+            author_id=interaction.user.id,
+            question=check_question(question),
+            mode=poll_mode,
+            max_choices=max_choices_for(poll_mode, len(options), None),
+            anonymous=anonymous,
+            hide_results=hide_results,
+            role_id=_role_id(role),
+            closes_at=closes_at,
+            options=options,
+            kind="movienight",
+        )
+        await self._post_poll(interaction, await self.service.create(new))
+
+    @poll.command(
+        name="close", description="Close a poll now and post its result (author or Manage Messages)"
+    )
+    @app_commands.describe(id="The poll: pick from the list")
+    async def close(self, interaction: discord.Interaction[FilmBot], id: int) -> None:
+        await self.service.in_guild(id, interaction.guild_id)
+        can_manage = interaction.permissions.manage_messages
+        outcome = await self.service.close(id, by=interaction.user.id, can_manage=can_manage)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        message = await self.publisher.finish(id)
+        poll = await self.service.get(id)
+        if message is not None:
+            link = f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{message.id}"
+            await interaction.followup.send(f"Poll #{id} is closed. Result: {link}", ephemeral=True)
+        elif poll.result_message_id is not None:
+            if outcome.newly_closed:
+                raise RuntimeError("a newly closed poll already had a result message")
+            link = f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.result_message_id}"
+            raise Conflict(f"Poll #{id} was already closed; its result is here: {link}")
+        else:
+            # The bot could not post in the poll's channel: answer with the result here instead.
+            embed, files, components = await result_message(await self.service.view(id))
+            sent = await interaction.followup.send(
+                embed=embed, files=files, view=components or discord.utils.MISSING, wait=True
+            )
+            await self.service.set_result_message(id, sent.id)
+
+    @poll.command(name="results", description="Show a poll's result, or its tally so far")
+    @app_commands.describe(id="The poll: pick from the list")
+    async def results(self, interaction: discord.Interaction[FilmBot], id: int) -> None:
+        await self.service.in_guild(id, interaction.guild_id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        view = await self.service.view(id)
+        if view.tally is None:
+            await interaction.followup.send(embed=render.hidden_results_embed(view), ephemeral=True)
+        elif view.poll.is_open:
+            await interaction.followup.send(embed=render.poll_embed(view), ephemeral=True)
+        else:
+            embed, files, components = await result_message(view)
+            await interaction.followup.send(
+                embed=embed, files=files, view=components or discord.utils.MISSING, ephemeral=True
+            )
+
+    @poll.command(name="list", description="The open polls in this server and when they close")
+    async def list_(self, interaction: discord.Interaction[FilmBot]) -> None:
+        assert interaction.guild_id is not None
+        polls = await self.service.open_polls(interaction.guild_id)
+        await interaction.response.send_message(
+            embed=render.open_polls_embed(polls, self.bot.clock.now()), ephemeral=True
+        )
+
+    @close.autocomplete("id")
+    async def _open_ids(
+        self, interaction: discord.Interaction[FilmBot], value: str
+    ) -> list[app_commands.Choice[int]]:
+        return await self._id_choices(interaction, value, only_open=True)
+
+    @results.autocomplete("id")
+    async def _any_ids(
+        self, interaction: discord.Interaction[FilmBot], value: str
+    ) -> list[app_commands.Choice[int]]:
+        return await self._id_choices(interaction, value, only_open=False)
+
+    async def _id_choices(
+        self, interaction: discord.Interaction[FilmBot], value: str, *, only_open: bool
+    ) -> list[app_commands.Choice[int]]:
+        if interaction.guild_id is None:
+            return []
+        text = value.strip().lstrip("#").casefold()
+        choices = []
+        for poll_id, question, is_open in await self.service.recent(interaction.guild_id):
+            if only_open and not is_open:
+                continue
+            if text and text not in str(poll_id) and text not in question.casefold():
+                continue
+            name = f"#{poll_id} · {question}" + ("" if is_open else " (closed)")
+            choices.append(app_commands.Choice(name=name[:100], value=poll_id))
+        return choices[:25]
+
+
+async def setup(bot: FilmBot) -> None:
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    await bot.add_cog(Polls(bot))

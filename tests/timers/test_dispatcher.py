@@ -1,0 +1,263 @@
+"""The timer dispatcher against a real SQLite store and a manual clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.store import Store
+from bot.timers import Firing, TimerDispatcher
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.fired: list[Firing] = []
+        self.missed: list[Firing] = []
+
+    async def on_fire(self, firing: Firing) -> None:
+        self.fired.append(firing)
+
+    async def on_missed(self, firing: Firing) -> None:
+        self.missed.append(firing)
+
+    @property
+    def refs(self) -> list[str]:
+        return [f.timer.ref for f in self.fired]
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(T0)
+
+
+@pytest.fixture
+async def dispatcher(store: Store, clock: ManualClock) -> AsyncIterator[TimerDispatcher]:
+    made = TimerDispatcher(store.timers, clock, grace=timedelta(minutes=15))
+    yield made
+    await made.stop()
+
+
+async def settle(clock: ManualClock, seconds: float = 0) -> None:
+    """Advance the clock, then let the dispatcher and its handler tasks (which do SQLite I/O) finish."""
+    await clock.advance(seconds)
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+
+
+async def test_fires_in_due_order_not_insert_order(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    seen = Recorder()
+    dispatcher.register("t", seen.on_fire)
+    for ref, minutes in (("c", 30), ("a", 10), ("b", 20)):
+        await dispatcher.schedule("t", ref, T0 + timedelta(minutes=minutes))
+    dispatcher.start()
+    await settle(clock)
+    assert seen.refs == []
+    for _ in range(3):
+        await settle(clock, 600)
+    assert seen.refs == ["a", "b", "c"]
+    assert all(not f.late for f in seen.fired)
+
+
+async def test_an_earlier_insert_wakes_the_sleeping_dispatcher(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    seen = Recorder()
+    dispatcher.register("t", seen.on_fire)
+    await dispatcher.schedule("t", "late", T0 + timedelta(hours=5))
+    dispatcher.start()
+    await settle(clock)  # now asleep until T0 + 5 h
+    await dispatcher.schedule("t", "soon", T0 + timedelta(seconds=30))
+    await settle(clock, 30)
+    assert seen.refs == ["soon"]
+    assert seen.fired[0].late_by == timedelta(0)
+
+
+async def test_a_row_written_in_a_callers_transaction_wakes_it_with_wake(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    seen = Recorder()
+    dispatcher.register("t", seen.on_fire)
+    dispatcher.start()
+    await settle(clock)
+    async with store.db.transaction() as conn:
+        await store.timers.add("t", "mine", T0 + timedelta(seconds=5), conn=conn)
+    dispatcher.wake()
+    await settle(clock, 5)
+    assert seen.refs == ["mine"]
+
+
+async def test_fires_once_and_marks_the_row_never_deletes_it(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    seen = Recorder()
+    dispatcher.register("t", seen.on_fire)
+    timer_id = await dispatcher.schedule("t", "x", T0 + timedelta(seconds=1), {"k": 1})
+    dispatcher.start()
+    for _ in range(5):
+        await settle(clock, 1)
+    assert seen.refs == ["x"]
+    row = await store.timers.get(timer_id)
+    assert row is not None and row.state == "fired" and row.attempts == 1 and row.payload == {"k": 1}
+
+
+async def test_cancelled_timers_do_not_fire(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    seen = Recorder()
+    dispatcher.register("t", seen.on_fire)
+    await dispatcher.schedule("t", "gone", T0 + timedelta(seconds=10))
+    await dispatcher.schedule("t", "kept", T0 + timedelta(seconds=20))
+    dispatcher.start()
+    await settle(clock)
+    assert await dispatcher.cancel("t", "gone") == 1
+    await settle(clock, 30)
+    assert seen.refs == ["kept"]
+
+
+async def test_restart_catch_up_within_grace_fires_late_and_older_is_missed(
+    store: Store, clock: ManualClock
+) -> None:
+    # Scheduled while "the bot was down": nothing running. Then a new dispatcher starts later.
+    await store.timers.add("t", "long-ago", T0 - timedelta(hours=2))
+    await store.timers.add("t", "just-now", T0 - timedelta(minutes=10))
+    await store.timers.add("t", "future", T0 + timedelta(minutes=1))
+    seen = Recorder()
+    dispatcher = TimerDispatcher(store.timers, clock, grace=timedelta(minutes=15))
+    dispatcher.register("t", seen.on_fire, seen.on_missed)
+    dispatcher.start()
+    try:
+        await settle(clock)
+        assert seen.refs == ["just-now"]
+        assert seen.fired[0].late and seen.fired[0].late_by == timedelta(minutes=10)
+        assert [f.timer.ref for f in seen.missed] == ["long-ago"]
+        states = {
+            t.ref: t.state
+            for t in [
+                *(await store.timers.for_ref("t", "long-ago")),
+                *(await store.timers.for_ref("t", "just-now")),
+            ]
+        }
+        assert states == {"long-ago": "missed", "just-now": "fired"}
+        await settle(clock, 60)
+        assert seen.refs == ["just-now", "future"]
+    finally:
+        await dispatcher.stop()
+
+
+async def test_grace_window_is_configurable(store: Store, clock: ManualClock) -> None:
+    await store.timers.add("t", "ten-min-late", T0 - timedelta(minutes=10))
+    seen = Recorder()
+    dispatcher = TimerDispatcher(store.timers, clock, grace=timedelta(minutes=5))
+    dispatcher.register("t", seen.on_fire, seen.on_missed)
+    dispatcher.start()
+    try:
+        await settle(clock)
+    finally:
+        await dispatcher.stop()
+    assert seen.refs == [] and [f.timer.ref for f in seen.missed] == ["ten-min-late"]
+
+
+async def test_a_restart_never_fires_a_finished_timer_again(store: Store, clock: ManualClock) -> None:
+    timer_id = await store.timers.add("t", "once", T0)
+    for _ in range(3):  # three "process lifetimes"
+        seen = Recorder()
+        dispatcher = TimerDispatcher(store.timers, clock)
+        dispatcher.register("t", seen.on_fire)
+        dispatcher.start()
+        await settle(clock, 1)
+        await dispatcher.stop()
+        if _ == 0:
+            assert seen.refs == ["once"]
+        else:
+            assert seen.refs == []
+    row = await store.timers.get(timer_id)
+    assert row is not None and row.attempts == 1
+
+
+async def test_a_timer_interrupted_mid_fire_is_retried_once_with_retry_set(
+    store: Store, clock: ManualClock
+) -> None:
+    timer_id = await store.timers.add("t", "crashy", T0)
+    # First lifetime: the handler never finishes (the process is killed while it runs).
+    blocked = asyncio.Event()
+
+    async def hangs(firing: Firing) -> None:
+        blocked.set()
+        await asyncio.Event().wait()
+
+    first = TimerDispatcher(store.timers, clock)
+    first.register("t", hangs)
+    first.start()
+    await settle(clock)
+    assert blocked.is_set()
+    row = await store.timers.get(timer_id)
+    assert row is not None and row.state == "running"
+    # Simulate SIGKILL: cancel the tasks without letting them record anything.
+    assert first._task is not None
+    first._task.cancel()
+    for task in list(first._inflight):
+        task.cancel()
+    await asyncio.sleep(0.01)
+    # Second lifetime re-claims the running row and tells the handler it is a retry.
+    seen = Recorder()
+    second = TimerDispatcher(store.timers, clock)
+    second.register("t", seen.on_fire)
+    second.start()
+    try:
+        await settle(clock)
+    finally:
+        await second.stop()
+    assert seen.refs == ["crashy"] and seen.fired[0].retry
+    row = await store.timers.get(timer_id)
+    assert row is not None and row.state == "fired" and row.attempts == 2
+
+
+async def test_a_failing_handler_is_recorded_and_not_retried_forever(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    calls = 0
+
+    async def boom(firing: Firing) -> None:
+        nonlocal calls
+        calls += 1
+        raise RuntimeError("channel deleted")
+
+    dispatcher.register("t", boom)
+    timer_id = await dispatcher.schedule("t", "x", T0 + timedelta(seconds=1))
+    dispatcher.start()
+    for _ in range(5):
+        await settle(clock, 60)
+    row = await store.timers.get(timer_id)
+    assert calls == 1
+    assert row is not None and row.state == "failed" and row.error == "RuntimeError: channel deleted"
+
+
+async def test_unknown_kind_is_marked_failed(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    timer_id = await dispatcher.schedule("nobody-handles-this", "x", T0)
+    dispatcher.start()
+    await settle(clock)
+    row = await store.timers.get(timer_id)
+    assert row is not None and row.state == "failed" and "no handler" in (row.error or "")
+
+
+async def test_many_timers_at_the_same_instant_all_fire_once(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    seen = Recorder()
+    dispatcher.register("t", seen.on_fire)
+    for n in range(50):
+        await dispatcher.schedule("t", str(n), T0 + timedelta(seconds=10))
+    dispatcher.start()
+    await settle(clock, 10)
+    await settle(clock, 10)
+    assert sorted(seen.refs, key=int) == [str(n) for n in range(50)]
