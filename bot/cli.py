@@ -7,6 +7,8 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import cast
 
 from bot import __version__
 from bot.errors import ConfigError
@@ -32,6 +34,21 @@ def _parser() -> argparse.ArgumentParser:
     films_sub = films.add_subparsers(dest="films_command", required=True)
     films_sub.add_parser("load", help="load data/films/*.toml into the database")
     films_sub.add_parser("check", help="validate every film card and report problems")
+    imp = films_sub.add_parser(
+        "import",
+        help="import a film dataset (IMDb's dataset files, a CSV or a JSON list) into the catalog",
+        description="Streams the file (any size) into the catalog in batches. Films are matched by IMDb id, "
+        "else by title and year; importing again changes only what changed; a curated card always keeps "
+        "its own values.",
+    )
+    imp.add_argument("path", help="the CSV/JSON file, or the folder holding IMDb's *.tsv.gz files")
+    imp.add_argument("--format", choices=("imdb", "csv", "json"), help="default: guessed from the path")
+    imp.add_argument(
+        "--map",
+        metavar="COLUMN=FIELD,…",
+        help="which column is which field when the headers differ, e.g. 'Film Name=title,Dir=director'",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="read and check everything, write nothing")
     return parser
 
 
@@ -52,6 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_ask(settings, args.line))
     if args.films_command == "check":
         return _films_check(settings)
+    if args.films_command == "import":
+        path = Path(args.path).expanduser()
+        return asyncio.run(
+            _films_import(settings, path, args.format or _guess_format(path), args.map, args.dry_run)
+        )
     return asyncio.run(_films_load(settings))
 
 
@@ -93,3 +115,45 @@ async def _films_load(settings: Settings) -> int:
         await store.close()
     print("\n".join(report.lines()))
     return 0 if report.ok else 1
+
+
+def _guess_format(path: Path) -> str:
+    name = path.name.casefold().removesuffix(".gz")
+    if path.is_dir() or name.startswith(("title.", "name.")):
+        return "imdb"
+    if name.endswith((".json", ".jsonl", ".ndjson")):
+        return "json"
+    return "csv"
+
+
+async def _films_import(settings: Settings, path: Path, chosen: str, spec: str | None, dry_run: bool) -> int:
+    from bot.catalog.importing import Format, import_catalog
+    from bot.catalog.importing.progress import progress_for
+    from bot.catalog.importing.tabular import parse_map
+    from bot.errors import BadInput
+    from bot.store import Store
+
+    try:
+        mapping = parse_map(spec)
+    except BadInput as exc:
+        print(f"filmbot: {exc.message}", file=sys.stderr)
+        return 2
+    store = await Store.open(settings.database)
+    try:
+        report = await import_catalog(
+            store,
+            path,
+            cast("Format", chosen),
+            mapping=mapping,
+            dry_run=dry_run,
+            progress=progress_for(sys.stderr),
+        )
+    except BadInput as exc:
+        print(f"filmbot: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        await store.close()
+    print("\n".join(report.lines()))
+    if not dry_run and (report.added or report.updated):
+        print("A running bot rebuilds its title index in the background as members next type a title.")
+    return 0

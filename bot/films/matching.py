@@ -1,17 +1,29 @@
 """Title matching: every spelling a member types (typos, punctuation, word order, aliases) finds the film.
 
-The index keeps each film's names (slug, title, original title, aliases) normalized, and ranks them with
-RapidFuzz's scorers, which are compiled and far faster than ``difflib`` at catalog scale.
+Built to stay instant at 100,000 films. Each film's names (slug, title, original title, aliases) are
+normalized once; a query then runs in two steps:
+
+1. **Candidates**, in time that does not grow with the catalog's Python object count:
+   - names that *start with* the query (a typed prefix), from a sorted array found by bisection;
+   - names sharing the most word trigrams with the query (typos, word order, partial names), counted
+     with ``numpy.bincount`` over a compressed trigram → names table.
+2. **Re-ranking** of those few hundred candidates with RapidFuzz's compiled scorers (``score_key``).
+
+Queries of one or two characters take only the prefix path: a trigram says nothing about them.
 """
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz
 
 from bot.films.models import FilmSummary
 
@@ -19,6 +31,11 @@ _NON_WORD = re.compile(r"[^\w]+")
 _YEAR = re.compile(r"(?:^|\s)\(?((?:18[7-9]|19\d|20\d)\d)\)?$")
 # Spelling variants folded to one form before comparing.
 _VARIANTS = {"metres": "meters", "metre": "meter", "colour": "color", "theatre": "theater", "and": "&"}
+# How many trigram candidates and prefix candidates are re-ranked per query.
+TRIGRAM_CANDIDATES = 160
+PREFIX_CANDIDATES = 96
+# At most this many trigram postings are counted per query (the rarest trigrams first).
+POSTINGS_BUDGET = 40_000
 
 
 def normalize(text: str) -> str:
@@ -29,12 +46,26 @@ def normalize(text: str) -> str:
     return " ".join(_VARIANTS.get(w, w) for w in words)
 
 
+def match_key(title: str, year: int | None) -> str:
+    """A film's identity when it has no external id: normalized title and year ('solaris|1972')."""
+    return f"{normalize(title)}|{year or ''}"
+
+
 def split_year(query: str) -> tuple[str, int | None]:
     """'Solaris (1972)' -> ('Solaris', 1972). A title that is only a year stays a title."""
     match = _YEAR.search(query.strip())
     if match and match.start() > 0:
         return query[: match.start()].strip(), int(match.group(1))
     return query, None
+
+
+def trigrams(key: str) -> set[str]:
+    """Word trigrams of a normalized name, each word padded: word order does not change them."""
+    grams: set[str] = set()
+    for word in key.split():
+        padded = f" {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +75,14 @@ class Match:
     matched: str
 
 
-def _keys(film: FilmSummary) -> Iterable[str]:
-    yield film.slug.replace("-", " ")
-    yield film.title
-    if film.original_title:
-        yield film.original_title
-    yield from film.aliases
+_SLUG_SUFFIX = re.compile(r"(?:-(?:18|19|20)\d\d)?(?:-tt\d+)?$")
+
+
+def name_keys(film: FilmSummary) -> list[str]:
+    """A film's distinct normalized names: slug (less a year or id suffix), title, original title, aliases."""
+    slug = _SLUG_SUFFIX.sub("", film.slug) or film.slug
+    raw = [slug.replace("-", " "), film.title, film.original_title or "", *film.aliases]
+    return [k for k in dict.fromkeys(normalize(r) for r in raw) if k]
 
 
 def score_key(query: str, key: str) -> float:
@@ -64,40 +97,125 @@ def score_key(query: str, key: str) -> float:
     if key.startswith(query) or compact_k.startswith(compact_q):
         # A typed prefix: the more of the name it covers, the better.
         return 90.0 + 8.0 * len(compact_q) / max(len(compact_k), 1)
-    return max(
-        fuzz.ratio(query, key),
-        fuzz.token_sort_ratio(query, key),
-        fuzz.ratio(compact_q, compact_k),
-        # A partial match counts, but less, so a short query does not match every long title.
-        fuzz.partial_ratio(query, key) * 0.9 if len(query) >= 4 else 0.0,
+    return min(
+        max(
+            fuzz.ratio(query, key),
+            # The same words in another order: a little below the same text with a typo.
+            fuzz.token_sort_ratio(query, key) * 0.98,
+            fuzz.ratio(compact_q, compact_k),
+            # Part of a longer name counts, but less, so a short query does not match every long title
+            # (and a short name is not a match for a long query that merely contains it).
+            fuzz.partial_ratio(query, key) * 0.9 if 4 <= len(query) <= len(key) else 0.0,
+        ),
+        # Only the exact name scores 100: the same words in another order are a different film.
+        97.0,
     )
 
 
-class TitleIndex:
-    """An in-memory index of every film's names."""
+IntArray = npt.NDArray[np.int32]
 
-    def __init__(self, films: Iterable[FilmSummary] = ()) -> None:
+
+class TitleIndex:
+    """An immutable in-memory index of every film's names; build a new one when the catalog changes."""
+
+    def __init__(
+        self, films: Iterable[FilmSummary] = (), popularity: Mapping[int, int] | None = None
+    ) -> None:
+        """``popularity``: film id -> rating votes; among equally good matches the better known comes first."""
+        popularity = popularity or {}
         self._films: list[FilmSummary] = []
-        self._keys: list[str] = []
-        self._owner: list[int] = []
         self._by_slug: dict[str, FilmSummary] = {}
+        keys: list[str] = []
+        owners: list[int] = []
         for film in films:
-            self.add(film)
+            position = len(self._films)
+            self._films.append(film)
+            self._by_slug[film.slug] = film
+            for key in name_keys(film):
+                keys.append(key)
+                owners.append(position)
+        self._votes = [popularity.get(f.id, 0) for f in self._films]
+        self._keys = keys
+        self._owner: IntArray = np.asarray(owners, dtype=np.int32)
+        self._build_prefixes(keys)
+        self._build_trigrams(keys)
+        self._first: list[FilmSummary] | None = None
+
+    def _build_prefixes(self, keys: list[str]) -> None:
+        # Every name compact ('100meters'), sorted for bisection: a name starting with the typed text
+        # ('100 m') also starts with it compacted ('100m'), so one form serves both.
+        entries = sorted((key.replace(" ", ""), i) for i, key in enumerate(keys))
+        self._prefix_text = [form for form, _ in entries]
+        self._prefix_key: IntArray = np.asarray([i for _, i in entries], dtype=np.int32)
+        self._prefix_len: IntArray = np.asarray([len(form) for form, _ in entries], dtype=np.int32)
+
+    def _build_trigrams(self, keys: list[str]) -> None:
+        postings: dict[str, list[int]] = {}
+        sizes = np.zeros(len(keys), dtype=np.int32)
+        for i, key in enumerate(keys):
+            grams = trigrams(key)
+            sizes[i] = len(grams)
+            for gram in grams:
+                postings.setdefault(gram, []).append(i)
+        self._gram_row = {gram: row for row, gram in enumerate(postings)}
+        lengths = np.fromiter((len(p) for p in postings.values()), dtype=np.int64, count=len(postings))
+        self._gram_start = np.zeros(len(postings) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self._gram_start[1:])
+        flat = np.empty(int(self._gram_start[-1]), dtype=np.int32)
+        for row, ids in enumerate(postings.values()):
+            flat[self._gram_start[row] : self._gram_start[row + 1]] = ids
+        self._postings: IntArray = flat
+        self._key_grams: IntArray = sizes
 
     def __len__(self) -> int:
         return len(self._films)
 
-    def add(self, film: FilmSummary) -> None:
-        index = len(self._films)
-        self._films.append(film)
-        self._by_slug[film.slug] = film
-        for key in dict.fromkeys(normalize(k) for k in _keys(film)):
-            if key:
-                self._keys.append(key)
-                self._owner.append(index)
+    @property
+    def films(self) -> list[FilmSummary]:
+        return self._films
 
     def by_slug(self, slug: str) -> FilmSummary | None:
         return self._by_slug.get(slug)
+
+    # -- candidates ----------------------------------------------------------------------------------
+
+    def _prefix_candidates(self, wanted: str, limit: int) -> set[int]:
+        """Names starting with ``wanted`` (compared compact), the shortest when there are many."""
+        form = wanted.replace(" ", "")
+        lo = bisect.bisect_left(self._prefix_text, form)
+        hi = bisect.bisect_left(self._prefix_text, form + "\U0010ffff", lo)
+        if hi - lo <= limit:
+            return set(self._prefix_key[lo:hi].tolist())
+        shortest = np.argpartition(self._prefix_len[lo:hi], limit)[:limit]
+        return set(self._prefix_key[lo + shortest].tolist())
+
+    def _trigram_candidates(self, wanted: str, limit: int) -> set[int]:
+        """Names sharing the most word trigrams with ``wanted``, by Dice coefficient."""
+        grams = trigrams(wanted)
+        rows = [self._gram_row[g] for g in grams if g in self._gram_row]
+        if not rows:
+            return set()
+        sizes = self._gram_start[1:][rows] - self._gram_start[:-1][rows]
+        # Count the rarest trigrams first, within a budget of postings: the commonest ('the', ' of') cost
+        # the most and tell the least. Latency stays bounded however common the query's words are.
+        order = np.argsort(sizes, kind="stable")
+        within = np.cumsum(sizes[order]) <= POSTINGS_BUDGET
+        keep = order[: max(int(within.sum()), 1)]
+        hits = np.concatenate(
+            [self._postings[self._gram_start[rows[k]] : self._gram_start[rows[k] + 1]] for k in keep]
+        )
+        counts = np.bincount(hits, minlength=len(self._keys))
+        touched = np.flatnonzero(counts)
+        query_grams = len(grams)
+        dice = counts[touched] * 2.0 / (self._key_grams[touched] + query_grams)
+        if len(touched) > limit:
+            best = np.argpartition(dice, -limit)[-limit:]
+            touched = touched[best]
+            dice = dice[best]
+        # A name sharing under a fifth of its trigrams is noise, not a typo.
+        return set(touched[dice >= 0.2].tolist())
+
+    # -- search --------------------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 25, *, cutoff: float = 55.0) -> list[Match]:
         """The best films for ``query``, best first; a trailing year prefers films of that year."""
@@ -105,29 +223,39 @@ class TitleIndex:
         wanted = normalize(text)
         if not wanted:
             return []
-        scored = process.extract(
-            wanted, self._keys, scorer=_scorer, processor=None, limit=max(limit * 4, 50), score_cutoff=cutoff
-        )
+        candidates = self._prefix_candidates(wanted, PREFIX_CANDIDATES)
+        if len(wanted.replace(" ", "")) >= 3:
+            candidates |= self._trigram_candidates(wanted, TRIGRAM_CANDIDATES)
         best: dict[int, Match] = {}
-        for key, score, position in scored:
-            owner = self._owner[position]
+        for position in candidates:
+            key = self._keys[position]
+            score = score_key(wanted, key)
+            if score < cutoff:
+                continue
+            owner = int(self._owner[position])
             film = self._films[owner]
             if year is not None and film.year is not None:
                 score += 5.0 if film.year == year else -5.0
             current = best.get(owner)
             if current is None or score > current.score:
                 best[owner] = Match(film=film, score=float(score), matched=key)
+        votes = {m.film.id: self._votes[owner] for owner, m in best.items()}
         ranked = sorted(
             best.values(),
-            key=lambda m: (-m.score, -(m.film.year or 0), m.film.title.casefold(), m.film.slug),
+            key=lambda m: (
+                -m.score,
+                -votes[m.film.id],
+                -(m.film.year or 0),
+                m.film.title.casefold(),
+                m.film.slug,
+            ),
         )
         return ranked[:limit]
 
     def first(self, limit: int) -> list[FilmSummary]:
-        """Films in title order, for an empty query."""
-        return sorted(self._films, key=lambda f: (f.title.casefold(), f.year or 0))[:limit]
-
-
-def _scorer(query: str, key: str, *, score_cutoff: float | None = None, **_: object) -> float:
-    score = score_key(query, key)
-    return score if score_cutoff is None or score >= score_cutoff else 0.0
+        """Films in title order, for an empty query (computed once per index)."""
+        if self._first is None or len(self._first) < min(limit, len(self._films)):
+            self._first = heapq.nsmallest(
+                max(limit, 25), self._films, key=lambda f: (f.title.casefold(), f.year or 0, f.slug)
+            )
+        return self._first[:limit]

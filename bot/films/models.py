@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 # Roles a credit can have, in the order a card shows them.
@@ -113,6 +113,40 @@ class FilmData:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportedFilm:
+    """One film read from a dataset; its facts, credits and scores cite the import's source key."""
+
+    title: str
+    year: int | None = None
+    original_title: str | None = None
+    imdb_id: str | None = None
+    aliases: tuple[str, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    credits: tuple[Credit, ...] = ()
+    scores: tuple[Score, ...] = ()
+
+    def content_hash(self, source: Source) -> str:
+        """A digest of everything written for this film from ``source`` (built by hand: ``asdict`` is
+        the slowest part of a 100,000-film import)."""
+        blob = json.dumps(
+            [
+                self.title,
+                self.year,
+                self.original_title,
+                self.imdb_id,
+                self.aliases,
+                [(f.key, f.value, f.detail) for f in self.facts],
+                [(c.person, c.role, c.character) for c in self.credits],
+                [(s.name, s.kind, s.value, s.scale, s.votes, s.as_of.isoformat(), s.note) for s in self.scores],
+                [source.key, source.title, source.kind, source.as_of.isoformat(), source.publisher, source.url,
+                 source.file],
+            ],
+            ensure_ascii=False,
+        )  # fmt: skip
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
 class FilmSummary:
     """A film's identity: enough to list, match and link it."""
 
@@ -156,3 +190,22 @@ class Film:
     @property
     def year(self) -> int | None:
         return self.summary.year
+
+
+def merge_imported(film: Film, imported: set[str]) -> Film:
+    """A curated card wins field by field: imported rows (their source in ``imported``) only fill the fact
+    keys, credit roles and score names the film's own sources lack. Imported sources left citing nothing
+    are dropped. Applied when reading, so the order of card loads and imports never matters."""
+    own_facts = {f.key for f in film.facts if f.source not in imported}
+    own_roles = {"cast" if c.role == "voice" else c.role for c in film.credits if c.source not in imported}
+    own_scores = {s.name.casefold() for s in film.scores if s.source not in imported}
+    facts = tuple(f for f in film.facts if f.source not in imported or f.key not in own_facts)
+    credits = tuple(
+        c
+        for c in film.credits
+        if c.source not in imported or ("cast" if c.role == "voice" else c.role) not in own_roles
+    )
+    scores = tuple(s for s in film.scores if s.source not in imported or s.name.casefold() not in own_scores)
+    cited = {f.source for f in facts} | {c.source for c in credits} | {s.source for s in scores}
+    sources = tuple(s for s in film.sources if s.key not in imported or s.key in cited)
+    return replace(film, facts=facts, credits=credits, scores=scores, sources=sources)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -30,11 +31,30 @@ class FilmService:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._index = TitleIndex()
+        self._version: int | None = None
+        self._rebuild: asyncio.Task[None] | None = None
 
     async def refresh(self) -> None:
         """Rebuild the title index from the store (after the catalog changed)."""
-        self._index = TitleIndex(await self._store.films.summaries())
-        log.debug("title index holds %d films", len(self._index))
+        self._version = await self._store.catalog.data_version()
+        summaries = await self._store.films.summaries()
+        popularity = await self._store.catalog.popularity()
+        # Building the index for 100,000 films takes a few seconds of CPU: off the event loop.
+        self._index = await asyncio.to_thread(TitleIndex, summaries, popularity)
+        log.info("title index holds %d films", len(self._index))
+
+    async def catch_up(self) -> None:
+        """Start rebuilding the index if another process (``filmbot films import``) changed the catalog.
+
+        Cheap (one PRAGMA); called as members type. The current index keeps answering until the new one
+        is built, so nobody waits for it.
+        """
+        if self._version is None or (self._rebuild is not None and not self._rebuild.done()):
+            return
+        if await self._store.catalog.data_version() != self._version:
+            log.info("the catalog changed on disk; rebuilding the title index")
+            self._rebuild = asyncio.create_task(self.refresh(), name="title-index-rebuild")
+            self._rebuild.add_done_callback(_log_failure)
 
     def search(self, query: str, limit: int = limits.AUTOCOMPLETE_CHOICES) -> list[Match]:
         return self._index.search(query, limit)
@@ -89,6 +109,11 @@ class FilmService:
         if record is None:
             raise NotFound(f"“{film.title}” was removed from the catalog.")
         return build_card(record)
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("rebuilding the title index failed", exc_info=task.exception())
 
 
 def _choice_name(film: FilmSummary) -> str:

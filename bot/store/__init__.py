@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.store._database import Database, migrations
+from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
 from bot.store.polls import PollStore
@@ -22,6 +23,7 @@ class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.films = FilmStore(db)
+        self.catalog = CatalogStore(db)
         self.meta = MetaStore(db)
         self.ratings = RatingStore(db)
         self.timers = TimerStore(db)

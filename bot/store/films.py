@@ -9,7 +9,18 @@ from typing import Literal
 
 import aiosqlite
 
-from bot.films.models import Credit, Fact, Film, FilmData, FilmSummary, PlotSection, Score, Source
+from bot.films.matching import match_key
+from bot.films.models import (
+    Credit,
+    Fact,
+    Film,
+    FilmData,
+    FilmSummary,
+    PlotSection,
+    Score,
+    Source,
+    merge_imported,
+)
 from bot.store._database import Database
 
 UpsertOutcome = Literal["added", "updated", "unchanged"]
@@ -34,7 +45,10 @@ class FilmStore:
     async def summaries(self) -> list[FilmSummary]:
         """Every film's identity with its aliases, for building the title index."""
         aliases: dict[int, list[str]] = {}
-        for row in await self._db.fetchall("SELECT film_id, alias FROM film_aliases ORDER BY rowid"):
+        for row in await self._db.fetchall(
+            "SELECT film_id, alias FROM film_aliases "
+            "ORDER BY source_id IS NOT NULL, CASE WHEN source_id IS NULL THEN rowid END, alias"
+        ):
             aliases.setdefault(row["film_id"], []).append(row["alias"])
         rows = await self._db.fetchall("SELECT id, slug, title, year, original_title FROM films ORDER BY id")
         return [_summary(row, tuple(aliases.get(row["id"], ()))) for row in rows]
@@ -67,14 +81,18 @@ class FilmStore:
             return None
         film_id = row["id"]
         alias_rows = await self._db.fetchall(
-            "SELECT alias FROM film_aliases WHERE film_id = ? ORDER BY rowid", (film_id,)
+            "SELECT alias FROM film_aliases WHERE film_id = ? ORDER BY source_id IS NOT NULL, "
+            "CASE WHEN source_id IS NULL THEN rowid END, alias",
+            (film_id,),
         )
+        # The film's own sources first, then imported ones: the numbering does not depend on load order.
         source_rows = await self._db.fetchall(
-            "SELECT id, key, title, publisher, kind, url, file, as_of FROM film_sources "
-            "WHERE film_id = ? ORDER BY id",
+            "SELECT id, key, title, publisher, kind, url, file, as_of, imported FROM film_sources "
+            "WHERE film_id = ? ORDER BY imported, id",
             (film_id,),
         )
         keys = {r["id"]: r["key"] for r in source_rows}
+        imported = {r["key"] for r in source_rows if r["imported"]}
         facts = await self._db.fetchall(
             "SELECT key, value, detail, source_id FROM facts WHERE film_id = ? ORDER BY position, id",
             (film_id,),
@@ -92,7 +110,7 @@ class FilmStore:
             "SELECT position, phase, spoiler_level, text FROM plot_sections WHERE film_id = ? ORDER BY position",
             (film_id,),
         )
-        return Film(
+        film = Film(
             summary=_summary(row, tuple(a["alias"] for a in alias_rows)),
             origin=row["origin"],
             imdb_id=row["imdb_id"],
@@ -138,6 +156,8 @@ class FilmStore:
                 for r in plot
             ),
         )
+        # Only a film with sources of its own (a card) has anything for imports to give way to.
+        return merge_imported(film, imported) if imported and len(imported) < len(source_rows) else film
 
     # -- writes ------------------------------------------------------------------------------------
 
@@ -147,13 +167,33 @@ class FilmStore:
         async with self._db.transaction() as conn:
             async with conn.execute("SELECT id, content_hash FROM films WHERE slug = ?", (data.slug,)) as cur:
                 existing = await cur.fetchone()
+            key = match_key(data.title, data.year)
             if existing is not None and existing["content_hash"] == digest:
+                await conn.execute(
+                    "UPDATE films SET match_key = ? WHERE id = ? AND match_key IS NOT ?",
+                    (key, existing["id"], key),
+                )
                 return "unchanged"
+            adopted = existing is None and data.origin == "card"
+            if adopted:
+                # A card for a film an import already brought: the card takes over that row (its id, so
+                # member data stays attached, and the imported rows, which fill what the card lacks).
+                existing = await _imported_twin(conn, data)
+                if existing is not None:
+                    # The import's own names stay as its aliases, as when the import comes after the card.
+                    await conn.execute(
+                        "INSERT OR IGNORE INTO film_aliases (film_id, alias, source_id) "
+                        "SELECT f.id, n.name, (SELECT min(id) FROM film_sources WHERE film_id = f.id AND imported = 1) "
+                        "FROM films f JOIN (SELECT title AS name FROM films WHERE id = ? "
+                        "UNION ALL SELECT original_title FROM films WHERE id = ?) n ON n.name IS NOT NULL "
+                        "WHERE f.id = ?",
+                        (existing["id"], existing["id"], existing["id"]),
+                    )
             now = datetime.now(UTC).isoformat()
             if existing is None:
                 cur = await conn.execute(
-                    "INSERT INTO films (slug, title, original_title, year, origin, imdb_id, content_hash, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO films (slug, title, original_title, year, origin, imdb_id, content_hash, updated_at, "
+                    "match_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         data.slug,
                         data.title,
@@ -163,6 +203,7 @@ class FilmStore:
                         data.imdb_id,
                         digest,
                         now,
+                        key,
                     ),
                 )
                 film_id = cur.lastrowid
@@ -170,9 +211,10 @@ class FilmStore:
             else:
                 film_id = existing["id"]
                 await conn.execute(
-                    "UPDATE films SET title = ?, original_title = ?, year = ?, origin = ?, imdb_id = ?, "
-                    "content_hash = ?, updated_at = ? WHERE id = ?",
+                    "UPDATE films SET slug = ?, title = ?, original_title = ?, year = ?, origin = ?, imdb_id = ?, "
+                    "content_hash = ?, updated_at = ?, match_key = ? WHERE id = ?",
                     (
+                        data.slug,
                         data.title,
                         data.original_title,
                         data.year,
@@ -180,20 +222,24 @@ class FilmStore:
                         data.imdb_id,
                         digest,
                         now,
+                        key,
                         film_id,
                     ),
                 )
-                for table in (
-                    "film_aliases",
-                    "facts",
-                    "credits",
-                    "score_sources",
-                    "plot_sections",
-                    "film_sources",
-                ):
-                    await conn.execute(f"DELETE FROM {table} WHERE film_id = ?", (film_id,))
+                # Only the film's own rows: rows an import brought stay (they are merged when read).
+                await conn.execute(
+                    "DELETE FROM film_aliases WHERE film_id = ? AND source_id IS NULL", (film_id,)
+                )
+                for table in ("facts", "credits", "score_sources"):
+                    await conn.execute(
+                        f"DELETE FROM {table} WHERE film_id = ? AND source_id IN "
+                        "(SELECT id FROM film_sources WHERE film_id = ? AND imported = 0)",
+                        (film_id, film_id),
+                    )
+                await conn.execute("DELETE FROM plot_sections WHERE film_id = ?", (film_id,))
+                await conn.execute("DELETE FROM film_sources WHERE film_id = ? AND imported = 0", (film_id,))
             await _write_children(conn, film_id, data)
-        return "added" if existing is None else "updated"
+        return "added" if existing is None or adopted else "updated"
 
     async def delete(self, slug: str) -> DeleteRefused | None:
         """Remove a film, unless member data (ratings, polls, parties) still refers to it."""
@@ -203,6 +249,22 @@ class FilmStore:
         except sqlite3.IntegrityError:
             return DeleteRefused(slug, "member data (ratings, polls or watch parties) refers to it")
         return None
+
+
+async def _imported_twin(conn: aiosqlite.Connection, data: FilmData) -> aiosqlite.Row | None:
+    """The imported film a new card describes: the same IMDb id, else the same normalized title and year."""
+    if data.imdb_id:
+        async with conn.execute(
+            "SELECT id, content_hash FROM films WHERE imdb_id = ? AND origin = 'import'", (data.imdb_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is not None:
+            return row
+    async with conn.execute(
+        "SELECT id, content_hash FROM films WHERE match_key = ? AND origin = 'import' ORDER BY id LIMIT 1",
+        (match_key(data.title, data.year),),
+    ) as cur:
+        return await cur.fetchone()
 
 
 def _summary(row: aiosqlite.Row, aliases: tuple[str, ...]) -> FilmSummary:
@@ -217,8 +279,9 @@ def _summary(row: aiosqlite.Row, aliases: tuple[str, ...]) -> FilmSummary:
 
 
 async def _write_children(conn: aiosqlite.Connection, film_id: int, data: FilmData) -> None:
+    # A card's alias takes over the same alias brought by an import (it is the card's from now on).
     await conn.executemany(
-        "INSERT OR IGNORE INTO film_aliases (film_id, alias) VALUES (?, ?)",
+        "INSERT OR REPLACE INTO film_aliases (film_id, alias, source_id) VALUES (?, ?, NULL)",
         [(film_id, a) for a in data.aliases],
     )
     source_ids: dict[str, int] = {}

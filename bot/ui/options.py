@@ -24,6 +24,7 @@ class FilmTransformer(app_commands.Transformer):
         self, interaction: discord.Interaction[Any], value: str
     ) -> list[app_commands.Choice[str]]:
         service = client_of(interaction).films
+        await service.catch_up()
         return [app_commands.Choice(name=c.name, value=c.value) for c in service.autocomplete(value)]
 
     async def transform(self, interaction: discord.Interaction[Any], value: str) -> FilmSummary:

@@ -1,0 +1,168 @@
+"""One import: read a dataset in any format, write it in batches, and report what happened."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Literal
+
+from bot.catalog.importing import imdb, tabular
+from bot.catalog.importing._files import TextSource, file_date
+from bot.catalog.importing._items import Item
+from bot.catalog.importing.progress import NoProgress, Progress
+from bot.catalog.importing.report import ImportReport
+from bot.errors import BadInput
+from bot.films.matching import match_key
+from bot.films.models import ImportedFilm, Source
+from bot.store import Store
+from bot.store.catalog import ImportCounts
+
+log = logging.getLogger(__name__)
+
+Format = Literal["imdb", "csv", "json"]
+FORMATS: tuple[Format, ...] = ("imdb", "csv", "json")
+BATCH = 1000
+
+
+def tabular_source(path: Path) -> Source:
+    key = "import-" + re.sub(r"[^a-z0-9]+", "-", path.name.casefold()).strip("-")
+    return Source(
+        key=key[:60],
+        title=f"Imported list {path.name}",
+        kind="dataset",
+        as_of=file_date(path),
+        file=path.name,
+    )
+
+
+class _Seen:
+    """Identities already read in this import (IMDb id, else title and year), kept on disk, not in memory."""
+
+    def __init__(self, scratch: Path) -> None:
+        self.db = sqlite3.connect(scratch)
+        self.db.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+            "CREATE TABLE IF NOT EXISTS seen (identity TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID;"
+        )
+
+    def first(self, film: ImportedFilm, line: int) -> bool:
+        identity = film.imdb_id or match_key(film.title, film.year)
+        cur = self.db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (identity, line))
+        return cur.rowcount == 1
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _check_path(path: Path, fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise BadInput(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if not path.exists():
+        raise BadInput(f"{path} does not exist")
+    if fmt != "imdb" and path.is_dir():
+        raise BadInput(f"{path} is a folder; give the {fmt.upper()} file")
+
+
+async def import_catalog(
+    store: Store,
+    path: Path,
+    fmt: Format,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import every film in ``path``; with ``dry_run`` read and check everything but write nothing.
+
+    Files are read with blocking calls between batched writes: this runs from the command line
+    (``filmbot films import``), where nothing else shares the event loop.
+    """
+    progress = progress or NoProgress()
+    _check_path(path, fmt)
+    with tempfile.TemporaryDirectory(prefix="filmbot-import-") as scratch:
+        if fmt == "imdb":
+            files = imdb.find_files(path)
+            source = imdb.source_for(files)
+            report = ImportReport(f"IMDb datasets in {files['title.basics'].parent}", dry_run)
+            reader = imdb.ImdbReader(files, Path(scratch) / "imdb.sqlite3", report, progress)
+            try:
+                reader.stage()
+                await _write(store, reader.films(source), source, report, Path(scratch), progress, fmt, path)
+            finally:
+                reader.close()
+            return report
+        source = tabular_source(path)
+        report = ImportReport(path.name, dry_run)
+        with TextSource(path) as src:
+            read = tabular.read_csv if fmt == "csv" else tabular.read_json
+            items = read(src, mapping or {}, source.key, source.as_of)
+            progress.start(path.name, src.size)
+            await _write(store, items, source, report, Path(scratch), progress, fmt, path, src)
+        return report
+
+
+async def _write(
+    store: Store,
+    items: Iterator[Item],
+    source: Source,
+    report: ImportReport,
+    scratch: Path,
+    progress: Progress,
+    fmt: str,
+    path: Path,
+    src: TextSource | None = None,
+) -> None:
+    seen = _Seen(scratch / "seen.sqlite3")
+    run_id: int | None = None
+    staged_total = report.read
+    if src is None:
+        progress.start("writing films", staged_total)
+    batch: list[ImportedFilm] = []
+    lines: list[int] = []
+    written = 0
+
+    async def flush() -> None:
+        nonlocal written
+        outcomes = await store.catalog.write_batch(batch, source, dry_run=report.dry_run)
+        for outcome, line in zip(outcomes, lines, strict=True):
+            if outcome == "duplicate":
+                report.skip_row("duplicate film (the first one is kept)", line)
+            else:
+                report.count(outcome)
+        written += len(batch)
+        batch.clear()
+        lines.clear()
+        progress.update(src.position if src is not None else written, written)
+
+    try:
+        for item in items:
+            if run_id is None and not report.dry_run:
+                # Recorded once the file has proved readable (its header accepted).
+                run_id = await store.catalog.begin_import(fmt, str(path), source.key)
+            if src is not None:
+                report.read += 1
+            for bad in item.bad_values:
+                report.skip_value(f"{bad.field}: {bad.reason}", item.line)
+            if item.film is None:
+                report.skip_row(item.skip or "unreadable", item.line)
+                continue
+            if not seen.first(item.film, item.line):
+                report.skip_row("duplicate film (the first one is kept)", item.line)
+                continue
+            batch.append(item.film)
+            lines.append(item.line)
+            if len(batch) >= BATCH:
+                await flush()
+        if batch:
+            await flush()
+    finally:
+        seen.close()
+        progress.finish()
+    if run_id is not None:
+        counts = ImportCounts(report.added, report.updated, report.unchanged, report.skipped)
+        await store.catalog.finish_import(run_id, counts)
+    log.info("import finished: %s", report.lines()[0])
