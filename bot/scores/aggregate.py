@@ -1,6 +1,6 @@
 """The aggregate: one pure function that turns outside scores and member ratings into every figure shown.
 
-The method, in full (``docs/scores.md`` says the same for members):
+The method, in full (the README's "Scores" section says the same for members):
 
 1. **Outside scores are grouped.** A score reported by two documents is stored once per document; rows with
    the same name, kind, value, scale and vote count are one score (its sources listed together), never two.
