@@ -1,15 +1,15 @@
 """IMDb's non-commercial datasets (https://developer.imdb.com/non-commercial-datasets/), streamed.
 
 The five files are joined by title id without holding them in memory: ``title.basics`` is read first into
-a scratch SQLite file (films only), then ratings, alternative titles, principals and names are read and
-kept only for those films, and finally each film is assembled from the scratch file in id order.
+a scratch store on disk (``bot.store.import_scratch``; films only), then ratings, alternative titles,
+principals and names are read and kept only for those films, and finally each film is assembled from the
+scratch store in id order.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -22,6 +22,7 @@ from bot.catalog.importing.progress import Progress
 from bot.catalog.importing.report import ImportReport
 from bot.errors import BadInput
 from bot.films.models import Credit, Fact, ImportedFilm, Score, Source
+from bot.store.import_scratch import AkaRow, ImdbScratch, NameRow, PrincipalRow, RatingRow, StagedTitle
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,6 @@ COLUMNS = {
     "title.principals": 6,
     "name.basics": 6,
 }
-_CHUNK = 5000
 
 
 def find_files(path: Path) -> dict[str, Path]:
@@ -72,7 +72,7 @@ def _null(value: str) -> str:
 
 
 class ImdbReader:
-    """Stage the files in ``scratch`` (a SQLite file), then yield films one by one."""
+    """Stage the files in a scratch store in the folder ``scratch``, then yield films one by one."""
 
     def __init__(
         self, files: dict[str, Path], scratch: Path, report: ImportReport, progress: Progress
@@ -80,22 +80,10 @@ class ImdbReader:
         self.files = files
         self.report = report
         self.progress = progress
-        self.db = sqlite3.connect(scratch)
-        self.db.executescript(
-            """
-            PRAGMA journal_mode = OFF;
-            PRAGMA synchronous = OFF;
-            CREATE TABLE basics (tconst TEXT PRIMARY KEY, line INTEGER, title TEXT, original TEXT,
-                                 year INTEGER, runtime INTEGER, genres TEXT, bad TEXT) WITHOUT ROWID;
-            CREATE TABLE ratings (tconst TEXT PRIMARY KEY, rating REAL, votes INTEGER) WITHOUT ROWID;
-            CREATE TABLE akas (tconst TEXT, ordering INTEGER, title TEXT);
-            CREATE TABLE principals (tconst TEXT, ordering INTEGER, nconst TEXT, category TEXT, characters TEXT);
-            CREATE TABLE names (nconst TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
-            """
-        )
+        self.scratch = ImdbScratch(scratch)
 
     def close(self) -> None:
-        self.db.close()
+        self.scratch.close()
 
     # -- staging -----------------------------------------------------------------------------------
 
@@ -120,40 +108,26 @@ class ImdbReader:
             self.progress.finish()
 
     def stage(self) -> None:
-        self._stage_basics()
+        self.scratch.add_basics(self._basics(), self._duplicate)
         if "title.ratings" in self.files:
-            self._stage_filtered(
-                "title.ratings",
-                "INSERT OR IGNORE INTO ratings SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM basics WHERE tconst = ?)",
-                lambda c: (c[0], c[1], c[2], c[0]),
-            )
+            self.scratch.add_ratings(RatingRow(c[0], c[1], c[2]) for _, c in self._rows("title.ratings"))
         if "title.akas" in self.files:
-            self._stage_filtered(
-                "title.akas",
-                "INSERT INTO akas SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM basics WHERE tconst = ?)",
-                lambda c: (c[0], c[1], c[2], c[0]),
-            )
-            self.db.execute("CREATE INDEX akas_t ON akas (tconst, ordering)")
+            self.scratch.add_akas(AkaRow(c[0], c[1], c[2]) for _, c in self._rows("title.akas"))
         if "title.principals" in self.files:
-            self._stage_filtered(
-                "title.principals",
-                "INSERT INTO principals SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM basics WHERE tconst = ?)",
-                lambda c: (c[0], c[1], c[2], c[3], _null(c[5]), c[0]),
+            self.scratch.add_principals(
+                PrincipalRow(c[0], c[1], c[2], c[3], _null(c[5])) for _, c in self._rows("title.principals")
             )
-            self.db.execute("CREATE INDEX principals_t ON principals (tconst, ordering)")
-            self.db.execute("CREATE INDEX principals_n ON principals (nconst)")
             if "name.basics" in self.files:
-                self._stage_filtered(
-                    "name.basics",
-                    "INSERT OR IGNORE INTO names SELECT ?, ? WHERE EXISTS (SELECT 1 FROM principals WHERE nconst = ?)",
-                    lambda c: (c[0], c[1], c[0]),
-                )
+                self.scratch.add_names(NameRow(c[0], c[1]) for _, c in self._rows("name.basics"))
         missing = [n for n in FILES if n not in self.files]
         if missing:
             self.report.notes.append(f"not found, so not imported: {', '.join(missing)}")
 
-    def _stage_basics(self) -> None:
-        insert = "INSERT OR IGNORE INTO basics VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    def _duplicate(self, film: StagedTitle) -> None:
+        self.report.skip_row("duplicate id (the first one is kept)", film.line)
+
+    def _basics(self) -> Iterator[StagedTitle]:
+        """The films of ``title.basics``, checked; rows left out are reported here."""
         for number, cells in self._rows("title.basics"):
             tconst, kind, title, original, adult, start, _, runtime, genres = cells
             if kind not in FILM_TYPES:
@@ -184,7 +158,7 @@ class ImdbReader:
                     runtime_minutes = _values.runtime(runtime)
                 except BadValue as exc:
                     bad.append(str(exc))
-            row = (
+            yield StagedTitle(
                 tconst,
                 number,
                 title,
@@ -192,21 +166,8 @@ class ImdbReader:
                 year,
                 runtime_minutes,
                 _null(genres),
-                "\n".join(bad),
+                tuple(bad),
             )
-            if self.db.execute(insert, row).rowcount == 0:
-                self.report.skip_row("duplicate id (the first one is kept)", number)
-        self.db.commit()
-
-    def _stage_filtered(self, name: str, sql: str, shape: object) -> None:
-        batch: list[tuple[object, ...]] = []
-        for _, cells in self._rows(name):
-            batch.append(shape(cells))  # type: ignore[operator]
-            if len(batch) >= _CHUNK:
-                self.db.executemany(sql, batch)
-                batch.clear()
-        self.db.executemany(sql, batch)
-        self.db.commit()
 
     # -- assembling --------------------------------------------------------------------------------
 
@@ -214,65 +175,40 @@ class ImdbReader:
         ratings_day = (
             file_date(self.files["title.ratings"]) if "title.ratings" in self.files else source.as_of
         )
-        key = source.key
-        rows = self.db.execute(
-            "SELECT tconst, line, title, original, year, runtime, genres, bad FROM basics ORDER BY tconst"
-        )
-        lookup = sqlite3.connect(self.db.execute("PRAGMA database_list").fetchone()[2])
-        try:
-            for tconst, line, title, original, year, runtime, genres, bad in rows:
-                yield self._film(
-                    lookup, key, ratings_day, tconst, line, title, original, year, runtime, genres, bad
-                )
-        finally:
-            lookup.close()
+        for staged in self.scratch.films():
+            yield self._film(source.key, ratings_day, staged)
 
-    def _film(
-        self,
-        db: sqlite3.Connection,
-        key: str,
-        ratings_day: date,
-        tconst: str,
-        line: int,
-        title: str,
-        original: str,
-        year: int | None,
-        runtime: int | None,
-        genres: str,
-        bad: str,
-    ) -> Item:
-        facts = [Fact("runtime_minutes", str(runtime), key)] if runtime else []
-        facts += [Fact("genre", g, key) for g in genres.split(",") if g]
+    def _film(self, key: str, ratings_day: date, staged: StagedTitle) -> Item:
+        tconst, title, original = staged.tconst, staged.title, staged.original
+        facts = [Fact("runtime_minutes", str(staged.runtime), key)] if staged.runtime else []
+        facts += [Fact("genre", g, key) for g in staged.genres.split(",") if g]
         scores = []
-        rating = db.execute("SELECT rating, votes FROM ratings WHERE tconst = ?", (tconst,)).fetchone()
+        bad = list(staged.problems)
+        rating = self.scratch.rating(tconst)
         if rating is not None:
             try:
-                value = _values.number(str(rating[0]), "averageRating", 0.0, 10.0)
-                votes = _values.votes(str(rating[1]), "numVotes")
+                value = _values.number(rating.average, "averageRating", 0.0, 10.0)
+                votes = _values.votes(rating.votes, "numVotes")
                 scores.append(Score("IMDb", "average", value, key, ratings_day, scale=10.0, votes=votes))
             except BadValue as exc:
-                bad += f"\n{exc}"
+                bad.append(str(exc))
         names = {title.casefold(), original.casefold()}
         aliases: list[str] = []
-        for (alias,) in db.execute("SELECT title FROM akas WHERE tconst = ? ORDER BY ordering", (tconst,)):
+        for alias in self.scratch.aliases(tconst):
             if alias and alias != NULL and alias.casefold() not in names and len(aliases) < MAX_ALIASES:
                 names.add(alias.casefold())
                 aliases.append(alias)
         credits = []
         cast = 0
-        for category, characters, person in db.execute(
-            "SELECT p.category, p.characters, n.name FROM principals p JOIN names n ON n.nconst = p.nconst "
-            "WHERE p.tconst = ? ORDER BY p.ordering",
-            (tconst,),
-        ):
-            if category == "director":
-                credits.append(Credit(person, "director", key))
-            elif category in CAST_CATEGORIES and cast < MAX_CAST:
+        for person in self.scratch.people(tconst):
+            if person.category == "director":
+                credits.append(Credit(person.name, "director", key))
+            elif person.category in CAST_CATEGORIES and cast < MAX_CAST:
                 cast += 1
-                credits.append(Credit(person, "cast", key, _characters(characters)))
+                credits.append(Credit(person.name, "cast", key, _characters(person.characters)))
         film = ImportedFilm(
             title=title,
-            year=year,
+            year=staged.year,
             original_title=original if original and original != title else None,
             imdb_id=tconst,
             aliases=tuple(aliases),
@@ -280,8 +216,8 @@ class ImdbReader:
             credits=tuple(credits),
             scores=tuple(scores),
         )
-        problems = tuple(BadValue(*p.split(": ", 1)) for p in bad.split("\n") if p)
-        return Item(line, film, problems)
+        problems = tuple(BadValue(*p.split(": ", 1)) for p in bad)
+        return Item(staged.line, film, problems)
 
 
 def _characters(raw: str | None) -> str | None:

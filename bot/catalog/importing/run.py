@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -20,6 +19,7 @@ from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
 from bot.store import Store
 from bot.store.catalog import ImportCounts
+from bot.store.import_scratch import SeenKeys
 
 log = logging.getLogger(__name__)
 
@@ -39,23 +39,9 @@ def tabular_source(path: Path) -> Source:
     )
 
 
-class _Seen:
-    """Identities already read in this import (IMDb id, else title and year), kept on disk, not in memory."""
-
-    def __init__(self, scratch: Path) -> None:
-        self.db = sqlite3.connect(scratch)
-        self.db.executescript(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-            "CREATE TABLE IF NOT EXISTS seen (identity TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID;"
-        )
-
-    def first(self, film: ImportedFilm, line: int) -> bool:
-        identity = film.imdb_id or match_key(film.title, film.year)
-        cur = self.db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (identity, line))
-        return cur.rowcount == 1
-
-    def close(self) -> None:
-        self.db.close()
+def _identity(film: ImportedFilm) -> str:
+    """What makes two rows the same film: the IMDb id, else title and year."""
+    return film.imdb_id or match_key(film.title, film.year)
 
 
 def _check_path(path: Path, fmt: str) -> None:
@@ -88,7 +74,7 @@ async def import_catalog(
             files = imdb.find_files(path)
             source = imdb.source_for(files)
             report = ImportReport(f"IMDb datasets in {files['title.basics'].parent}", dry_run)
-            reader = imdb.ImdbReader(files, Path(scratch) / "imdb.sqlite3", report, progress)
+            reader = imdb.ImdbReader(files, Path(scratch), report, progress)
             try:
                 reader.stage()
                 await _write(store, reader.films(source), source, report, Path(scratch), progress, fmt, path)
@@ -116,7 +102,7 @@ async def _write(
     path: Path,
     src: TextSource | None = None,
 ) -> None:
-    seen = _Seen(scratch / "seen.sqlite3")
+    seen = SeenKeys(scratch)  # identities read so far, on disk, not in memory
     run_id: int | None = None
     staged_total = report.read
     if src is None:
@@ -150,7 +136,7 @@ async def _write(
             if item.film is None:
                 report.skip_row(item.skip or "unreadable", item.line)
                 continue
-            if not seen.first(item.film, item.line):
+            if not seen.first(_identity(item.film), item.line):
                 report.skip_row("duplicate film (the first one is kept)", item.line)
                 continue
             batch.append(item.film)

@@ -1,0 +1,214 @@
+"""Scratch SQLite files for one catalog import, so big datasets are read with flat memory.
+
+These are throwaway files in the import's temporary folder, not the bot's database: plain ``sqlite3``
+(the importer runs from the command line, blocking between batched writes), no migrations, journaling
+off. ``ImdbScratch`` joins IMDb's five dataset files by title id; ``SeenKeys`` remembers which films an
+import has already read, to skip duplicates.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+_CHUNK = 5000  # rows per executemany while staging
+
+_PRAGMAS = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+
+_IMDB_SCHEMA = """
+CREATE TABLE basics (tconst TEXT PRIMARY KEY, line INTEGER, title TEXT, original TEXT,
+                     year INTEGER, runtime INTEGER, genres TEXT, bad TEXT) WITHOUT ROWID;
+CREATE TABLE ratings (tconst TEXT PRIMARY KEY, rating REAL, votes INTEGER) WITHOUT ROWID;
+CREATE TABLE akas (tconst TEXT, ordering INTEGER, title TEXT);
+CREATE TABLE principals (tconst TEXT, ordering INTEGER, nconst TEXT, category TEXT, characters TEXT);
+CREATE TABLE names (nconst TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
+"""
+
+# Rows of the other files are kept only for staged films (and names only for staged principals).
+_ADD_BASIC = "INSERT OR IGNORE INTO basics VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_ADD_RATING = (
+    "INSERT OR IGNORE INTO ratings SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM basics WHERE tconst = ?1)"
+)
+_ADD_AKA = "INSERT INTO akas SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM basics WHERE tconst = ?1)"
+_ADD_PRINCIPAL = (
+    "INSERT INTO principals SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM basics WHERE tconst = ?1)"
+)
+_ADD_NAME = (
+    "INSERT OR IGNORE INTO names SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM principals WHERE nconst = ?1)"
+)
+
+
+class StagedTitle(NamedTuple):
+    """One film from ``title.basics``, checked; ``problems`` are values left out, as "field: reason"."""
+
+    tconst: str
+    line: int
+    title: str
+    original: str
+    year: int | None
+    runtime: int | None
+    genres: str  # comma-separated, as in the file
+    problems: tuple[str, ...]
+
+
+class RatingRow(NamedTuple):
+    """A ``title.ratings`` row as read (text, checked when the film is assembled)."""
+
+    tconst: str
+    average: str
+    votes: str
+
+
+class AkaRow(NamedTuple):
+    """A ``title.akas`` row: one alternative title."""
+
+    tconst: str
+    ordering: str
+    title: str
+
+
+class PrincipalRow(NamedTuple):
+    """A ``title.principals`` row; ``characters`` is IMDb's JSON list, or empty."""
+
+    tconst: str
+    ordering: str
+    nconst: str
+    category: str
+    characters: str
+
+
+class NameRow(NamedTuple):
+    """A ``name.basics`` row: a person's id and name."""
+
+    nconst: str
+    name: str
+
+
+class StagedRating(NamedTuple):
+    """A film's rating as staged, as text: the caller checks it."""
+
+    average: str
+    votes: str
+
+
+class StagedPerson(NamedTuple):
+    """One principal of a film, with the person's name."""
+
+    category: str
+    characters: str
+    name: str
+
+
+class ImdbScratch:
+    """IMDb's files staged in ``folder``/imdb.sqlite3: ``title.basics`` first, then the rest by title id."""
+
+    def __init__(self, folder: Path) -> None:
+        self._path = folder / "imdb.sqlite3"
+        self._db = sqlite3.connect(self._path)
+        self._db.executescript(_PRAGMAS + _IMDB_SCHEMA)
+        self._lookup: sqlite3.Connection | None = None
+
+    def close(self) -> None:
+        if self._lookup is not None:
+            self._lookup.close()
+            self._lookup = None
+        self._db.close()
+
+    # -- staging -----------------------------------------------------------------------------------
+
+    def add_basics(self, rows: Iterable[StagedTitle], on_duplicate: Callable[[StagedTitle], None]) -> None:
+        """Stage films one by one; ``on_duplicate`` hears of each id already staged (the first is kept)."""
+        for row in rows:
+            values = (*row[:7], "\n".join(row.problems))
+            if self._db.execute(_ADD_BASIC, values).rowcount == 0:
+                on_duplicate(row)
+        self._db.commit()
+
+    def add_ratings(self, rows: Iterable[RatingRow]) -> None:
+        """Stage ratings of staged films (the first rating of a film is kept)."""
+        self._add_chunked(_ADD_RATING, rows)
+
+    def add_akas(self, rows: Iterable[AkaRow]) -> None:
+        """Stage alternative titles of staged films, then index them by film."""
+        self._add_chunked(_ADD_AKA, rows)
+        self._db.execute("CREATE INDEX akas_t ON akas (tconst, ordering)")
+
+    def add_principals(self, rows: Iterable[PrincipalRow]) -> None:
+        """Stage principals of staged films, then index them by film and by person."""
+        self._add_chunked(_ADD_PRINCIPAL, rows)
+        self._db.execute("CREATE INDEX principals_t ON principals (tconst, ordering)")
+        self._db.execute("CREATE INDEX principals_n ON principals (nconst)")
+
+    def add_names(self, rows: Iterable[NameRow]) -> None:
+        """Stage the names of staged principals (call after ``add_principals``)."""
+        self._add_chunked(_ADD_NAME, rows)
+
+    def _add_chunked(self, sql: str, rows: Iterable[tuple[str, ...]]) -> None:
+        batch: list[tuple[str, ...]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= _CHUNK:
+                self._db.executemany(sql, batch)
+                batch.clear()
+        self._db.executemany(sql, batch)
+        self._db.commit()
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def films(self) -> Iterator[StagedTitle]:
+        """Every staged film, in title id order, streamed."""
+        rows = self._db.execute(
+            "SELECT tconst, line, title, original, year, runtime, genres, bad FROM basics ORDER BY tconst"
+        )
+        for tconst, line, title, original, year, runtime, genres, bad in rows:
+            problems = tuple(p for p in bad.split("\n") if p)
+            yield StagedTitle(tconst, line, title, original, year, runtime, genres, problems)
+
+    def rating(self, tconst: str) -> StagedRating | None:
+        """A film's staged rating, or None if it has none."""
+        row = (
+            self._reader().execute("SELECT rating, votes FROM ratings WHERE tconst = ?", (tconst,)).fetchone()
+        )
+        return None if row is None else StagedRating(str(row[0]), str(row[1]))
+
+    def aliases(self, tconst: str) -> Iterator[str]:
+        """A film's alternative titles, in IMDb's order (unfiltered: may repeat or be ``\\N``)."""
+        sql = "SELECT title FROM akas WHERE tconst = ? ORDER BY ordering"
+        for (title,) in self._reader().execute(sql, (tconst,)):
+            yield title
+
+    def people(self, tconst: str) -> Iterator[StagedPerson]:
+        """A film's principals whose names were staged, in IMDb's order."""
+        sql = (
+            "SELECT p.category, p.characters, n.name FROM principals p JOIN names n ON n.nconst = p.nconst "
+            "WHERE p.tconst = ? ORDER BY p.ordering"
+        )
+        for category, characters, name in self._reader().execute(sql, (tconst,)):
+            yield StagedPerson(category, characters, name)
+
+    def _reader(self) -> sqlite3.Connection:
+        """A second connection for per-film look-ups while ``films()`` streams on the first."""
+        if self._lookup is None:
+            self._lookup = sqlite3.connect(self._path)
+        return self._lookup
+
+
+class SeenKeys:
+    """Film identities already read in one import, with the line of each, kept on disk (``folder``/seen.sqlite3)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._db = sqlite3.connect(folder / "seen.sqlite3")
+        self._db.executescript(
+            _PRAGMAS
+            + "CREATE TABLE IF NOT EXISTS seen (identity TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID;"
+        )
+
+    def first(self, identity: str, line: int) -> bool:
+        """Record ``identity`` as read at ``line``; False if it was read before (the first one is kept)."""
+        cur = self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (identity, line))
+        return cur.rowcount == 1
+
+    def close(self) -> None:
+        self._db.close()
