@@ -59,11 +59,9 @@ def service_of(interaction: discord.Interaction[Any]) -> PollService:
 
 
 def role_ids(interaction: discord.Interaction[Any]) -> tuple[int, ...]:
-    """The member's role ids as the interaction payload carries them (no members intent or role cache needed)."""
-    raw = getattr(interaction.user, "_roles", None)
-    if raw is not None:
-        return tuple(int(r) for r in raw)
-    return tuple(r.id for r in getattr(interaction.user, "roles", ()))
+    """The member's role ids, from the member the interaction carries (no members intent needed)."""
+    user = interaction.user
+    return tuple(role.id for role in user.roles) if isinstance(user, discord.Member) else ()
 
 
 async def after_commit(
