@@ -43,15 +43,8 @@ class PartyTimers:
             return None  # a cancel raced the timer: nothing to do
         return party
 
-    def _grace_minutes(self) -> int:
-        return round(self._bot.settings.timer_grace.total_seconds() / 60)
-
-    async def on_reminder(self, firing: Firing) -> None:
-        party = await self._party(firing)
-        if party is None:
-            return
-        label, _ = await delivery.film_of(self._bot, party)
-        header = render.reminder_header(party, label, int(firing.timer.payload.get("offset", 0)))
+    async def _deliver(self, firing: Firing, party: Party, header: str, what: str) -> None:
+        """Send a timer's message once to the party's Going/Maybe members; a refusal is recorded, not retried."""
         attendees = await self._bot.store.watch_parties.attendees(party.id)
         try:
             await delivery.deliver_once(
@@ -64,7 +57,18 @@ class PartyTimers:
                 footer=render.late_note(firing.late_by) if firing.late else "",
             )
         except discord.HTTPException as error:
-            await delivery.record_problem(self._bot, party, "sending a reminder", error)
+            await delivery.record_problem(self._bot, party, what, error)
+
+    def _grace_minutes(self) -> int:
+        return round(self._bot.settings.timer_grace.total_seconds() / 60)
+
+    async def on_reminder(self, firing: Firing) -> None:
+        party = await self._party(firing)
+        if party is None:
+            return
+        label, _ = await delivery.film_of(self._bot, party)
+        header = render.reminder_header(party, label, int(firing.timer.payload.get("offset", 0)))
+        await self._deliver(firing, party, header, "sending a reminder")
 
     async def on_missed(self, firing: Firing) -> None:
         party = await self._party(firing)
@@ -95,19 +99,7 @@ class PartyTimers:
         label, _ = await delivery.film_of(self._bot, party)
         play_at = firing.now.replace(microsecond=0) + render.PLAY_COUNTDOWN
         header = render.starting_header(party, label, play_at)
-        attendees = await self._bot.store.watch_parties.attendees(party.id)
-        try:
-            await delivery.deliver_once(
-                self._bot,
-                party,
-                firing.timer,
-                retry=firing.retry,
-                header=header,
-                user_ids=attendees,
-                footer=render.late_note(firing.late_by) if firing.late else "",
-            )
-        except discord.HTTPException as error:
-            await delivery.record_problem(self._bot, party, "sending the start message", error)
+        await self._deliver(firing, party, header, "sending the start message")
         await self._started(party)
 
     async def on_start_missed(self, firing: Firing) -> None:
