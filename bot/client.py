@@ -73,6 +73,7 @@ class FilmBot(commands.Bot):
             tree_cls=FilmTree,
             # Nothing the bot sends pings anyone unless a feature asks for it explicitly.
             allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=settings.guild_ready_timeout,
         )
         self.settings = settings
         # Offline (``filmbot ask``): prepare services and cogs, but never sync commands or connect.

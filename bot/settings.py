@@ -45,6 +45,8 @@ class Settings:
     api_base: str = DISCORD_API_BASE
     gateway_url: str = DISCORD_GATEWAY_URL
     timer_grace: timedelta = timedelta(minutes=15)
+    # discord.py waits this long after the last GUILD_CREATE before READY (its default is 2 s).
+    guild_ready_timeout: float = 2.0
 
     @classmethod
     def from_env(
@@ -73,6 +75,13 @@ class Settings:
             grace = timedelta(minutes=float(grace_raw))
         except ValueError:
             raise ConfigError(f"FILMBOT_TIMER_GRACE_MINUTES must be a number, not {grace_raw!r}") from None
+        ready_raw = get("FILMBOT_GUILD_READY_TIMEOUT", "2")
+        try:
+            ready_timeout = float(ready_raw)
+        except ValueError:
+            raise ConfigError(f"FILMBOT_GUILD_READY_TIMEOUT must be seconds, not {ready_raw!r}") from None
+        if not 0 <= ready_timeout <= 60:
+            raise ConfigError("FILMBOT_GUILD_READY_TIMEOUT must be between 0 and 60 seconds")
         return cls(
             token=Secret(get("DISCORD_TOKEN")),
             database=Path(get("FILMBOT_DATABASE", "data/filmbot.sqlite3")),
@@ -82,4 +91,5 @@ class Settings:
             api_base=get("DISCORD_API_BASE", DISCORD_API_BASE).rstrip("/"),
             gateway_url=get("DISCORD_GATEWAY_URL", DISCORD_GATEWAY_URL),
             timer_grace=grace,
+            guild_ready_timeout=ready_timeout,
         )

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.client import FilmBot
 from bot.errors import BadInput
-from bot.store.watch_parties import Party
+from bot.store.watch_parties import Party, RsvpCounts
 from bot.ui.answers import answers_errors
 from bot.ui.options import FilmOption, client_of
 from bot.watchparty import delivery, events, render, zones
@@ -200,6 +200,11 @@ class WatchParties(
             else interaction.followup.send(text, embed=embed, wait=True)
         )
         await self.bot.store.watch_parties.set_message(party.id, message.id)
+        # Interest on the Discord event can arrive before the announcement's id is stored: catch it up.
+        if await self.bot.store.watch_parties.counts(party.id) != RsvpCounts():
+            fresh = await self.bot.store.watch_parties.get(party.id)
+            if fresh is not None:
+                await delivery.refresh_announcement(self.bot, fresh)
 
     async def _create_event(self, party: Party) -> Party:
         label, card = await delivery.film_of(self.bot, party)
@@ -332,7 +337,11 @@ class WatchParties(
             return
         party = await self.service.interest(interest.event_id, interest.user_id, added=interest.added)
         if party is not None:
-            await delivery.refresh_announcement(self.bot, party)
+            # Read the party again after the commit: if the announcement's id was stored meanwhile, this
+            # sees it; if not, ``schedule`` sees this RSVP when it stores the id (see there).
+            fresh = await self.bot.store.watch_parties.get(party.id)
+            if fresh is not None:
+                await delivery.refresh_announcement(self.bot, fresh)
 
 
 async def setup(bot: FilmBot) -> None:

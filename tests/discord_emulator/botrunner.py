@@ -23,7 +23,14 @@ READY_MARKER = "ready as "
 
 def bot_environment(emulator: Emulator, database: Path, **extra: str) -> dict[str, str]:
     """Exactly the variables ``filmbot run`` is configured with."""
-    env = emulator.bot_env(str(database), FILMBOT_FILMS_DIR=str(FILMS_DIR), FILMBOT_LOG_LEVEL="INFO")
+    # discord.py waits FILMBOT_GUILD_READY_TIMEOUT after the last GUILD_CREATE before READY; the emulator
+    # sends every guild at once, so a short wait is equivalent and keeps the suite fast.
+    env = emulator.bot_env(
+        str(database),
+        FILMBOT_FILMS_DIR=str(FILMS_DIR),
+        FILMBOT_LOG_LEVEL="INFO",
+        FILMBOT_GUILD_READY_TIMEOUT="0.2",
+    )
     env.update(extra)
     return env
 
@@ -31,13 +38,10 @@ def bot_environment(emulator: Emulator, database: Path, **extra: str) -> dict[st
 class InProcessBot:
     """``FilmBot`` running as a task in the test's event loop, set up the way ``bot.app.serve`` does it."""
 
-    def __init__(
-        self, emulator: Emulator, database: Path, *, guild_ready_timeout: float = 0.2, **env: str
-    ) -> None:
+    def __init__(self, emulator: Emulator, database: Path, **env: str) -> None:
         self.emulator = emulator
         self.database = database
         self.env = bot_environment(emulator, database, **env)
-        self.guild_ready_timeout = guild_ready_timeout
         self.bot: Any = None
         self._task: asyncio.Task[None] | None = None
 
@@ -49,9 +53,6 @@ class InProcessBot:
         settings = Settings.from_env(self.env, env_file=None)
         apply_endpoints(settings)
         bot = FilmBot(settings)
-        # discord.py waits guild_ready_timeout (2 s) after the last GUILD_CREATE before READY; the emulator
-        # sends every guild at once, so a short wait is equivalent and keeps the suite fast.
-        bot._connection.guild_ready_timeout = self.guild_ready_timeout
         self.bot = bot
 
         async def run() -> None:

@@ -129,7 +129,7 @@ async def test_reschedule_and_cancel_move_the_event_and_tell_members(
 async def test_restart_between_scheduling_and_firing(
     emulator: Emulator, filmbot: Any, driver: Driver
 ) -> None:
-    announcement, party_id = await schedule(driver, "in 8 seconds", reminders="4s")
+    announcement, party_id = await schedule(driver, "in 5 seconds", reminders="3s")
     await driver.as_member("member1").click(announcement, label="Going (0)")
     await filmbot.restart()
     reminder = await driver.wait_for_message(
@@ -143,7 +143,7 @@ async def test_restart_between_scheduling_and_firing(
 async def test_sigkill_right_after_a_reminder_does_not_repeat_it(
     emulator: Emulator, filmbot_process: SubprocessBot, driver: Driver
 ) -> None:
-    announcement, party_id = await schedule(driver, "in 8 seconds", reminders="5s")
+    announcement, party_id = await schedule(driver, "in 6 seconds", reminders="4s")
     await driver.as_member("member1").click(announcement, label="Going (0)")
     await driver.wait_for_message(
         predicate=lambda m: f"reminder, party #{party_id}]" in m.content, timeout=15
