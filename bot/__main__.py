@@ -1,3 +1,5 @@
 from bot.cli import main
 
-raise SystemExit(main())
+# Guarded: worker processes (spawn) import this module again and must not start the bot.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
+from bot import offload
 from bot.catalog.loader import load_cards
 from bot.clock import Clock, SystemClock
 from bot.films.service import FilmService
@@ -175,4 +176,5 @@ class FilmBot(commands.Bot):
         if self._store is not None:
             await self._store.close()
             self._store = None
+        await asyncio.to_thread(offload.shutdown)
         log.info("filmbot stopped")

@@ -1,11 +1,11 @@
-"""A poll's result as a bar-chart PNG. matplotlib is imported lazily (Agg, no display) and runs in a thread."""
+"""A poll's result as a bar-chart PNG. matplotlib is imported lazily (Agg, no display), in the worker process."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 from collections.abc import Sequence
 
+from bot.offload import in_worker
 from bot.polls.models import Poll
 from bot.polls.tally import Tally
 
@@ -23,7 +23,7 @@ def _label(text: str) -> str:
 
 
 def render_png(title: str, labels: Sequence[str], counts: Sequence[int], winners: Sequence[int]) -> bytes:
-    """Horizontal bars, first option on top; the winners in green. Blocking: call in a thread."""
+    """Horizontal bars, first option on top; the winners in green. Blocking: run it through ``bot.offload.in_worker``."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -52,4 +52,4 @@ def render_png(title: str, labels: Sequence[str], counts: Sequence[int], winners
 async def result_chart(poll: Poll, tally: Tally) -> bytes:
     """The final counts of ``tally`` as a PNG (for ranked polls, the deciding round)."""
     labels = [o.label for o in poll.options]
-    return await asyncio.to_thread(render_png, poll.question, labels, tally.final_counts, tally.winners)
+    return await in_worker(render_png, poll.question, labels, tally.final_counts, tally.winners)

@@ -2,8 +2,8 @@
 rating histogram.
 
 matplotlib is imported here, inside the function, so commands that never draw a chart start fast. The
-figure is drawn on its own ``Figure``/Agg canvas (no pyplot global state), so it is safe in a worker thread:
-``ScoreService.chart`` calls it through ``asyncio.to_thread``.
+figure is drawn on its own ``Figure``/Agg canvas (no pyplot global state), so it is safe in any worker:
+``ScoreService.chart`` runs it in the worker process (``bot.offload``).
 
 The chart carries its own opaque background (Discord's dark "blurple-grey" family), so its text keeps the
 same contrast whether the client uses the dark (#313338) or light (#ffffff) theme.

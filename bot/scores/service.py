@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import logging
 import math
 from dataclasses import dataclass
@@ -12,6 +10,7 @@ from bot.clock import Clock
 from bot.errors import BadInput, NotFound
 from bot.films.models import FilmSummary, Source
 from bot.films.service import FilmService
+from bot.offload import in_worker
 from bot.scores.aggregate import (
     RATING_MAX,
     RATING_MIN,
@@ -19,6 +18,7 @@ from bot.scores.aggregate import (
     MemberScore,
     aggregate,
 )
+from bot.scores.chart import render_chart
 from bot.store import Store
 from bot.store.ratings import Rating, RatingChange
 
@@ -28,6 +28,7 @@ REVIEW_MAX = 500
 RATINGS_PER_PAGE = 8
 TOP_PER_PAGE = 10
 TOP_MIN_RATINGS_DEFAULT = 3
+CHART_CACHE = 64
 
 
 def number(value: float) -> str:
@@ -125,18 +126,12 @@ def parse_review(review: str | None) -> str | None:
     return text
 
 
-@functools.lru_cache(maxsize=64)
-def _cached_chart(summary: ScoreSummary) -> bytes:
-    from bot.scores.chart import render_chart
-
-    return render_chart(summary)
-
-
 class ScoreService:
     def __init__(self, store: Store, films: FilmService, clock: Clock) -> None:
         self._store = store
         self._films = films
         self._clock = clock
+        self._charts: dict[ScoreSummary, bytes] = {}
 
     # -- figures -----------------------------------------------------------------------------------
 
@@ -155,12 +150,18 @@ class ScoreService:
         )
 
     async def chart(self, summary: ScoreSummary) -> bytes:
-        """The PNG chart, rendered in a worker thread so the event loop keeps serving.
+        """The PNG chart, rendered in the worker process so the event loop keeps serving.
 
         Charts are cached by their summary (every figure they draw), so opening the same scores again
         costs nothing until a rating or the catalog changes them.
         """
-        return await asyncio.to_thread(_cached_chart, summary)
+        png = self._charts.get(summary)
+        if png is None:
+            png = await in_worker(render_chart, summary)
+            self._charts[summary] = png
+            while len(self._charts) > CHART_CACHE:
+                self._charts.pop(next(iter(self._charts)))
+        return png
 
     # -- member ratings ----------------------------------------------------------------------------
 
