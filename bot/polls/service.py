@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -98,6 +100,11 @@ class PollService:
         self._clock = clock
         self._timers = timers
         self._polls: dict[int, Poll] = {}
+        # One lock per member and poll, held while a toggle reads and rewrites that member's ballot, so
+        # quick successive clicks are applied one after another instead of overwriting each other.
+        self._ballot_locks: weakref.WeakValueDictionary[tuple[int, int], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
         # Called with a poll id after every committed change to its ballots (live tally refresh).
         self.on_change: Callable[[int], None] = lambda poll_id: None
 
@@ -230,18 +237,22 @@ class PollService:
         """Multi/approval buttons: add ``option`` to the member's ballot, or take it off."""
         poll = await self.get_definition(poll_id)
         self._check_voter(poll, role_ids)
-        current = await self._store.polls.ballot_of(poll_id, user_id) or ()
-        if option in current:
-            remaining = tuple(c for c in current if c != option)
-            if not remaining:
-                return await self.retract(poll_id, user_id, role_ids)
-            return await self.vote(poll_id, user_id, role_ids, remaining)
-        if poll.mode == "multi" and len(current) >= poll.max_choices:
-            raise BadInput(
-                f"You already picked {poll.max_choices}, the most this poll allows. "
-                "Click one of your picks again to take it off first."
-            )
-        return await self.vote(poll_id, user_id, role_ids, (*current, option))
+        lock = self._ballot_locks.get((poll_id, user_id))
+        if lock is None:
+            lock = self._ballot_locks[(poll_id, user_id)] = asyncio.Lock()
+        async with lock:
+            current = await self._store.polls.ballot_of(poll_id, user_id) or ()
+            if option in current:
+                remaining = tuple(c for c in current if c != option)
+                if not remaining:
+                    return await self.retract(poll_id, user_id, role_ids)
+                return await self.vote(poll_id, user_id, role_ids, remaining)
+            if poll.mode == "multi" and len(current) >= poll.max_choices:
+                raise BadInput(
+                    f"You already picked {poll.max_choices}, the most this poll allows. "
+                    "Click one of your picks again to take it off first."
+                )
+            return await self.vote(poll_id, user_id, role_ids, (*current, option))
 
     async def retract(self, poll_id: int, user_id: int, role_ids: Collection[int]) -> BallotResult:
         poll = await self.get_definition(poll_id)

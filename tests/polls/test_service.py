@@ -58,6 +58,14 @@ async def test_toggle_for_multi_buttons(service: PollService, clock: ManualClock
     assert (await service.toggle(poll.id, 1, (), 2)).status == "retracted"
 
 
+async def test_concurrent_toggles_by_one_member_lose_none(service: PollService, clock: ManualClock) -> None:
+    labels = tuple(f"Film {i}" for i in range(10))
+    poll = await service.create(new_poll(clock, labels, mode="approval"))
+    # A member clicking ten approval buttons in quick succession: every click must stick.
+    await asyncio.gather(*(service.toggle(poll.id, 1, (), option) for option in range(10)))
+    assert (await service.my_ballot(poll.id, 1))[1] == tuple(range(10))
+
+
 async def test_role_restriction(service: PollService, clock: ManualClock) -> None:
     poll = await service.create(new_poll(clock, role_id=555))
     with pytest.raises(NotAllowed, match="role"):
