@@ -36,6 +36,12 @@ class NotFound(UserError):
     title = "Not found"
 
 
+class Ambiguous(NotFound):
+    """More than one thing matches what was typed; the hints list them."""
+
+    title = "Which one?"
+
+
 class NotAllowed(UserError):
     """The member lacks a permission or role the action needs."""
 

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from bot.errors import NotFound
+from bot.errors import Ambiguous, NotFound
 from bot.films.card import FilmCard, build_card
 from bot.films.matching import Match, TitleIndex, normalize
 from bot.films.models import FilmSummary
@@ -84,7 +84,7 @@ class FilmService:
             if not same_name:
                 return best.film
             options = [best, *same_name]
-            raise NotFound(
+            raise Ambiguous(
                 f"More than one film is called “{best.film.title}”. Pick one from the list, or add the year.",
                 hints=[m.film.label for m in options],
             )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import NotFound
+from bot.errors import Ambiguous, NotFound
 from bot.films.matching import TitleIndex, normalize, split_year
 from bot.films.models import FilmSummary
 from bot.films.service import FilmService
@@ -90,7 +90,7 @@ async def test_service_autocomplete_and_resolve(catalog_store: Store) -> None:
 def test_ambiguous_same_title_asks_for_year() -> None:
     service = FilmService.__new__(FilmService)
     service._index = TitleIndex(FILMS)
-    with pytest.raises(NotFound) as caught:
+    with pytest.raises(Ambiguous) as caught:
         service.resolve("Solaris")
     assert set(caught.value.hints) == {"Solaris (1972)", "Solaris (2002)"}
     assert service.resolve("Solaris 1972").slug == "solaris-1972"
