@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import discord
@@ -21,7 +22,7 @@ def build_embed(
     *,
     title: str,
     description: str | None = None,
-    fields: list[Field] = (),  # type: ignore[assignment]
+    fields: Sequence[Field] = (),
     footer: str | None = None,
     colour: discord.Colour | int | None = None,
 ) -> discord.Embed:
