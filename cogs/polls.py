@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
+from typing import Literal, cast
 
 import discord
 from discord import app_commands
@@ -47,6 +49,38 @@ async def score_detail(bot: FilmBot, film: FilmSummary, guild_id: int) -> str:
 
 def _role_id(role: discord.Role | None) -> int | None:
     return None if role is None or role.is_default() else role.id
+
+
+def _new_poll(
+    interaction: discord.Interaction[FilmBot],
+    *,
+    question: str,
+    mode: str,
+    max_choices: int | None,
+    options: tuple[PollOption, ...],
+    closes_at: datetime,
+    anonymous: bool,
+    hide_results: bool,
+    role: discord.Role | None,
+    kind: Literal["plain", "movienight"] = "plain",
+) -> NewPoll:
+    """The poll a command asks for, checked: its question, mode and choices, in this channel, by this member."""
+    assert interaction.guild_id is not None and interaction.channel_id is not None
+    poll_mode = cast(Mode, mode)  # the option's choices are exactly the modes
+    return NewPoll(
+        guild_id=interaction.guild_id,
+        channel_id=interaction.channel_id,
+        author_id=interaction.user.id,
+        question=check_question(question),
+        mode=poll_mode,
+        max_choices=max_choices_for(poll_mode, len(options), max_choices),
+        anonymous=anonymous,
+        hide_results=hide_results,
+        role_id=_role_id(role),
+        closes_at=closes_at,
+        options=options,
+        kind=kind,
+    )
 
 
 class Polls(commands.Cog):
@@ -122,21 +156,17 @@ class Polls(commands.Cog):
         hide_results: bool = False,
         role: discord.Role | None = None,
     ) -> None:
-        assert interaction.guild_id is not None and interaction.channel_id is not None
         labels = parse_options(options)
-        poll_mode: Mode = mode  # type: ignore[assignment]
-        new = NewPoll(
-            guild_id=interaction.guild_id,
-            channel_id=interaction.channel_id,
-            author_id=interaction.user.id,
-            question=check_question(question),
-            mode=poll_mode,
-            max_choices=max_choices_for(poll_mode, len(labels), max_choices),
+        new = _new_poll(
+            interaction,
+            question=question,
+            mode=mode,
+            max_choices=max_choices,
+            options=tuple(PollOption(i, label) for i, label in enumerate(labels)),
+            closes_at=parse_deadline(duration, self.bot.clock.now()),
             anonymous=anonymous,
             hide_results=hide_results,
-            role_id=_role_id(role),
-            closes_at=parse_deadline(duration, self.bot.clock.now()),
-            options=tuple(PollOption(i, label) for i, label in enumerate(labels)),
+            role=role,
         )
         await self._post_poll(interaction, await self.service.create(new))
 
@@ -172,24 +202,20 @@ class Polls(commands.Cog):
         hide_results: bool = False,
         role: discord.Role | None = None,
     ) -> None:
-        assert interaction.guild_id is not None and interaction.channel_id is not None
+        assert interaction.guild_id is not None  # the /poll group is guild-only
         films = [f for f in (film1, film2, film3, film4, film5, film6, film7, film8, film9, film10) if f]
         closes_at = parse_deadline(duration, self.bot.clock.now())
         details = [await score_detail(self.bot, film, interaction.guild_id) for film in films]
-        options = film_options(films, details)
-        poll_mode: Mode = mode  # type: ignore[assignment]
-        new = NewPoll(
-            guild_id=interaction.guild_id,
-            channel_id=interaction.channel_id,
-            author_id=interaction.user.id,
-            question=check_question(question),
-            mode=poll_mode,
-            max_choices=max_choices_for(poll_mode, len(options), None),
+        new = _new_poll(
+            interaction,
+            question=question,
+            mode=mode,
+            max_choices=None,
+            options=film_options(films, details),
+            closes_at=closes_at,
             anonymous=anonymous,
             hide_results=hide_results,
-            role_id=_role_id(role),
-            closes_at=closes_at,
-            options=options,
+            role=role,
             kind="movienight",
         )
         await self._post_poll(interaction, await self.service.create(new))
