@@ -57,8 +57,7 @@ async def store_burst(path: Path, mode: str) -> tuple[float, list[float], int]:
     try:
         row = await store.db.fetchone("PRAGMA synchronous")
         assert row is not None and row[0] == 2, "the benchmark must run with synchronous=FULL"
-        async with store.db.transaction() as conn:
-            poll_id = await store.polls.insert(_poll(clock), clock.now(), conn=conn)
+        poll_id = await store.polls.insert(_poll(clock), clock.now())
         cast = store.polls.cast if mode == "group" else store.polls.cast_now
         latencies: list[float] = []
 
@@ -72,7 +71,7 @@ async def store_burst(path: Path, mode: str) -> tuple[float, list[float], int]:
         await asyncio.gather(*(vote(user) for user in range(VOTERS)))
         wall = time.perf_counter() - start
         assert await store.polls.ballot_count(poll_id) == VOTERS
-        commits = store.polls.writer.batches if mode == "group" else VOTERS
+        commits = store.ballots.batches if mode == "group" else VOTERS
         return wall, latencies, commits
     finally:
         await store.close()

@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 import pkgutil
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 import discord
 from discord import app_commands
@@ -15,16 +15,22 @@ from discord.ext import commands
 
 import cogs
 from bot import offload
+from bot.catalog.browse import CatalogService
 from bot.catalog.loader import load_cards
 from bot.clock import Clock, SystemClock
 from bot.films.service import FilmService
+from bot.polls.service import PollService
 from bot.scores.service import ScoreService
 from bot.settings import Settings
+from bot.spoilers.service import PlotService
 from bot.store import Store
 from bot.timers import TimerDispatcher
 from bot.ui.answers import answer_error
+from bot.watchparty.service import WatchPartyService
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # What the bot needs in a server: read and write messages with embeds, files and threads, and run events.
 REQUIRED_PERMISSIONS = discord.Permissions(
@@ -65,7 +71,41 @@ discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
 
+class _Prepared(Generic[T]):
+    """A service the bot builds once in ``prepare()``; reading it earlier is a loud error, not ``None``."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, bot: None, owner: type) -> _Prepared[T]: ...
+    @overload
+    def __get__(self, bot: FilmBot, owner: type) -> T: ...
+    def __get__(self, bot: FilmBot | None, owner: type) -> T | _Prepared[T]:
+        if bot is None:
+            return self
+        try:
+            value: T = bot.__dict__[self._name]
+        except KeyError:
+            raise RuntimeError(f"bot.{self._name} is not ready; FilmBot.prepare() has not run") from None
+        return value
+
+    def __set__(self, bot: FilmBot, value: T) -> None:
+        bot.__dict__[self._name] = value
+
+
 class FilmBot(commands.Bot):
+    """The client, and the owner of every service: each is built once, in ``prepare()``."""
+
+    store = _Prepared[Store]()
+    timers = _Prepared[TimerDispatcher]()
+    films = _Prepared[FilmService]()
+    scores = _Prepared[ScoreService]()
+    plots = _Prepared[PlotService]()
+    catalog = _Prepared[CatalogService]()
+    polls = _Prepared[PollService]()
+    watch_parties = _Prepared[WatchPartyService]()
+
     def __init__(self, settings: Settings, *, clock: Clock | None = None, offline: bool = False) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -81,46 +121,21 @@ class FilmBot(commands.Bot):
         self.offline = offline
         self.clock: Clock = clock or SystemClock()
         self.ready_event = asyncio.Event()
-        self._store: Store | None = None
-        self._films: FilmService | None = None
-        self._scores: ScoreService | None = None
-        self._timers: TimerDispatcher | None = None
-
-    # Services are created in setup_hook; these accessors make a missing start-up loud.
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            raise RuntimeError("the store is not open; FilmBot.prepare() has not run")
-        return self._store
-
-    @property
-    def films(self) -> FilmService:
-        if self._films is None:
-            raise RuntimeError("the film service is not ready; FilmBot.prepare() has not run")
-        return self._films
-
-    @property
-    def scores(self) -> ScoreService:
-        if self._scores is None:
-            raise RuntimeError("the score service is not ready; FilmBot.prepare() has not run")
-        return self._scores
-
-    @property
-    def timers(self) -> TimerDispatcher:
-        if self._timers is None:
-            raise RuntimeError("the timer dispatcher is not ready; FilmBot.prepare() has not run")
-        return self._timers
 
     async def prepare(self) -> None:
-        """Open the store, load the catalog and the cogs: everything but talking to Discord."""
-        self._store = await Store.open(self.settings.database)
-        report = await load_cards(self._store, self.settings.films_dir)
+        """Open the store, load the catalog, build every service once, load the cogs: all but Discord."""
+        store = self.store = await Store.open(self.settings.database, clock=self.clock)
+        report = await load_cards(store, self.settings.films_dir)
         for line in report.lines()[1:]:
             log.warning("catalog: %s", line.strip())
-        self._films = FilmService(self._store)
-        await self._films.refresh()
-        self._scores = ScoreService(self._store, self._films, self.clock)
-        self._timers = TimerDispatcher(self._store.timers, self.clock, grace=self.settings.timer_grace)
+        self.timers = TimerDispatcher(store, self.clock, grace=self.settings.timer_grace)
+        self.films = FilmService(store)
+        await self.films.refresh()
+        self.scores = ScoreService(store, self.films, self.clock)
+        self.plots = PlotService(store)
+        self.catalog = CatalogService(store)
+        self.polls = PollService(store, self.clock)
+        self.watch_parties = WatchPartyService(store, self.clock)
         for module in pkgutil.iter_modules(cogs.__path__, f"{cogs.__name__}."):
             if not module.name.rsplit(".", 1)[-1].startswith("_"):
                 await self.load_extension(module.name)
@@ -170,11 +185,10 @@ class FilmBot(commands.Bot):
         self.ready_event.set()
 
     async def close(self) -> None:
-        if self._timers is not None:
-            await self._timers.stop()
+        if "timers" in self.__dict__:
+            await self.timers.stop()
         await super().close()
-        if self._store is not None:
-            await self._store.close()
-            self._store = None
+        if "store" in self.__dict__:
+            await self.__dict__.pop("store").close()
         await asyncio.to_thread(offload.shutdown)
         log.info("filmbot stopped")

@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.store.timers import Timer, TimerStore
+from bot.store import Store
+from bot.store.timers import Timer
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +55,21 @@ class _Handlers:
 
 
 class TimerDispatcher:
-    def __init__(self, timers: TimerStore, clock: Clock, *, grace: timedelta = timedelta(minutes=15)) -> None:
-        self._timers = timers
+    """The one timer loop. Any commit that adds or cancels a timer wakes it (``Store.on_timers_changed``)."""
+
+    def __init__(self, store: Store, clock: Clock, *, grace: timedelta = timedelta(minutes=15)) -> None:
+        self._timers = store.timers
         self._clock = clock
         self._grace = grace
         self._handlers: dict[str, _Handlers] = {}
         self._wake = asyncio.Event()
+        # Set while the loop sleeps with nothing due and no handler running: see ``idle()``.
+        self._idle = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[None]] = set()
+        self._next_due: datetime | None = None
+        self._sleeping = False
+        store.on_timers_changed(self.wake)
 
     def register(self, kind: str, on_fire: FireHandler, on_missed: MissedHandler | None = None) -> None:
         """Say what to do when a timer of ``kind`` comes due (and when it was missed)."""
@@ -91,19 +99,34 @@ class TimerDispatcher:
     async def schedule(
         self, kind: str, ref: str, due_at: datetime, payload: dict[str, Any] | None = None
     ) -> int:
-        """Add a timer (committed before this returns) and wake the dispatcher."""
-        timer_id = await self._timers.add(kind, ref, due_at, payload)
-        self.wake()
-        return timer_id
+        """Add a timer (committed before this returns; the commit wakes the dispatcher)."""
+        return await self._timers.add(kind, ref, due_at, payload)
 
     async def cancel(self, kind: str, ref: str) -> int:
-        count = await self._timers.cancel(kind, ref)
-        self.wake()
-        return count
+        return await self._timers.cancel(kind, ref)
 
     def wake(self) -> None:
-        """Re-read the earliest due row (call after writing timer rows in your own transaction)."""
+        """Re-read the earliest due row."""
+        self._idle.clear()
         self._wake.set()
+
+    async def idle(self) -> None:
+        """Return once every timer due by the clock's "now" has been handled and the loop sleeps again.
+
+        For tests and tools that move a clock and then need the consequences: wait on this instead of
+        sleeping for a guessed while.
+        """
+        while True:
+            if not self.running:
+                raise RuntimeError("the timer dispatcher is not running")
+            if self._inflight:
+                await self.drain()
+            elif not self._idle.is_set():
+                await self._idle.wait()
+            elif self._next_due is not None and self._next_due <= self._clock.now():
+                self.wake()  # the clock moved past the next timer: have the loop look again
+            else:
+                return
 
     async def _run(self) -> None:
         recover = True
@@ -114,9 +137,9 @@ class TimerDispatcher:
                 for timer in await self._timers.claim_due(now, recover=recover):
                     task = asyncio.create_task(self._fire(timer, now), name=f"timer-{timer.kind}-{timer.id}")
                     self._inflight.add(task)
-                    task.add_done_callback(self._inflight.discard)
+                    task.add_done_callback(self._handled)
                 recover = False
-                next_due = await self._timers.next_due()
+                next_due = self._next_due = await self._timers.next_due()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -125,7 +148,15 @@ class TimerDispatcher:
                 continue
             await self._sleep(next_due)
 
+    def _handled(self, task: asyncio.Task[None]) -> None:
+        self._inflight.discard(task)
+        if not self._inflight and self._sleeping and not self._wake.is_set():
+            self._idle.set()
+
     async def _sleep(self, until: datetime | None) -> None:
+        self._sleeping = True
+        if not self._inflight and not self._wake.is_set():
+            self._idle.set()
         waiter = asyncio.create_task(self._wake.wait())
         sleeper = asyncio.create_task(self._clock.sleep_until(until)) if until is not None else None
         try:
@@ -133,6 +164,8 @@ class TimerDispatcher:
                 {waiter} | ({sleeper} if sleeper else set()), return_when=asyncio.FIRST_COMPLETED
             )
         finally:
+            self._sleeping = False
+            self._idle.clear()
             waiter.cancel()
             if sleeper is not None:
                 sleeper.cancel()

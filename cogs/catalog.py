@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def _service(interaction: discord.Interaction[Any]) -> CatalogService:
-    return CatalogService(client_of(interaction).store)
+    return client_of(interaction).catalog
 
 
 class PageButton(
@@ -126,7 +126,7 @@ class Catalog(commands.Cog):
 
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
-        self.service = CatalogService(bot.store)
+        self.service = bot.catalog
 
     @films.command(name="browse", description="List films by genre, year or director, most-rated first")
     @app_commands.describe(

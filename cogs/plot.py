@@ -12,7 +12,6 @@ from bot.client import FilmBot
 from bot.errors import BadInput, NotAllowed, NotFound
 from bot.spoilers import render
 from bot.spoilers.buttons import NextPhaseButton, OpenPlotButton, send_reveal
-from bot.spoilers.service import PlotService
 from bot.ui.options import FilmOption
 
 log = logging.getLogger(__name__)
@@ -33,7 +32,7 @@ class Plot(commands.Cog):
 
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
-        self.service = PlotService(bot.store)
+        self.service = bot.plots
 
     @app_commands.command(
         name="plot", description="A film's plot by story phase; spoilers stay hidden until you open them"

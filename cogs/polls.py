@@ -21,7 +21,6 @@ from bot.polls.models import Mode, NewPoll, Poll, PollOption
 from bot.polls.publisher import PollPublisher, result_message
 from bot.polls.service import (
     TIMER_KIND,
-    PollService,
     check_question,
     film_options,
     max_choices_for,
@@ -90,7 +89,7 @@ class Polls(commands.Cog):
 
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
-        self.service = PollService(bot.store, bot.clock, bot.timers)
+        self.service = bot.polls
         self.publisher = PollPublisher(bot, self.service)
         self.service.on_change = self.publisher.mark
         self._startup: asyncio.Task[None] | None = None

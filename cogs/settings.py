@@ -12,7 +12,6 @@ from discord.ext import commands
 from bot.client import FilmBot
 from bot.ui.options import client_of
 from bot.watchparty import zones
-from bot.watchparty.service import WatchPartyService
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +28,7 @@ class Timezone(
 ):
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
-        self.service = WatchPartyService(bot.store, bot.clock, bot.timers)
+        self.service = bot.watch_parties
         super().__init__()
 
     @app_commands.command(name="set", description="Set your time zone: the times you type are read in it")
@@ -62,7 +61,7 @@ class ServerSettings(
 ):
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
-        self.service = WatchPartyService(bot.store, bot.clock, bot.timers)
+        self.service = bot.watch_parties
         super().__init__()
 
     @app_commands.command(name="timezone", description="The server's time zone, for members who set none")

@@ -133,7 +133,7 @@ class WatchParties(
 ):
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
-        self.service = WatchPartyService(bot.store, bot.clock, bot.timers)
+        self.service = bot.watch_parties
         self.timers = PartyTimers(bot, self.service)
         super().__init__()
 

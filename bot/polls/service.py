@@ -15,7 +15,6 @@ from bot.films.models import FilmSummary
 from bot.polls.models import BallotResult, Mode, NewPoll, Poll, PollOption
 from bot.polls.tally import Tally, tally
 from bot.store import Store
-from bot.timers import TimerDispatcher
 from bot.ui import limits
 
 log = logging.getLogger(__name__)
@@ -95,10 +94,9 @@ def max_choices_for(mode: Mode, options: int, max_choices: int | None) -> int:
 
 
 class PollService:
-    def __init__(self, store: Store, clock: Clock, timers: TimerDispatcher) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._clock = clock
-        self._timers = timers
         self._polls: dict[int, Poll] = {}
         # One lock per member and poll, held while a toggle reads and rewrites that member's ballot, so
         # quick successive clicks are applied one after another instead of overwriting each other.
@@ -117,10 +115,9 @@ class PollService:
     async def create(self, new: NewPoll) -> Poll:
         """Store the poll and its close timer in one transaction."""
         now = self._clock.now()
-        async with self._store.db.transaction() as conn:
-            poll_id = await self._store.polls.insert(new, now, conn=conn)
-            await self._store.timers.add(TIMER_KIND, str(poll_id), new.closes_at, conn=conn)
-        self._timers.wake()
+        async with self._store.transaction() as tx:
+            poll_id = await tx.polls.insert(new, now)
+            await tx.timers.add(TIMER_KIND, str(poll_id), new.closes_at)
         log.info(
             "poll %d created in guild %d (%s, %d options)", poll_id, new.guild_id, new.mode, len(new.options)
         )
@@ -175,12 +172,11 @@ class PollService:
         if by is not None and by != poll.author_id and not can_manage:
             raise NotAllowed("Only the poll's author or a member with Manage Messages can close it.")
         now = self._clock.now()
-        async with self._store.db.transaction() as conn:
-            newly = await self._store.polls.close(poll_id, now, by, conn=conn)
+        async with self._store.transaction() as tx:
+            newly = await tx.polls.close(poll_id, now, by)
             if newly and by is not None:
-                await self._store.timers.cancel(TIMER_KIND, str(poll_id), conn=conn)
+                await tx.timers.cancel(TIMER_KIND, str(poll_id))
         if newly:
-            self._timers.wake()
             log.info("poll %d closed %s", poll_id, f"by {by}" if by else "at its deadline")
         return CloseOutcome(await self.get(poll_id), newly)
 

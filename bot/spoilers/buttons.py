@@ -23,7 +23,7 @@ OPEN_LABEL = "Plot (spoilers)"
 
 
 def _service(interaction: discord.Interaction[Any]) -> PlotService:
-    return PlotService(client_of(interaction).store)
+    return client_of(interaction).plots
 
 
 class NextPhaseButton(

@@ -1,42 +1,93 @@
-"""The store layer: the only place SQL lives. Rows become typed records here."""
+"""The store layer: the only place SQL lives. Rows become typed records here.
+
+``Store`` is the database with one repository per feature, each writing in a transaction of its own.
+``Store.transaction()`` is the unit of work: the same repositories bound to one transaction, so a service
+writes several things atomically without ever holding a database connection. Writes to the timer table
+wake the timer dispatcher once their transaction has committed (``Store.on_timers_changed``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from bot.store._database import Database, migrations
+from bot.clock import Clock, SystemClock
+from bot.polls.models import BallotResult
+from bot.store._database import Database, Duplicate, Session, migrations
+from bot.store._group_commit import GroupCommit
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
-from bot.store.polls import PollStore
-from bot.store.ratings import RatingStore
+from bot.store.polls import MAX_BATCH, BallotOp, PollStore
+from bot.store.ratings import RatingOp, RatingStore, apply_ops
 from bot.store.spoilers import SpoilerStore
 from bot.store.timers import Timer, TimerStore
 from bot.store.watch_parties import GuildSettingsStore, WatchPartyStore
 
-__all__ = ["Database", "Store", "Timer", "migrations"]
+__all__ = ["Database", "Duplicate", "Repositories", "Store", "Timer", "migrations"]
 
 
-class Store:
-    """The database and one repository per feature."""
+class Repositories:
+    """One repository per feature, all on one session (the database, or one open transaction)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self,
+        session: Session,
+        clock: Clock,
+        timers_changed: Callable[[], None],
+        *,
+        ballots: GroupCommit[BallotOp, BallotResult] | None = None,
+        rating_writes: GroupCommit[RatingOp, Any] | None = None,
+    ) -> None:
+        self.films = FilmStore(session, clock)
+        self.catalog = CatalogStore(session, clock)
+        self.meta = MetaStore(session)
+        self.ratings = RatingStore(session, rating_writes)
+        self.timers = TimerStore(session, clock, timers_changed)
+        self.spoilers = SpoilerStore(session)
+        self.polls = PollStore(session, ballots)
+        self.watch_parties = WatchPartyStore(session, clock)
+        self.guild_settings = GuildSettingsStore(session, clock)
+
+
+class Store(Repositories):
+    """The database and its repositories; ``transaction()`` hands out the same ones bound to one transaction."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
-        self.films = FilmStore(db)
-        self.catalog = CatalogStore(db)
-        self.meta = MetaStore(db)
-        self.ratings = RatingStore(db)
-        self.timers = TimerStore(db)
-        self.spoilers = SpoilerStore(db)
-        self.polls = PollStore(db)
-        self.watch_parties = WatchPartyStore(db)
-        self.guild_settings = GuildSettingsStore(db)
+        self.clock = clock
+        self._timer_listeners: list[Callable[[], None]] = []
+        # Group commit: concurrent ballots (and ratings) share one transaction and one fsync.
+        self.ballots: GroupCommit[BallotOp, BallotResult] = GroupCommit(
+            db, PollStore.apply, name="poll-ballots", max_batch=MAX_BATCH
+        )
+        self.rating_writes: GroupCommit[RatingOp, Any] = GroupCommit(db, apply_ops, name="rating-writes")
+        super().__init__(
+            db, clock, self._timers_changed, ballots=self.ballots, rating_writes=self.rating_writes
+        )
 
     @classmethod
-    async def open(cls, path: Path | str) -> Store:
+    async def open(cls, path: Path | str, *, clock: Clock | None = None) -> Store:
         """Open (creating if needed) and migrate the database at ``path``."""
-        return cls(await Database.open(path))
+        return cls(await Database.open(path), clock or SystemClock())
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Repositories]:
+        """A unit of work: every repository bound to one transaction, committed when the block ends."""
+        async with self.db.transaction() as tx:
+            yield Repositories(tx, self.clock, self._timers_changed)
+
+    def on_timers_changed(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every commit that added or cancelled a timer (the dispatcher's wake)."""
+        self._timer_listeners.append(listener)
+
+    def _timers_changed(self) -> None:
+        for listener in self._timer_listeners:
+            listener()
 
     async def close(self) -> None:
-        await self.polls.writer.stop()
+        await self.ballots.stop()
+        await self.rating_writes.stop()
         await self.db.close()

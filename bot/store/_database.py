@@ -1,18 +1,29 @@
-"""The SQLite connection: pragmas, numbered migrations and write transactions."""
+"""The SQLite connection: pragmas, numbered migrations and write transactions.
+
+Repositories are written against a ``Session``: either the ``Database`` itself (each write opens and
+commits a transaction of its own) or a ``Transaction`` (every read and write joins that one transaction).
+So one repository class serves both a single write and a unit of work spanning several repositories
+(``Store.transaction()``). Code that must run only once a write is durable (waking the timer dispatcher,
+say) registers it with ``after_commit``: it runs after COMMIT, and never if the transaction rolls back.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
+from aiosqlite.context import Result
 
 log = logging.getLogger(__name__)
+
+Params = tuple[Any, ...] | list[Any] | dict[str, Any]
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -29,6 +40,10 @@ def migrations() -> list[tuple[int, str, str]]:
         if version != expected:
             raise RuntimeError(f"migration {name} is out of sequence: expected number {expected:04d}")
     return found
+
+
+class Duplicate(Exception):
+    """A write would break a uniqueness rule: the row (or its twin) is already there."""
 
 
 class Database:
@@ -92,26 +107,78 @@ class Database:
         return len(known)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction: committed when the block exits, rolled back if it raises."""
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """A write transaction: committed when the block exits, rolled back if it raises.
+
+        Callbacks registered with ``Transaction.after_commit`` run once the COMMIT has returned.
+        """
         async with self._write_lock:
             await self.conn.execute("BEGIN IMMEDIATE")
+            tx = Transaction(self.conn)
             try:
-                yield self.conn
+                yield tx
             except BaseException:
                 await self.conn.execute("ROLLBACK")
                 raise
             else:
                 await self.conn.execute("COMMIT")
+        tx.committed()
 
-    async def fetchall(
-        self, sql: str, params: tuple[object, ...] | dict[str, object] = ()
-    ) -> list[aiosqlite.Row]:
+    def write(self) -> AbstractAsyncContextManager[Transaction]:
+        """Where a repository writes: here, a transaction of its own."""
+        return self.transaction()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Outside any transaction there is nothing to wait for: run ``callback`` now."""
+        callback()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         async with self.conn.execute(sql, params) as cur:
             return list(await cur.fetchall())
 
-    async def fetchone(
-        self, sql: str, params: tuple[object, ...] | dict[str, object] = ()
-    ) -> aiosqlite.Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         async with self.conn.execute(sql, params) as cur:
             return await cur.fetchone()
+
+
+class Transaction:
+    """One open write transaction. Repositories bound to it read and write inside it."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._after: list[Callable[[], None]] = []
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[Transaction]:
+        """Writes join this transaction; it commits when its owner's block ends."""
+        yield self
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        if callback not in self._after:
+            self._after.append(callback)
+
+    def committed(self) -> None:
+        for callback in self._after:
+            try:
+                callback()
+            except Exception:
+                log.exception("an after-commit callback failed")
+
+    def execute(self, sql: str, params: Params = ()) -> Result[aiosqlite.Cursor]:
+        """Awaitable, or ``async with`` for a cursor that is closed after use."""
+        return self._conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Params]) -> Result[aiosqlite.Cursor]:
+        return self._conn.executemany(sql, rows)
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+
+# What a repository is given: the database (a transaction per write) or one open transaction.
+Session = Database | Transaction

@@ -6,14 +6,15 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 import aiosqlite
 
+from bot.clock import Clock
 from bot.films.matching import match_key
 from bot.films.models import FilmSummary, ImportedFilm, Source
-from bot.store._database import Database
+from bot.store._database import Session, Transaction
 
 ImportOutcome = Literal["added", "updated", "unchanged", "duplicate"]
 # Imported rows sort after a card's own rows on the card.
@@ -48,27 +49,28 @@ def _in(values: Sequence[object]) -> str:
 
 
 class CatalogStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Session, clock: Clock) -> None:
         self._db = db
+        self._clock = clock
 
     # -- import runs -------------------------------------------------------------------------------
 
     async def begin_import(self, fmt: str, path: str, source_key: str) -> int:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             cur = await conn.execute(
                 "INSERT INTO catalog_imports (format, path, source_key, started_at) VALUES (?, ?, ?, ?)",
-                (fmt, path, source_key, datetime.now(UTC).isoformat()),
+                (fmt, path, source_key, self._clock.now().isoformat()),
             )
             assert cur.lastrowid is not None
             return cur.lastrowid
 
     async def finish_import(self, run_id: int, counts: ImportCounts) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await conn.execute(
                 "UPDATE catalog_imports SET finished_at = ?, added = ?, updated = ?, unchanged = ?, skipped = ? "
                 "WHERE id = ?",
                 (
-                    datetime.now(UTC).isoformat(),
+                    self._clock.now().isoformat(),
                     counts.added,
                     counts.updated,
                     counts.unchanged,
@@ -89,8 +91,8 @@ class CatalogStore:
         title, year and original title follow the import.
         """
         try:
-            async with self._db.transaction() as conn:
-                outcomes = await _Batch(conn, source).write(films)
+            async with self._db.write() as conn:
+                outcomes = await _Batch(conn, source, self._clock.now()).write(films)
                 if dry_run:
                     raise _RolledBack(outcomes)
         except _RolledBack as rolled_back:
@@ -203,10 +205,10 @@ class _Existing:
 class _Batch:
     """One batch of imported films, written with a handful of ``executemany`` calls."""
 
-    def __init__(self, conn: aiosqlite.Connection, source: Source) -> None:
+    def __init__(self, conn: Transaction, source: Source, now: datetime) -> None:
         self.conn = conn
         self.source = source
-        self.now = datetime.now(UTC).isoformat()
+        self.now = now.isoformat()
 
     async def _rows(self, sql: str, params: Sequence[object]) -> list[aiosqlite.Row]:
         async with self.conn.execute(sql, tuple(params)) as cur:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Literal
 
 import aiosqlite
 
+from bot.clock import Clock
 from bot.films.matching import match_key
 from bot.films.models import (
     Credit,
@@ -21,7 +22,7 @@ from bot.films.models import (
     Source,
     merge_imported,
 )
-from bot.store._database import Database
+from bot.store._database import Session, Transaction
 
 UpsertOutcome = Literal["added", "updated", "unchanged"]
 
@@ -33,8 +34,9 @@ class DeleteRefused:
 
 
 class FilmStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Session, clock: Clock) -> None:
         self._db = db
+        self._clock = clock
 
     # -- reads -------------------------------------------------------------------------------------
 
@@ -164,7 +166,7 @@ class FilmStore:
     async def upsert(self, data: FilmData) -> UpsertOutcome:
         """Write a film by slug; children are replaced as a whole. Unchanged content is not rewritten."""
         digest = data.content_hash()
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             async with conn.execute("SELECT id, content_hash FROM films WHERE slug = ?", (data.slug,)) as cur:
                 existing = await cur.fetchone()
             key = match_key(data.title, data.year)
@@ -189,7 +191,7 @@ class FilmStore:
                         "WHERE f.id = ?",
                         (existing["id"], existing["id"], existing["id"]),
                     )
-            now = datetime.now(UTC).isoformat()
+            now = self._clock.now().isoformat()
             if existing is None:
                 cur = await conn.execute(
                     "INSERT INTO films (slug, title, original_title, year, origin, imdb_id, content_hash, updated_at, "
@@ -244,14 +246,14 @@ class FilmStore:
     async def delete(self, slug: str) -> DeleteRefused | None:
         """Remove a film, unless member data (ratings, polls, parties) still refers to it."""
         try:
-            async with self._db.transaction() as conn:
+            async with self._db.write() as conn:
                 await conn.execute("DELETE FROM films WHERE slug = ?", (slug,))
         except sqlite3.IntegrityError:
             return DeleteRefused(slug, "member data (ratings, polls or watch parties) refers to it")
         return None
 
 
-async def _imported_twin(conn: aiosqlite.Connection, data: FilmData) -> aiosqlite.Row | None:
+async def _imported_twin(conn: Transaction, data: FilmData) -> aiosqlite.Row | None:
     """The imported film a new card describes: the same IMDb id, else the same normalized title and year."""
     if data.imdb_id:
         async with conn.execute(
@@ -278,7 +280,7 @@ def _summary(row: aiosqlite.Row, aliases: tuple[str, ...]) -> FilmSummary:
     )
 
 
-async def _write_children(conn: aiosqlite.Connection, film_id: int, data: FilmData) -> None:
+async def _write_children(conn: Transaction, film_id: int, data: FilmData) -> None:
     # A card's alias takes over the same alias brought by an import (it is the card's from now on).
     await conn.executemany(
         "INSERT OR REPLACE INTO film_aliases (film_id, alias, source_id) VALUES (?, ?, NULL)",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.store._database import Database
+from bot.store._database import Session
 
 
 class MetaStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Session) -> None:
         self._db = db
 
     async def get(self, key: str) -> str | None:
@@ -14,7 +14,7 @@ class MetaStore:
         return None if row is None else str(row["value"])
 
     async def set(self, key: str, value: str) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await conn.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),

@@ -1,9 +1,10 @@
 """SQL for polls: the poll, its options, and ballots written by a group-commit writer.
 
 Durability: a ballot is acknowledged only after the transaction that holds it has committed with
-``synchronous = FULL`` (WAL fsynced). To keep that fast under a burst, ``BallotWriter`` commits every
-ballot queued while the previous commit was in flight in one transaction (group commit), then resolves
-each voter's future. ``cast_now`` is the one-commit-per-vote path (kept for the benchmark baseline).
+``synchronous = FULL`` (WAL fsynced). To keep that fast under a burst, ballots go through the store's
+group-commit engine (``bot.store._group_commit``): every ballot queued while the previous commit was in
+flight is applied in one transaction by ``apply``. ``cast_now`` is the one-commit-per-vote path (kept
+for the benchmark baseline).
 
 Anonymous polls: ballots are keyed by HMAC-SHA256(poll secret, user id). The secret never leaves this
 module and is wiped when the poll closes.
@@ -11,8 +12,6 @@ module and is wiped when the poll closes.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 import hmac
 import json
@@ -24,7 +23,8 @@ from datetime import datetime
 import aiosqlite
 
 from bot.polls.models import BallotResult, NewPoll, Poll, PollOption
-from bot.store._database import Database
+from bot.store._database import Session, Transaction
+from bot.store._group_commit import GroupCommit
 from bot.store.timers import decode_time, encode_time
 
 log = logging.getLogger(__name__)
@@ -78,14 +78,19 @@ def _poll(row: aiosqlite.Row, options: tuple[PollOption, ...]) -> Poll:
 
 
 class PollStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Session, ballots: GroupCommit[BallotOp, BallotResult] | None) -> None:
         self._db = db
-        self.writer = BallotWriter(self)
+        # The group-commit engine (None inside a unit of work: ballots then join its transaction).
+        self._ballots = ballots
 
     # -- polls ---------------------------------------------------------------------------------------
 
-    async def insert(self, new: NewPoll, now: datetime, *, conn: aiosqlite.Connection) -> int:
-        """Insert a poll and its options inside the caller's transaction; returns the poll id."""
+    async def insert(self, new: NewPoll, now: datetime) -> int:
+        """Insert a poll and its options; returns the poll id."""
+        async with self._db.write() as conn:
+            return await self._insert(conn, new, now)
+
+    async def _insert(self, conn: Transaction, new: NewPoll, now: datetime) -> int:
         cur = await conn.execute(
             "INSERT INTO polls (guild_id, channel_id, author_id, kind, question, mode, max_choices, anonymous, "
             "hide_results, role_id, secret, created_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -149,27 +154,26 @@ class PollStore:
         return [row["id"] for row in rows]
 
     async def set_message(self, poll_id: int, channel_id: int, message_id: int) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await conn.execute(
                 "UPDATE polls SET channel_id = ?, message_id = ? WHERE id = ?",
                 (channel_id, message_id, poll_id),
             )
 
     async def set_result_message(self, poll_id: int, message_id: int) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await conn.execute(
                 "UPDATE polls SET result_message_id = ? WHERE id = ? AND result_message_id IS NULL",
                 (message_id, poll_id),
             )
 
-    async def close(
-        self, poll_id: int, now: datetime, closed_by: int | None, *, conn: aiosqlite.Connection
-    ) -> bool:
+    async def close(self, poll_id: int, now: datetime, closed_by: int | None) -> bool:
         """Close the poll (wiping an anonymous poll's secret). False if it was already closed."""
-        cur = await conn.execute(
-            "UPDATE polls SET closed_at = ?, closed_by = ?, secret = NULL WHERE id = ? AND closed_at IS NULL",
-            (encode_time(now), closed_by, poll_id),
-        )
+        async with self._db.write() as conn:
+            cur = await conn.execute(
+                "UPDATE polls SET closed_at = ?, closed_by = ?, secret = NULL WHERE id = ? AND closed_at IS NULL",
+                (encode_time(now), closed_by, poll_id),
+            )
         return cur.rowcount == 1
 
     # -- ballots -------------------------------------------------------------------------------------
@@ -197,18 +201,24 @@ class PollStore:
     async def cast(
         self, poll_id: int, user_id: int, choices: tuple[int, ...] | None, now: datetime
     ) -> BallotResult:
-        """Vote (or retract with ``choices`` None) through the group-commit writer; returns once committed."""
-        return await self.writer.submit(BallotOp(poll_id, user_id, choices, now))
+        """Vote (or retract with ``choices`` None), group-committed; returns once committed."""
+        op = BallotOp(poll_id, user_id, choices, now)
+        if self._ballots is None:
+            async with self._db.write() as tx:
+                (result,) = await self.apply(tx, [op])
+            return result
+        return await self._ballots.submit(op)
 
     async def cast_now(
         self, poll_id: int, user_id: int, choices: tuple[int, ...] | None, now: datetime
     ) -> BallotResult:
         """The same in a transaction of its own (one commit per vote)."""
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             (result,) = await self.apply(conn, [BallotOp(poll_id, user_id, choices, now)])
         return result
 
-    async def apply(self, conn: aiosqlite.Connection, ops: list[BallotOp]) -> list[BallotResult]:
+    @staticmethod
+    async def apply(conn: Transaction, ops: list[BallotOp]) -> list[BallotResult]:
         """Apply ballot operations in order inside the caller's transaction; one result per operation."""
         poll_ids = sorted({op.poll_id for op in ops})
         marks = ",".join("?" for _ in poll_ids)
@@ -261,72 +271,3 @@ class PollStore:
         if deletes:
             await conn.executemany("DELETE FROM poll_ballots WHERE poll_id = ? AND voter = ?", deletes)
         return results
-
-    @property
-    def db(self) -> Database:
-        return self._db
-
-
-class BallotWriter:
-    """Group commit: one task commits every queued ballot operation in one transaction, then answers each.
-
-    The first ballot after a quiet spell is committed at once; ballots arriving while a commit is in
-    flight wait for it and go together in the next one, so a burst costs one fsync per batch, not per vote.
-    """
-
-    def __init__(self, polls: PollStore) -> None:
-        self._polls = polls
-        self._queue: asyncio.Queue[tuple[BallotOp, asyncio.Future[BallotResult]]] | None = None
-        self._task: asyncio.Task[None] | None = None
-        self.batches = 0
-        self.largest_batch = 0
-
-    async def submit(self, op: BallotOp) -> BallotResult:
-        loop = asyncio.get_running_loop()
-        if self._queue is None or self._task is None or self._task.done():
-            self._queue = asyncio.Queue()
-            self._task = loop.create_task(self._run(self._queue), name="poll-ballot-writer")
-        future: asyncio.Future[BallotResult] = loop.create_future()
-        self._queue.put_nowait((op, future))
-        return await future
-
-    async def stop(self) -> None:
-        """Commit what is queued, then stop the writer task."""
-        if self._task is None or self._queue is None:
-            return
-        if not self._task.done():
-            await self._queue.join()
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
-
-    async def _run(self, queue: asyncio.Queue[tuple[BallotOp, asyncio.Future[BallotResult]]]) -> None:
-        while True:
-            batch = [await queue.get()]
-            while not queue.empty() and len(batch) < MAX_BATCH:
-                batch.append(queue.get_nowait())
-            try:
-                async with self._polls.db.transaction() as conn:
-                    results = await self._polls.apply(conn, [op for op, _ in batch])
-            except BaseException as exc:
-                if not isinstance(exc, asyncio.CancelledError):
-                    log.exception("a batch of %d ballots could not be committed", len(batch))
-                for _, future in batch:
-                    if future.done():
-                        continue
-                    if isinstance(exc, asyncio.CancelledError):
-                        future.cancel()
-                    else:
-                        future.set_exception(exc)
-                if isinstance(exc, asyncio.CancelledError):
-                    raise
-            else:
-                self.batches += 1
-                self.largest_batch = max(self.largest_batch, len(batch))
-                for (_, future), result in zip(batch, results, strict=True):
-                    if not future.done():
-                        future.set_result(result)
-            finally:
-                for _ in batch:
-                    queue.task_done()

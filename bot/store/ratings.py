@@ -10,7 +10,6 @@ one transaction each, so a failure reaches only its own caller.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -20,12 +19,13 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from bot.films.models import Score, Source
-from bot.store._database import Database
+from bot.store._database import Session, Transaction
+from bot.store._group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Op = Callable[[aiosqlite.Connection], Awaitable[Any]]
+RatingOp = Callable[[Transaction], Awaitable[Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,70 +81,22 @@ def _halves(score: float) -> int:
     return int(halves)
 
 
-class _GroupCommit:
-    """Run queued write operations together: one transaction (and one fsync) per batch."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._pending: list[tuple[Op, asyncio.Future[Any]]] = []
-        self._flusher: asyncio.Task[None] | None = None
-        self._direct = False
-
-    async def run(self, op: Op) -> Any:
-        if not self._direct and not self._pending and (self._flusher is None or self._flusher.done()):
-            # Nobody else is writing: commit right away, without a task hop. Writers that arrive meanwhile
-            # queue up and go together in the next transaction.
-            self._direct = True
-            try:
-                return (await self._commit([op]))[0]
-            finally:
-                self._direct = False
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending.append((op, future))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush(), name="ratings-group-commit")
-        # Shielded: a caller that gives up does not cancel the batch other callers wait on.
-        return await asyncio.shield(future)
-
-    async def _flush(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending, []
-            try:
-                results = await self._commit([op for op, _ in batch])
-            except Exception:
-                # One operation failed (or the commit did): the whole batch was rolled back. Run each on
-                # its own so a failure reaches only its caller; the others still commit.
-                log.debug("a batch of %d rating writes failed; retrying them one by one", len(batch))
-                for op, future in batch:
-                    try:
-                        outcome = await self._commit([op])
-                    except Exception as error:
-                        if not future.done():
-                            future.set_exception(error)
-                    else:
-                        if not future.done():
-                            future.set_result(outcome[0])
-            except BaseException as error:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(RuntimeError(f"rating write interrupted: {error!r}"))
-                raise
-            else:
-                log.debug("committed %d rating writes in one transaction", len(batch))
-                for (_, future), value in zip(batch, results, strict=True):
-                    if not future.done():
-                        future.set_result(value)
-
-    async def _commit(self, ops: list[Op]) -> list[Any]:
-        """Run every operation in one transaction; returns their results once it is committed."""
-        async with self._db.transaction() as conn:
-            return [await op(conn) for op in ops]
+async def apply_ops(tx: Transaction, ops: list[RatingOp]) -> list[Any]:
+    """The group-commit engine's batch: each queued rating write in turn, in one transaction."""
+    return [await op(tx) for op in ops]
 
 
 class RatingStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Session, writes: GroupCommit[RatingOp, Any] | None) -> None:
         self._db = db
-        self._group = _GroupCommit(db)
+        # The group-commit engine (None inside a unit of work: writes then join its transaction).
+        self._writes = writes
+
+    async def _run(self, op: RatingOp) -> Any:
+        if self._writes is None:
+            async with self._db.write() as tx:
+                return await op(tx)
+        return await self._writes.submit(op)
 
     # -- writes ------------------------------------------------------------------------------------
 
@@ -164,7 +116,7 @@ class RatingStore:
         Returns once the rating is committed to disk (group-committed with concurrent ratings).
         """
         op = self._upsert_op(guild_id, film_id, user_id, _halves(score), now, review, spoiler)
-        change: RatingChange = await self._group.run(op)
+        change: RatingChange = await self._run(op)
         return change
 
     async def upsert_single(
@@ -180,7 +132,7 @@ class RatingStore:
     ) -> RatingChange:
         """The same write in a transaction of its own (one commit per rating): the benchmark's baseline."""
         op = self._upsert_op(guild_id, film_id, user_id, _halves(score), now, review, spoiler)
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             change: RatingChange = await op(conn)
         return change
 
@@ -193,11 +145,11 @@ class RatingStore:
         now: datetime,
         review: str | None,
         spoiler: bool | None,
-    ) -> Callable[[aiosqlite.Connection], Awaitable[RatingChange]]:
+    ) -> Callable[[Transaction], Awaitable[RatingChange]]:
         stamp = now.isoformat()
         key = (guild_id, film_id, user_id)
 
-        async def op(conn: aiosqlite.Connection) -> RatingChange:
+        async def op(conn: Transaction) -> RatingChange:
             async with conn.execute(
                 f"SELECT {_COLUMNS} FROM ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?", key
             ) as cur:
@@ -230,7 +182,7 @@ class RatingStore:
     async def remove(self, guild_id: int, film_id: int, user_id: int) -> Rating | None:
         """Delete a member's rating (committed before returning); the removed rating, or ``None``."""
 
-        async def op(conn: aiosqlite.Connection) -> Rating | None:
+        async def op(conn: Transaction) -> Rating | None:
             async with conn.execute(
                 f"DELETE FROM ratings WHERE guild_id = ? AND film_id = ? AND user_id = ? RETURNING {_COLUMNS}",
                 (guild_id, film_id, user_id),
@@ -238,7 +190,7 @@ class RatingStore:
                 row = await cur.fetchone()
             return _rating(row) if row is not None else None
 
-        removed: Rating | None = await self._group.run(op)
+        removed: Rating | None = await self._run(op)
         return removed
 
     # -- reads -------------------------------------------------------------------------------------

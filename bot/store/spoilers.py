@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.films.models import PlotSection
-from bot.store._database import Database
+from bot.store._database import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +18,7 @@ class SpoilerChannel:
 
 
 class SpoilerStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Session) -> None:
         self._db = db
 
     async def plot(self, film_id: int) -> tuple[PlotSection, ...]:
@@ -63,7 +63,7 @@ class SpoilerStore:
 
     async def add(self, guild_id: int, channel_id: int, added_by: int, at: datetime) -> bool:
         """Mark a channel; ``False`` when it already was."""
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             cur = await conn.execute(
                 "INSERT INTO spoiler_channels (guild_id, channel_id, added_by, added_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (guild_id, channel_id) DO NOTHING",
@@ -73,7 +73,7 @@ class SpoilerStore:
 
     async def remove(self, guild_id: int, channel_id: int) -> bool:
         """Unmark a channel; ``False`` when it was not marked."""
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             cur = await conn.execute(
                 "DELETE FROM spoiler_channels WHERE guild_id = ? AND channel_id = ?", (guild_id, channel_id)
             )

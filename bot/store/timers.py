@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
 
-from bot.store._database import Database
+from bot.clock import Clock
+from bot.store._database import Session
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -61,37 +63,33 @@ def _timer(row: aiosqlite.Row) -> Timer:
 
 
 class TimerStore:
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    """Timer rows. Adding or cancelling one tells ``changed`` once the transaction has committed, so the
+    dispatcher re-reads the earliest due row without any service having to wake it."""
 
-    async def add(
-        self,
-        kind: str,
-        ref: str,
-        due_at: datetime,
-        payload: dict[str, Any] | None = None,
-        *,
-        conn: aiosqlite.Connection | None = None,
-    ) -> int:
-        """Insert a pending timer. Pass ``conn`` to write inside a caller's transaction."""
-        params = (kind, ref, encode_time(due_at), json.dumps(payload or {}), encode_time(datetime.now(UTC)))
-        sql = "INSERT INTO timers (kind, ref, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?)"
-        if conn is not None:
-            cur = await conn.execute(sql, params)
-        else:
-            async with self._db.transaction() as tx:
-                cur = await tx.execute(sql, params)
+    def __init__(self, db: Session, clock: Clock, changed: Callable[[], None]) -> None:
+        self._db = db
+        self._clock = clock
+        self._changed = changed
+
+    async def add(self, kind: str, ref: str, due_at: datetime, payload: dict[str, Any] | None = None) -> int:
+        """Insert a pending timer (in the session's transaction, or one of its own)."""
+        params = (kind, ref, encode_time(due_at), json.dumps(payload or {}), encode_time(self._clock.now()))
+        async with self._db.write() as tx:
+            cur = await tx.execute(
+                "INSERT INTO timers (kind, ref, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?)", params
+            )
+            tx.after_commit(self._changed)
         assert cur.lastrowid is not None
         return cur.lastrowid
 
-    async def cancel(self, kind: str, ref: str, *, conn: aiosqlite.Connection | None = None) -> int:
+    async def cancel(self, kind: str, ref: str) -> int:
         """Cancel the pending timers of one thing (a poll, a party). Returns how many."""
-        sql = "UPDATE timers SET state = 'cancelled' WHERE kind = ? AND ref = ? AND state = 'pending'"
-        if conn is not None:
-            cur = await conn.execute(sql, (kind, ref))
-        else:
-            async with self._db.transaction() as tx:
-                cur = await tx.execute(sql, (kind, ref))
+        async with self._db.write() as tx:
+            cur = await tx.execute(
+                "UPDATE timers SET state = 'cancelled' WHERE kind = ? AND ref = ? AND state = 'pending'",
+                (kind, ref),
+            )
+            tx.after_commit(self._changed)
         return cur.rowcount
 
     async def next_due(self) -> datetime | None:
@@ -108,7 +106,7 @@ class TimerStore:
         """
         states = ("pending", "running") if recover else ("pending",)
         marks = ",".join("?" for _ in states)
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             async with conn.execute(
                 f"SELECT {_COLUMNS} FROM timers WHERE {_LIVE} AND state IN ({marks}) AND due_at <= ? "
                 "ORDER BY due_at, id",
@@ -127,7 +125,7 @@ class TimerStore:
     async def finish(
         self, timer_id: int, state: str, *, fired_at: datetime, late_by: float, error: str | None = None
     ) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await conn.execute(
                 "UPDATE timers SET state = ?, fired_at = ?, late_by = ?, error = ? WHERE id = ?",
                 (state, encode_time(fired_at), late_by, error, timer_id),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import aiosqlite
 
-from bot.store._database import Database
+from bot.clock import Clock
+from bot.store._database import Duplicate, Session
 from bot.store.timers import decode_time, encode_time
 
 ANSWERS = ("going", "maybe", "cant")
@@ -108,39 +109,49 @@ def _party(row: aiosqlite.Row) -> Party:
     )
 
 
-def _now() -> str:
-    return encode_time(datetime.now(UTC))
-
-
 class WatchPartyStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Session, clock: Clock) -> None:
         self._db = db
+        self._clock = clock
+
+    def _now(self) -> str:
+        return encode_time(self._clock.now())
 
     # -- parties -------------------------------------------------------------------------------------
 
-    async def insert(self, new: NewParty, conn: aiosqlite.Connection) -> int:
-        """Insert a party inside the caller's transaction (its timers go in the same one)."""
-        cur = await conn.execute(
-            "INSERT INTO watch_parties (guild_id, channel_id, film_id, starts_at, timezone, runtime_minutes, "
-            "created_by, reminders, voice_channel_id, location, repeat, note, previous_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                new.guild_id,
-                new.channel_id,
-                new.film_id,
-                encode_time(new.starts_at),
-                new.timezone,
-                new.runtime_minutes,
-                new.created_by,
-                json.dumps(list(new.reminders)),
-                new.voice_channel_id,
-                new.location,
-                new.repeat,
-                new.note,
-                new.previous_id,
-                _now(),
-            ),
-        )
+    async def insert(self, new: NewParty) -> int:
+        """Insert a party (its timers go in the same unit of work: ``Store.transaction()``).
+
+        Raises ``Duplicate`` when the occurrence after ``new.previous_id`` already exists.
+        """
+        try:
+            return await self._insert(new)
+        except aiosqlite.IntegrityError as error:
+            raise Duplicate(str(error)) from error
+
+    async def _insert(self, new: NewParty) -> int:
+        async with self._db.write() as tx:
+            cur = await tx.execute(
+                "INSERT INTO watch_parties (guild_id, channel_id, film_id, starts_at, timezone, runtime_minutes, "
+                "created_by, reminders, voice_channel_id, location, repeat, note, previous_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new.guild_id,
+                    new.channel_id,
+                    new.film_id,
+                    encode_time(new.starts_at),
+                    new.timezone,
+                    new.runtime_minutes,
+                    new.created_by,
+                    json.dumps(list(new.reminders)),
+                    new.voice_channel_id,
+                    new.location,
+                    new.repeat,
+                    new.note,
+                    new.previous_id,
+                    self._now(),
+                ),
+            )
         assert cur.lastrowid is not None
         return cur.lastrowid
 
@@ -174,7 +185,6 @@ class WatchPartyStore:
         party_id: int,
         status: str,
         *,
-        conn: aiosqlite.Connection | None = None,
         only_from: tuple[str, ...] = (),
     ) -> bool:
         """Move a party to ``status`` (optionally only from some statuses). True if it changed."""
@@ -183,57 +193,55 @@ class WatchPartyStore:
         if only_from:
             sql += f" AND status IN ({','.join('?' for _ in only_from)})"
             params += only_from
-        if conn is not None:
-            cur = await conn.execute(sql, params)
-        else:
-            async with self._db.transaction() as tx:
-                cur = await tx.execute(sql, params)
+        async with self._db.write() as tx:
+            cur = await tx.execute(sql, params)
         return cur.rowcount > 0
 
-    async def set_start(self, party_id: int, starts_at: datetime, conn: aiosqlite.Connection) -> None:
-        await conn.execute(
-            "UPDATE watch_parties SET starts_at = ? WHERE id = ?", (encode_time(starts_at), party_id)
-        )
+    async def set_start(self, party_id: int, starts_at: datetime) -> None:
+        async with self._db.write() as tx:
+            await tx.execute(
+                "UPDATE watch_parties SET starts_at = ? WHERE id = ?", (encode_time(starts_at), party_id)
+            )
 
     async def set_event(self, party_id: int, event_id: int | None) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await conn.execute("UPDATE watch_parties SET event_id = ? WHERE id = ?", (event_id, party_id))
 
     async def set_message(self, party_id: int, message_id: int) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await conn.execute("UPDATE watch_parties SET message_id = ? WHERE id = ?", (message_id, party_id))
 
     async def record_error(self, party_id: int, error: str) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await conn.execute(
                 "UPDATE watch_parties SET last_error = ?, last_error_at = ? WHERE id = ?",
-                (error[:500], _now(), party_id),
+                (error[:500], self._now(), party_id),
             )
 
     # -- RSVPs ---------------------------------------------------------------------------------------
 
     async def set_rsvp(self, party_id: int, user_id: int, answer: str, via: str) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await conn.execute(
                 "INSERT INTO watch_party_rsvps (party_id, user_id, answer, via, updated_at) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (party_id, user_id) DO UPDATE SET answer = excluded.answer, via = excluded.via, "
                 "updated_at = excluded.updated_at",
-                (party_id, user_id, answer, via, _now()),
+                (party_id, user_id, answer, via, self._now()),
             )
 
     async def add_interest(self, party_id: int, user_id: int) -> bool:
         """An "Interested" on the Discord event counts as Going unless the member answered by button."""
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             cur = await conn.execute(
                 "INSERT INTO watch_party_rsvps (party_id, user_id, answer, via, updated_at) "
                 "VALUES (?, ?, 'going', 'event', ?) ON CONFLICT (party_id, user_id) DO NOTHING",
-                (party_id, user_id, _now()),
+                (party_id, user_id, self._now()),
             )
         return cur.rowcount > 0
 
     async def remove_interest(self, party_id: int, user_id: int) -> bool:
         """Withdrawn interest removes the RSVP it made (an answer given by button stays)."""
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             cur = await conn.execute(
                 "DELETE FROM watch_party_rsvps WHERE party_id = ? AND user_id = ? AND via = 'event'",
                 (party_id, user_id),
@@ -290,11 +298,11 @@ class WatchPartyStore:
         return {row["part"]: row["message_id"] for row in rows}
 
     async def record_delivery(self, timer_id: int, part: str, message_id: int | None) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await conn.execute(
                 "INSERT OR REPLACE INTO watch_party_deliveries (timer_id, part, message_id, sent_at) "
                 "VALUES (?, ?, ?, ?)",
-                (timer_id, part, message_id, _now()),
+                (timer_id, part, message_id, self._now()),
             )
 
     # -- settings ------------------------------------------------------------------------------------
@@ -308,28 +316,29 @@ class WatchPartyStore:
         return MemberSettings(row["user_id"], row["timezone"], bool(row["dm_reminders"]))
 
     async def set_member_timezone(self, user_id: int, zone: str | None) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await conn.execute(
                 "INSERT INTO member_settings (user_id, timezone, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (user_id) DO UPDATE SET timezone = excluded.timezone, updated_at = excluded.updated_at",
-                (user_id, zone, _now()),
+                (user_id, zone, self._now()),
             )
 
     async def set_dm_reminders(self, user_id: int, enabled: bool) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             await conn.execute(
                 "INSERT INTO member_settings (user_id, dm_reminders, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (user_id) DO UPDATE SET dm_reminders = excluded.dm_reminders, "
                 "updated_at = excluded.updated_at",
-                (user_id, int(enabled), _now()),
+                (user_id, int(enabled), self._now()),
             )
 
 
 class GuildSettingsStore:
     """Per-server settings as key/value text, shared by every feature (``timezone``, ``modlog_channel``)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Session, clock: Clock) -> None:
         self._db = db
+        self._clock = clock
 
     async def get(self, guild_id: int, key: str) -> str | None:
         row = await self._db.fetchone(
@@ -338,7 +347,7 @@ class GuildSettingsStore:
         return None if row is None else str(row["value"])
 
     async def set(self, guild_id: int, key: str, value: str | None) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.write() as conn:
             if value is None:
                 await conn.execute(
                     "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
@@ -348,5 +357,5 @@ class GuildSettingsStore:
                     "INSERT INTO guild_settings (guild_id, key, value, updated_at) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value, "
                     "updated_at = excluded.updated_at",
-                    (guild_id, key, value, _now()),
+                    (guild_id, key, value, encode_time(self._clock.now())),
                 )

@@ -11,14 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.errors import BadInput, Conflict, NotFound
 from bot.films.models import FilmSummary
-from bot.store import Store
+from bot.store import Duplicate, Repositories, Store
 from bot.store.watch_parties import ANSWERS, PARTY_TIMER_KINDS, NewParty, Party, RsvpCounts
-from bot.timers import TimerDispatcher
 from bot.ui.text import one_line
 from bot.watchparty.timeparse import parse_offsets, parse_when, zone_named
 
@@ -64,10 +61,9 @@ class Rescheduled:
 
 
 class WatchPartyService:
-    def __init__(self, store: Store, clock: Clock, timers: TimerDispatcher) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._clock = clock
-        self._timers = timers
 
     # -- zones ---------------------------------------------------------------------------------------
 
@@ -138,37 +134,13 @@ class WatchPartyService:
         return await self._insert(new, now)
 
     async def _insert(self, new: NewParty, now: datetime) -> Scheduled:
-        async with self._store.db.transaction() as conn:
-            party_id = await self._store.watch_parties.insert(new, conn)
-            skipped = await self._add_timers(
-                conn, party_id, new.starts_at, new.reminders, new.runtime_minutes, now
-            )
-        self._timers.wake()
+        async with self._store.transaction() as tx:
+            party_id = await tx.watch_parties.insert(new)
+            skipped = await _add_timers(tx, party_id, new.starts_at, new.reminders, new.runtime_minutes, now)
         party = await self._store.watch_parties.get(party_id)
         assert party is not None
         log.info("watch party %s scheduled for %s in guild %s", party.id, party.starts_at, party.guild_id)
         return Scheduled(party, skipped)
-
-    async def _add_timers(
-        self,
-        conn: aiosqlite.Connection,
-        party_id: int,
-        starts_at: datetime,
-        offsets: tuple[int, ...],
-        runtime_minutes: int,
-        now: datetime,
-    ) -> tuple[int, ...]:
-        ref = str(party_id)
-        skipped = []
-        for offset in offsets:
-            due = starts_at - timedelta(seconds=offset)
-            if due <= now:
-                skipped.append(offset)
-                continue
-            await self._store.timers.add(REMINDER, ref, due, {"offset": offset}, conn=conn)
-        await self._store.timers.add(START, ref, starts_at, {}, conn=conn)
-        await self._store.timers.add(END, ref, starts_at + timedelta(minutes=runtime_minutes), {}, conn=conn)
-        return tuple(skipped)
 
     async def next_occurrence(self, party: Party) -> Scheduled | None:
         """For a repeating party that just started: the next one, same local wall time (DST-correct).
@@ -203,7 +175,7 @@ class WatchPartyService:
         )
         try:
             return await self._insert(new, self._clock.now())
-        except aiosqlite.IntegrityError:
+        except Duplicate:
             return None  # made concurrently by an earlier attempt
 
     # -- reading -------------------------------------------------------------------------------------
@@ -261,19 +233,14 @@ class WatchPartyService:
         now = self._clock.now()
         reading_zone = await self.zone_for(guild_id, user_id, zone)
         parsed = parse_when(when, reading_zone, now)
-        async with self._store.db.transaction() as conn:
-            changed = await self._store.watch_parties.set_status(
-                party.id, "scheduled", conn=conn, only_from=("scheduled",)
-            )
+        async with self._store.transaction() as tx:
+            changed = await tx.watch_parties.set_status(party.id, "scheduled", only_from=("scheduled",))
             if not changed:
                 raise Conflict(f"Watch party #{party.id} has already started; it can't be moved.")
             for kind in PARTY_TIMER_KINDS:
-                await self._store.timers.cancel(kind, str(party.id), conn=conn)
-            await self._store.watch_parties.set_start(party.id, parsed.at, conn)
-            skipped = await self._add_timers(
-                conn, party.id, parsed.at, party.reminders, party.runtime_minutes, now
-            )
-        self._timers.wake()
+                await tx.timers.cancel(kind, str(party.id))
+            await tx.watch_parties.set_start(party.id, parsed.at)
+            skipped = await _add_timers(tx, party.id, parsed.at, party.reminders, party.runtime_minutes, now)
         moved = await self.get(party.id)
         log.info("watch party %s moved from %s to %s", party.id, party.starts_at, moved.starts_at)
         return Rescheduled(moved, party.starts_at, skipped)
@@ -282,13 +249,34 @@ class WatchPartyService:
         party = await self.get(party_id, guild_id)
         if party.status in ("completed", "cancelled"):
             raise Conflict(f"Watch party #{party.id} is already {party.status}.")
-        async with self._store.db.transaction() as conn:
-            await self._store.watch_parties.set_status(party.id, "cancelled", conn=conn)
+        async with self._store.transaction() as tx:
+            await tx.watch_parties.set_status(party.id, "cancelled")
             for kind in PARTY_TIMER_KINDS:
-                await self._store.timers.cancel(kind, str(party.id), conn=conn)
-        self._timers.wake()
+                await tx.timers.cancel(kind, str(party.id))
         log.info("watch party %s cancelled", party.id)
         return await self.get(party.id)
 
     async def mark(self, party_id: int, status: str, *, only_from: tuple[str, ...]) -> bool:
         return await self._store.watch_parties.set_status(party_id, status, only_from=only_from)
+
+
+async def _add_timers(
+    tx: Repositories,
+    party_id: int,
+    starts_at: datetime,
+    offsets: tuple[int, ...],
+    runtime_minutes: int,
+    now: datetime,
+) -> tuple[int, ...]:
+    """A party's reminder, start and end timers, in the caller's unit of work; the offsets already past."""
+    ref = str(party_id)
+    skipped = []
+    for offset in offsets:
+        due = starts_at - timedelta(seconds=offset)
+        if due <= now:
+            skipped.append(offset)
+            continue
+        await tx.timers.add(REMINDER, ref, due, {"offset": offset})
+    await tx.timers.add(START, ref, starts_at, {})
+    await tx.timers.add(END, ref, starts_at + timedelta(minutes=runtime_minutes), {})
+    return tuple(skipped)

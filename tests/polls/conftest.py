@@ -10,7 +10,6 @@ from bot.clock import ManualClock
 from bot.polls.models import Mode, NewPoll, PollOption
 from bot.polls.service import PollService
 from bot.store import Store
-from bot.timers import TimerDispatcher
 
 GUILD = 10
 CHANNEL = 20
@@ -24,7 +23,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def service(store: Store, clock: ManualClock) -> PollService:
-    return PollService(store, clock, TimerDispatcher(store.timers, clock))
+    return PollService(store, clock)
 
 
 def new_poll(

@@ -38,7 +38,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def dispatcher(store: Store, clock: ManualClock) -> AsyncIterator[TimerDispatcher]:
-    made = TimerDispatcher(store.timers, clock, grace=timedelta(minutes=15))
+    made = TimerDispatcher(store, clock, grace=timedelta(minutes=15))
     yield made
     await made.stop()
 
@@ -80,16 +80,15 @@ async def test_an_earlier_insert_wakes_the_sleeping_dispatcher(
     assert seen.fired[0].late_by == timedelta(0)
 
 
-async def test_a_row_written_in_a_callers_transaction_wakes_it_with_wake(
+async def test_a_row_written_in_a_unit_of_work_wakes_it_on_commit(
     store: Store, dispatcher: TimerDispatcher, clock: ManualClock
 ) -> None:
     seen = Recorder()
     dispatcher.register("t", seen.on_fire)
     dispatcher.start()
     await settle(clock)
-    async with store.db.transaction() as conn:
-        await store.timers.add("t", "mine", T0 + timedelta(seconds=5), conn=conn)
-    dispatcher.wake()
+    async with store.transaction() as tx:
+        await tx.timers.add("t", "mine", T0 + timedelta(seconds=5))
     await settle(clock, 5)
     assert seen.refs == ["mine"]
 
@@ -130,7 +129,7 @@ async def test_restart_catch_up_within_grace_fires_late_and_older_is_missed(
     await store.timers.add("t", "just-now", T0 - timedelta(minutes=10))
     await store.timers.add("t", "future", T0 + timedelta(minutes=1))
     seen = Recorder()
-    dispatcher = TimerDispatcher(store.timers, clock, grace=timedelta(minutes=15))
+    dispatcher = TimerDispatcher(store, clock, grace=timedelta(minutes=15))
     dispatcher.register("t", seen.on_fire, seen.on_missed)
     dispatcher.start()
     try:
@@ -155,7 +154,7 @@ async def test_restart_catch_up_within_grace_fires_late_and_older_is_missed(
 async def test_grace_window_is_configurable(store: Store, clock: ManualClock) -> None:
     await store.timers.add("t", "ten-min-late", T0 - timedelta(minutes=10))
     seen = Recorder()
-    dispatcher = TimerDispatcher(store.timers, clock, grace=timedelta(minutes=5))
+    dispatcher = TimerDispatcher(store, clock, grace=timedelta(minutes=5))
     dispatcher.register("t", seen.on_fire, seen.on_missed)
     dispatcher.start()
     try:
@@ -169,7 +168,7 @@ async def test_a_restart_never_fires_a_finished_timer_again(store: Store, clock:
     timer_id = await store.timers.add("t", "once", T0)
     for _ in range(3):  # three "process lifetimes"
         seen = Recorder()
-        dispatcher = TimerDispatcher(store.timers, clock)
+        dispatcher = TimerDispatcher(store, clock)
         dispatcher.register("t", seen.on_fire)
         dispatcher.start()
         await settle(clock, 1)
@@ -193,7 +192,7 @@ async def test_a_timer_interrupted_mid_fire_is_retried_once_with_retry_set(
         blocked.set()
         await asyncio.Event().wait()
 
-    first = TimerDispatcher(store.timers, clock)
+    first = TimerDispatcher(store, clock)
     first.register("t", hangs)
     first.start()
     await settle(clock)
@@ -208,7 +207,7 @@ async def test_a_timer_interrupted_mid_fire_is_retried_once_with_retry_set(
     await asyncio.sleep(0.01)
     # Second lifetime re-claims the running row and tells the handler it is a retry.
     seen = Recorder()
-    second = TimerDispatcher(store.timers, clock)
+    second = TimerDispatcher(store, clock)
     second.register("t", seen.on_fire)
     second.start()
     try:

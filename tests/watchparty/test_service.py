@@ -11,7 +11,6 @@ from bot.errors import BadInput, Conflict, NotFound
 from bot.films.models import FilmSummary
 from bot.films.service import FilmService
 from bot.store import Store
-from bot.timers import TimerDispatcher
 from bot.watchparty.service import END, REMINDER, START, ScheduleRequest, WatchPartyService
 
 NOW = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)  # a Friday
@@ -32,7 +31,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def service(catalog_store: Store, clock: ManualClock) -> WatchPartyService:
-    return WatchPartyService(catalog_store, clock, TimerDispatcher(catalog_store.timers, clock))
+    return WatchPartyService(catalog_store, clock)
 
 
 def request(film: FilmSummary, when: str = "in 2 days", **extra: object) -> ScheduleRequest:
