@@ -14,9 +14,9 @@ from bot.catalog import render
 from bot.catalog.browse import BrowseFilters, CatalogService, check_year
 from bot.client import FilmBot
 from bot.errors import NotFound
+from bot.films.views import card_message
 from bot.ui.answers import answers_errors
 from bot.ui.options import client_of
-from cogs.films import card_message
 
 log = logging.getLogger(__name__)
 

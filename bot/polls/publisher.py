@@ -138,7 +138,7 @@ class PollPublisher:
 
 async def result_message(view: PollView) -> tuple[discord.Embed, list[discord.File], discord.ui.View | None]:
     """The result embed, its chart, and (movie nights) a button opening the winner's film card."""
-    from cogs.films import CardButton
+    from bot.films.views import CardButton
 
     assert view.tally is not None
     png = await result_chart(view.poll, view.tally)

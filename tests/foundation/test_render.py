@@ -108,7 +108,7 @@ def test_card_shows_only_what_is_known() -> None:
 
 
 async def test_card_buttons_offer_the_plot_only_when_there_is_one(catalog_store: Store) -> None:
-    from cogs.films import card_view
+    from bot.films.views import card_view
 
     service = FilmService(catalog_store)
     await service.refresh()

@@ -1,0 +1,70 @@
+"""The film card's Discord edge: the restart-proof button that opens a card anywhere, and the card message.
+
+Every feature that shows a film (polls, watch parties, lists) shows it the same way: ``card_message``
+for the card itself, ``CardButton`` for a button that opens it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.films import render
+from bot.films.models import FilmSummary
+from bot.scores.views import ScoresButton
+from bot.spoilers.buttons import OpenPlotButton
+from bot.ui.embeds import Field
+from bot.ui.items import RestartProofItem
+from bot.ui.options import client_of
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
+
+DEFAULT_LABEL = "Film card"
+
+
+class CardButton(RestartProofItem[discord.ui.Button[Any]], custom_id="filmbot:film:card:{film}"):
+    """Opens a film's fact card for whoever clicks, ephemerally (used by polls, watch parties, lists)."""
+
+    def __init__(self, film: int, *, label: str = DEFAULT_LABEL) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80], style=discord.ButtonStyle.secondary, custom_id=self.make_id(film=film)
+            )
+        )
+        self.film_id = film
+
+    @classmethod
+    async def from_fields(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], /, **fields: Any
+    ) -> CardButton:
+        label = item.label if isinstance(item, discord.ui.Button) and item.label else DEFAULT_LABEL
+        return cls(fields["film"], label=label)
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        bot = client_of(interaction)
+        embed, view = await card_message(bot, await bot.films.by_id(self.film_id), interaction.guild_id)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+
+def card_view(film: FilmSummary, *, has_plot: bool) -> discord.ui.View:
+    """The buttons under a fact card: scores, and the plot when the film has one; each restart-proof."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(ScoresButton(film.id))
+    if has_plot:
+        view.add_item(OpenPlotButton(film.id))
+    return view
+
+
+async def card_message(
+    bot: FilmBot, film: FilmSummary, guild_id: int | None
+) -> tuple[discord.Embed, discord.ui.View]:
+    """The fact card with this server's score line, and its buttons: the same wherever a card is shown."""
+    card = await bot.films.card(film)
+    scores = await bot.scores.summary(film, guild_id)
+    embed = render.card_embed(card, extra_fields=[Field("Scores", scores.line)])
+    return embed, card_view(film, has_plot=card.has_plot)
+
+
+DYNAMIC_ITEMS = (CardButton,)
