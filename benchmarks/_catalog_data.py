@@ -14,34 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-ADJECTIVES = (
-    "Silent Last Hidden Broken Golden Dark Lost Burning Quiet Crimson Endless Wild Frozen Secret Little "
-    "Electric Hollow Distant Bitter Sacred Savage Gentle Velvet Iron Paper Glass Midnight Northern Lonely "
-    "Restless Scarlet Forgotten Wandering Eternal Shattered Painted Sleeping Final Brave Strange Pale"
-).split()
-NOUNS = (
-    "River Night Road Garden Mirror Storm House Kingdom Shadow Promise Summer Winter Harbor Station Island "
-    "Empire Letter Voyage Heart Crown Machine Orchard Dream Witness Stranger Horizon Signal Tide Frontier "
-    "Wolf Sparrow Lantern Canyon Circus Forest Bridge Mountain Desert Ocean Planet Ghost Soldier Dancer "
-    "Hunter Pilgrim Prophet Thief Detective Runner Meters Miles Ticket Orbit Echo Harvest Fever Angel"
-).split()
-NAMES = (
-    "Anna Marco Yuki Lena Tomas Ines Ravi Sofia Kenji Amara Pablo Mira Oskar Nadia Hugo Elif Ivan Chloé "
-    "Jonas Leila Mateo Astrid Kwame Noor Dmitri Zoé Björn Aiko Luca Ingrid"
-).split()
-SURNAMES = (
-    "Iwaisawa Moreau Okafor Lindqvist Tanaka Novak Fernández Kowalski Haddad Rossi Nakamura Petrov Dubois "
-    "Mendes Schmidt Kim Abebe Larsen Costa Yilmaz Horvat Silva Sato Weber Ortiz Varga Kaur Berg Laine Moretti"
-).split()
-FOREIGN = (
-    "La Nuit Étoilée|Le Fabuleux Voyage|Das Schweigen|Der Lange Weg|El Laberinto|Los Olvidados|Il Sorpasso|"
-    "La Strada Bianca|Yoru no Kawa|Kaze no Oka|Hoshi o Ou|Солнечный удар|Тихий Дон|Сталкер|Människor|"
-    "Skammen|Ça Commence|Ángeles Caídos|Mädchen in Uniform|Żywot|東京物語|千と千尋|Ölüm Yolu|Cœurs"
-).split("|")
-GENRES = (
-    "Drama Comedy Thriller Horror Romance Animation Documentary Sci-Fi Fantasy Crime Mystery War Western "
-    "Musical Adventure Family Sport History"
-).split()
+ADJECTIVES = ["Silent", "Last", "Hidden", "Broken", "Golden", "Dark", "Lost", "Burning", "Quiet", "Crimson", "Endless", "Wild", "Frozen", "Secret", "Little", "Electric", "Hollow", "Distant", "Bitter", "Sacred", "Savage", "Gentle", "Velvet", "Iron", "Paper", "Glass", "Midnight", "Northern", "Lonely", "Restless", "Scarlet", "Forgotten", "Wandering", "Eternal", "Shattered", "Painted", "Sleeping", "Final", "Brave", "Strange", "Pale"]
+NOUNS = ["River", "Night", "Road", "Garden", "Mirror", "Storm", "House", "Kingdom", "Shadow", "Promise", "Summer", "Winter", "Harbor", "Station", "Island", "Empire", "Letter", "Voyage", "Heart", "Crown", "Machine", "Orchard", "Dream", "Witness", "Stranger", "Horizon", "Signal", "Tide", "Frontier", "Wolf", "Sparrow", "Lantern", "Canyon", "Circus", "Forest", "Bridge", "Mountain", "Desert", "Ocean", "Planet", "Ghost", "Soldier", "Dancer", "Hunter", "Pilgrim", "Prophet", "Thief", "Detective", "Runner", "Meters", "Miles", "Ticket", "Orbit", "Echo", "Harvest", "Fever", "Angel"]
+NAMES = ["Anna", "Marco", "Yuki", "Lena", "Tomas", "Ines", "Ravi", "Sofia", "Kenji", "Amara", "Pablo", "Mira", "Oskar", "Nadia", "Hugo", "Elif", "Ivan", "Chloé", "Jonas", "Leila", "Mateo", "Astrid", "Kwame", "Noor", "Dmitri", "Zoé", "Björn", "Aiko", "Luca", "Ingrid"]
+SURNAMES = ["Iwaisawa", "Moreau", "Okafor", "Lindqvist", "Tanaka", "Novak", "Fernández", "Kowalski", "Haddad", "Rossi", "Nakamura", "Petrov", "Dubois", "Mendes", "Schmidt", "Kim", "Abebe", "Larsen", "Costa", "Yilmaz", "Horvat", "Silva", "Sato", "Weber", "Ortiz", "Varga", "Kaur", "Berg", "Laine", "Moretti"]
+FOREIGN = ["La Nuit Étoilée", "Le Fabuleux Voyage", "Das Schweigen", "Der Lange Weg", "El Laberinto", "Los Olvidados", "Il Sorpasso", "La Strada Bianca", "Yoru no Kawa", "Kaze no Oka", "Hoshi o Ou", "Солнечный удар", "Тихий Дон", "Сталкер", "Människor", "Skammen", "Ça Commence", "Ángeles Caídos", "Mädchen in Uniform", "Żywot", "東京物語", "千と千尋", "Ölüm Yolu", "Cœurs"]
+GENRES = ["Drama", "Comedy", "Thriller", "Horror", "Romance", "Animation", "Documentary", "Sci-Fi", "Fantasy", "Crime", "Mystery", "War", "Western", "Musical", "Adventure", "Family", "Sport", "History"]
 NUMERALS = ("II", "III", "2", "3", "Part Two", "Returns")
 
 

@@ -37,6 +37,7 @@ from bot.clock import SystemClock
 from bot.store import Store
 from bot.store.timers import encode_time
 from bot.timers import Firing, TimerDispatcher
+import contextlib
 
 SERVERS = 1_000
 PENDING = 100_000
@@ -139,10 +140,8 @@ async def run_contender(mode: str, path: Path, until: float, expect: int) -> dic
     rss_resumed = process.memory_info().rss
     while time.time() < until and not done.is_set():
         peak = max(peak, process.memory_info().rss)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), timeout=1.0)
-        except TimeoutError:
-            pass
     peak = max(peak, process.memory_info().rss)
     await stop()
     await store.close()

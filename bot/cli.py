@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,8 +13,6 @@ from bot import __version__
 from bot.errors import ConfigError
 from bot.log import setup_logging
 from bot.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -71,9 +71,3 @@ class ManualClock:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def to_utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("naive datetime: filmbot keeps every time zone-aware")
-    return value.astimezone(UTC)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +17,6 @@ from bot.errors import UserError
 from bot.offline import _command_line, _guild
 from bot.offline._recorder import Recorder, Transcript
 from bot.settings import Secret, Settings
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +12,7 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.store._database import Session
+from bot.timers.models import Timer
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -26,20 +26,6 @@ def encode_time(value: datetime) -> str:
 
 def decode_time(text: str) -> datetime:
     return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Timer:
-    id: int
-    kind: str
-    ref: str
-    due_at: datetime
-    state: str
-    attempts: int
-    payload: dict[str, Any] = field(default_factory=dict)
-    fired_at: datetime | None = None
-    late_by: float | None = None
-    error: str | None = None
 
 
 # The partial index's condition, spelled exactly as in the migration so SQLite can use that index.

@@ -27,7 +27,3 @@ def internal_error_embed(reference: str) -> discord.Embed:
         ),
         colour=ERROR_COLOUR,
     )
-
-
-def message_error_embed(message: str) -> discord.Embed:
-    return build_embed(title="That didn't work", description=message, colour=ERROR_COLOUR)

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -207,10 +207,8 @@ class Emulator:
             if remaining <= 0:
                 raise AssertionError(f"timed out after {timeout:.1f}s waiting for {what}")
             event = self._changed
-            try:
+            with suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), remaining)
-            except TimeoutError:
-                pass
 
     def record(self, kind: str, **data: Any) -> Action:
         action = Action(kind, at=asyncio.get_running_loop().time(), **data)

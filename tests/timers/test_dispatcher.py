@@ -43,11 +43,10 @@ async def dispatcher(store: Store, clock: ManualClock) -> AsyncIterator[TimerDis
     await made.stop()
 
 
-async def settle(clock: ManualClock, seconds: float = 0) -> None:
-    """Advance the clock, then let the dispatcher and its handler tasks (which do SQLite I/O) finish."""
+async def settle(dispatcher: TimerDispatcher, clock: ManualClock, seconds: float = 0) -> None:
+    """Advance the clock, then wait until the dispatcher has handled everything due and sleeps again."""
     await clock.advance(seconds)
-    for _ in range(20):
-        await asyncio.sleep(0.01)
+    await asyncio.wait_for(dispatcher.idle(), timeout=60)
 
 
 async def test_fires_in_due_order_not_insert_order(
@@ -58,10 +57,10 @@ async def test_fires_in_due_order_not_insert_order(
     for ref, minutes in (("c", 30), ("a", 10), ("b", 20)):
         await dispatcher.schedule("t", ref, T0 + timedelta(minutes=minutes))
     dispatcher.start()
-    await settle(clock)
+    await settle(dispatcher, clock)
     assert seen.refs == []
     for _ in range(3):
-        await settle(clock, 600)
+        await settle(dispatcher, clock, 600)
     assert seen.refs == ["a", "b", "c"]
     assert all(not f.late for f in seen.fired)
 
@@ -73,9 +72,9 @@ async def test_an_earlier_insert_wakes_the_sleeping_dispatcher(
     dispatcher.register("t", seen.on_fire)
     await dispatcher.schedule("t", "late", T0 + timedelta(hours=5))
     dispatcher.start()
-    await settle(clock)  # now asleep until T0 + 5 h
+    await settle(dispatcher, clock)  # now asleep until T0 + 5 h
     await dispatcher.schedule("t", "soon", T0 + timedelta(seconds=30))
-    await settle(clock, 30)
+    await settle(dispatcher, clock, 30)
     assert seen.refs == ["soon"]
     assert seen.fired[0].late_by == timedelta(0)
 
@@ -86,10 +85,10 @@ async def test_a_row_written_in_a_unit_of_work_wakes_it_on_commit(
     seen = Recorder()
     dispatcher.register("t", seen.on_fire)
     dispatcher.start()
-    await settle(clock)
+    await settle(dispatcher, clock)
     async with store.transaction() as tx:
         await tx.timers.add("t", "mine", T0 + timedelta(seconds=5))
-    await settle(clock, 5)
+    await settle(dispatcher, clock, 5)
     assert seen.refs == ["mine"]
 
 
@@ -101,7 +100,7 @@ async def test_fires_once_and_marks_the_row_never_deletes_it(
     timer_id = await dispatcher.schedule("t", "x", T0 + timedelta(seconds=1), {"k": 1})
     dispatcher.start()
     for _ in range(5):
-        await settle(clock, 1)
+        await settle(dispatcher, clock, 1)
     assert seen.refs == ["x"]
     row = await store.timers.get(timer_id)
     assert row is not None and row.state == "fired" and row.attempts == 1 and row.payload == {"k": 1}
@@ -115,9 +114,9 @@ async def test_cancelled_timers_do_not_fire(
     await dispatcher.schedule("t", "gone", T0 + timedelta(seconds=10))
     await dispatcher.schedule("t", "kept", T0 + timedelta(seconds=20))
     dispatcher.start()
-    await settle(clock)
+    await settle(dispatcher, clock)
     assert await dispatcher.cancel("t", "gone") == 1
-    await settle(clock, 30)
+    await settle(dispatcher, clock, 30)
     assert seen.refs == ["kept"]
 
 
@@ -133,7 +132,7 @@ async def test_restart_catch_up_within_grace_fires_late_and_older_is_missed(
     dispatcher.register("t", seen.on_fire, seen.on_missed)
     dispatcher.start()
     try:
-        await settle(clock)
+        await settle(dispatcher, clock)
         assert seen.refs == ["just-now"]
         assert seen.fired[0].late and seen.fired[0].late_by == timedelta(minutes=10)
         assert [f.timer.ref for f in seen.missed] == ["long-ago"]
@@ -145,7 +144,7 @@ async def test_restart_catch_up_within_grace_fires_late_and_older_is_missed(
             ]
         }
         assert states == {"long-ago": "missed", "just-now": "fired"}
-        await settle(clock, 60)
+        await settle(dispatcher, clock, 60)
         assert seen.refs == ["just-now", "future"]
     finally:
         await dispatcher.stop()
@@ -158,7 +157,7 @@ async def test_grace_window_is_configurable(store: Store, clock: ManualClock) ->
     dispatcher.register("t", seen.on_fire, seen.on_missed)
     dispatcher.start()
     try:
-        await settle(clock)
+        await settle(dispatcher, clock)
     finally:
         await dispatcher.stop()
     assert seen.refs == [] and [f.timer.ref for f in seen.missed] == ["ten-min-late"]
@@ -171,7 +170,7 @@ async def test_a_restart_never_fires_a_finished_timer_again(store: Store, clock:
         dispatcher = TimerDispatcher(store, clock)
         dispatcher.register("t", seen.on_fire)
         dispatcher.start()
-        await settle(clock, 1)
+        await settle(dispatcher, clock, 1)
         await dispatcher.stop()
         if _ == 0:
             assert seen.refs == ["once"]
@@ -195,8 +194,7 @@ async def test_a_timer_interrupted_mid_fire_is_retried_once_with_retry_set(
     first = TimerDispatcher(store, clock)
     first.register("t", hangs)
     first.start()
-    await settle(clock)
-    assert blocked.is_set()
+    await asyncio.wait_for(blocked.wait(), timeout=60)
     row = await store.timers.get(timer_id)
     assert row is not None and row.state == "running"
     # Simulate SIGKILL: cancel the tasks without letting them record anything.
@@ -204,14 +202,14 @@ async def test_a_timer_interrupted_mid_fire_is_retried_once_with_retry_set(
     first._task.cancel()
     for task in list(first._inflight):
         task.cancel()
-    await asyncio.sleep(0.01)
+    await asyncio.gather(first._task, *first._inflight, return_exceptions=True)
     # Second lifetime re-claims the running row and tells the handler it is a retry.
     seen = Recorder()
     second = TimerDispatcher(store, clock)
     second.register("t", seen.on_fire)
     second.start()
     try:
-        await settle(clock)
+        await settle(second, clock)
     finally:
         await second.stop()
     assert seen.refs == ["crashy"] and seen.fired[0].retry
@@ -233,7 +231,7 @@ async def test_a_failing_handler_is_recorded_and_not_retried_forever(
     timer_id = await dispatcher.schedule("t", "x", T0 + timedelta(seconds=1))
     dispatcher.start()
     for _ in range(5):
-        await settle(clock, 60)
+        await settle(dispatcher, clock, 60)
     row = await store.timers.get(timer_id)
     assert calls == 1
     assert row is not None and row.state == "failed" and row.error == "RuntimeError: channel deleted"
@@ -244,7 +242,7 @@ async def test_unknown_kind_is_marked_failed(
 ) -> None:
     timer_id = await dispatcher.schedule("nobody-handles-this", "x", T0)
     dispatcher.start()
-    await settle(clock)
+    await settle(dispatcher, clock)
     row = await store.timers.get(timer_id)
     assert row is not None and row.state == "failed" and "no handler" in (row.error or "")
 
@@ -257,6 +255,6 @@ async def test_many_timers_at_the_same_instant_all_fire_once(
     for n in range(50):
         await dispatcher.schedule("t", str(n), T0 + timedelta(seconds=10))
     dispatcher.start()
-    await settle(clock, 10)
-    await settle(clock, 10)
+    await settle(dispatcher, clock, 10)
+    await settle(dispatcher, clock, 10)
     assert sorted(seen.refs, key=int) == [str(n) for n in range(50)]

@@ -15,34 +15,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock
-from bot.store import Store
-from bot.store.timers import Timer
+from bot.timers.models import Firing, Timer
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 log = logging.getLogger(__name__)
-
-# Lateness below this is scheduling noise, not "late".
-LATE_NOTE_THRESHOLD = timedelta(seconds=30)
-
-
-@dataclass(frozen=True, slots=True)
-class Firing:
-    timer: Timer
-    now: datetime
-    late_by: timedelta
-
-    @property
-    def late(self) -> bool:
-        """True when the timer fires noticeably after its time (the bot was down, say)."""
-        return self.late_by > LATE_NOTE_THRESHOLD
-
-    @property
-    def retry(self) -> bool:
-        """True when an earlier attempt was interrupted; the handler must not repeat a visible effect."""
-        return self.timer.attempts > 1
-
 
 FireHandler = Callable[[Firing], Awaitable[None]]
 MissedHandler = Callable[[Firing], Awaitable[None]]
