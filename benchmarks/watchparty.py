@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -37,7 +38,6 @@ from bot.clock import SystemClock
 from bot.store import Store
 from bot.store.timers import encode_time
 from bot.timers import Firing, TimerDispatcher
-import contextlib
 
 SERVERS = 1_000
 PENDING = 100_000
