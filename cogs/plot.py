@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.client import FilmBot
-from bot.errors import BadInput, NotAllowed, NotFound
+from bot.errors import NotFound
 from bot.spoilers import render
-from bot.spoilers.buttons import NextPhaseButton, OpenPlotButton, send_reveal
+from bot.spoilers.views import DYNAMIC_ITEMS, send_reveal
 from bot.ui.options import FilmOption
-
-log = logging.getLogger(__name__)
 
 ChannelOption = discord.TextChannel | discord.ForumChannel | discord.VoiceChannel | discord.StageChannel
 
@@ -49,23 +45,10 @@ class Plot(commands.Cog):
         upto: str | None = None,
         public: bool = False,
     ) -> None:
-        reveal = await self.service.reveal(film, upto)
-        if public:
-            await self._check_public(interaction)
+        reveal = await self.service.plot(
+            film, upto, public=public, guild_id=interaction.guild_id, channel_ids=_where(interaction)
+        )
         await send_reveal(interaction, reveal, ephemeral=not public)
-
-    async def _check_public(self, interaction: discord.Interaction[FilmBot]) -> None:
-        if interaction.guild_id is None:
-            raise BadInput(
-                "A public plot is for server channels. Leave out public: here it is only for you anyway."
-            )
-        channel = interaction.channel
-        ids = [interaction.channel_id] if interaction.channel_id else []
-        parent = getattr(channel, "parent_id", None)
-        if isinstance(parent, int):
-            ids.append(parent)
-        if not await self.service.may_post_publicly(interaction.guild_id, *ids):
-            raise NotAllowed(render.public_refusal(await self.service.spoiler_channels(interaction.guild_id)))
 
     @plot.autocomplete("upto")
     async def upto_autocomplete(
@@ -121,6 +104,15 @@ class Plot(commands.Cog):
         await interaction.response.send_message(embed=render.channel_list(channels), ephemeral=True)
 
 
+def _where(interaction: discord.Interaction[FilmBot]) -> list[int]:
+    """The channel a command was used in, and its parent channel when it is a thread."""
+    ids = [interaction.channel_id] if interaction.channel_id else []
+    parent = getattr(interaction.channel, "parent_id", None)
+    if isinstance(parent, int):
+        ids.append(parent)
+    return ids
+
+
 async def setup(bot: FilmBot) -> None:
-    bot.add_dynamic_items(NextPhaseButton, OpenPlotButton)
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
     await bot.add_cog(Plot(bot))

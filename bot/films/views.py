@@ -13,7 +13,7 @@ import discord
 from bot.films import render
 from bot.films.models import FilmSummary
 from bot.scores.views import ScoresButton
-from bot.spoilers.buttons import OpenPlotButton
+from bot.spoilers.views import OpenPlotButton
 from bot.ui.embeds import Field
 from bot.ui.items import RestartProofItem
 from bot.ui.options import client_of

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import discord
 
+from bot.spoilers.models import PlotReveal
 from bot.spoilers.safety import discord_len, spoiler_chunks
-from bot.spoilers.service import PlotReveal
 from bot.ui import limits
 from bot.ui.text import plain, truncate
 
@@ -81,19 +81,6 @@ def next_label(reveal: PlotReveal) -> str | None:
     if reveal.next_phase is None:
         return None
     return truncate(f"Next phase: {reveal.next_phase.name}", limits.BUTTON_LABEL)
-
-
-def public_refusal(channel_ids: list[int]) -> str:
-    """Why ``public:True`` was refused here, naming the spoiler channels (mentions don't ping)."""
-    message = (
-        "public:True posts the plot for everyone in the channel, so it only works in spoiler channels.\n"
-        "Leave out public to see the plot just for you"
-    )
-    if channel_ids:
-        named = ", ".join(f"<#{c}>" for c in channel_ids[:20])
-        more = f" and {len(channel_ids) - 20} more" if len(channel_ids) > 20 else ""
-        return f"{message}, or post it in a spoiler channel: {named}{more}."
-    return f"{message}. This server has no spoiler channels yet: someone with Manage Channels can mark one with `/spoilers channel add`."
 
 
 def channel_list(channel_ids: list[int]) -> discord.Embed:

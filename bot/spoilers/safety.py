@@ -79,35 +79,35 @@ def _atoms(text: str) -> list[str]:
     index = 0
     while index < len(text):
         ch = text[index]
-        if line_start and ch not in " \n":
-            marker = _LIST_MARKER.match(text, index)
-            if marker is not None:
-                for digit in marker.group()[:-1]:
-                    atoms.append(digit)
-                atoms.append("\\" + marker.group()[-1])
-                index = marker.end()
-                line_start = False
-                continue
+        marker = _LIST_MARKER.match(text, index) if line_start and ch not in " \n" else None
+        if marker is not None:
+            atoms.extend(marker.group()[:-1])
+            atoms.append("\\" + marker.group()[-1])
+            index = marker.end()
+            line_start = False
+            continue
         if ch == "\n":
             line_start = True
-            atoms.append(ch)
-        else:
-            if ch != " ":
-                line_start = False
-            if ch == "|":
-                atoms.append(PIPE_STANDIN)
-            elif ch == "`":
-                atoms.append(BACKTICK_STANDIN)
-            elif ch in _ALWAYS_ESCAPED:
-                atoms.append("\\" + ch)
-            elif index in defang:
-                atoms.append(":" + ZWSP)
-            elif index in ping:
-                atoms.append("@" + ZWSP)
-            else:
-                atoms.append(ch)
+        elif ch != " ":
+            line_start = False
+        atoms.append(_atom(ch, index in defang, index in ping))
         index += 1
     return atoms
+
+
+def _atom(ch: str, defanged: bool, pinging: bool) -> str:
+    """One character as an atom: a look-alike, escaped, defanged, or itself."""
+    if ch == "|":
+        return PIPE_STANDIN
+    if ch == "`":
+        return BACKTICK_STANDIN
+    if ch in _ALWAYS_ESCAPED:
+        return "\\" + ch
+    if defanged:
+        return ":" + ZWSP
+    if pinging:
+        return "@" + ZWSP
+    return ch
 
 
 def neutralize(text: str) -> str:

@@ -1,4 +1,5 @@
-"""Which parts of a film's plot to show: phases in story order, up to a phase, one more at a time.
+"""Which parts of a film's plot to show: phases in story order, up to a phase, one more at a time; and
+where a plot may be posted for everyone (the server's spoiler channels).
 
 Nothing here logs plot text: only film ids, phase positions and spoiler levels.
 """
@@ -7,49 +8,16 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 
-from bot.errors import BadInput, NotFound
+from bot.errors import BadInput, NotAllowed, NotFound
 from bot.films.models import FilmSummary, PlotSection
+from bot.spoilers.models import Phase, PlotReveal
 from bot.store import Store
 from bot.ui import limits
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Phase:
-    """Consecutive plot sections sharing a story phase name and a spoiler level (0 = the premise)."""
-
-    name: str
-    level: int
-    sections: tuple[PlotSection, ...]
-
-    @property
-    def is_premise(self) -> bool:
-        return self.level == 0
-
-    @property
-    def text(self) -> str:
-        return "\n\n".join(section.text for section in self.sections)
-
-
-@dataclass(frozen=True, slots=True)
-class PlotReveal:
-    """What one message shows: the premise (when ``with_premise``), then ``shown`` spoiler phases."""
-
-    film: FilmSummary
-    premise: tuple[Phase, ...]
-    shown: tuple[Phase, ...]
-    level: int  # the highest spoiler level revealed so far
-    next_phase: Phase | None  # the phase the Next phase button reveals, if any is left
-    phases: tuple[Phase, ...]  # every phase, for naming them
-    with_premise: bool = True
-
-    @property
-    def spoiler_texts(self) -> list[str]:
-        return [phase.text for phase in self.phases if not phase.is_premise]
 
 
 def group_phases(sections: tuple[PlotSection, ...]) -> tuple[Phase, ...]:
@@ -91,6 +59,19 @@ def match_phase(phases: tuple[Phase, ...], text: str) -> Phase:
     )
 
 
+def public_refusal(channel_ids: Sequence[int]) -> str:
+    """Why ``public:True`` was refused here, naming the spoiler channels (mentions don't ping)."""
+    message = (
+        "public:True posts the plot for everyone in the channel, so it only works in spoiler channels.\n"
+        "Leave out public to see the plot just for you"
+    )
+    if channel_ids:
+        named = ", ".join(f"<#{c}>" for c in channel_ids[:20])
+        more = f" and {len(channel_ids) - 20} more" if len(channel_ids) > 20 else ""
+        return f"{message}, or post it in a spoiler channel: {named}{more}."
+    return f"{message}. This server has no spoiler channels yet: someone with Manage Channels can mark one with `/spoilers channel add`."
+
+
 class PlotService:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -112,23 +93,52 @@ class PlotService:
         log.debug("plot of film %d up to level %d (%d phases)", film.id, level, len(reveal.shown))
         return reveal
 
+    async def plot(
+        self,
+        film: FilmSummary,
+        upto: str | None,
+        *,
+        public: bool,
+        guild_id: int | None,
+        channel_ids: Sequence[int],
+    ) -> PlotReveal:
+        """What ``/plot`` shows; ``public`` only where the server allows it (see ``check_public``)."""
+        reveal = await self.reveal(film, upto)
+        if public:
+            await self.check_public(guild_id, channel_ids)
+        return reveal
+
+    async def check_public(self, guild_id: int | None, channel_ids: Sequence[int]) -> None:
+        """The public-posting rule: a plot is posted for everyone only in a spoiler channel.
+
+        ``channel_ids`` are where the command was used: the channel, and a thread's parent channel.
+        Returns when posting there is allowed; raises the error the member is shown otherwise.
+        """
+        if guild_id is None:
+            raise BadInput(
+                "A public plot is for server channels. Leave out public: here it is only for you anyway."
+            )
+        if not await self.may_post_publicly(guild_id, *channel_ids):
+            raise NotAllowed(public_refusal(await self.spoiler_channels(guild_id)))
+
     async def next_after(self, film: FilmSummary, level: int) -> PlotReveal:
         """Only the phase(s) at the first spoiler level above ``level`` (what Next phase reveals)."""
-        phases = await self._phases_or_fail(film)
-        later = sorted({p.level for p in phases if p.level > level})
-        if not later:
-            raise NotFound(f"That was the last phase of “{film.title}”: there is nothing more to reveal.")
-        reveal = self._build(film, phases, later[0], since=level)
-        log.debug("plot of film %d: next phase, level %d -> %d", film.id, level, later[0])
-        return reveal
+        phases, following = await self._next_level(film, level)
+        log.debug("plot of film %d: next phase, level %d -> %d", film.id, level, following)
+        return self._build(film, phases, following, since=level)
 
     async def grown(self, film: FilmSummary, level: int) -> PlotReveal:
         """The premise and every phase up to the first spoiler level above ``level``."""
+        phases, following = await self._next_level(film, level)
+        return self._build(film, phases, following)
+
+    async def _next_level(self, film: FilmSummary, level: int) -> tuple[tuple[Phase, ...], int]:
+        """The film's phases and the first spoiler level above ``level``; ``NotFound`` after the last."""
         phases = await self._phases_or_fail(film)
-        later = sorted({p.level for p in phases if p.level > level})
+        later = [p.level for p in phases if p.level > level]
         if not later:
             raise NotFound(f"That was the last phase of “{film.title}”: there is nothing more to reveal.")
-        return self._build(film, phases, later[0])
+        return phases, min(later)
 
     @staticmethod
     def _build(

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.films.models import PlotSection
+from bot.spoilers.models import SpoilerChannel
 from bot.store._database import Session
-
-
-@dataclass(frozen=True, slots=True)
-class SpoilerChannel:
-    guild_id: int
-    channel_id: int
-    added_by: int
-    added_at: datetime
 
 
 class SpoilerStore:

@@ -11,6 +11,8 @@ import pytest
 
 pytest.importorskip("tests.discord_emulator")
 
+from bot.films.models import FilmData, PlotSection
+from bot.spoilers import render
 from tests.discord_emulator import Driver, Emulator
 from tests.spoilers.checks import assert_no_spoiler_leak
 
@@ -158,8 +160,6 @@ async def test_film_card_plot_button(emulator: Emulator, filmbot: Any, driver: D
 
 async def add_long_film(filmbot: Any) -> list[str]:
     """A film whose plot needs several messages: six phases of ~3,000 characters full of markdown tricks."""
-    from bot.films.models import FilmData, PlotSection
-
     trick = (
         "Kira betrays || the `crew` at <@1> @everyone https://e.com [x](https://e.com)\n# Twist\n> Quote\n- "
     )
@@ -175,11 +175,8 @@ async def add_long_film(filmbot: Any) -> list[str]:
 
 async def test_a_plot_longer_than_one_message(emulator: Emulator, filmbot: Any, driver: Driver) -> None:
     secrets = await add_long_film(filmbot)
-    from bot.spoilers import render
-    from bot.spoilers.service import PlotService
-
     film = filmbot.bot.films.resolve("long-haul")
-    expected = len(render.plot_embeds(await PlotService(filmbot.bot.store).reveal(film)))
+    expected = len(render.plot_embeds(await filmbot.bot.plots.reveal(film)))
     assert expected > 1
     result = await driver.slash("plot", film="long-haul")
     messages = [result.message, *await result.wait_followups(expected - 1)]
@@ -191,7 +188,7 @@ async def test_a_plot_longer_than_one_message(emulator: Emulator, filmbot: Any, 
         assert_safe(message.raw, ["A crew sets out."], secrets)
     # Next phase on a copy that can no longer grow in place: the button goes, the next phase follows.
     partial = await driver.slash("plot", film="long-haul", upto="Act 2")
-    parts = len(render.plot_embeds(await PlotService(filmbot.bot.store).reveal(film, "Act 2")))
+    parts = len(render.plot_embeds(await filmbot.bot.plots.reveal(film, "Act 2")))
     last = (await partial.wait_followups(parts - 1))[-1] if parts > 1 else partial.message
     assert [b["label"] for b in last.buttons] == ["Next phase: Act 3"]
     clicked = await driver.click(last, label="Next phase: Act 3")

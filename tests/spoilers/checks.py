@@ -134,22 +134,26 @@ def _places(payload: dict[str, Any]) -> Iterator[tuple[str, str, bool]]:
         if payload.get(name):
             yield name, payload[name], False
     for e, embed in enumerate(payload.get("embeds") or ()):
-        if embed.get("title"):
-            yield f"embed {e} title", embed["title"], False
-        if (embed.get("author") or {}).get("name"):
-            yield f"embed {e} author", embed["author"]["name"], False
-        if (embed.get("footer") or {}).get("text"):
-            yield f"embed {e} footer", embed["footer"]["text"], False
-        if embed.get("description"):
-            yield f"embed {e} description", embed["description"], True
-        for f, field in enumerate(embed.get("fields") or ()):
-            yield f"embed {e} field {f} name", field.get("name") or "", False
-            yield f"embed {e} field {f} value", field.get("value") or "", True
+        yield from _embed_places(embed, f"embed {e}")
     yield from _component_places(payload.get("components") or (), "component")
     for a, attachment in enumerate(payload.get("attachments") or ()):
         for key in ("filename", "description", "title"):
             if attachment.get(key):
                 yield f"attachment {a} {key}", str(attachment[key]), False
+
+
+def _embed_places(embed: dict[str, Any], where: str) -> Iterator[tuple[str, str, bool]]:
+    if embed.get("title"):
+        yield f"{where} title", embed["title"], False
+    if (embed.get("author") or {}).get("name"):
+        yield f"{where} author", embed["author"]["name"], False
+    if (embed.get("footer") or {}).get("text"):
+        yield f"{where} footer", embed["footer"]["text"], False
+    if embed.get("description"):
+        yield f"{where} description", embed["description"], True
+    for f, field in enumerate(embed.get("fields") or ()):
+        yield f"{where} field {f} name", field.get("name") or "", False
+        yield f"{where} field {f} value", field.get("value") or "", True
 
 
 def _component_places(components: Iterable[dict[str, Any]], where: str) -> Iterator[tuple[str, str, bool]]:

@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 from bot.films.models import FilmSummary, PlotSection
 from bot.films.service import FilmService
 from bot.spoilers import render
-from bot.spoilers.buttons import NextPhaseButton, OpenPlotButton, next_view
+from bot.spoilers.models import PlotReveal
 from bot.spoilers.safety import discord_len
-from bot.spoilers.service import PlotReveal, PlotService, group_phases
+from bot.spoilers.service import PlotService, group_phases, public_refusal
+from bot.spoilers.views import NextPhaseButton, OpenPlotButton, next_view, plot_messages
 from bot.store import Store
 from bot.ui import limits
 from tests.spoilers.checks import assert_no_spoiler_leak, payload_of, revealed, words
@@ -39,12 +40,7 @@ def assert_within_limits(payload: dict[str, object]) -> None:
 
 def messages(reveal: PlotReveal) -> list[dict[str, object]]:
     """The payloads ``send_reveal`` sends: one per embed, the view on the last, no content."""
-    embeds = render.plot_embeds(reveal)
-    view = next_view(reveal)
-    return [
-        payload_of(embeds=[embed], view=view if index == len(embeds) - 1 else None)
-        for index, embed in enumerate(embeds)
-    ]
+    return [payload_of(embeds=[embed], view=view) for embed, view in plot_messages(reveal)]
 
 
 @pytest.fixture
@@ -127,5 +123,5 @@ def test_any_plot_renders_spoiler_safe_and_within_limits(sections: list[tuple[st
 
 
 def test_public_refusal_names_the_spoiler_channels() -> None:
-    assert "<#11>, <#12>" in render.public_refusal([11, 12])
-    assert "/spoilers channel add" in render.public_refusal([])
+    assert "<#11>, <#12>" in public_refusal([11, 12])
+    assert "/spoilers channel add" in public_refusal([])

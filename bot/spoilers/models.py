@@ -1,0 +1,51 @@
+"""The plot feature's records: story phases, what one plot message reveals, and spoiler channels.
+
+A film's plot sections (``PlotSection``) are film records and live in ``bot.films.models``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.films.models import FilmSummary, PlotSection
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """Consecutive plot sections sharing a story phase name and a spoiler level (0 = the premise)."""
+
+    name: str
+    level: int
+    sections: tuple[PlotSection, ...]
+
+    @property
+    def is_premise(self) -> bool:
+        return self.level == 0
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(section.text for section in self.sections)
+
+
+@dataclass(frozen=True, slots=True)
+class PlotReveal:
+    """What one message shows: the premise (when ``with_premise``), then ``shown`` spoiler phases."""
+
+    film: FilmSummary
+    premise: tuple[Phase, ...]
+    shown: tuple[Phase, ...]
+    level: int  # the highest spoiler level revealed so far
+    next_phase: Phase | None  # the phase the Next phase button reveals, if any is left
+    phases: tuple[Phase, ...]  # every phase, for naming them
+    with_premise: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SpoilerChannel:
+    """A channel where ``/plot public:True`` may post (threads in it too)."""
+
+    guild_id: int
+    channel_id: int
+    added_by: int
+    added_at: datetime
