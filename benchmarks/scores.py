@@ -4,8 +4,9 @@ Run: ``python -m benchmarks.scores``.
 
 1. Upserts: many members rating at once through ``RatingStore.upsert`` (group commit: concurrent ratings
    share one transaction and one fsync) against the baseline measured in the same run, ``upsert_single``
-   (one transaction, one commit, one fsync per rating). Both are durable: ``synchronous = FULL`` and every
-   call returns only after the commit holding its rating, which is when a confirmation may be sent.
+   (``GroupCommit.now``: one transaction, one commit, one fsync per rating). Both are durable:
+   ``synchronous = FULL`` and every call returns only after the commit holding its rating, which is
+   when a confirmation may be sent.
 2. The chart: PNG render time p50/p99, and how long the event loop stalls while charts render —
    in the worker process (``bot.offload``, as the bot does) against a worker thread and rendering
    inline on the loop.
@@ -29,9 +30,9 @@ from bot.clock import SystemClock
 from bot.films.service import FilmService
 from bot.offload import in_worker
 from bot.scores.chart import render_chart
-from bot.scores.service import ScoreService, ScoreSummary
+from bot.scores.models import RatingChange, ScoreSummary
+from bot.scores.service import ScoreService
 from bot.store import Store
-from bot.store.ratings import RatingChange
 
 REPO = Path(__file__).resolve().parent.parent
 RATINGS = int(os.environ.get("BENCH_RATINGS", "1000"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -15,7 +13,14 @@ from bot.scores.aggregate import RATING_MAX, RATING_MIN
 from bot.scores.service import REVIEW_MAX, TOP_MIN_RATINGS_DEFAULT
 from bot.ui.options import FilmOption
 
-log = logging.getLogger(__name__)
+
+async def _send(
+    interaction: discord.Interaction[FilmBot], embed: discord.Embed, view: discord.ui.View | None
+) -> None:
+    if view is None:
+        await interaction.response.send_message(embed=embed)
+    else:
+        await interaction.response.send_message(embed=embed, view=view)
 
 
 class Scores(commands.Cog):
@@ -43,37 +48,30 @@ class Scores(commands.Cog):
         remove: bool = False,
     ) -> None:
         assert interaction.guild_id is not None
-        scores = self.bot.scores
         if remove:
             if score is not None or review is not None:
                 raise BadInput("Either rate or remove: leave out score and review when you set remove:True.")
-            removed = await scores.remove(interaction.guild_id, film, interaction.user.id)
-            summary = await scores.summary(film, interaction.guild_id)
-            await interaction.response.send_message(
-                embed=render.removed_embed(removed, summary), ephemeral=True
-            )
-            return
-        if score is None:
+            removed = await self.bot.scores.remove(interaction.guild_id, film, interaction.user.id)
+            embed = render.removed_embed(removed)
+        elif score is None:
             raise BadInput(
                 "Give a score from 0.5 to 10 (steps of 0.5), or remove:True to take your rating back.",
                 hints=["/rate film:… score:8", "/rate film:… score:7.5 review:…", "/rate film:… remove:True"],
             )
-        # Committed (fsynced) before we answer: the confirmation never announces a rating a crash could lose.
-        change = await scores.rate(
-            interaction.guild_id, film, interaction.user.id, score, review=review, spoiler=spoiler
-        )
-        summary = await scores.summary(film, interaction.guild_id)
-        await interaction.response.send_message(embed=render.rated_embed(change, summary), ephemeral=True)
+        else:
+            # Committed (fsynced) before we answer: the confirmation never announces a rating a crash
+            # could lose.
+            saved = await self.bot.scores.rate(
+                interaction.guild_id, film, interaction.user.id, score, review=review, spoiler=spoiler
+            )
+            embed = render.rated_embed(saved)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="ratings", description="This server's ratings and reviews of a film")
     @app_commands.describe(film="The film: pick from the list, or type any spelling")
     @app_commands.guild_only()
     async def ratings(self, interaction: discord.Interaction[FilmBot], film: FilmOption) -> None:
-        embed, view = await views.ratings_message(interaction, film, 0)
-        if view is None:
-            await interaction.response.send_message(embed=embed)
-        else:
-            await interaction.response.send_message(embed=embed, view=view)
+        await _send(interaction, *await views.ratings_message(interaction, film, 0))
 
     @app_commands.command(
         name="scores",
@@ -93,11 +91,7 @@ class Scores(commands.Cog):
         interaction: discord.Interaction[FilmBot],
         min_ratings: app_commands.Range[int, 1, 10_000] = TOP_MIN_RATINGS_DEFAULT,
     ) -> None:
-        embed, view = await views.top_message(interaction, min_ratings, 0)
-        if view is None:
-            await interaction.response.send_message(embed=embed)
-        else:
-            await interaction.response.send_message(embed=embed, view=view)
+        await _send(interaction, *await views.top_message(interaction, min_ratings, 0))
 
 
 async def setup(bot: FilmBot) -> None:

@@ -94,6 +94,12 @@ class Aggregate:
         return tuple((name, value) for name, value in parts if value is not None)
 
 
+def number(value: float) -> str:
+    """A figure with at most one decimal, without a trailing '.0': 8.1, 3.8, 100."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
 def group_scores(scores: Iterable[Score]) -> tuple[OutsideScore, ...]:
     """Merge rows that report the same figure (name, kind, value, scale, votes) from different documents."""
     grouped: dict[tuple[str, str, float, float | None, int | None], OutsideScore] = {}

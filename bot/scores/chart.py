@@ -12,14 +12,17 @@ same contrast whether the client uses the dark (#313338) or light (#ffffff) them
 from __future__ import annotations
 
 import io
-import logging
 import warnings
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
+from bot.scores.aggregate import Aggregate, number
 
 if TYPE_CHECKING:
-    from bot.scores.service import ScoreSummary
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-log = logging.getLogger(__name__)
+    from bot.scores.models import ScoreSummary
 
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 4.6, 110
 BACKGROUND = "#232428"
@@ -33,6 +36,9 @@ APPROVAL = "#f47b67"
 AGGREGATE = "#ffffff"
 NAME_CHARS = 30
 
+# One bar on the left panel: label, 0–100 value, colour, value text.
+Row = tuple[str, float, str, str]
+
 
 def _short(name: str) -> str:
     return name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1] + "…"
@@ -45,27 +51,31 @@ def render_chart(summary: ScoreSummary) -> bytes:
     matplotlib.use("Agg", force=False)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
-    from bot.scores.service import number
-
-    result = summary.breakdown
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor=BACKGROUND)
     FigureCanvasAgg(fig)
     grid = fig.add_gridspec(1, 2, width_ratios=(1.35, 1.0), left=0.25, right=0.975, top=0.84, bottom=0.13)
     bars, hist = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
-    for ax in (bars, hist):
-        ax.set_facecolor(PANEL)
-        ax.tick_params(colors=MUTED, labelsize=9, length=0)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        ax.grid(axis="x" if ax is bars else "y", color=GRID, linewidth=0.7)
-        ax.set_axisbelow(True)
+    _style_panel(bars, grid_axis="x")
+    _style_panel(hist, grid_axis="y")
+    _draw_sources(bars, summary.breakdown)
+    _draw_histogram(hist, summary.breakdown)
+    fig.text(0.012, 0.955, summary.film.label, color=TEXT, fontsize=13, fontweight="bold", va="top")
+    return _png(fig)
 
-    # -- left: every source on the common 0–100 scale --------------------------------------------------
-    # Rows top to bottom: outside averages, the member score, then (after a gap) approval percentages,
-    # drawn as outlines: shown on the same axis but visibly not part of the aggregate.
-    rated: list[tuple[str, float, str, str]] = []  # label, 0–100, colour, value text
+
+def _style_panel(ax: Axes, *, grid_axis: Literal["x", "y"]) -> None:
+    ax.set_facecolor(PANEL)
+    ax.tick_params(colors=MUTED, labelsize=9, length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.grid(axis=grid_axis, color=GRID, linewidth=0.7)
+    ax.set_axisbelow(True)
+
+
+def _source_rows(result: Aggregate) -> tuple[list[Row], list[Row]]:
+    """The left panel's rows: outside averages then the member score; approval percentages apart."""
+    rated: list[Row] = []
     for score in result.averages:
         assert score.normalized is not None and score.scale is not None
         text = f"{number(score.value)}/{number(score.scale)} → {score.normalized:.0f}"
@@ -78,32 +88,54 @@ def render_chart(summary: ScoreSummary) -> bytes:
     approvals = [
         (_short(s.name), s.value, APPROVAL, f"{number(s.value)}% liked it") for s in result.approvals
     ]
+    return rated, approvals
+
+
+def _draw_sources(bars: Axes, result: Aggregate) -> None:
+    """Left: every source on the common 0–100 scale.
+
+    Rows top to bottom: outside averages, the member score, then (after a gap) approval percentages,
+    drawn as outlines: shown on the same axis but visibly not part of the aggregate.
+    """
+    rated, approvals = _source_rows(result)
     gap = 0.5 if rated and approvals else 0.0
     y_rated = [-(i) for i in range(len(rated))]
     y_approval = [-(len(rated) + gap + i) for i in range(len(approvals))]
     bars.set_xlim(0, 101)
     bars.set_xticks([0, 20, 40, 60, 80, 100])
-    for rows, ys, outline in ((rated, y_rated, False), (approvals, y_approval, True)):
-        for (_, value, colour, text), y in zip(rows, ys, strict=True):
-            if outline:
-                bars.barh(y, value, height=0.62, facecolor="none", edgecolor=colour, linewidth=1.8)
-            else:
-                bars.barh(y, value, height=0.62, color=colour)
-            inside = value >= 40
-            bars.text(
-                1.8 if inside else value + 1.5,
-                y,
-                text,
-                va="center",
-                ha="left",
-                fontsize=8.8,
-                color=BACKGROUND if inside and not outline else TEXT,
-                fontweight="bold",
-            )
-    ys = y_rated + y_approval
+    _draw_bars(bars, rated, y_rated, outline=False)
+    _draw_bars(bars, approvals, y_approval, outline=True)
+    _label_rows(bars, rated + approvals, y_rated + y_approval)
+    if result.aggregate is not None and rated:
+        _draw_aggregate(bars, result.aggregate, len(rated))
+    bars.set_title("Sources on a 0–100 scale", loc="left", color=TEXT, fontsize=11, fontweight="bold", pad=22)
+    if approvals:
+        bars.set_xlabel("outlined: % who liked it — shown, never averaged in", color=MUTED, fontsize=8.5)
+
+
+def _draw_bars(bars: Axes, rows: Sequence[Row], ys: Sequence[float], *, outline: bool) -> None:
+    for (_, value, colour, text), y in zip(rows, ys, strict=True):
+        if outline:
+            bars.barh(y, value, height=0.62, facecolor="none", edgecolor=colour, linewidth=1.8)
+        else:
+            bars.barh(y, value, height=0.62, color=colour)
+        inside = value >= 40
+        bars.text(
+            1.8 if inside else value + 1.5,
+            y,
+            text,
+            va="center",
+            ha="left",
+            fontsize=8.8,
+            color=BACKGROUND if inside and not outline else TEXT,
+            fontweight="bold",
+        )
+
+
+def _label_rows(bars: Axes, rows: Sequence[Row], ys: Sequence[float]) -> None:
     if ys:
-        bars.set_yticks(ys, [r[0] for r in rated + approvals], fontsize=9.5)
-        for tick, (_, _, colour, _) in zip(bars.get_yticklabels(), rated + approvals, strict=True):
+        bars.set_yticks(ys, [r[0] for r in rows], fontsize=9.5)
+        for tick, (_, _, colour, _) in zip(bars.get_yticklabels(), rows, strict=True):
             tick.set_color(TEXT if colour != APPROVAL else APPROVAL)
         bars.set_ylim(min(ys) - 0.6, 0.6)
     else:
@@ -112,26 +144,28 @@ def render_chart(summary: ScoreSummary) -> bytes:
         bars.text(
             50, 0, "No outside scores or ratings yet", ha="center", va="center", color=MUTED, fontsize=10.5
         )
-    if result.aggregate is not None and rated:
-        # The dashed line spans only the rows it is the mean of.
-        bars.vlines(result.aggregate, -(len(rated) - 1) - 0.45, 0.6, colors=AGGREGATE, linewidth=1.6,
-                    linestyles=(0, (4, 3)))  # fmt: skip
-        bars.text(
-            result.aggregate,
-            1.015,
-            f"Aggregate {result.aggregate:.0f}",
-            transform=bars.get_xaxis_transform(),
-            ha="center",
-            va="bottom",
-            color=AGGREGATE,
-            fontsize=9.5,
-            fontweight="bold",
-        )
-    bars.set_title("Sources on a 0–100 scale", loc="left", color=TEXT, fontsize=11, fontweight="bold", pad=22)
-    if approvals:
-        bars.set_xlabel("outlined: % who liked it — shown, never averaged in", color=MUTED, fontsize=8.5)
 
-    # -- right: the members' histogram (0.5–10 in steps of 0.5) ---------------------------------------
+
+def _draw_aggregate(bars: Axes, value: float, rows: int) -> None:
+    # The dashed line spans only the rows it is the mean of.
+    bars.vlines(value, -(rows - 1) - 0.45, 0.6, colors=AGGREGATE, linewidth=1.6, linestyles=(0, (4, 3)))
+    bars.text(
+        value,
+        1.015,
+        f"Aggregate {value:.0f}",
+        transform=bars.get_xaxis_transform(),
+        ha="center",
+        va="bottom",
+        color=AGGREGATE,
+        fontsize=9.5,
+        fontweight="bold",
+    )
+
+
+def _draw_histogram(hist: Axes, result: Aggregate) -> None:
+    """Right: the members' histogram (0.5–10 in steps of 0.5)."""
+    from matplotlib.ticker import MaxNLocator
+
     steps = [i / 2 for i in range(1, 21)]
     counts = dict(result.members.distribution) if result.members is not None else {}
     heights = [counts.get(s, 0) for s in steps]
@@ -153,7 +187,8 @@ def render_chart(summary: ScoreSummary) -> bytes:
     hist.set_title(heading, loc="left", color=TEXT, fontsize=11, fontweight="bold", pad=22)
     hist.set_xlabel("rating (/10)", color=MUTED, fontsize=8.5)
 
-    fig.text(0.012, 0.955, summary.film.label, color=TEXT, fontsize=13, fontweight="bold", va="top")
+
+def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         # A title in a script the bundled font lacks draws boxes, not an error.

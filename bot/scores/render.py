@@ -10,10 +10,9 @@ import re
 import discord
 
 from bot.films.card import format_partial_date
-from bot.scores.aggregate import OutsideScore
-from bot.scores.service import RatingsPage, ScoreSummary, TopPage, number
+from bot.scores.aggregate import OutsideScore, number
+from bot.scores.models import Rating, RatingRemoved, RatingSaved, RatingsPage, ScoreSummary, TopPage
 from bot.spoilers.safety import spoiler
-from bot.store.ratings import Rating, RatingChange
 from bot.ui import limits
 from bot.ui.embeds import Field, build_embed
 from bot.ui.text import join_limited, one_line, plain, truncate
@@ -21,7 +20,6 @@ from bot.ui.text import join_limited, one_line, plain, truncate
 SCORES_COLOUR = 0xE8B04B
 MEMBERS_COLOUR = 0x3BA55D
 SPOILER_REVIEW_MAX = 600
-_URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 def chart_filename(summary: ScoreSummary) -> str:
@@ -151,10 +149,9 @@ def scores_embed(summary: ScoreSummary, *, chart: str | None = None) -> discord.
     return embed
 
 
-def rated_embed(change: RatingChange, summary: ScoreSummary) -> discord.Embed:
+def rated_embed(saved: RatingSaved) -> discord.Embed:
     """The /rate confirmation, sent only after the rating is committed."""
-    rating = change.rating
-    was = change.previous
+    summary, rating, was = saved.summary, saved.change.rating, saved.change.previous
     if was is None:
         head = f"You rated **{plain(summary.film.label)}** **{number(rating.score)}**/10."
     elif was.score != rating.score:
@@ -171,7 +168,8 @@ def rated_embed(change: RatingChange, summary: ScoreSummary) -> discord.Embed:
     return build_embed(title="Rating saved", description="\n".join(lines), colour=MEMBERS_COLOUR)
 
 
-def removed_embed(removed: Rating, summary: ScoreSummary) -> discord.Embed:
+def removed_embed(gone: RatingRemoved) -> discord.Embed:
+    removed, summary = gone.removed, gone.summary
     review = " and your review" if removed.review else ""
     return build_embed(
         title="Rating removed",

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.errors import BadInput, NotFound
-from bot.films.models import FilmSummary, Source
+from bot.films.models import FilmSummary
 from bot.films.service import FilmService
 from bot.offload import in_worker
-from bot.scores.aggregate import (
-    RATING_MAX,
-    RATING_MIN,
-    Aggregate,
-    MemberScore,
-    aggregate,
-)
+from bot.scores.aggregate import RATING_MAX, RATING_MIN, Aggregate, MemberScore, aggregate, number
 from bot.scores.chart import render_chart
+from bot.scores.models import RatingRemoved, RatingSaved, RatingsPage, ScoreSummary, TopEntry, TopPage
 from bot.store import Store
-from bot.store.ratings import Rating, RatingChange
 
 log = logging.getLogger(__name__)
 
@@ -29,60 +22,6 @@ RATINGS_PER_PAGE = 8
 TOP_PER_PAGE = 10
 TOP_MIN_RATINGS_DEFAULT = 3
 CHART_CACHE = 64
-
-
-def number(value: float) -> str:
-    """A figure with at most one decimal, without a trailing '.0': 8.1, 3.8, 100."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-@dataclass(frozen=True, slots=True)
-class ScoreSummary:
-    """A film's scores in one server: the aggregate (0–100 or ``None``), a one-line label, and every input."""
-
-    film: FilmSummary
-    aggregate: float | None
-    line: str
-    breakdown: Aggregate
-    guild_id: int | None = None
-    # The film's documents in card order, so a score's sources show as the same [n] as on the card.
-    sources: tuple[Source, ...] = ()
-
-    def source_number(self, key: str) -> int | None:
-        for number_, source in enumerate(self.sources, start=1):
-            if source.key == key:
-                return number_
-        return None
-
-    @property
-    def members(self) -> MemberScore | None:
-        return self.breakdown.members
-
-
-@dataclass(frozen=True, slots=True)
-class RatingsPage:
-    film: FilmSummary
-    ratings: tuple[Rating, ...]
-    page: int  # 0-based
-    pages: int
-    total: int
-
-
-@dataclass(frozen=True, slots=True)
-class TopEntry:
-    rank: int
-    film: FilmSummary
-    members: MemberScore
-
-
-@dataclass(frozen=True, slots=True)
-class TopPage:
-    entries: tuple[TopEntry, ...]
-    page: int  # 0-based
-    pages: int
-    total: int
-    min_ratings: int
 
 
 def summary_line(result: Aggregate) -> str:
@@ -174,19 +113,21 @@ class ScoreService:
         *,
         review: str | None = None,
         spoiler: bool | None = None,
-    ) -> RatingChange:
-        """Rate, re-rate or edit a review; returns after the rating is committed to disk."""
+    ) -> RatingSaved:
+        """Rate, re-rate or edit a review; returns once the rating is on disk, with the new scores."""
         value = parse_rating(score)
         text = parse_review(review)
-        return await self._store.ratings.upsert(
+        change = await self._store.ratings.upsert(
             guild_id, film.id, user_id, value, now=self._clock.now(), review=text, spoiler=spoiler
         )
+        return RatingSaved(change, await self.summary(film, guild_id))
 
-    async def remove(self, guild_id: int, film: FilmSummary, user_id: int) -> Rating:
+    async def remove(self, guild_id: int, film: FilmSummary, user_id: int) -> RatingRemoved:
+        """Remove a member's rating (committed before returning), with the scores left without it."""
         removed = await self._store.ratings.remove(guild_id, film.id, user_id)
         if removed is None:
             raise NotFound(f"You have not rated {film.label} in this server, so there is nothing to remove.")
-        return removed
+        return RatingRemoved(removed, await self.summary(film, guild_id))
 
     async def ratings_page(self, guild_id: int, film: FilmSummary, page: int) -> RatingsPage:
         total = await self._store.ratings.count(guild_id, film.id)

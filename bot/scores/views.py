@@ -1,14 +1,13 @@
-"""Restart-proof buttons for scores: open a film's scores, page through ratings and the top list.
+"""The scores feature's Discord edge: its restart-proof buttons and the messages they and the commands send.
 
-Every button is a ``DynamicItem``: its custom_id carries all it needs (film id, page, minimum ratings),
-and its callback rebuilds the state from the database, so buttons keep working after a restart.
+Buttons: open a film's scores, page through ratings and the top list. Each is a ``RestartProofItem``: its
+custom_id carries all it needs (film id, page, minimum ratings), and ``handle`` rebuilds the state from the
+database, so buttons keep working after a restart. Embeds come from ``bot/scores/render.py``.
 """
 
 from __future__ import annotations
 
 import io
-import logging
-import re
 from typing import Any
 
 import discord
@@ -16,10 +15,8 @@ import discord
 from bot.errors import UserError
 from bot.films.models import FilmSummary
 from bot.scores import render
-from bot.ui.answers import answers_errors
+from bot.ui.items import RestartProofItem
 from bot.ui.options import client_of
-
-log = logging.getLogger(__name__)
 
 
 async def send_scores(interaction: discord.Interaction[Any], film: FilmSummary, *, ephemeral: bool) -> None:
@@ -36,29 +33,18 @@ async def send_scores(interaction: discord.Interaction[Any], film: FilmSummary, 
     )
 
 
-class ScoresButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"filmbot:scores:open:(?P<film>\d+)"
-):
+class ScoresButton(RestartProofItem[discord.ui.Button[Any]], custom_id="filmbot:scores:open:{film}"):
     """Under a film card: opens that film's scores and chart for whoever clicks, ephemerally."""
 
-    def __init__(self, film_id: int) -> None:
+    def __init__(self, film: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Scores",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"filmbot:scores:open:{film_id}",
+                label="Scores", style=discord.ButtonStyle.secondary, custom_id=self.make_id(film=film)
             )
         )
-        self.film_id = film_id
+        self.film_id = film
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ScoresButton:
-        return cls(int(match["film"]))
-
-    @answers_errors
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
         film = await client_of(interaction).films.by_id(self.film_id)
         await send_scores(interaction, film, ephemeral=True)
 
@@ -73,51 +59,32 @@ def _pager_button(custom_id: str, direction: str, disabled: bool) -> discord.ui.
 
 
 class RatingsPager(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"filmbot:scores:ratings:(?P<film>\d+):(?P<page>\d+):(?P<dir>prev|next)",
+    RestartProofItem[discord.ui.Button[Any]],
+    custom_id="filmbot:scores:ratings:{film}:{page}:{dir:prev|next}",
 ):
-    """Turns a /ratings message to another page (``page`` is the page it leads to)."""
+    """Turns a /ratings message to another page (``page`` is the page it leads to; ``dir`` prev or next)."""
 
-    def __init__(self, film_id: int, page: int, direction: str, *, disabled: bool = False) -> None:
-        super().__init__(
-            _pager_button(f"filmbot:scores:ratings:{film_id}:{page}:{direction}", direction, disabled)
-        )
-        self.film_id, self.page = film_id, page
+    def __init__(self, film: int, page: int, dir: str, *, disabled: bool = False) -> None:
+        super().__init__(_pager_button(self.make_id(film=film, page=page, dir=dir), dir, disabled))
+        self.film_id, self.page = film, page
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> RatingsPager:
-        return cls(int(match["film"]), int(match["page"]), match["dir"])
-
-    @answers_errors
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        bot = client_of(interaction)
-        film = await bot.films.by_id(self.film_id)
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        film = await client_of(interaction).films.by_id(self.film_id)
         embed, view = await ratings_message(interaction, film, self.page)
         await interaction.response.edit_message(embed=embed, view=view)
 
 
 class TopPager(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"filmbot:scores:top:(?P<min>\d+):(?P<page>\d+):(?P<dir>prev|next)",
+    RestartProofItem[discord.ui.Button[Any]],
+    custom_id="filmbot:scores:top:{min}:{page}:{dir:prev|next}",
 ):
-    """Turns a /top message to another page, keeping its minimum number of ratings."""
+    """Turns a /top message to another page, keeping its minimum number of ratings (``min``)."""
 
-    def __init__(self, min_ratings: int, page: int, direction: str, *, disabled: bool = False) -> None:
-        super().__init__(
-            _pager_button(f"filmbot:scores:top:{min_ratings}:{page}:{direction}", direction, disabled)
-        )
-        self.min_ratings, self.page = min_ratings, page
+    def __init__(self, min: int, page: int, dir: str, *, disabled: bool = False) -> None:
+        super().__init__(_pager_button(self.make_id(min=min, page=page, dir=dir), dir, disabled))
+        self.min_ratings, self.page = min, page
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> TopPager:
-        return cls(int(match["min"]), int(match["page"]), match["dir"])
-
-    @answers_errors
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
         embed, view = await top_message(interaction, self.min_ratings, self.page)
         await interaction.response.edit_message(embed=embed, view=view)
 
@@ -156,11 +123,6 @@ async def top_message(
     view.add_item(TopPager(min_ratings, max(top.page - 1, 0), "prev", disabled=top.page == 0))
     view.add_item(TopPager(min_ratings, top.page + 1, "next", disabled=top.page >= top.pages - 1))
     return embed, view
-
-
-def card_button(film: FilmSummary) -> ScoresButton:
-    """The Scores button for a film card (``cogs/films.py``'s ``card_view``)."""
-    return ScoresButton(film.id)
 
 
 DYNAMIC_ITEMS = (ScoresButton, RatingsPager, TopPager)

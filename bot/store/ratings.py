@@ -10,52 +10,18 @@ one transaction each, so a failure reaches only its own caller.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import aiosqlite
 
 from bot.films.models import Score, Source
+from bot.scores.models import FilmRatings, Rating, RatingChange
 from bot.store._database import Session, Transaction
 from bot.store._group_commit import GroupCommit
 
-log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 RatingOp = Callable[[Transaction], Awaitable[Any]]
-
-
-@dataclass(frozen=True, slots=True)
-class Rating:
-    guild_id: int
-    film_id: int
-    user_id: int
-    score: float  # 0.5–10 in steps of 0.5
-    review: str | None
-    spoiler: bool
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class RatingChange:
-    """The rating as committed, and what it replaced (``None``: a first rating)."""
-
-    rating: Rating
-    previous: Rating | None
-
-
-@dataclass(frozen=True, slots=True)
-class FilmRatings:
-    """A film's ratings in one server, summed: for ranking many films without reading every row."""
-
-    film_id: int
-    count: int
-    total: float  # the sum of the ratings (0.5–10 scale)
-    ratings: tuple[float, ...]
 
 
 _COLUMNS = "guild_id, film_id, user_id, halves, review, spoiler, created_at, updated_at"
@@ -92,10 +58,13 @@ class RatingStore:
         # The group-commit engine (None inside a unit of work: writes then join its transaction).
         self._writes = writes
 
-    async def _run(self, op: RatingOp) -> Any:
+    async def _run(self, op: RatingOp, *, alone: bool = False) -> Any:
+        """Commit ``op``: in the open unit of work, group-committed, or (``alone``) in its own transaction."""
         if self._writes is None:
             async with self._db.write() as tx:
                 return await op(tx)
+        if alone:
+            return await self._writes.now(op)
         return await self._writes.submit(op)
 
     # -- writes ------------------------------------------------------------------------------------
@@ -120,20 +89,12 @@ class RatingStore:
         return change
 
     async def upsert_single(
-        self,
-        guild_id: int,
-        film_id: int,
-        user_id: int,
-        score: float,
-        *,
-        now: datetime,
-        review: str | None = None,
-        spoiler: bool | None = None,
+        self, guild_id: int, film_id: int, user_id: int, score: float, *, now: datetime
     ) -> RatingChange:
-        """The same write in a transaction of its own (one commit per rating): the benchmark's baseline."""
-        op = self._upsert_op(guild_id, film_id, user_id, _halves(score), now, review, spoiler)
-        async with self._db.write() as conn:
-            change: RatingChange = await op(conn)
+        """The benchmark's baseline only (``benchmarks/scores.py``): the same write committed in a transaction
+        of its own (``GroupCommit.now``: one commit, one fsync per rating), never batched with others."""
+        op = self._upsert_op(guild_id, film_id, user_id, _halves(score), now, None, None)
+        change: RatingChange = await self._run(op, alone=True)
         return change
 
     def _upsert_op(
@@ -194,13 +155,6 @@ class RatingStore:
         return removed
 
     # -- reads -------------------------------------------------------------------------------------
-
-    async def get(self, guild_id: int, film_id: int, user_id: int) -> Rating | None:
-        row = await self._db.fetchone(
-            f"SELECT {_COLUMNS} FROM ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?",
-            (guild_id, film_id, user_id),
-        )
-        return _rating(row) if row is not None else None
 
     async def scores(self, guild_id: int, film_id: int) -> list[float]:
         rows = await self._db.fetchall(

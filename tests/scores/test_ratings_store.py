@@ -37,7 +37,7 @@ async def test_rate_change_and_remove(catalog_store: Store) -> None:
 
     removed = await ratings.remove(GUILD, film, 1)
     assert removed is not None and removed.score == 9
-    assert await ratings.get(GUILD, film, 1) is None
+    assert await ratings.page(GUILD, film, offset=0, limit=1) == []
     assert await ratings.remove(GUILD, film, 1) is None
 
 
@@ -121,7 +121,7 @@ async def test_a_committed_rating_survives_reopening(tmp_path_factory: pytest.Te
     await store.close()
     reopened = await Store.open(path)
     try:
-        got = await reopened.ratings.get(GUILD, film, 1)
+        (got,) = await reopened.ratings.page(GUILD, film, offset=0, limit=1)
         assert got is not None and (got.score, got.review, got.spoiler) == (6.5, "r", True)
     finally:
         await reopened.close()

@@ -14,8 +14,8 @@ from bot.films.models import FilmSummary, Score, Source
 from bot.scores import render
 from bot.scores.aggregate import aggregate
 from bot.scores.chart import render_chart
-from bot.scores.service import RatingsPage, ScoreSummary, TopEntry, TopPage, summary_line
-from bot.store.ratings import Rating
+from bot.scores.models import Rating, RatingsPage, ScoreSummary, TopEntry, TopPage
+from bot.scores.service import summary_line
 from bot.ui import limits
 from tests.spoilers.checks import visible
 
@@ -90,7 +90,7 @@ def test_scores_embed_for_100_meters_traces_every_figure() -> None:
         ),
     ]
     embed = render.scores_embed(summary(scores, [10, 8], sources), chart="scores-100-meters.png")
-    fields = {f.name: f.value for f in embed.fields}
+    fields = {f.name: f.value or "" for f in embed.fields}
     assert "IMDb: **8.1**/10 → 81/100" in fields["Ratings, each on its own scale"]
     assert "from 56 votes" in fields["Ratings, each on its own scale"]
     approvals = fields["Approval (share who liked it, not averaged)"]
@@ -118,7 +118,7 @@ def test_scores_embed_at_the_limits() -> None:
 def test_empty_scores_embed_says_so() -> None:
     embed = render.scores_embed(summary([], []))
     assert embed.description == "**No aggregate yet**"
-    fields = {f.name: f.value for f in embed.fields}
+    fields = {f.name: f.value or "" for f in embed.fields}
     assert "No outside average rating" in fields["Ratings, each on its own scale"]
     assert "/rate" in fields["This server's members"]
 
