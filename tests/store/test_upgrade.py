@@ -49,8 +49,8 @@ async def test_a_version_0_1_database_opens_and_keeps_every_row(tmp_path: Path) 
         single = await polls.get(1)
         assert single.question == "Upgrade?" and [o.label for o in single.options] == ["Yes", "No"]
         assert single.is_open
-        rating = await store.ratings.get(OFFLINE_GUILD, film.id, OFFLINE_MEMBER)
-        assert rating is not None and rating.score == 8 and rating.review == "Fast"
+        (rating,) = await store.ratings.page(OFFLINE_GUILD, film.id, offset=0, limit=5)
+        assert (rating.user_id, rating.score, rating.review) == (OFFLINE_MEMBER, 8, "Fast")
         party = await store.watch_parties.get(1)
         assert party is not None and party.film_id == film.id and party.status == "scheduled"
         assert [t.state for t in await store.timers.for_ref("poll-close", "1")] == ["pending"]
