@@ -19,6 +19,7 @@ from bot.catalog.models import ImportOutcome
 from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
 from bot.store._database import Transaction
+from bot.store.films import source_columns
 
 # Imported rows sort after a card's own rows on the card.
 IMPORTED_POSITION = 1000
@@ -220,18 +221,7 @@ class ImportBatch:
             "INSERT INTO film_sources (id, film_id, key, title, publisher, kind, url, file, as_of, imported, "
             "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
             [
-                (
-                    first + n,
-                    film_id,
-                    source.key,
-                    source.title,
-                    source.publisher,
-                    source.kind,
-                    source.url,
-                    source.file,
-                    source.as_of.isoformat(),
-                    digest,
-                )
+                (first + n, film_id, *source_columns(source), digest)
                 for n, (_, film_id, digest, _) in enumerate(films)
             ],
         )

@@ -126,19 +126,7 @@ class FilmStore:
             "WHERE film_id = ? ORDER BY position, id",
             (film_id,),
         )
-        return tuple(
-            Score(
-                name=r["name"],
-                kind=r["kind"],
-                value=r["value"],
-                scale=r["scale"],
-                votes=r["votes"],
-                as_of=date.fromisoformat(r["as_of"]),
-                note=r["note"],
-                source=keys[r["source_id"]],
-            )
-            for r in rows
-        )
+        return tuple(score_from_row(r, keys[r["source_id"]]) for r in rows)
 
     async def _plot(self, film_id: int) -> tuple[PlotSection, ...]:
         rows = await self._db.fetchall(
@@ -269,6 +257,33 @@ async def _update_film(conn: Transaction, film_id: int, columns: tuple[object, .
     await conn.execute("DELETE FROM film_sources WHERE film_id = ? AND imported = 0", (film_id,))
 
 
+def source_columns(source: Source) -> tuple[object, ...]:
+    """A source's film_sources columns: key, title, publisher, kind, url, file, as_of."""
+    return (
+        source.key,
+        source.title,
+        source.publisher,
+        source.kind,
+        source.url,
+        source.file,
+        source.as_of.isoformat(),
+    )
+
+
+def score_from_row(row: aiosqlite.Row, source: str) -> Score:
+    """A score_sources row (name, kind, value, scale, votes, as_of, note) cited to ``source``."""
+    return Score(
+        name=row["name"],
+        kind=row["kind"],
+        value=row["value"],
+        scale=row["scale"],
+        votes=row["votes"],
+        as_of=date.fromisoformat(row["as_of"]),
+        note=row["note"],
+        source=source,
+    )
+
+
 def _source(row: aiosqlite.Row) -> Source:
     return Source(
         key=row["key"],
@@ -303,16 +318,7 @@ async def _write_children(conn: Transaction, film_id: int, data: FilmData) -> No
         cur = await conn.execute(
             "INSERT INTO film_sources (film_id, key, title, publisher, kind, url, file, as_of) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                film_id,
-                source.key,
-                source.title,
-                source.publisher,
-                source.kind,
-                source.url,
-                source.file,
-                source.as_of.isoformat(),
-            ),
+            (film_id, *source_columns(source)),
         )
         assert cur.lastrowid is not None
         source_ids[source.key] = cur.lastrowid

@@ -4,6 +4,7 @@ import sqlite3
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from bot.store import Store, migrations
 SOURCE = Source(key="doc", title="A document", kind="review", as_of=date(2026, 1, 2))
 
 
-def film(slug: str = "solaris-1972", **changes: object) -> FilmData:
+def film(slug: str = "solaris-1972", **changes: Any) -> FilmData:
     base = FilmData(
         slug=slug,
         title="Solaris",
@@ -23,7 +24,7 @@ def film(slug: str = "solaris-1972", **changes: object) -> FilmData:
         sources=(SOURCE,),
         facts=(Fact(key="runtime_minutes", value="167", source="doc"),),
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)
 
 
 async def test_migrations_set_user_version_and_pragmas(store: Store) -> None:
