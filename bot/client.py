@@ -15,8 +15,8 @@ from discord.ext import commands
 
 import cogs
 from bot import offload
-from bot.catalog.browse import CatalogService
 from bot.catalog.loader import load_cards
+from bot.catalog.service import CatalogService
 from bot.clock import Clock, SystemClock
 from bot.films.service import FilmService
 from bot.polls.service import PollService

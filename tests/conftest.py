@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.catalog.loader import load_cards
+from bot.settings import Settings
 from bot.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,6 +31,15 @@ async def catalog_store(store: Store) -> Store:
     report = await load_cards(store, FILMS_DIR)
     assert report.ok, report.lines()
     return store
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for an offline run: a temporary database and the repository's film cards."""
+    return Settings.from_env(
+        {"FILMBOT_DATABASE": str(tmp_path / "ask.sqlite3"), "FILMBOT_FILMS_DIR": str(FILMS_DIR)},
+        env_file=None,
+    )
 
 
 # The loopback Discord emulator and its fixtures (emulator, driver, filmbot, filmbot_process).

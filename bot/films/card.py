@@ -95,31 +95,13 @@ def build_card(film: Film) -> FilmCard:
     numbers = {source.key: index for index, source in enumerate(film.sources, start=1)}
 
     def cite(rows: Iterable[tuple[str, str | None, str]]) -> tuple[Cited, ...]:
-        grouped: dict[str, tuple[list[int], list[str]]] = {}
-        for text, detail, source in rows:
-            refs, details = grouped.setdefault(text, ([], []))
-            if numbers[source] not in refs:
-                refs.append(numbers[source])
-            if detail and detail not in details:
-                details.append(detail)
-        return tuple(
-            Cited(text, tuple(sorted(refs)), tuple(details)) for text, (refs, details) in grouped.items()
-        )
+        return _cite(rows, numbers)
 
     def facts(*keys: str) -> tuple[Cited, ...]:
         return cite((f.value, f.detail, f.source) for f in film.facts if f.key in keys)
 
     def people(role: str) -> tuple[Cited, ...]:
         return cite((c.person, c.character, c.source) for c in film.credits if c.role == role)
-
-    cast: dict[str, tuple[list[str], list[int]]] = {}
-    for credit in film.credits:
-        if credit.role in ("voice", "cast"):
-            characters, refs = cast.setdefault(credit.person, ([], []))
-            if credit.character and credit.character not in characters:
-                characters.append(credit.character)
-            if numbers[credit.source] not in refs:
-                refs.append(numbers[credit.source])
 
     releases = cite(
         (f"{RELEASE_LABELS[f.key]}: {format_partial_date(f.value)}", f.detail, f.source)
@@ -149,7 +131,7 @@ def build_card(film: Film) -> FilmCard:
         ),
         releases=releases,
         genres=facts("genre"),
-        cast=tuple(CastMember(p, tuple(ch), tuple(sorted(r))) for p, (ch, r) in cast.items()),
+        cast=_cast(film, numbers),
         music=people("composer"),
         character_design=people("character_designer"),
         technique=facts("technique"),
@@ -159,3 +141,30 @@ def build_card(film: Film) -> FilmCard:
             SourceRef(numbers[s.key], s.title, s.kind, s.as_of, s.publisher, s.url) for s in film.sources
         ),
     )
+
+
+def _cite(rows: Iterable[tuple[str, str | None, str]], numbers: dict[str, int]) -> tuple[Cited, ...]:
+    """Rows of (text, detail, source key) grouped by text, each with its source numbers and details."""
+    grouped: dict[str, tuple[list[int], list[str]]] = {}
+    for text, detail, source in rows:
+        refs, details = grouped.setdefault(text, ([], []))
+        if numbers[source] not in refs:
+            refs.append(numbers[source])
+        if detail and detail not in details:
+            details.append(detail)
+    return tuple(
+        Cited(text, tuple(sorted(refs)), tuple(details)) for text, (refs, details) in grouped.items()
+    )
+
+
+def _cast(film: Film, numbers: dict[str, int]) -> tuple[CastMember, ...]:
+    """Voice and cast credits, one line per person with every character they play."""
+    cast: dict[str, tuple[list[str], list[int]]] = {}
+    for credit in film.credits:
+        if credit.role in ("voice", "cast"):
+            characters, refs = cast.setdefault(credit.person, ([], []))
+            if credit.character and credit.character not in characters:
+                characters.append(credit.character)
+            if numbers[credit.source] not in refs:
+                refs.append(numbers[credit.source])
+    return tuple(CastMember(p, tuple(ch), tuple(sorted(r))) for p, (ch, r) in cast.items())

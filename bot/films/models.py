@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from typing import Literal
 
 # Roles a credit can have, in the order a card shows them.
 CREDIT_ROLES = (
@@ -39,6 +40,8 @@ FACT_KEYS = (
     "award",
 )
 SCORE_KINDS = ("average", "approval")
+# What writing a card did to its film.
+UpsertOutcome = Literal["added", "updated", "unchanged"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,3 +212,11 @@ def merge_imported(film: Film, imported: set[str]) -> Film:
     cited = {f.source for f in facts} | {c.source for c in credits} | {s.source for s in scores}
     sources = tuple(s for s in film.sources if s.key not in imported or s.key in cited)
     return replace(film, facts=facts, credits=credits, scores=scores, sources=sources)
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteRefused:
+    """A film the store kept: member data still refers to it."""
+
+    slug: str
+    reason: str

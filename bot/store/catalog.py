@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Literal
 
 import aiosqlite
 
+from bot.catalog.models import ImportCounts, ImportOutcome
 from bot.clock import Clock
-from bot.films.matching import match_key
 from bot.films.models import FilmSummary, ImportedFilm, Source
-from bot.store._database import Session, Transaction
-
-ImportOutcome = Literal["added", "updated", "unchanged", "duplicate"]
-# Imported rows sort after a card's own rows on the card.
-IMPORTED_POSITION = 1000
-_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportCounts:
-    added: int
-    updated: int
-    unchanged: int
-    skipped: int
+from bot.store._database import Session
+from bot.store.catalog_batch import ImportBatch
 
 
 class _RolledBack(Exception):
@@ -36,16 +19,6 @@ class _RolledBack(Exception):
     def __init__(self, outcomes: list[ImportOutcome]) -> None:
         super().__init__("dry run")
         self.outcomes = outcomes
-
-
-def slugify(title: str) -> str:
-    """'Le Fabuleux Destin d'Amélie' -> 'le-fabuleux-destin-damelie'; '' when nothing ASCII is left."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    return _SLUG_JUNK.sub("-", ascii_text.replace("'", "")).strip("-")[:80].strip("-")
-
-
-def _in(values: Sequence[object]) -> str:
-    return ",".join("?" * len(values))
 
 
 class CatalogStore:
@@ -84,15 +57,10 @@ class CatalogStore:
     async def write_batch(
         self, films: Sequence[ImportedFilm], source: Source, *, dry_run: bool = False
     ) -> list[ImportOutcome]:
-        """Write imported films in one transaction, one outcome per film.
-
-        A film is found by IMDb id, else by normalized title and year (never across different ids). On a
-        card film only the import's own rows change (the card's values win when read); an imported film's
-        title, year and original title follow the import.
-        """
+        """Write imported films in one transaction, one outcome per film (how: ``ImportBatch``)."""
         try:
             async with self._db.write() as conn:
-                outcomes = await _Batch(conn, source, self._clock.now()).write(films)
+                outcomes = await ImportBatch(conn, source, self._clock.now()).write(films)
                 if dry_run:
                     raise _RolledBack(outcomes)
         except _RolledBack as rolled_back:
@@ -193,235 +161,3 @@ def _summary(row: aiosqlite.Row) -> FilmSummary:
         year=row["year"],
         original_title=row["original_title"],
     )
-
-
-@dataclass(slots=True)
-class _Existing:
-    film_id: int
-    origin: str
-    imdb_id: str | None
-
-
-class _Batch:
-    """One batch of imported films, written with a handful of ``executemany`` calls."""
-
-    def __init__(self, conn: Transaction, source: Source, now: datetime) -> None:
-        self.conn = conn
-        self.source = source
-        self.now = now.isoformat()
-
-    async def _rows(self, sql: str, params: Sequence[object]) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
-
-    async def _next_id(self, table: str) -> int:
-        rows = await self._rows(f"SELECT coalesce(max(id), 0) + 1 FROM {table}", ())
-        return int(rows[0][0])
-
-    async def write(self, films: Sequence[ImportedFilm]) -> list[ImportOutcome]:
-        keys = [match_key(f.title, f.year) for f in films]
-        imdb_ids = [f.imdb_id for f in films if f.imdb_id]
-        by_imdb: dict[str, _Existing] = {}
-        if imdb_ids:
-            for r in await self._rows(
-                f"SELECT id, origin, imdb_id FROM films WHERE imdb_id IN ({_in(imdb_ids)})", imdb_ids
-            ):
-                by_imdb[r["imdb_id"]] = _Existing(r["id"], r["origin"], r["imdb_id"])
-        by_key: dict[str, list[_Existing]] = {}
-        for r in await self._rows(
-            f"SELECT id, origin, imdb_id, match_key FROM films WHERE match_key IN ({_in(keys)}) ORDER BY id",
-            keys,
-        ):
-            by_key.setdefault(r["match_key"], []).append(_Existing(r["id"], r["origin"], r["imdb_id"]))
-
-        targets: list[_Existing | None] = []
-        for film, key in zip(films, keys, strict=True):
-            found = by_imdb.get(film.imdb_id) if film.imdb_id else None
-            if found is None:
-                # Same title and year is the same film only when no two different ids say otherwise.
-                found = next(
-                    (e for e in by_key.get(key, []) if e.imdb_id is None or film.imdb_id is None), None
-                )
-            targets.append(found)
-
-        film_ids = [t.film_id for t in targets if t is not None]
-        hashes: dict[int, tuple[int, str | None]] = {}
-        if film_ids:
-            for r in await self._rows(
-                f"SELECT film_id, id, content_hash FROM film_sources WHERE key = ? AND film_id IN ({_in(film_ids)})",
-                [self.source.key, *film_ids],
-            ):
-                hashes[r["film_id"]] = (r["id"], r["content_hash"])
-
-        outcomes: list[ImportOutcome] = []
-        seen: set[int] = set()
-        new_ids: set[str] = set()
-        new_keys: set[str] = set()
-        new: list[tuple[ImportedFilm, str, str]] = []
-        changed: list[tuple[ImportedFilm, _Existing, str, int | None]] = []
-        for film, key, target in zip(films, keys, targets, strict=True):
-            digest = film.content_hash(self.source)
-            if target is None:
-                if (film.imdb_id in new_ids) if film.imdb_id else (key in new_keys):
-                    outcomes.append("duplicate")
-                    continue
-                if film.imdb_id:
-                    new_ids.add(film.imdb_id)
-                else:
-                    new_keys.add(key)
-                new.append((film, key, digest))
-                outcomes.append("added")
-                continue
-            if target.film_id in seen:
-                outcomes.append("duplicate")
-                continue
-            seen.add(target.film_id)
-            source_id, old = hashes.get(target.film_id, (None, None))
-            if old == digest:
-                outcomes.append("unchanged")
-                continue
-            changed.append((film, target, digest, source_id))
-            outcomes.append("updated")
-        await self._update(changed)
-        await self._insert(new)
-        return outcomes
-
-    async def _update(self, changed: list[tuple[ImportedFilm, _Existing, str, int | None]]) -> None:
-        if not changed:
-            return
-        old_sources = [sid for _, _, _, sid in changed if sid is not None]
-        if old_sources:
-            for table in ("facts", "credits", "score_sources", "film_aliases", "film_sources"):
-                column = "id" if table == "film_sources" else "source_id"
-                await self.conn.execute(
-                    f"DELETE FROM {table} WHERE {column} IN ({_in(old_sources)})", tuple(old_sources)
-                )
-        await self.conn.executemany(
-            "UPDATE films SET title = ?, original_title = ?, year = ?, imdb_id = coalesce(?, imdb_id), "
-            "match_key = ?, content_hash = ?, updated_at = ? WHERE id = ? AND origin = 'import'",
-            [
-                (
-                    f.title,
-                    f.original_title,
-                    f.year,
-                    f.imdb_id,
-                    match_key(f.title, f.year),
-                    digest,
-                    self.now,
-                    t.film_id,
-                )
-                for f, t, digest, _ in changed
-            ],
-        )
-        await self._children([(f, t.film_id, digest, t.origin == "card") for f, t, digest, _ in changed])
-
-    async def _insert(self, new: list[tuple[ImportedFilm, str, str]]) -> None:
-        if not new:
-            return
-        slugs = await self._slugs([f for f, _, _ in new])
-        first = await self._next_id("films")
-        rows = []
-        for n, ((film, key, digest), slug) in enumerate(zip(new, slugs, strict=True)):
-            rows.append(
-                (
-                    first + n,
-                    slug,
-                    film.title,
-                    film.original_title,
-                    film.year,
-                    film.imdb_id,
-                    digest,
-                    self.now,
-                    key,
-                )
-            )
-        await self.conn.executemany(
-            "INSERT INTO films (id, slug, title, original_title, year, origin, imdb_id, content_hash, updated_at, "
-            "match_key) VALUES (?, ?, ?, ?, ?, 'import', ?, ?, ?, ?)",
-            rows,
-        )
-        await self._children([(f, first + n, digest, False) for n, (f, _, digest) in enumerate(new)])
-
-    async def _slugs(self, films: list[ImportedFilm]) -> list[str]:
-        """'title-year', or with the IMDb id (or a number) appended when that is taken."""
-        wanted = []
-        for film in films:
-            base = slugify(film.title) or (film.imdb_id or "film")
-            wanted.append(f"{base}-{film.year}" if film.year else base)
-        taken = {
-            r[0] for r in await self._rows(f"SELECT slug FROM films WHERE slug IN ({_in(wanted)})", wanted)
-        }
-        slugs: list[str] = []
-        for film, slug in zip(films, wanted, strict=True):
-            if slug in taken:
-                candidate = f"{slug}-{film.imdb_id}" if film.imdb_id else slug
-                n = 2
-                while candidate in taken or await self._rows(
-                    "SELECT 1 FROM films WHERE slug = ?", [candidate]
-                ):
-                    candidate = f"{slug}-{n}"
-                    n += 1
-                slug = candidate
-            taken.add(slug)
-            slugs.append(slug)
-        return slugs
-
-    async def _children(self, films: list[tuple[ImportedFilm, int, str, bool]]) -> None:
-        source = self.source
-        first = await self._next_id("film_sources")
-        await self.conn.executemany(
-            "INSERT INTO film_sources (id, film_id, key, title, publisher, kind, url, file, as_of, imported, "
-            "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
-            [
-                (
-                    first + n,
-                    film_id,
-                    source.key,
-                    source.title,
-                    source.publisher,
-                    source.kind,
-                    source.url,
-                    source.file,
-                    source.as_of.isoformat(),
-                    digest,
-                )
-                for n, (_, film_id, digest, _) in enumerate(films)
-            ],
-        )
-        aliases, facts, credits, scores = [], [], [], []
-        for n, (film, film_id, _, on_card) in enumerate(films):
-            sid = first + n
-            names = list(film.aliases)
-            if on_card:
-                # The card keeps its title; the import's names still find the film.
-                names = [film.title, *([film.original_title] if film.original_title else []), *names]
-            aliases += [(film_id, a, sid) for a in dict.fromkeys(names)]
-            facts += [
-                (film_id, IMPORTED_POSITION + i, f.key, f.value, f.detail, sid)
-                for i, f in enumerate(film.facts)
-            ]
-            credits += [
-                (film_id, IMPORTED_POSITION + i, c.person, c.role, c.character, sid)
-                for i, c in enumerate(film.credits)
-            ]
-            scores += [
-                (film_id, IMPORTED_POSITION + i, s.name, s.kind, s.value, s.scale, s.votes, s.as_of.isoformat(),
-                 s.note, sid)
-                for i, s in enumerate(film.scores)
-            ]  # fmt: skip
-        await self.conn.executemany(
-            "INSERT OR IGNORE INTO film_aliases (film_id, alias, source_id) VALUES (?, ?, ?)", aliases
-        )
-        await self.conn.executemany(
-            "INSERT INTO facts (film_id, position, key, value, detail, source_id) VALUES (?, ?, ?, ?, ?, ?)",
-            facts,
-        )
-        await self.conn.executemany(
-            "INSERT INTO credits (film_id, position, person, role, character, source_id) VALUES (?, ?, ?, ?, ?, ?)",
-            credits,
-        )
-        await self.conn.executemany(
-            "INSERT INTO score_sources (film_id, position, name, kind, value, scale, votes, as_of, note, "
-            "source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            scores,
-        )

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 import aiosqlite
 
@@ -13,6 +11,7 @@ from bot.clock import Clock
 from bot.films.matching import match_key
 from bot.films.models import (
     Credit,
+    DeleteRefused,
     Fact,
     Film,
     FilmData,
@@ -20,17 +19,10 @@ from bot.films.models import (
     PlotSection,
     Score,
     Source,
+    UpsertOutcome,
     merge_imported,
 )
 from bot.store._database import Session, Transaction
-
-UpsertOutcome = Literal["added", "updated", "unchanged"]
-
-
-@dataclass(frozen=True, slots=True)
-class DeleteRefused:
-    slug: str
-    reason: str
 
 
 class FilmStore:
@@ -39,10 +31,6 @@ class FilmStore:
         self._clock = clock
 
     # -- reads -------------------------------------------------------------------------------------
-
-    async def count(self) -> int:
-        row = await self._db.fetchone("SELECT count(*) FROM films")
-        return int(row[0]) if row else 0
 
     async def summaries(self) -> list[FilmSummary]:
         """Every film's identity with its aliases, for building the title index."""
@@ -63,6 +51,8 @@ class FilmStore:
         return {row["slug"] for row in rows}
 
     async def summary_by_slug(self, slug: str) -> FilmSummary | None:
+        """One film's identity by slug (the bot resolves titles through its index; tests and the scores
+        benchmark use this to pick a film)."""
         row = await self._db.fetchone(
             "SELECT id, slug, title, year, original_title FROM films WHERE slug = ?", (slug,)
         )
@@ -95,81 +85,69 @@ class FilmStore:
         )
         keys = {r["id"]: r["key"] for r in source_rows}
         imported = {r["key"] for r in source_rows if r["imported"]}
-        facts = await self._db.fetchall(
-            "SELECT key, value, detail, source_id FROM facts WHERE film_id = ? ORDER BY position, id",
-            (film_id,),
-        )
-        credits = await self._db.fetchall(
-            "SELECT person, role, character, source_id FROM credits WHERE film_id = ? ORDER BY position, id",
-            (film_id,),
-        )
-        scores = await self._db.fetchall(
-            "SELECT name, kind, value, scale, votes, as_of, note, source_id FROM score_sources "
-            "WHERE film_id = ? ORDER BY position, id",
-            (film_id,),
-        )
-        plot = await self._db.fetchall(
-            "SELECT position, phase, spoiler_level, text FROM plot_sections WHERE film_id = ? ORDER BY position",
-            (film_id,),
-        )
         film = Film(
             summary=_summary(row, tuple(a["alias"] for a in alias_rows)),
             origin=row["origin"],
             imdb_id=row["imdb_id"],
-            sources=tuple(
-                Source(
-                    key=r["key"],
-                    title=r["title"],
-                    kind=r["kind"],
-                    as_of=date.fromisoformat(r["as_of"]),
-                    publisher=r["publisher"],
-                    url=r["url"],
-                    file=r["file"],
-                )
-                for r in source_rows
-            ),
-            facts=tuple(
-                Fact(key=r["key"], value=r["value"], detail=r["detail"], source=keys[r["source_id"]])
-                for r in facts
-            ),
-            credits=tuple(
-                Credit(
-                    person=r["person"], role=r["role"], character=r["character"], source=keys[r["source_id"]]
-                )
-                for r in credits
-            ),
-            scores=tuple(
-                Score(
-                    name=r["name"],
-                    kind=r["kind"],
-                    value=r["value"],
-                    scale=r["scale"],
-                    votes=r["votes"],
-                    as_of=date.fromisoformat(r["as_of"]),
-                    note=r["note"],
-                    source=keys[r["source_id"]],
-                )
-                for r in scores
-            ),
-            plot=tuple(
-                PlotSection(
-                    position=r["position"], phase=r["phase"], spoiler_level=r["spoiler_level"], text=r["text"]
-                )
-                for r in plot
-            ),
+            sources=tuple(_source(r) for r in source_rows),
+            facts=await self._facts(film_id, keys),
+            credits=await self._credits(film_id, keys),
+            scores=await self._scores(film_id, keys),
+            plot=await self._plot(film_id),
         )
         # Only a film with sources of its own (a card) has anything for imports to give way to.
         return merge_imported(film, imported) if imported and len(imported) < len(source_rows) else film
+
+    async def _facts(self, film_id: int, keys: dict[int, str]) -> tuple[Fact, ...]:
+        rows = await self._db.fetchall(
+            "SELECT key, value, detail, source_id FROM facts WHERE film_id = ? ORDER BY position, id",
+            (film_id,),
+        )
+        return tuple(
+            Fact(key=r["key"], value=r["value"], detail=r["detail"], source=keys[r["source_id"]])
+            for r in rows
+        )
+
+    async def _credits(self, film_id: int, keys: dict[int, str]) -> tuple[Credit, ...]:
+        rows = await self._db.fetchall(
+            "SELECT person, role, character, source_id FROM credits WHERE film_id = ? ORDER BY position, id",
+            (film_id,),
+        )
+        return tuple(
+            Credit(person=r["person"], role=r["role"], character=r["character"], source=keys[r["source_id"]])
+            for r in rows
+        )
+
+    async def _scores(self, film_id: int, keys: dict[int, str]) -> tuple[Score, ...]:
+        rows = await self._db.fetchall(
+            "SELECT name, kind, value, scale, votes, as_of, note, source_id FROM score_sources "
+            "WHERE film_id = ? ORDER BY position, id",
+            (film_id,),
+        )
+        return tuple(score_from_row(r, keys[r["source_id"]]) for r in rows)
+
+    async def _plot(self, film_id: int) -> tuple[PlotSection, ...]:
+        rows = await self._db.fetchall(
+            "SELECT position, phase, spoiler_level, text FROM plot_sections WHERE film_id = ? "
+            "ORDER BY position",
+            (film_id,),
+        )
+        return tuple(
+            PlotSection(
+                position=r["position"], phase=r["phase"], spoiler_level=r["spoiler_level"], text=r["text"]
+            )
+            for r in rows
+        )
 
     # -- writes ------------------------------------------------------------------------------------
 
     async def upsert(self, data: FilmData) -> UpsertOutcome:
         """Write a film by slug; children are replaced as a whole. Unchanged content is not rewritten."""
         digest = data.content_hash()
+        key = match_key(data.title, data.year)
         async with self._db.write() as conn:
             async with conn.execute("SELECT id, content_hash FROM films WHERE slug = ?", (data.slug,)) as cur:
                 existing = await cur.fetchone()
-            key = match_key(data.title, data.year)
             if existing is not None and existing["content_hash"] == digest:
                 await conn.execute(
                     "UPDATE films SET match_key = ? WHERE id = ? AND match_key IS NOT ?",
@@ -178,68 +156,13 @@ class FilmStore:
                 return "unchanged"
             adopted = existing is None and data.origin == "card"
             if adopted:
-                # A card for a film an import already brought: the card takes over that row (its id, so
-                # member data stays attached, and the imported rows, which fill what the card lacks).
-                existing = await _imported_twin(conn, data)
-                if existing is not None:
-                    # The import's own names stay as its aliases, as when the import comes after the card.
-                    await conn.execute(
-                        "INSERT OR IGNORE INTO film_aliases (film_id, alias, source_id) "
-                        "SELECT f.id, n.name, (SELECT min(id) FROM film_sources WHERE film_id = f.id AND imported = 1) "
-                        "FROM films f JOIN (SELECT title AS name FROM films WHERE id = ? "
-                        "UNION ALL SELECT original_title FROM films WHERE id = ?) n ON n.name IS NOT NULL "
-                        "WHERE f.id = ?",
-                        (existing["id"], existing["id"], existing["id"]),
-                    )
-            now = self._clock.now().isoformat()
+                existing = await _adopt_imported_twin(conn, data)
+            columns = _film_columns(data, digest, key, self._clock.now().isoformat())
             if existing is None:
-                cur = await conn.execute(
-                    "INSERT INTO films (slug, title, original_title, year, origin, imdb_id, content_hash, updated_at, "
-                    "match_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        data.slug,
-                        data.title,
-                        data.original_title,
-                        data.year,
-                        data.origin,
-                        data.imdb_id,
-                        digest,
-                        now,
-                        key,
-                    ),
-                )
-                film_id = cur.lastrowid
-                assert film_id is not None
+                film_id = await _insert_film(conn, columns)
             else:
                 film_id = existing["id"]
-                await conn.execute(
-                    "UPDATE films SET slug = ?, title = ?, original_title = ?, year = ?, origin = ?, imdb_id = ?, "
-                    "content_hash = ?, updated_at = ?, match_key = ? WHERE id = ?",
-                    (
-                        data.slug,
-                        data.title,
-                        data.original_title,
-                        data.year,
-                        data.origin,
-                        data.imdb_id,
-                        digest,
-                        now,
-                        key,
-                        film_id,
-                    ),
-                )
-                # Only the film's own rows: rows an import brought stay (they are merged when read).
-                await conn.execute(
-                    "DELETE FROM film_aliases WHERE film_id = ? AND source_id IS NULL", (film_id,)
-                )
-                for table in ("facts", "credits", "score_sources"):
-                    await conn.execute(
-                        f"DELETE FROM {table} WHERE film_id = ? AND source_id IN "
-                        "(SELECT id FROM film_sources WHERE film_id = ? AND imported = 0)",
-                        (film_id, film_id),
-                    )
-                await conn.execute("DELETE FROM plot_sections WHERE film_id = ?", (film_id,))
-                await conn.execute("DELETE FROM film_sources WHERE film_id = ? AND imported = 0", (film_id,))
+                await _update_film(conn, film_id, columns)
             await _write_children(conn, film_id, data)
         return "added" if existing is None or adopted else "updated"
 
@@ -251,6 +174,26 @@ class FilmStore:
         except sqlite3.IntegrityError:
             return DeleteRefused(slug, "member data (ratings, polls or watch parties) refers to it")
         return None
+
+
+async def _adopt_imported_twin(conn: Transaction, data: FilmData) -> aiosqlite.Row | None:
+    """A card for a film an import already brought takes over that row, or None when there is none.
+
+    The card keeps the row's id (so member data stays attached) and the imported rows, which fill what
+    the card lacks; the import's own names stay as its aliases, as when the import comes after the card.
+    """
+    twin = await _imported_twin(conn, data)
+    if twin is not None:
+        await conn.execute(
+            "INSERT OR IGNORE INTO film_aliases (film_id, alias, source_id) "
+            "SELECT f.id, n.name, "
+            "(SELECT min(id) FROM film_sources WHERE film_id = f.id AND imported = 1) "
+            "FROM films f JOIN (SELECT title AS name FROM films WHERE id = ? "
+            "UNION ALL SELECT original_title FROM films WHERE id = ?) n ON n.name IS NOT NULL "
+            "WHERE f.id = ?",
+            (twin["id"], twin["id"], twin["id"]),
+        )
+    return twin
 
 
 async def _imported_twin(conn: Transaction, data: FilmData) -> aiosqlite.Row | None:
@@ -267,6 +210,88 @@ async def _imported_twin(conn: Transaction, data: FilmData) -> aiosqlite.Row | N
         (match_key(data.title, data.year),),
     ) as cur:
         return await cur.fetchone()
+
+
+def _film_columns(data: FilmData, digest: str, key: str, now: str) -> tuple[object, ...]:
+    """The films row's columns, in the order ``_insert_film`` and ``_update_film`` write them."""
+    return (
+        data.slug,
+        data.title,
+        data.original_title,
+        data.year,
+        data.origin,
+        data.imdb_id,
+        digest,
+        now,
+        key,
+    )
+
+
+async def _insert_film(conn: Transaction, columns: tuple[object, ...]) -> int:
+    cur = await conn.execute(
+        "INSERT INTO films (slug, title, original_title, year, origin, imdb_id, content_hash, "
+        "updated_at, match_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        columns,
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+async def _update_film(conn: Transaction, film_id: int, columns: tuple[object, ...]) -> None:
+    """Rewrite the film's row and drop its own children (rows an import brought stay: merged when read)."""
+    await conn.execute(
+        "UPDATE films SET slug = ?, title = ?, original_title = ?, year = ?, origin = ?, imdb_id = ?, "
+        "content_hash = ?, updated_at = ?, match_key = ? WHERE id = ?",
+        (*columns, film_id),
+    )
+    await conn.execute("DELETE FROM film_aliases WHERE film_id = ? AND source_id IS NULL", (film_id,))
+    for table in ("facts", "credits", "score_sources"):
+        await conn.execute(
+            f"DELETE FROM {table} WHERE film_id = ? AND source_id IN "
+            "(SELECT id FROM film_sources WHERE film_id = ? AND imported = 0)",
+            (film_id, film_id),
+        )
+    await conn.execute("DELETE FROM plot_sections WHERE film_id = ?", (film_id,))
+    await conn.execute("DELETE FROM film_sources WHERE film_id = ? AND imported = 0", (film_id,))
+
+
+def source_columns(source: Source) -> tuple[object, ...]:
+    """A source's film_sources columns: key, title, publisher, kind, url, file, as_of."""
+    return (
+        source.key,
+        source.title,
+        source.publisher,
+        source.kind,
+        source.url,
+        source.file,
+        source.as_of.isoformat(),
+    )
+
+
+def score_from_row(row: aiosqlite.Row, source: str) -> Score:
+    """A score_sources row (name, kind, value, scale, votes, as_of, note) cited to ``source``."""
+    return Score(
+        name=row["name"],
+        kind=row["kind"],
+        value=row["value"],
+        scale=row["scale"],
+        votes=row["votes"],
+        as_of=date.fromisoformat(row["as_of"]),
+        note=row["note"],
+        source=source,
+    )
+
+
+def _source(row: aiosqlite.Row) -> Source:
+    return Source(
+        key=row["key"],
+        title=row["title"],
+        kind=row["kind"],
+        as_of=date.fromisoformat(row["as_of"]),
+        publisher=row["publisher"],
+        url=row["url"],
+        file=row["file"],
+    )
 
 
 def _summary(row: aiosqlite.Row, aliases: tuple[str, ...]) -> FilmSummary:
@@ -291,16 +316,7 @@ async def _write_children(conn: Transaction, film_id: int, data: FilmData) -> No
         cur = await conn.execute(
             "INSERT INTO film_sources (film_id, key, title, publisher, kind, url, file, as_of) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                film_id,
-                source.key,
-                source.title,
-                source.publisher,
-                source.kind,
-                source.url,
-                source.file,
-                source.as_of.isoformat(),
-            ),
+            (film_id, *source_columns(source)),
         )
         assert cur.lastrowid is not None
         source_ids[source.key] = cur.lastrowid

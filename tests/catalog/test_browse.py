@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog.browse import PAGE_SIZE, BrowseFilters, CatalogService
 from bot.catalog.importing import import_catalog
-from bot.catalog.render import BROWSE_ID, browse_embed
+from bot.catalog.models import PAGE_SIZE, BrowseFilters
+from bot.catalog.render import browse_embed
+from bot.catalog.service import CatalogService
+from bot.catalog.views import PageButton
 from bot.errors import NotFound
 from bot.store import Store
 from bot.ui import limits
@@ -85,5 +87,7 @@ async def test_listing_fits_discord(catalog: CatalogService) -> None:
     page = await catalog.browse(BrowseFilters(genre="Drama"))
     embed = browse_embed(page)
     assert len(embed) <= limits.EMBED_TOTAL and "24 films" in (embed.title or "")
-    custom_id = BROWSE_ID.format(page=999999, key=BrowseFilters(director=long_director, genre="x" * 100).key)
+    custom_id = PageButton.make_id(
+        page=999999, key=BrowseFilters(director=long_director, genre="x" * 100).key
+    )
     assert len(custom_id) <= limits.CUSTOM_ID

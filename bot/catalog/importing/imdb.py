@@ -9,7 +9,6 @@ scratch store in id order.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -23,8 +22,6 @@ from bot.catalog.importing.report import ImportReport
 from bot.errors import BadInput
 from bot.films.models import Credit, Fact, ImportedFilm, Score, Source
 from bot.store.import_scratch import AkaRow, ImdbScratch, NameRow, PrincipalRow, RatingRow, StagedTitle
-
-log = logging.getLogger(__name__)
 
 FILM_TYPES = frozenset({"movie", "tvMovie"})
 NULL = "\\N"

@@ -14,11 +14,11 @@ from bot.catalog.importing._files import TextSource, file_date
 from bot.catalog.importing._items import Item
 from bot.catalog.importing.progress import NoProgress, Progress
 from bot.catalog.importing.report import ImportReport
+from bot.catalog.models import ImportCounts
 from bot.errors import BadInput
 from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
 from bot.store import Store
-from bot.store.catalog import ImportCounts
 from bot.store.import_scratch import SeenKeys
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,19 @@ async def import_catalog(
         return report
 
 
+def _accepted(item: Item, report: ImportReport, seen: SeenKeys) -> ImportedFilm | None:
+    """The item's film when it is one to write; otherwise why not goes in the report."""
+    for bad in item.bad_values:
+        report.skip_value(f"{bad.field}: {bad.reason}", item.line)
+    if item.film is None:
+        report.skip_row(item.skip or "unreadable", item.line)
+        return None
+    if not seen.first(_identity(item.film), item.line):
+        report.skip_row("duplicate film (the first one is kept)", item.line)
+        return None
+    return item.film
+
+
 async def _write(
     store: Store,
     items: Iterator[Item],
@@ -131,15 +144,10 @@ async def _write(
                 run_id = await store.catalog.begin_import(fmt, str(path), source.key)
             if src is not None:
                 report.read += 1
-            for bad in item.bad_values:
-                report.skip_value(f"{bad.field}: {bad.reason}", item.line)
-            if item.film is None:
-                report.skip_row(item.skip or "unreadable", item.line)
+            film = _accepted(item, report, seen)
+            if film is None:
                 continue
-            if not seen.first(_identity(item.film), item.line):
-                report.skip_row("duplicate film (the first one is kept)", item.line)
-                continue
-            batch.append(item.film)
+            batch.append(film)
             lines.append(item.line)
             if len(batch) >= BATCH:
                 await flush()

@@ -96,68 +96,89 @@ def resolve_columns(headers: list[str], mapping: Mapping[str, str]) -> dict[str,
     return columns
 
 
-def film_from_fields(fields: Mapping[str, Any], source: str, as_of: date, line: int) -> Item:
-    """One row's fields (strings, numbers or lists) into a film; bad values are left out with a reason."""
-    bad: list[BadValue] = []
+class _Fields:
+    """One row's fields, read as text or parsed; values that fail to parse are kept in ``bad``."""
 
-    def text(name: str) -> str:
-        value = fields.get(name)
+    def __init__(self, fields: Mapping[str, Any]) -> None:
+        self.fields = fields
+        self.bad: list[BadValue] = []
+
+    def text(self, name: str) -> str:
+        value = self.fields.get(name)
         if value is None:
             return ""
         if isinstance(value, list):
             return "; ".join(str(v) for v in value)
         return str(value).strip()
 
-    def read(name: str, parse: Any, *args: Any) -> Any:
-        raw = text(name)
+    def read(self, name: str, parse: Any, *args: Any) -> Any:
+        raw = self.text(name)
         if not raw:
             return None
         try:
             return parse(raw, *args)
         except BadValue as exc:
-            bad.append(exc)
+            self.bad.append(exc)
             return None
 
-    title = text("title")
+
+def _skip_reason(row: _Fields) -> str | None:
+    """Why the row is not a film to import, or None."""
+    title = row.text("title")
     if not title:
-        return Item(line, None, skip="no title")
+        return "no title"
     if len(title) > 300:
-        return Item(line, None, skip="title longer than 300 characters")
-    kind = text("title_type").casefold()
+        return "title longer than 300 characters"
+    kind = row.text("title_type").casefold()
     if kind and kind not in FILM_TYPES:
-        return Item(line, None, skip="not a film (title type)")
-    imdb = read("imdb_id", _values.imdb_id)
-    year = read("year", _values.year)
-    released = read("release_date", _values.release_date)
+        return "not a film (title type)"
+    return None
+
+
+def _scores(row: _Fields, source: str, as_of: date) -> list[Score]:
+    scores: list[Score] = []
+    for name, (label, kind, scale) in SCORES.items():
+        value = row.read(name, _values.number, name, 0.0, scale or 100.0)
+        if value is not None:
+            votes = row.read("imdb_votes", _values.votes, "imdb_votes") if name == "imdb_rating" else None
+            scores.append(Score(label, kind, value, source, as_of, scale=scale, votes=votes))
+    return scores
+
+
+def film_from_fields(fields: Mapping[str, Any], source: str, as_of: date, line: int) -> Item:
+    """One row's fields (strings, numbers or lists) into a film; bad values are left out with a reason."""
+    row = _Fields(fields)
+    skip = _skip_reason(row)
+    if skip is not None:
+        return Item(line, None, skip=skip)
+    title = row.text("title")
+    imdb = row.read("imdb_id", _values.imdb_id)
+    year = row.read("year", _values.year)
+    released = row.read("release_date", _values.release_date)
     if year is None and released is not None:
         year = int(released[:4])
     facts: list[Fact] = []
-    minutes = read("runtime", _values.runtime)
+    minutes = row.read("runtime", _values.runtime)
     if minutes is not None:
         facts.append(Fact("runtime_minutes", str(minutes), source))
     if released is not None:
         facts.append(Fact("release_theatrical", released, source))
-    facts += [Fact("genre", g, source) for g in _values.names(text("genres"), ",;|/")]
-    credits = [Credit(p, "director", source) for p in _values.names(text("director"))]
-    credits += [Credit(p, "cast", source) for p in _values.names(text("cast"))]
-    scores: list[Score] = []
-    for name, (label, kind_, scale) in SCORES.items():
-        value = read(name, _values.number, name, 0.0, scale or 100.0)
-        if value is not None:
-            votes = read("imdb_votes", _values.votes, "imdb_votes") if name == "imdb_rating" else None
-            scores.append(Score(label, kind_, value, source, as_of, scale=scale, votes=votes))
-    original = text("original_title") or None
+    facts += [Fact("genre", g, source) for g in _values.names(row.text("genres"), ",;|/")]
+    credits = [Credit(p, "director", source) for p in _values.names(row.text("director"))]
+    credits += [Credit(p, "cast", source) for p in _values.names(row.text("cast"))]
+    scores = _scores(row, source, as_of)
+    original = row.text("original_title") or None
     film = ImportedFilm(
         title=title,
         year=year,
         original_title=original if original and original != title else None,
         imdb_id=imdb,
-        aliases=tuple(a for a in _values.names(text("aliases"), ";|") if a != title),
+        aliases=tuple(a for a in _values.names(row.text("aliases"), ";|") if a != title),
         facts=tuple(facts),
         credits=tuple(credits),
         scores=tuple(scores),
     )
-    return Item(line, film, tuple(bad))
+    return Item(line, film, tuple(row.bad))
 
 
 def read_csv(src: TextSource, mapping: Mapping[str, str], source: str, as_of: date) -> Iterator[Item]:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from bot.films.card import build_card, format_partial_date
 from bot.films.models import Credit, Fact, Film, FilmSummary, Source
@@ -11,7 +13,7 @@ from bot.ui import limits
 from bot.ui.text import join_limited, plain
 
 
-def assert_within_limits(data: dict) -> None:  # type: ignore[type-arg]
+def assert_within_limits(data: Mapping[str, Any]) -> None:
     assert len(data.get("title", "")) <= limits.EMBED_TITLE
     assert len(data.get("description", "") or "") <= limits.EMBED_DESCRIPTION
     assert len(data.get("fields", [])) <= limits.EMBED_FIELDS

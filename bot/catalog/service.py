@@ -2,61 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-from dataclasses import asdict, dataclass
 
+from bot.catalog.models import PAGE_SIZE, BrowseFilters, BrowsePage
 from bot.errors import BadInput, NotFound
 from bot.films.models import FilmSummary
 from bot.store import Store
 from bot.ui import limits
 
-PAGE_SIZE = 10
 _META_PREFIX = "films-browse:"
-
-
-@dataclass(frozen=True, slots=True)
-class BrowseFilters:
-    genre: str | None = None
-    year: int | None = None
-    director: str | None = None
-
-    @property
-    def key(self) -> str:
-        """A short stable name for these filters (kept in a button's custom_id; the filters in the store)."""
-        return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> BrowseFilters:
-        raw = json.loads(text)
-        return cls(genre=raw.get("genre"), year=raw.get("year"), director=raw.get("director"))
-
-    def describe(self) -> str:
-        parts = []
-        if self.genre:
-            parts.append(self.genre)
-        if self.director:
-            parts.append(f"by {self.director}")
-        if self.year:
-            parts.append(f"from {self.year}")
-        return " ".join(parts) or "All films"
-
-
-@dataclass(frozen=True, slots=True)
-class BrowsePage:
-    filters: BrowseFilters
-    page: int  # 1-based
-    pages: int
-    total: int
-    films: tuple[FilmSummary, ...]
-
-    @property
-    def first_number(self) -> int:
-        return (self.page - 1) * PAGE_SIZE + 1
 
 
 class CatalogService:

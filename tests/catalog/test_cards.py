@@ -139,7 +139,7 @@ async def test_a_broken_card_does_not_remove_its_film(store: Store, tmp_path: Pa
     await load_cards(store, folder)
     write(folder, "a", "broken = ")
     report = await load_cards(store, folder)
-    assert report.removed == [] and await store.films.count() == 1
+    assert report.removed == [] and len(await store.films.slugs()) == 1
 
 
 async def test_removed_card_is_kept_when_member_data_refers_to_it(store: Store, tmp_path: Path) -> None:

@@ -7,18 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from bot.offline.printing import render
 from bot.offline.runner import ask
 from bot.settings import Settings
 from tests.conftest import FILMS_DIR, REPO
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings.from_env({"FILMBOT_DATABASE": str(tmp_path / "ask.sqlite3"), "FILMBOT_FILMS_DIR": str(FILMS_DIR)},
-                             env_file=None)  # fmt: skip
 
 
 async def test_film_card(settings: Settings) -> None:
