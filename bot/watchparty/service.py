@@ -9,7 +9,7 @@ command being answered is a ``Reply``: acknowledged once the change is committed
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
@@ -333,21 +333,8 @@ class WatchPartyService:
 
 
 def _as_new(party: Party) -> NewParty:
-    """A copy of a party's plan, to schedule its next occurrence from."""
-    return NewParty(
-        guild_id=party.guild_id,
-        channel_id=party.channel_id,
-        film_id=party.film_id,
-        starts_at=party.starts_at,
-        timezone=party.timezone,
-        runtime_minutes=party.runtime_minutes,
-        created_by=party.created_by,
-        reminders=party.reminders,
-        voice_channel_id=party.voice_channel_id,
-        location=party.location,
-        repeat=party.repeat,
-        note=party.note,
-    )
+    """A copy of a party's plan (every field a new party has), to schedule its next occurrence from."""
+    return NewParty(**{f.name: getattr(party, f.name) for f in fields(NewParty)})
 
 
 async def _cancel_timers(tx: Repositories, party_id: int) -> None:
