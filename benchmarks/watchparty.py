@@ -102,7 +102,7 @@ async def run_contender(mode: str, path: Path, until: float, expect: int) -> dic
     clock = SystemClock()
     peak = process.memory_info().rss
     if mode == "dispatcher":
-        dispatcher = TimerDispatcher(store.timers, clock, grace=timedelta(minutes=15))
+        dispatcher = TimerDispatcher(store, clock, grace=timedelta(minutes=15))
         dispatcher.register(KIND, on_fire)
         dispatcher.start()
         # Resumed once the start-up claim has run and the dispatcher sleeps until the next due row.

@@ -20,12 +20,14 @@ from bot.catalog.service import CatalogService
 from bot.clock import Clock, SystemClock
 from bot.films.service import FilmService
 from bot.polls.service import PollService
+from bot.preferences.service import PreferencesService
 from bot.scores.service import ScoreService
 from bot.settings import Settings
 from bot.spoilers.service import PlotService
 from bot.store import Store
 from bot.timers import TimerDispatcher
 from bot.ui.answers import answer_error
+from bot.watchparty.delivery import DiscordDelivery
 from bot.watchparty.service import WatchPartyService
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,7 @@ class FilmBot(commands.Bot):
     plots = _Prepared[PlotService]()
     catalog = _Prepared[CatalogService]()
     polls = _Prepared[PollService]()
+    preferences = _Prepared[PreferencesService]()
     watch_parties = _Prepared[WatchPartyService]()
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, offline: bool = False) -> None:
@@ -135,7 +138,9 @@ class FilmBot(commands.Bot):
         self.plots = PlotService(store)
         self.catalog = CatalogService(store)
         self.polls = PollService(store, self.clock)
-        self.watch_parties = WatchPartyService(store, self.clock)
+        self.preferences = PreferencesService(store)
+        self.watch_parties = WatchPartyService(store, self.clock, self.preferences, DiscordDelivery(self))
+        self.watch_parties.register_timers(self.timers)
         for module in pkgutil.iter_modules(cogs.__path__, f"{cogs.__name__}."):
             if not module.name.rsplit(".", 1)[-1].startswith("_"):
                 await self.load_extension(module.name)

@@ -21,10 +21,11 @@ from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
 from bot.store.polls import MAX_BATCH, BallotOp, PollStore
+from bot.store.preferences import PreferencesStore
 from bot.store.ratings import RatingOp, RatingStore, apply_ops
 from bot.store.spoilers import SpoilerStore
 from bot.store.timers import Timer, TimerStore
-from bot.store.watch_parties import GuildSettingsStore, WatchPartyStore
+from bot.store.watch_parties import WatchPartyStore
 
 __all__ = ["Database", "Duplicate", "Repositories", "Store", "Timer", "migrations"]
 
@@ -49,7 +50,7 @@ class Repositories:
         self.spoilers = SpoilerStore(session)
         self.polls = PollStore(session, ballots)
         self.watch_parties = WatchPartyStore(session, clock)
-        self.guild_settings = GuildSettingsStore(session, clock)
+        self.preferences = PreferencesStore(session, clock)
 
 
 class Store(Repositories):

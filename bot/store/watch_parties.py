@@ -1,9 +1,8 @@
-"""SQL for watch parties, RSVPs, reminder deliveries, and member and server settings."""
+"""SQL for watch parties, RSVPs and reminder deliveries (member and server settings: ``preferences.py``)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
@@ -11,73 +10,7 @@ import aiosqlite
 from bot.clock import Clock
 from bot.store._database import Duplicate, Session
 from bot.store.timers import decode_time, encode_time
-
-ANSWERS = ("going", "maybe", "cant")
-PARTY_TIMER_KINDS = ("watchparty-reminder", "watchparty-start", "watchparty-end")
-
-
-@dataclass(frozen=True, slots=True)
-class Party:
-    id: int
-    guild_id: int
-    channel_id: int
-    film_id: int
-    starts_at: datetime
-    timezone: str
-    runtime_minutes: int
-    status: str
-    created_by: int
-    reminders: tuple[int, ...] = ()
-    voice_channel_id: int | None = None
-    location: str | None = None
-    repeat: str | None = None
-    note: str | None = None
-    event_id: int | None = None
-    message_id: int | None = None
-    previous_id: int | None = None
-    last_error: str | None = None
-    last_error_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NewParty:
-    guild_id: int
-    channel_id: int
-    film_id: int
-    starts_at: datetime
-    timezone: str
-    runtime_minutes: int
-    created_by: int
-    reminders: tuple[int, ...] = ()
-    voice_channel_id: int | None = None
-    location: str | None = None
-    repeat: str | None = None
-    note: str | None = None
-    previous_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Rsvp:
-    party_id: int
-    user_id: int
-    answer: str
-    via: str
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class RsvpCounts:
-    going: int = 0
-    maybe: int = 0
-    cant: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class MemberSettings:
-    user_id: int
-    timezone: str | None = None
-    dm_reminders: bool = False
-
+from bot.watchparty.models import NewParty, Party, Rsvp, RsvpCounts
 
 _PARTY_COLUMNS = (
     "id, guild_id, channel_id, film_id, starts_at, timezone, runtime_minutes, status, created_by, reminders, "
@@ -132,8 +65,9 @@ class WatchPartyStore:
     async def _insert(self, new: NewParty) -> int:
         async with self._db.write() as tx:
             cur = await tx.execute(
-                "INSERT INTO watch_parties (guild_id, channel_id, film_id, starts_at, timezone, runtime_minutes, "
-                "created_by, reminders, voice_channel_id, location, repeat, note, previous_id, created_at) "
+                "INSERT INTO watch_parties (guild_id, channel_id, film_id, starts_at, timezone, "
+                "runtime_minutes, created_by, reminders, voice_channel_id, location, repeat, note, "
+                "previous_id, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     new.guild_id,
@@ -174,7 +108,8 @@ class WatchPartyStore:
 
     async def upcoming(self, guild_id: int, *, limit: int = 25) -> list[Party]:
         rows = await self._db.fetchall(
-            f"SELECT {_PARTY_COLUMNS} FROM watch_parties WHERE guild_id = ? AND status IN ('scheduled', 'started') "
+            f"SELECT {_PARTY_COLUMNS} FROM watch_parties "
+            "WHERE guild_id = ? AND status IN ('scheduled', 'started') "
             "ORDER BY starts_at, id LIMIT ?",
             (guild_id, limit),
         )
@@ -223,7 +158,8 @@ class WatchPartyStore:
     async def set_rsvp(self, party_id: int, user_id: int, answer: str, via: str) -> None:
         async with self._db.write() as conn:
             await conn.execute(
-                "INSERT INTO watch_party_rsvps (party_id, user_id, answer, via, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "INSERT INTO watch_party_rsvps (party_id, user_id, answer, via, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (party_id, user_id) DO UPDATE SET answer = excluded.answer, via = excluded.via, "
                 "updated_at = excluded.updated_at",
                 (party_id, user_id, answer, via, self._now()),
@@ -276,19 +212,6 @@ class WatchPartyStore:
         )
         return [row["user_id"] for row in rows]
 
-    async def dm_subscribers(self, user_ids: list[int]) -> set[int]:
-        """Which of these members asked for reminders by DM."""
-        found: set[int] = set()
-        for start in range(0, len(user_ids), 500):
-            chunk = user_ids[start : start + 500]
-            rows = await self._db.fetchall(
-                f"SELECT user_id FROM member_settings WHERE dm_reminders = 1 AND user_id IN "
-                f"({','.join('?' for _ in chunk)})",
-                tuple(chunk),
-            )
-            found.update(row["user_id"] for row in rows)
-        return found
-
     # -- deliveries ----------------------------------------------------------------------------------
 
     async def delivered(self, timer_id: int) -> dict[str, int | None]:
@@ -304,58 +227,3 @@ class WatchPartyStore:
                 "VALUES (?, ?, ?, ?)",
                 (timer_id, part, message_id, self._now()),
             )
-
-    # -- settings ------------------------------------------------------------------------------------
-
-    async def member(self, user_id: int) -> MemberSettings:
-        row = await self._db.fetchone(
-            "SELECT user_id, timezone, dm_reminders FROM member_settings WHERE user_id = ?", (user_id,)
-        )
-        if row is None:
-            return MemberSettings(user_id)
-        return MemberSettings(row["user_id"], row["timezone"], bool(row["dm_reminders"]))
-
-    async def set_member_timezone(self, user_id: int, zone: str | None) -> None:
-        async with self._db.write() as conn:
-            await conn.execute(
-                "INSERT INTO member_settings (user_id, timezone, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (user_id) DO UPDATE SET timezone = excluded.timezone, updated_at = excluded.updated_at",
-                (user_id, zone, self._now()),
-            )
-
-    async def set_dm_reminders(self, user_id: int, enabled: bool) -> None:
-        async with self._db.write() as conn:
-            await conn.execute(
-                "INSERT INTO member_settings (user_id, dm_reminders, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (user_id) DO UPDATE SET dm_reminders = excluded.dm_reminders, "
-                "updated_at = excluded.updated_at",
-                (user_id, int(enabled), self._now()),
-            )
-
-
-class GuildSettingsStore:
-    """Per-server settings as key/value text, shared by every feature (``timezone``, ``modlog_channel``)."""
-
-    def __init__(self, db: Session, clock: Clock) -> None:
-        self._db = db
-        self._clock = clock
-
-    async def get(self, guild_id: int, key: str) -> str | None:
-        row = await self._db.fetchone(
-            "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
-        )
-        return None if row is None else str(row["value"])
-
-    async def set(self, guild_id: int, key: str, value: str | None) -> None:
-        async with self._db.write() as conn:
-            if value is None:
-                await conn.execute(
-                    "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
-                )
-            else:
-                await conn.execute(
-                    "INSERT INTO guild_settings (guild_id, key, value, updated_at) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value, "
-                    "updated_at = excluded.updated_at",
-                    (guild_id, key, value, encode_time(self._clock.now())),
-                )

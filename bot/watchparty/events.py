@@ -18,7 +18,7 @@ from typing import Any
 
 import discord
 
-from bot.store.watch_parties import Party
+from bot.watchparty.models import Party
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,7 @@
-"""How watch parties look: the announcement embed, the RSVP buttons, reminder texts. The one place they're built."""
+"""How watch parties look: the announcement embed, reminder and answer texts. The one place they're built.
+
+Pure formatting from records; the buttons and the messages they sit on are ``views.py``'s.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,10 @@ from datetime import datetime, timedelta
 import discord
 
 from bot.films.card import FilmCard
-from bot.store.watch_parties import Party, Rsvp, RsvpCounts
 from bot.ui import limits
 from bot.ui.embeds import Field, build_embed
 from bot.ui.text import join_limited, plain, truncate
+from bot.watchparty.models import Cancelled, Party, Rescheduled, Rsvp, RsvpCounts
 from bot.watchparty.timeparse import describe_offset
 
 PARTY_COLOUR = 0x5865F2
@@ -93,42 +96,6 @@ def announcement_embed(
     )
 
 
-def rsvp_custom_id(party_id: int, answer: str) -> str:
-    return f"filmbot:wp:rsvp:{party_id}:{answer}"
-
-
-def rsvp_button(party_id: int, answer: str, count: int) -> discord.ui.Button[discord.ui.View]:
-    style = {
-        "going": discord.ButtonStyle.success,
-        "maybe": discord.ButtonStyle.primary,
-        "cant": discord.ButtonStyle.secondary,
-    }[answer]
-    return discord.ui.Button(
-        label=f"{ANSWER_LABELS[answer]} ({count})",
-        emoji=ANSWER_EMOJI[answer],
-        style=style,
-        custom_id=rsvp_custom_id(party_id, answer),
-    )
-
-
-def party_view(party: Party, counts: RsvpCounts) -> discord.ui.View | None:
-    """Going / Maybe / Can't with live counts, and the film card. Handled by dynamic items after restarts."""
-    if party.status in ("cancelled", "completed"):
-        return None
-    view = discord.ui.View(timeout=None)
-    for answer in ("going", "maybe", "cant"):
-        view.add_item(rsvp_button(party.id, answer, getattr(counts, answer)))
-    # Handled by the films cog's restart-proof CardButton.
-    view.add_item(
-        discord.ui.Button(
-            label="Film card",
-            style=discord.ButtonStyle.secondary,
-            custom_id=f"filmbot:film:card:{party.film_id}",
-        )
-    )
-    return view
-
-
 def party_line(party: Party, film_label: str, counts: RsvpCounts) -> str:
     line = (
         f"**#{party.id}** {plain(film_label)} · {when(party.starts_at)} · {where(party)} · "
@@ -145,7 +112,9 @@ def list_embed(lines: list[str], total: int) -> discord.Embed:
     if not lines:
         return build_embed(
             title="Upcoming watch parties",
-            description="None scheduled. A member with Manage Events can start one with `/watchparty schedule`.",
+            description=(
+                "None scheduled. A member with Manage Events can start one with `/watchparty schedule`."
+            ),
             colour=PARTY_COLOUR,
         )
     return build_embed(
@@ -200,6 +169,33 @@ def scheduled_text(party: Party, skipped: tuple[int, ...], zone: str) -> str:
     if skipped:
         text += " Skipped reminders already past: " + ", ".join(describe_offset(s) for s in skipped) + "."
     return text
+
+
+def moved_text(moved: Rescheduled) -> str:
+    return (
+        f"Moved watch party #{moved.party.id}. "
+        + scheduled_text(moved.party, moved.skipped, moved.zone)
+        + f" {moved.told} member(s) told."
+    )
+
+
+def cancelled_text(cancelled: Cancelled) -> str:
+    return f"Cancelled watch party #{cancelled.party.id}; {cancelled.told} member(s) told."
+
+
+def rsvp_text(party: Party, answer: str) -> str:
+    return f"Got it: **{ANSWER_LABELS[answer]}** for watch party #{party.id}." + (
+        " You'll be pinged for its reminders." if answer != "cant" else ""
+    )
+
+
+def remind_me_text(dm: bool) -> str:
+    if dm:
+        return (
+            "Reminders for parties you answer Going or Maybe will come by DM (if your DMs are closed, "
+            "you'll be pinged in the channel instead)."
+        )
+    return "Reminders will ping you in the party's channel."
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +283,12 @@ def missed_text(party: Party, film_label: str, what: str, due_at: datetime, grac
 
 def change_text(party: Party, film_label: str, previous: datetime | None) -> str:
     if party.status == "cancelled":
-        return f"❌ The **{plain(film_label)}** watch party (#{party.id}) on {when(party.starts_at)} is cancelled."
+        return (
+            f"❌ The **{plain(film_label)}** watch party (#{party.id}) on {when(party.starts_at)} "
+            "is cancelled."
+        )
     moved_from = f" from {discord.utils.format_dt(previous, 'F')}" if previous else ""
-    return f"📅 The **{plain(film_label)}** watch party (#{party.id}) moved{moved_from} to {when(party.starts_at)}."
+    return (
+        f"📅 The **{plain(film_label)}** watch party (#{party.id}) moved{moved_from} "
+        f"to {when(party.starts_at)}."
+    )

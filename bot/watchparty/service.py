@@ -1,94 +1,104 @@
-"""Watch parties: scheduling, RSVPs, rescheduling and cancelling. Store and clock only; no Discord here.
+"""Watch parties: scheduling, RSVPs, rescheduling and cancelling, each one method. No Discord here.
 
-Every write that creates or moves timers commits the party row and its timer rows in one transaction,
-then wakes the dispatcher, so a party is never saved without its reminders (or the other way round).
+A party's row and its timer rows are committed in one unit of work, so a party is never saved without its
+reminders (or the other way round). What must happen on Discord (the scheduled event, the announcement,
+telling attendees) goes through ``PartyDelivery``, which ``bot/watchparty/delivery.py`` implements; a
+command being answered is a ``Reply``: acknowledged once the change is committed, before the slower steps.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import fields, replace
 from datetime import datetime, timedelta
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.errors import BadInput, Conflict, NotFound
 from bot.films.models import FilmSummary
+from bot.preferences.service import PreferencesService
 from bot.store import Duplicate, Repositories, Store
-from bot.store.watch_parties import ANSWERS, PARTY_TIMER_KINDS, NewParty, Party, RsvpCounts
-from bot.ui.text import one_line
-from bot.watchparty.timeparse import parse_offsets, parse_when, zone_named
+from bot.timers import Firing, TimerDispatcher
+from bot.watchparty.models import (
+    ANSWERS,
+    Answers,
+    Cancelled,
+    Details,
+    Listed,
+    NewParty,
+    Party,
+    Rescheduled,
+    RsvpCounts,
+    Scheduled,
+    ScheduleRequest,
+)
+from bot.watchparty.reminders import END, PARTY_TIMER_KINDS, REMINDER, START, PartyReminders
+from bot.watchparty.timeparse import parse_offsets, parse_when
 
 log = logging.getLogger(__name__)
 
-REMINDER = "watchparty-reminder"
-START = "watchparty-start"
-END = "watchparty-end"
 DEFAULT_REMINDERS = "1d,1h,10m"
 DEFAULT_RUNTIME_MINUTES = 120
 REPEAT_DAYS = {"weekly": 7, "biweekly": 14}
 NOTE_LIMIT = 500
 LOCATION_LIMIT = 100  # Discord's limit for an external event's location
 
-
-@dataclass(frozen=True, slots=True)
-class ScheduleRequest:
-    guild_id: int
-    channel_id: int
-    user_id: int
-    film: FilmSummary
-    when: str
-    zone: str | None = None
-    reminders: str | None = None
-    voice_channel_id: int | None = None
-    location: str | None = None
-    repeat: str | None = None
-    note: str | None = None
+EventChange = Literal["move", "start", "cancel", "finish"]
 
 
-@dataclass(frozen=True, slots=True)
-class Scheduled:
-    party: Party
-    # Reminder offsets left out because their moment had already passed ("1d" for a party in 3 hours).
-    skipped: tuple[int, ...]
+class PartyDelivery(Protocol):
+    """What watch parties need done on Discord. A refusal is recorded on the party, never raised."""
+
+    async def create_event(self, party: Party) -> int | None:
+        """Create the party's scheduled event; its id, or None when Discord refused."""
+
+    async def update_event(self, party: Party, change: EventChange) -> None:
+        """Move, start, cancel or finish the party's scheduled event (nothing when it has none)."""
+
+    async def post_announcement(self, party: Party) -> int | None:
+        """Post the announcement in the party's channel; its message id, or None when refused."""
+
+    async def refresh_announcement(self, party: Party) -> None:
+        """Bring the announcement's time, counts and buttons up to date (nothing when it has none)."""
+
+    async def tell_change(self, party: Party, previous_start: datetime | None, user_ids: list[int]) -> None:
+        """Tell members that the party moved (from ``previous_start``) or was cancelled, pinging them."""
+
+    async def send_timer_message(self, party: Party, firing: Firing, user_ids: list[int]) -> None:
+        """A reminder or "starting now" message, sent at most once, to these members."""
+
+    async def report_missed(self, party: Party, what: str, firing: Firing, channel_id: int | None) -> None:
+        """Say that ``what`` was missed while the bot was down, in ``channel_id`` or the party's channel."""
 
 
-@dataclass(frozen=True, slots=True)
-class Rescheduled:
-    party: Party
-    previous_start: datetime
-    skipped: tuple[int, ...]
+class Reply(Protocol):
+    """The moderator's command being answered."""
+
+    async def acknowledge(self) -> None:
+        """The change is committed; slower Discord steps follow."""
+
+    async def announce(self, scheduled: Scheduled) -> int:
+        """Answer with the new party's announcement; its message id."""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 class WatchPartyService:
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, preferences: PreferencesService, delivery: PartyDelivery
+    ) -> None:
         self._store = store
         self._clock = clock
+        self._preferences = preferences
+        self._delivery = delivery
+        self.reminders = PartyReminders(self, store, clock, preferences, delivery)
 
-    # -- zones ---------------------------------------------------------------------------------------
-
-    async def zone_for(self, guild_id: int | None, user_id: int, explicit: str | None = None) -> str:
-        """The zone a member's times are read in: the option, else theirs, else the server's, else UTC."""
-        if explicit:
-            return str(zone_named(explicit).key)
-        member = await self._store.watch_parties.member(user_id)
-        if member.timezone:
-            return member.timezone
-        if guild_id is not None:
-            server = await self._store.guild_settings.get(guild_id, "timezone")
-            if server:
-                return server
-        return "UTC"
-
-    async def set_member_zone(self, user_id: int, zone: str) -> str:
-        name = str(zone_named(zone).key)
-        await self._store.watch_parties.set_member_timezone(user_id, name)
-        return name
-
-    async def set_guild_zone(self, guild_id: int, zone: str) -> str:
-        name = str(zone_named(zone).key)
-        await self._store.guild_settings.set(guild_id, "timezone", name)
-        return name
+    def register_timers(self, timers: TimerDispatcher) -> None:
+        """Hand the dispatcher the handlers for reminders, starts and ends."""
+        self.reminders.register(timers)
 
     # -- scheduling ----------------------------------------------------------------------------------
 
@@ -104,20 +114,32 @@ class WatchPartyService:
                     continue
         return max((v for v in values if v > 0), default=DEFAULT_RUNTIME_MINUTES)
 
-    async def schedule(self, request: ScheduleRequest) -> Scheduled:
+    async def schedule(self, request: ScheduleRequest, reply: Reply | None = None) -> Scheduled:
+        """Commit the party and its timers, then create its Discord event and announce it.
+
+        With ``reply`` the announcement is the command's answer; without, it is posted in the channel.
+        """
         now = self._clock.now()
-        zone = await self.zone_for(request.guild_id, request.user_id, request.zone)
+        zone = await self._preferences.zone_for(request.guild_id, request.user_id, request.zone)
+        new = await self._new_party(request, zone, now)
+        scheduled = await self._insert(new, now, zone)
+        if reply is not None:
+            await reply.acknowledge()
+        return replace(scheduled, party=await self._publish(scheduled, reply))
+
+    async def _new_party(self, request: ScheduleRequest, zone: str, now: datetime) -> NewParty:
+        """Read and check the request; ``BadInput`` before anything is written."""
         parsed = parse_when(request.when, zone, now)
         offsets = parse_offsets(request.reminders if request.reminders is not None else DEFAULT_REMINDERS)
         if request.repeat is not None and request.repeat not in REPEAT_DAYS:
             raise BadInput("Repeat must be “weekly” or “biweekly”.")
-        location = one_line(request.location).strip() if request.location else None
+        location = _one_line(request.location).strip() if request.location else None
         if location is not None and len(location) > LOCATION_LIMIT:
             raise BadInput(f"The place can be at most {LOCATION_LIMIT} characters.")
         note = request.note.strip() if request.note else None
         if note is not None and len(note) > NOTE_LIMIT:
             raise BadInput(f"The note can be at most {NOTE_LIMIT} characters (it has {len(note)}).")
-        new = NewParty(
+        return NewParty(
             guild_id=request.guild_id,
             channel_id=request.channel_id,
             film_id=request.film.id,
@@ -131,52 +153,56 @@ class WatchPartyService:
             repeat=request.repeat,
             note=note or None,
         )
-        return await self._insert(new, now)
 
-    async def _insert(self, new: NewParty, now: datetime) -> Scheduled:
+    async def _insert(self, new: NewParty, now: datetime, zone: str) -> Scheduled:
         async with self._store.transaction() as tx:
             party_id = await tx.watch_parties.insert(new)
             skipped = await _add_timers(tx, party_id, new.starts_at, new.reminders, new.runtime_minutes, now)
-        party = await self._store.watch_parties.get(party_id)
-        assert party is not None
+        party = await self.get(party_id)
         log.info("watch party %s scheduled for %s in guild %s", party.id, party.starts_at, party.guild_id)
-        return Scheduled(party, skipped)
+        return Scheduled(party, skipped, zone)
+
+    async def _publish(self, scheduled: Scheduled, reply: Reply | None) -> Party:
+        """The one place a party's Discord event is created and its announcement posted."""
+        party = scheduled.party
+        event_id = await self._delivery.create_event(party)
+        if event_id is not None:
+            await self._store.watch_parties.set_event(party.id, event_id)
+        party = await self.get(party.id)
+        if reply is not None:
+            message_id: int | None = await reply.announce(replace(scheduled, party=party))
+        else:
+            message_id = await self._delivery.post_announcement(party)
+        if message_id is None:
+            return party
+        await self._store.watch_parties.set_message(party.id, message_id)
+        party = await self.get(party.id)
+        # Interest on the Discord event can arrive before the announcement's id is stored: catch it up.
+        if await self.counts(party.id) != RsvpCounts():
+            await self._delivery.refresh_announcement(party)
+        return party
 
     async def next_occurrence(self, party: Party) -> Scheduled | None:
-        """For a repeating party that just started: the next one, same local wall time (DST-correct).
+        """For a repeating party that just started: schedule and announce the next one, same local wall
+        time (DST-correct).
 
         Idempotent: a party has at most one next occurrence (a unique index), so a retried start
-        timer returns the one already made.
+        timer returns None instead of making a second one.
         """
         if party.repeat is None:
             return None
-        existing = await self._store.watch_parties.next_of(party.id)
-        if existing is not None:
+        if await self._store.watch_parties.next_of(party.id) is not None:
             return None
         zone = ZoneInfo(party.timezone)
         local = party.starts_at.astimezone(zone).replace(tzinfo=None)
         following = (local + timedelta(days=REPEAT_DAYS[party.repeat])).replace(tzinfo=zone)
         # A wall time that falls in a DST gap moves forward with the clocks (what a calendar does).
-        starts_at = following.astimezone(ZoneInfo("UTC"))
-        new = NewParty(
-            guild_id=party.guild_id,
-            channel_id=party.channel_id,
-            film_id=party.film_id,
-            starts_at=starts_at,
-            timezone=party.timezone,
-            runtime_minutes=party.runtime_minutes,
-            created_by=party.created_by,
-            reminders=party.reminders,
-            voice_channel_id=party.voice_channel_id,
-            location=party.location,
-            repeat=party.repeat,
-            note=party.note,
-            previous_id=party.id,
-        )
+        new = replace(_as_new(party), starts_at=following.astimezone(ZoneInfo("UTC")), previous_id=party.id)
         try:
-            return await self._insert(new, self._clock.now())
+            scheduled = await self._insert(new, self._clock.now(), party.timezone)
         except Duplicate:
             return None  # made concurrently by an earlier attempt
+        return replace(scheduled, party=await self._publish(scheduled, None))
 
     # -- reading -------------------------------------------------------------------------------------
 
@@ -195,6 +221,22 @@ class WatchPartyService:
     async def counts(self, party_id: int) -> RsvpCounts:
         return await self._store.watch_parties.counts(party_id)
 
+    async def listing(self, guild_id: int) -> list[Listed]:
+        """The upcoming parties with their answers (``/watchparty list``)."""
+        return [Listed(party, await self.counts(party.id)) for party in await self.upcoming(guild_id)]
+
+    async def details(self, party_id: int, guild_id: int | None) -> Details:
+        """A party, its answers, and when its pending reminders are due (``/watchparty info``)."""
+        party = await self.get(party_id, guild_id)
+        timers = await self._store.timers.for_ref(REMINDER, str(party.id))
+        due = tuple(timer.due_at for timer in timers if timer.state == "pending")
+        return Details(party, await self.counts(party.id), due)
+
+    async def answers(self, party_id: int, guild_id: int | None) -> Answers:
+        """Who answered what (``/watchparty rsvps``)."""
+        party = await self.get(party_id, guild_id)
+        return Answers(party, tuple(await self._store.watch_parties.rsvps(party.id)))
+
     # -- RSVPs ---------------------------------------------------------------------------------------
 
     async def rsvp(self, party_id: int, user_id: int, answer: str) -> tuple[Party, RsvpCounts]:
@@ -207,7 +249,10 @@ class WatchPartyService:
         return party, await self.counts(party_id)
 
     async def interest(self, event_id: int, user_id: int, *, added: bool) -> Party | None:
-        """Follow the Discord event's Interested list. Returns the party when an RSVP changed."""
+        """Follow the Discord event's Interested list and update the announcement.
+
+        Returns the party when an RSVP changed.
+        """
         party = await self._store.watch_parties.by_event(event_id)
         if party is None or party.status in ("completed", "cancelled"):
             return None
@@ -217,47 +262,84 @@ class WatchPartyService:
             if added
             else await store.remove_interest(party.id, user_id)
         )
-        return party if changed else None
-
-    async def set_dm_reminders(self, user_id: int, enabled: bool) -> None:
-        await self._store.watch_parties.set_dm_reminders(user_id, enabled)
+        if not changed:
+            return None
+        # Read the party again after the commit: if the announcement's id was stored meanwhile, this sees
+        # it; if not, ``_publish`` sees this RSVP when it stores the id (see there).
+        fresh = await store.get(party.id)
+        if fresh is not None:
+            await self._delivery.refresh_announcement(fresh)
+        return party
 
     # -- changing ------------------------------------------------------------------------------------
 
     async def reschedule(
-        self, party_id: int, guild_id: int, user_id: int, when: str, zone: str | None = None
+        self,
+        party_id: int,
+        guild_id: int,
+        user_id: int,
+        when: str,
+        zone: str | None = None,
+        *,
+        reply: Reply | None = None,
     ) -> Rescheduled:
+        """Move a party, its timers and its event; update the announcement; tell its attendees."""
         party = await self.get(party_id, guild_id)
         if party.status != "scheduled":
             raise Conflict(f"Watch party #{party.id} is {party.status}; it can't be moved.")
         now = self._clock.now()
-        reading_zone = await self.zone_for(guild_id, user_id, zone)
+        reading_zone = await self._preferences.zone_for(guild_id, user_id, zone)
         parsed = parse_when(when, reading_zone, now)
         async with self._store.transaction() as tx:
             changed = await tx.watch_parties.set_status(party.id, "scheduled", only_from=("scheduled",))
             if not changed:
                 raise Conflict(f"Watch party #{party.id} has already started; it can't be moved.")
-            for kind in PARTY_TIMER_KINDS:
-                await tx.timers.cancel(kind, str(party.id))
+            await _cancel_timers(tx, party.id)
             await tx.watch_parties.set_start(party.id, parsed.at)
             skipped = await _add_timers(tx, party.id, parsed.at, party.reminders, party.runtime_minutes, now)
         moved = await self.get(party.id)
         log.info("watch party %s moved from %s to %s", party.id, party.starts_at, moved.starts_at)
-        return Rescheduled(moved, party.starts_at, skipped)
+        if reply is not None:
+            await reply.acknowledge()
+        await self._delivery.update_event(moved, "move")
+        await self._delivery.refresh_announcement(moved)
+        told = await self._tell(moved, party.starts_at)
+        return Rescheduled(moved, party.starts_at, skipped, reading_zone, told)
 
-    async def cancel(self, party_id: int, guild_id: int) -> Party:
+    async def cancel(self, party_id: int, guild_id: int, *, reply: Reply | None = None) -> Cancelled:
+        """Cancel a party, its timers and its event; update the announcement; tell its attendees."""
         party = await self.get(party_id, guild_id)
         if party.status in ("completed", "cancelled"):
             raise Conflict(f"Watch party #{party.id} is already {party.status}.")
         async with self._store.transaction() as tx:
             await tx.watch_parties.set_status(party.id, "cancelled")
-            for kind in PARTY_TIMER_KINDS:
-                await tx.timers.cancel(kind, str(party.id))
+            await _cancel_timers(tx, party.id)
         log.info("watch party %s cancelled", party.id)
-        return await self.get(party.id)
+        cancelled = await self.get(party.id)
+        if reply is not None:
+            await reply.acknowledge()
+        if cancelled.event_id:
+            await self._delivery.update_event(cancelled, "cancel")
+        await self._delivery.refresh_announcement(cancelled)
+        return Cancelled(cancelled, await self._tell(cancelled, None))
+
+    async def _tell(self, party: Party, previous_start: datetime | None) -> int:
+        attendees = await self._store.watch_parties.attendees(party.id)
+        await self._delivery.tell_change(party, previous_start, attendees)
+        return len(attendees)
 
     async def mark(self, party_id: int, status: str, *, only_from: tuple[str, ...]) -> bool:
         return await self._store.watch_parties.set_status(party_id, status, only_from=only_from)
+
+
+def _as_new(party: Party) -> NewParty:
+    """A copy of a party's plan (every field a new party has), to schedule its next occurrence from."""
+    return NewParty(**{f.name: getattr(party, f.name) for f in fields(NewParty)})
+
+
+async def _cancel_timers(tx: Repositories, party_id: int) -> None:
+    for kind in PARTY_TIMER_KINDS:
+        await tx.timers.cancel(kind, str(party_id))
 
 
 async def _add_timers(

@@ -1,4 +1,5 @@
-"""Reading the times people type: "2026-12-05 20:00", "Dec 5 8pm", "tomorrow 21:00", "friday 8pm", "in 2 hours".
+"""Reading the times people type: "2026-12-05 20:00", "Dec 5 8pm", "tomorrow 21:00", "friday 8pm",
+"in 2 hours".
 
 Pure: text + zone + now -> an aware UTC datetime, or ``BadInput`` whose hints show inputs that would work.
 
@@ -15,9 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.errors import BadInput
+from bot.preferences.zones import zone_named
 
 EXAMPLES = ("2026-12-05 20:00", "Dec 5 8pm", "tomorrow 21:00", "friday 8pm", "in 2 hours")
 # Further ahead than this is almost certainly a typo (a year too many).
@@ -67,22 +69,6 @@ class ParsedTime:
     at: datetime
     zone: str
     local: datetime
-
-
-def zone_named(name: str) -> ZoneInfo:
-    """A zone by IANA name (``Europe/Paris``), case-insensitively; ``BadInput`` if there is none."""
-    from bot.watchparty.zones import canonical_zone
-
-    canonical = canonical_zone(name)
-    if canonical is None:
-        raise BadInput(
-            f"“{name[:60]}” is not a time zone I know.",
-            hints=("Use an IANA zone name such as Europe/Paris, America/New_York or UTC.",),
-        )
-    try:
-        return ZoneInfo(canonical)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput(f"“{name[:60]}” is not a time zone I know.") from None
 
 
 def _refuse(text: str, why: str, zone: str) -> BadInput:
@@ -175,17 +161,10 @@ def parse_when(text: str, zone_name: str, now: datetime) -> ParsedTime:
     cleaned = " ".join(text.strip().lower().split())
     if not cleaned:
         raise _refuse(text, "it is empty.", zone_name)
-    local_now = now.astimezone(zone)
 
     relative = _RELATIVE.match(cleaned)
     if relative:
-        body = relative["body"].replace(",", " ").replace(" and ", " ")
-        parts = _RELATIVE_PART.findall(body)
-        leftover = _RELATIVE_PART.sub("", body).strip()
-        if not parts or leftover or any(unit not in _UNITS for _, unit in parts):
-            raise _refuse(text, "say how far ahead in minutes, hours, days or weeks.", zone_name)
-        delta = timedelta(seconds=sum(float(n) * _UNITS[unit] for n, unit in parts))
-        at = (now + delta).astimezone(UTC).replace(microsecond=0)
+        at = _relative(relative["body"], text, now, zone_name)
         return _checked(ParsedTime(at, zone_name, at.astimezone(zone)), text, now, zone_name)
 
     iso = _iso(cleaned, zone)
@@ -200,46 +179,66 @@ def parse_when(text: str, zone_name: str, now: datetime) -> ParsedTime:
             "add a time of day with hours and minutes or am/pm (“20:00”, “8pm”, “8:30 pm”).",
             zone_name,
         )
-    day: date
-    today = local_now.date()
-    if not words or words == ["today"] or words == ["tonight"]:
-        day = today
-        if not words and datetime.combine(day, at_time) <= local_now.replace(tzinfo=None):
-            day += timedelta(days=1)  # a bare time means its next occurrence
-    elif words == ["tomorrow"]:
-        day = today + timedelta(days=1)
-    elif (
-        len(words) in (1, 2) and words[-1] in _WEEKDAYS and (len(words) == 1 or words[0] in ("next", "this"))
-    ):
-        ahead = (_WEEKDAYS[words[-1]] - today.weekday()) % 7
-        day = today + timedelta(days=ahead)
-        # "friday 8pm" is the next one still ahead; "next friday" on a Friday means a week on.
-        if datetime.combine(day, at_time) <= local_now.replace(tzinfo=None) or (
-            words[0] == "next" and ahead == 0
-        ):
-            day += timedelta(days=7)
-    elif (iso_day := _ISO_DATE.match(" ".join(words))) is not None:
-        try:
-            day = date(int(iso_day["y"]), int(iso_day["mo"]), int(iso_day["d"]))
-        except ValueError:
-            raise _refuse(text, "that date does not exist.", zone_name) from None
-    elif (month_day := _month_day(words)) is not None:
-        month, dom = month_day
-        for year in (today.year, today.year + 1, today.year + 2, today.year + 3, today.year + 4):
-            try:
-                candidate = date(year, month, dom)
-            except ValueError:
-                continue  # 29 February: the next leap year
-            if datetime.combine(candidate, at_time) > local_now.replace(tzinfo=None):
-                day = candidate
-                break
-        else:
-            raise _refuse(text, "that date does not exist.", zone_name)
-    else:
-        raise _refuse(text, f"I don't know the day “{' '.join(words)[:40]}”.", zone_name)
-
+    day = _day(words, at_time, now.astimezone(zone), text, zone_name)
     local = _localize(datetime.combine(day, at_time), zone, text, zone_name)
     return _checked(ParsedTime(local.astimezone(UTC), zone_name, local), text, now, zone_name)
+
+
+def _relative(body: str, text: str, now: datetime, zone_name: str) -> datetime:
+    """``in 2 hours``, ``in 1 day and 3 hours``: ``now`` plus that, to the second."""
+    body = body.replace(",", " ").replace(" and ", " ")
+    parts = _RELATIVE_PART.findall(body)
+    leftover = _RELATIVE_PART.sub("", body).strip()
+    if not parts or leftover or any(unit not in _UNITS for _, unit in parts):
+        raise _refuse(text, "say how far ahead in minutes, hours, days or weeks.", zone_name)
+    delta = timedelta(seconds=sum(float(n) * _UNITS[unit] for n, unit in parts))
+    return (now + delta).astimezone(UTC).replace(microsecond=0)
+
+
+def _day(words: list[str], at_time: time, local_now: datetime, text: str, zone_name: str) -> date:
+    """The local day the words before the time of day name ("", "today", "friday", "Dec 5", ...)."""
+    today = local_now.date()
+    naive_now = local_now.replace(tzinfo=None)
+    if not words or words == ["today"] or words == ["tonight"]:
+        if not words and datetime.combine(today, at_time) <= naive_now:
+            return today + timedelta(days=1)  # a bare time means its next occurrence
+        return today
+    if words == ["tomorrow"]:
+        return today + timedelta(days=1)
+    if len(words) in (1, 2) and words[-1] in _WEEKDAYS and (len(words) == 1 or words[0] in ("next", "this")):
+        return _weekday(words, at_time, today, naive_now)
+    if (iso_day := _ISO_DATE.match(" ".join(words))) is not None:
+        try:
+            return date(int(iso_day["y"]), int(iso_day["mo"]), int(iso_day["d"]))
+        except ValueError:
+            raise _refuse(text, "that date does not exist.", zone_name) from None
+    if (month_day := _month_day(words)) is not None:
+        found = _next_month_day(*month_day, at_time, today, naive_now)
+        if found is None:
+            raise _refuse(text, "that date does not exist.", zone_name)
+        return found
+    raise _refuse(text, f"I don't know the day “{' '.join(words)[:40]}”.", zone_name)
+
+
+def _weekday(words: list[str], at_time: time, today: date, naive_now: datetime) -> date:
+    """The next such weekday still ahead ("friday 8pm"); "next friday" on a Friday means a week on."""
+    ahead = (_WEEKDAYS[words[-1]] - today.weekday()) % 7
+    day = today + timedelta(days=ahead)
+    if datetime.combine(day, at_time) <= naive_now or (words[0] == "next" and ahead == 0):
+        day += timedelta(days=7)
+    return day
+
+
+def _next_month_day(month: int, dom: int, at_time: time, today: date, naive_now: datetime) -> date | None:
+    """The next such date still ahead (29 February: the next leap year), or None if there is none."""
+    for year in range(today.year, today.year + 5):
+        try:
+            candidate = date(year, month, dom)
+        except ValueError:
+            continue
+        if datetime.combine(candidate, at_time) > naive_now:
+            return candidate
+    return None
 
 
 def _iso(cleaned: str, zone: ZoneInfo) -> datetime | None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.client import FilmBot
 from tests.discord_emulator import Driver, Emulator, MessageView
 from tests.discord_emulator.botrunner import SubprocessBot
+from tests.watchparty.quiet import quiet_service
 
 
 def pinged(message: MessageView) -> list[int]:
@@ -160,7 +162,8 @@ async def test_rsvp_on_a_cancelled_party_is_answered_not_failed(
 ) -> None:
     announcement, party_id = await schedule(driver, "in 2 hours")
     # Cancelled in the store only, as when editing the announcement failed: its buttons are still there.
-    await filmbot.bot.get_cog("WatchParties").service.cancel(party_id, emulator.world.guild.id)
+    bot: FilmBot = filmbot.bot
+    await quiet_service(bot.store, bot.clock).cancel(party_id, emulator.world.guild.id)
     clicked = await driver.as_member("member1").click(
         announcement.id, custom_id=f"filmbot:wp:rsvp:{party_id}:going"
     )

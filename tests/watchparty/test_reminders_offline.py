@@ -7,7 +7,7 @@ the Discord emulator (events, interest, SIGKILL) lives in ``test_e2e.py``.
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -23,8 +23,12 @@ from bot.clock import ManualClock
 from bot.offline import _guild
 from bot.offline._recorder import Recorded, Recorder
 from bot.settings import Secret, Settings
-from bot.watchparty.service import REMINDER, START, ScheduleRequest, WatchPartyService
+from bot.timers import Firing
+from bot.watchparty.models import ScheduleRequest
+from bot.watchparty.reminders import REMINDER, START
+from bot.watchparty.service import WatchPartyService
 from tests.conftest import FILMS_DIR
+from tests.watchparty.quiet import quiet_service
 
 NOW = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)
 GUILD, CHANNEL = int(_guild.GUILD_ID), int(_guild.CHANNEL_ID)
@@ -43,9 +47,13 @@ class Harness:
 
     async def settle(self, seconds: float = 0) -> None:
         await self.clock.advance(seconds)
-        for _ in range(30):
-            await asyncio.sleep(0.01)
-        await self.bot.timers.drain()
+        await self.bot.timers.idle()
+
+    @classmethod
+    def of(cls, bot: FilmBot, recorder: Recorder, clock: ManualClock) -> Harness:
+        """Parties are scheduled, answered and changed in the store only (a quiet delivery); the bot's
+        own timer handlers send the reminders."""
+        return cls(bot, recorder, clock, quiet_service(bot.store, clock))
 
 
 @pytest.fixture
@@ -56,8 +64,6 @@ async def settings(tmp_path: Path) -> Settings:
 async def start_bot(settings: Settings, clock: ManualClock, files: Path) -> tuple[FilmBot, Recorder]:
     recorder = Recorder(files)
     base = await recorder.start()
-    import dataclasses
-
     offline = dataclasses.replace(settings, api_base=base)
     apply_endpoints(offline)
     bot = FilmBot(offline, clock=clock, offline=True)
@@ -78,9 +84,8 @@ async def harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Harness]:
     previous = discord.http.Route.BASE
     clock = ManualClock(NOW)
     bot, recorder = await start_bot(settings, clock, tmp_path / "files")
-    cog = bot.get_cog("WatchParties")
     try:
-        yield Harness(bot, recorder, clock, cog.service)  # type: ignore[union-attr]
+        yield Harness.of(bot, recorder, clock)
     finally:
         await stop_bot(bot, recorder)
         discord.http.Route.BASE = previous
@@ -156,7 +161,7 @@ async def test_dm_subscribers_get_a_dm_instead_of_a_ping_and_fall_back_when_dms_
     party_id = await schedule(h, "in 2 hours", "1h")
     await h.service.rsvp(party_id, MEMBERS[0], "going")
     await h.service.rsvp(party_id, MEMBERS[1], "going")
-    await h.service.set_dm_reminders(MEMBERS[1], True)
+    await h.bot.preferences.set_dm_reminders(MEMBERS[1], True)
     await h.settle(3600)
     # Offline there is no DM route (POST /users/@me/channels is a 404): member 1 is pinged instead.
     (reminder,) = h.channel_messages()
@@ -171,8 +176,8 @@ async def test_a_reminder_interrupted_after_sending_is_not_sent_again_after_a_re
     clock = ManualClock(NOW)
     bot, recorder = await start_bot(settings, clock, tmp_path / "files")
     try:
-        service = bot.get_cog("WatchParties").service  # type: ignore[union-attr]
-        h = Harness(bot, recorder, clock, service)
+        h = Harness.of(bot, recorder, clock)
+        service = h.service
         party_id = await schedule(h, "in 2 hours", "1h")
         await service.rsvp(party_id, MEMBERS[0], "going")
         timer = next(t for t in await bot.store.timers.for_ref(REMINDER, str(party_id)))
@@ -181,18 +186,16 @@ async def test_a_reminder_interrupted_after_sending_is_not_sent_again_after_a_re
         await bot.timers.stop()
         await clock.set(timer.due_at)
         (claimed,) = [t for t in await bot.store.timers.claim_due(clock.now()) if t.id == timer.id]
-        from bot.timers import Firing
-
-        cog = bot.get_cog("WatchParties")
-        await cog.timers.on_reminder(Firing(claimed, clock.now(), timedelta(0)))  # type: ignore[union-attr]
+        await bot.watch_parties.reminders.on_reminder(Firing(claimed, clock.now(), timedelta(0)))
         assert len(h.channel_messages()) == 1
-        assert (await bot.store.timers.get(timer.id)).state == "running"  # type: ignore[union-attr]
+        running = await bot.store.timers.get(timer.id)
+        assert running is not None and running.state == "running"
     finally:
         await stop_bot(bot, recorder)
     # Restart: the running row is re-claimed as a retry, and the recorded delivery is not repeated.
     bot, recorder = await start_bot(settings, clock, tmp_path / "files2")
     try:
-        h = Harness(bot, recorder, clock, bot.get_cog("WatchParties").service)  # type: ignore[union-attr]
+        h = Harness.of(bot, recorder, clock)
         await h.settle(1)
         assert h.channel_messages() == []
         after = await bot.store.timers.get(timer.id)
@@ -207,8 +210,8 @@ async def test_missed_reminders_are_reported_not_sent(settings: Settings, tmp_pa
     clock = ManualClock(NOW)
     bot, recorder = await start_bot(settings, clock, tmp_path / "files")
     try:
-        service = bot.get_cog("WatchParties").service  # type: ignore[union-attr]
-        h = Harness(bot, recorder, clock, service)
+        h = Harness.of(bot, recorder, clock)
+        service = h.service
         party_id = await schedule(h, "in 2 hours", "1h,10m")
         await service.rsvp(party_id, MEMBERS[0], "going")
     finally:
@@ -217,7 +220,7 @@ async def test_missed_reminders_are_reported_not_sent(settings: Settings, tmp_pa
     await clock.set(NOW + timedelta(hours=1, minutes=20))
     bot, recorder = await start_bot(settings, clock, tmp_path / "files2")
     try:
-        h = Harness(bot, recorder, clock, bot.get_cog("WatchParties").service)  # type: ignore[union-attr]
+        h = Harness.of(bot, recorder, clock)
         await h.settle()
         (report,) = h.channel_messages()
         assert "missed the 1 hour reminder" in report.payload["content"]

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
+import discord
 import pytest
 
-from bot.store.watch_parties import Party, RsvpCounts
+from bot.films.views import CardButton
 from bot.ui import limits
-from bot.watchparty import render
+from bot.watchparty import render, views
 from bot.watchparty.delivery import nonce_for
-from cogs.watchparty import RsvpButton
+from bot.watchparty.models import Party, RsvpCounts
+from bot.watchparty.views import RsvpButton
 
 START = datetime(2026, 12, 5, 19, 0, tzinfo=UTC)
 
 
-def party(**extra: object) -> Party:
-    values: dict[str, object] = {
+def party(**extra: Any) -> Party:
+    values: dict[str, Any] = {
         "id": 12,
         "guild_id": 1,
         "channel_id": 2,
@@ -30,7 +33,7 @@ def party(**extra: object) -> Party:
         "reminders": (86400, 600),
     }
     values.update(extra)
-    return Party(**values)  # type: ignore[arg-type]
+    return Party(**values)
 
 
 IDS = [1_000_000_000_000_000_000 + n for n in range(250)]
@@ -82,17 +85,23 @@ def test_event_name_and_description_within_discord_limits() -> None:
 
 
 def test_rsvp_buttons_round_trip_through_the_dynamic_item_template() -> None:
-    view = render.party_view(party(id=10**12), RsvpCounts(3, 1, 0))
+    view = views.party_view(party(id=10**12), RsvpCounts(3, 1, 0))
     assert view is not None
-    custom_ids = [item.custom_id for item in view.children]  # type: ignore[attr-defined]
+    buttons = [
+        item.item
+        for item in view.children
+        if isinstance(item, discord.ui.DynamicItem) and isinstance(item.item, discord.ui.Button)
+    ]
+    assert len(buttons) == len(view.children)
+    custom_ids = [str(b.custom_id) for b in buttons]
     assert custom_ids[:3] == [f"filmbot:wp:rsvp:{10**12}:{a}" for a in ("going", "maybe", "cant")]
     assert custom_ids[3] == "filmbot:film:card:3"
     for custom_id in custom_ids[:3]:
         assert len(custom_id) <= limits.CUSTOM_ID
         assert RsvpButton.__discord_ui_compiled_template__.fullmatch(custom_id)
-    labels = [item.label for item in view.children]  # type: ignore[attr-defined]
+    labels = [b.label for b in buttons]
     assert labels[:3] == ["Going (3)", "Maybe (1)", "Can't (0)"]
-    assert render.party_view(party(status="cancelled"), RsvpCounts()) is None
+    assert views.party_view(party(status="cancelled"), RsvpCounts()) is None
 
 
 def test_reminder_and_start_texts() -> None:
@@ -108,3 +117,19 @@ def test_nonces_are_deterministic_distinct_and_short() -> None:
     assert nonce_for(1, "channel:0") == nonce_for(1, "channel:0")
     assert nonce_for(1, "channel:0") != nonce_for(1, "channel:1") != nonce_for(2, "channel:0")
     assert len(nonce_for(10**12, "dm:" + "9" * 19)) <= 25
+
+
+def test_rsvp_button_keeps_the_template_of_earlier_versions() -> None:
+    old = r"filmbot:wp:rsvp:(?P<party>\d+):(?P<answer>going|maybe|cant)"
+    assert RsvpButton.__discord_ui_compiled_template__.pattern == old
+
+
+async def test_an_rsvp_id_rebuilds_its_button_and_a_wrong_answer_matches_nothing() -> None:
+    match = RsvpButton.__discord_ui_compiled_template__.fullmatch("filmbot:wp:rsvp:4:maybe")
+    assert match is not None
+    interaction = cast("discord.Interaction[Any]", None)  # rebuilding needs nothing from it
+    button = await RsvpButton.from_custom_id(interaction, discord.ui.Button(), match)
+    assert isinstance(button, RsvpButton) and (button.party_id, button.answer) == (4, "maybe")
+    assert button.item.custom_id == "filmbot:wp:rsvp:4:maybe"
+    for item in (*views.DYNAMIC_ITEMS, CardButton):
+        assert item.__discord_ui_compiled_template__.fullmatch("filmbot:wp:rsvp:4:no") is None

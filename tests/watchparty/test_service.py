@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -10,8 +11,12 @@ from bot.clock import ManualClock
 from bot.errors import BadInput, Conflict, NotFound
 from bot.films.models import FilmSummary
 from bot.films.service import FilmService
+from bot.preferences.service import PreferencesService
 from bot.store import Store
-from bot.watchparty.service import END, REMINDER, START, ScheduleRequest, WatchPartyService
+from bot.watchparty.models import ScheduleRequest
+from bot.watchparty.reminders import END, REMINDER, START
+from bot.watchparty.service import WatchPartyService
+from tests.watchparty.quiet import quiet_service
 
 NOW = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)  # a Friday
 GUILD, CHANNEL, MOD = 10, 20, 30
@@ -31,11 +36,16 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def service(catalog_store: Store, clock: ManualClock) -> WatchPartyService:
-    return WatchPartyService(catalog_store, clock)
+    return quiet_service(catalog_store, clock)
 
 
-def request(film: FilmSummary, when: str = "in 2 days", **extra: object) -> ScheduleRequest:
-    return ScheduleRequest(guild_id=GUILD, channel_id=CHANNEL, user_id=MOD, film=film, when=when, **extra)  # type: ignore[arg-type]
+@pytest.fixture
+def preferences(catalog_store: Store) -> PreferencesService:
+    return PreferencesService(catalog_store)
+
+
+def request(film: FilmSummary, when: str = "in 2 days", **extra: Any) -> ScheduleRequest:
+    return ScheduleRequest(guild_id=GUILD, channel_id=CHANNEL, user_id=MOD, film=film, when=when, **extra)
 
 
 async def pending(store: Store, party_id: int) -> list[tuple[str, datetime]]:
@@ -77,19 +87,6 @@ async def test_reminders_already_past_are_skipped_and_reported(
     assert scheduled.skipped == (86400, 3600)
     kinds = [k for k, _ in await pending(catalog_store, scheduled.party.id)]
     assert kinds == [REMINDER, START, END]
-
-
-async def test_zone_precedence_option_then_member_then_server_then_utc(
-    service: WatchPartyService, catalog_store: Store
-) -> None:
-    assert await service.zone_for(GUILD, MOD) == "UTC"
-    await service.set_guild_zone(GUILD, "america/new_york")
-    assert await service.zone_for(GUILD, MOD) == "America/New_York"
-    await service.set_member_zone(MOD, "Europe/Paris")
-    assert await service.zone_for(GUILD, MOD) == "Europe/Paris"
-    assert await service.zone_for(GUILD, MOD, "Asia/Tokyo") == "Asia/Tokyo"
-    with pytest.raises(BadInput):
-        await service.set_member_zone(MOD, "Atlantis/Capital")
 
 
 async def test_bad_input_is_refused_before_anything_is_written(
@@ -164,7 +161,7 @@ async def test_cancel_cancels_every_timer_and_closes_answers(
 ) -> None:
     party = (await service.schedule(request(film))).party
     cancelled = await service.cancel(party.id, GUILD)
-    assert cancelled.status == "cancelled"
+    assert cancelled.party.status == "cancelled"
     assert await pending(catalog_store, party.id) == []
     with pytest.raises(Conflict):
         await service.rsvp(party.id, 1, "going")
@@ -202,7 +199,7 @@ async def test_biweekly_and_no_repeat(service: WatchPartyService, film: FilmSumm
 
 
 async def test_delivery_records_and_dm_subscribers(
-    service: WatchPartyService, catalog_store: Store, film: FilmSummary
+    service: WatchPartyService, preferences: PreferencesService, catalog_store: Store, film: FilmSummary
 ) -> None:
     party = (await service.schedule(request(film))).party
     timer = (await catalog_store.timers.for_ref(START, str(party.id)))[0]
@@ -211,20 +208,9 @@ async def test_delivery_records_and_dm_subscribers(
     await store.record_delivery(timer.id, "channel:0", 123)
     await store.record_delivery(timer.id, "dm:5", 456)
     assert await store.delivered(timer.id) == {"channel:0": 123, "dm:5": 456}
-    await service.set_dm_reminders(5, True)
-    await service.set_dm_reminders(6, False)
-    assert await store.dm_subscribers([5, 6, 7]) == {5}
-    await service.set_member_zone(5, "Asia/Tokyo")  # does not reset the DM choice
-    assert (await store.member(5)).dm_reminders and (await store.member(5)).timezone == "Asia/Tokyo"
-
-
-async def test_guild_settings_are_general_key_values(catalog_store: Store) -> None:
-    settings = catalog_store.guild_settings
-    assert await settings.get(GUILD, "timezone") is None
-    await settings.set(GUILD, "timezone", "Europe/Paris")
-    await settings.set(GUILD, "modlog_channel", "99")
-    await settings.set(GUILD + 1, "timezone", "UTC")
-    assert await settings.get(GUILD, "timezone") == "Europe/Paris"
-    await settings.set(GUILD, "timezone", None)
-    assert await settings.get(GUILD, "timezone") is None
-    assert await settings.get(GUILD, "modlog_channel") == "99"
+    await preferences.set_dm_reminders(5, True)
+    await preferences.set_dm_reminders(6, False)
+    assert await preferences.dm_subscribers([5, 6, 7]) == {5}
+    await preferences.set_member_timezone(5, "Asia/Tokyo")  # does not reset the DM choice
+    member = await preferences.member(5)
+    assert member.dm_reminders and member.timezone == "Asia/Tokyo"

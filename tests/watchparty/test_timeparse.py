@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.errors import BadInput
+from bot.preferences.zones import canonical_zone, suggest
 from bot.watchparty.timeparse import describe_offset, parse_offsets, parse_when
-from bot.watchparty.zones import canonical_zone, suggest
 
 # Friday 27 March 2026, 12:00 UTC (13:00 in Paris, 08:00 in New York). Paris springs forward on
 # Sunday 29 March (02:00 -> 03:00) and falls back on Sunday 25 October (03:00 -> 02:00).

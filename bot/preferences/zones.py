@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from rapidfuzz import fuzz, process
 
+from bot.errors import BadInput
 from bot.ui import limits
 
 # Names people type that are not zone names, mapped to the zone they usually mean.
@@ -79,6 +80,20 @@ def canonical_zone(text: str) -> str | None:
     # A city on its own ("paris", "new york") when exactly one zone is named after it.
     cities = [name for lower, name in _zones().items() if lower.rsplit("/", 1)[-1] == key]
     return cities[0] if len(cities) == 1 else None
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """A zone by IANA name (``Europe/Paris``), case-insensitively; ``BadInput`` if there is none."""
+    canonical = canonical_zone(name)
+    if canonical is None:
+        raise BadInput(
+            f"“{name[:60]}” is not a time zone I know.",
+            hints=("Use an IANA zone name such as Europe/Paris, America/New_York or UTC.",),
+        )
+    try:
+        return ZoneInfo(canonical)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(f"“{name[:60]}” is not a time zone I know.") from None
 
 
 def offset_label(name: str, now: datetime) -> str:

@@ -1,0 +1,34 @@
+"""Preference records: a server's settings and a member's, typed (the store keeps them as rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+DEFAULT_ZONE = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class GuildPreferences:
+    """A server's settings (``/settings``): its time zone and where problems are reported."""
+
+    guild_id: int
+    timezone: str | None = None
+    modlog_channel_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberPreferences:
+    """A member's own settings: their time zone (``/timezone set``) and DM reminders (``remind-me``)."""
+
+    user_id: int
+    timezone: str | None = None
+    dm_reminders: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingZone:
+    """The zone a member's typed times are read in, and where it came from."""
+
+    zone: str
+    source: Literal["option", "member", "server", "default"]

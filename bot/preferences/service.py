@@ -1,0 +1,64 @@
+"""Member and server preferences: one method per change, typed records out. No Discord here."""
+
+from __future__ import annotations
+
+from bot.preferences.models import DEFAULT_ZONE, GuildPreferences, MemberPreferences, ReadingZone
+from bot.preferences.zones import zone_named
+from bot.store import Store
+
+
+class PreferencesService:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    async def member(self, user_id: int) -> MemberPreferences:
+        return await self._store.preferences.member(user_id)
+
+    async def guild(self, guild_id: int) -> GuildPreferences:
+        return await self._store.preferences.guild(guild_id)
+
+    async def reading_zone(
+        self, guild_id: int | None, user_id: int, explicit: str | None = None
+    ) -> ReadingZone:
+        """The zone a member's times are read in: the option, else theirs, else the server's, else UTC."""
+        if explicit:
+            return ReadingZone(str(zone_named(explicit).key), "option")
+        member = await self.member(user_id)
+        if member.timezone:
+            return ReadingZone(member.timezone, "member")
+        if guild_id is not None:
+            server = await self.guild(guild_id)
+            if server.timezone:
+                return ReadingZone(server.timezone, "server")
+        return ReadingZone(DEFAULT_ZONE, "default")
+
+    async def zone_for(self, guild_id: int | None, user_id: int, explicit: str | None = None) -> str:
+        """The name of the zone ``reading_zone`` picks."""
+        return (await self.reading_zone(guild_id, user_id, explicit)).zone
+
+    async def dm_subscribers(self, user_ids: list[int]) -> set[int]:
+        """Which of these members asked for reminders by DM."""
+        return await self._store.preferences.dm_subscribers(user_ids) if user_ids else set()
+
+    # -- changing ------------------------------------------------------------------------------------
+
+    async def set_member_timezone(self, user_id: int, zone: str) -> str:
+        """Set a member's zone (any spelling ``zone_named`` reads); returns its canonical name."""
+        name = str(zone_named(zone).key)
+        await self._store.preferences.set_member_timezone(user_id, name)
+        return name
+
+    async def set_dm_reminders(self, user_id: int, enabled: bool) -> None:
+        await self._store.preferences.set_dm_reminders(user_id, enabled)
+
+    async def set_guild_timezone(self, guild_id: int, zone: str) -> str:
+        """Set a server's zone; returns its canonical name."""
+        name = str(zone_named(zone).key)
+        await self._store.preferences.set_guild_timezone(guild_id, name)
+        return name
+
+    async def set_modlog_channel(self, guild_id: int, channel_id: int | None) -> None:
+        """Where problems are reported; ``None``: in each party's own channel."""
+        await self._store.preferences.set_modlog_channel(guild_id, channel_id)
