@@ -24,10 +24,10 @@ from bot.store.polls import MAX_BATCH, BallotOp, PollStore
 from bot.store.preferences import PreferencesStore
 from bot.store.ratings import RatingOp, RatingStore, apply_ops
 from bot.store.spoilers import SpoilerStore
-from bot.store.timers import Timer, TimerStore
+from bot.store.timers import TimerStore
 from bot.store.watch_parties import WatchPartyStore
 
-__all__ = ["Database", "Duplicate", "Repositories", "Store", "Timer", "migrations"]
+__all__ = ["Database", "Duplicate", "Repositories", "Store", "migrations"]
 
 
 class Repositories:

@@ -30,8 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.store.timers import Timer
-from bot.timers import Firing
+from bot.timers import Firing, Timer
 from bot.ui.options import client_of
 from bot.watchparty import events, render, views
 from bot.watchparty.models import Party, Scheduled
