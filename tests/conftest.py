@@ -16,7 +16,7 @@ from bot.catalog.loader import load_cards
 from bot.clock import ManualClock
 from bot.films.models import FilmSummary
 from bot.films.service import FilmService
-from bot.settings import Secret, Settings
+from bot.settings import Settings
 from bot.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,18 +48,18 @@ async def catalog_store(store: Store) -> Store:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    """A clock that stands at ``NOW`` until the test moves it (``await clock.advance(...)``)."""
-    return ManualClock(NOW)
+def settings(tmp_path: Path) -> Settings:
+    """Settings for an offline run: a temporary database and the repository's film cards."""
+    return Settings.from_env(
+        {"FILMBOT_DATABASE": str(tmp_path / "ask.sqlite3"), "FILMBOT_FILMS_DIR": str(FILMS_DIR)},
+        env_file=None,
+    )
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings for a bot run inside the test: a fresh database in ``tmp_path``, the repository's films.
-
-    The token only has to be non-empty: the emulator and offline ``ask`` accept any.
-    """
-    return Settings(database=tmp_path / "filmbot.sqlite3", films_dir=FILMS_DIR, token=Secret("offline"))
+def clock() -> ManualClock:
+    """A clock that stands at ``NOW`` until the test moves it (``await clock.advance(...)``)."""
+    return ManualClock(NOW)
 
 
 @pytest.fixture
