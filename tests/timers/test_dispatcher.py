@@ -293,6 +293,19 @@ class Gate:
         self.finished.append(firing.timer.ref)
 
 
+async def idle_while_a_handler_runs(
+    dispatcher: TimerDispatcher, gate: Gate
+) -> tuple[int, asyncio.Task[None]]:
+    """Start a due timer whose handler waits at ``gate``, then call ``idle()`` in a task while it runs."""
+    dispatcher.register("t", gate.on_fire)
+    timer_id = await dispatcher.schedule("t", "slow", T0)
+    dispatcher.start()
+    await asyncio.wait_for(gate.started.wait(), timeout=60)
+    waiting = asyncio.create_task(dispatcher.idle())
+    await turns()
+    return timer_id, waiting
+
+
 async def turns(count: int = 50) -> None:
     """Let the event loop run other tasks for a while (no wall-clock time involved)."""
     for _ in range(count):
@@ -316,12 +329,7 @@ async def test_idle_does_not_return_while_a_due_handler_runs(
     store: Store, dispatcher: TimerDispatcher, clock: ManualClock
 ) -> None:
     gate = Gate()
-    dispatcher.register("t", gate.on_fire)
-    timer_id = await dispatcher.schedule("t", "slow", T0)
-    dispatcher.start()
-    await asyncio.wait_for(gate.started.wait(), timeout=60)
-    waiting = asyncio.create_task(dispatcher.idle())
-    await turns()
+    timer_id, waiting = await idle_while_a_handler_runs(dispatcher, gate)
     assert not waiting.done()
     gate.opened.set()
     await asyncio.wait_for(waiting, timeout=60)
@@ -404,12 +412,7 @@ async def test_giving_up_on_idle_does_not_cancel_the_running_handler(
     store: Store, dispatcher: TimerDispatcher, clock: ManualClock
 ) -> None:
     gate = Gate()
-    dispatcher.register("t", gate.on_fire)
-    timer_id = await dispatcher.schedule("t", "slow", T0)
-    dispatcher.start()
-    await asyncio.wait_for(gate.started.wait(), timeout=60)
-    waiting = asyncio.create_task(dispatcher.idle())
-    await turns()
+    timer_id, waiting = await idle_while_a_handler_runs(dispatcher, gate)
     waiting.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiting

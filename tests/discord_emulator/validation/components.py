@@ -228,14 +228,7 @@ def _validate_text_input(
                 (*path, "label"), "TEXT_INPUT_LABEL_NOT_ALLOWED", "label must be set on the Label component"
             )
     else:
-        check_str(
-            errs,
-            (*path, "label"),
-            comp.get("label"),
-            min_len=1,
-            max_len=L.TEXT_INPUT_LABEL_MAX,
-            required_=True,
-        )
+        _check_label_text(errs, path, comp)
     check_str(errs, (*path, "placeholder"), comp.get("placeholder"), max_len=L.TEXT_INPUT_PLACEHOLDER_MAX)
     check_str(errs, (*path, "value"), comp.get("value"), max_len=L.TEXT_INPUT_VALUE_MAX)
     low = check_int(
@@ -246,6 +239,13 @@ def _validate_text_input(
     )
     if low is not None and high is not None and low > high:
         errs.add((*path, "min_length"), "TEXT_INPUT_MIN_GREATER_THAN_MAX", "min_length must be <= max_length")
+
+
+def _check_label_text(errs: FormErrors, path: Path, comp: dict[str, Any]) -> None:
+    """The required ``label`` of a text input outside a label, or of a label component."""
+    check_str(
+        errs, (*path, "label"), comp.get("label"), min_len=1, max_len=L.TEXT_INPUT_LABEL_MAX, required_=True
+    )
 
 
 def _validate_modal_row(errs: FormErrors, path: Path, comp: dict[str, Any], seen: _Seen) -> None:
@@ -267,14 +267,7 @@ def _validate_modal_row(errs: FormErrors, path: Path, comp: dict[str, Any], seen
 
 def _validate_modal_label(errs: FormErrors, path: Path, comp: dict[str, Any], seen: _Seen) -> None:
     """A label in a modal: its text, and one text input, select or file upload."""
-    check_str(
-        errs,
-        (*path, "label"),
-        comp.get("label"),
-        min_len=1,
-        max_len=L.TEXT_INPUT_LABEL_MAX,
-        required_=True,
-    )
+    _check_label_text(errs, path, comp)
     check_str(errs, (*path, "description"), comp.get("description"), max_len=L.LABEL_DESCRIPTION_MAX)
     inner: Any = comp.get("component")
     if not is_dict(errs, (*path, "component"), inner):
