@@ -1,18 +1,32 @@
-"""Shared fixtures. SQLite is always real: a temporary file with every migration applied."""
+"""Shared fixtures. SQLite is always real: a temporary file with every migration applied.
+
+A module that needs something different (another instant, another database name) defines a fixture of
+the same name; pytest then uses the module's own.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.catalog.loader import load_cards
+from bot.clock import ManualClock
+from bot.films.models import FilmSummary
+from bot.films.service import FilmService
 from bot.settings import Settings
 from bot.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 FILMS_DIR = REPO / "data" / "films"
+
+# The instant the shared ``clock`` starts at: a Friday, noon UTC (so "tonight" and "Saturday" are ahead).
+NOW = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)
+
+# The film every feature's tests use: it has a card, a plot in sections, and a release year.
+FILM_SLUG = "100-meters"
 
 
 @pytest.fixture
@@ -40,6 +54,26 @@ def settings(tmp_path: Path) -> Settings:
         {"FILMBOT_DATABASE": str(tmp_path / "ask.sqlite3"), "FILMBOT_FILMS_DIR": str(FILMS_DIR)},
         env_file=None,
     )
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock that stands at ``NOW`` until the test moves it (``await clock.advance(...)``)."""
+    return ManualClock(NOW)
+
+
+@pytest.fixture
+async def films(catalog_store: Store) -> FilmService:
+    """The film service over the loaded catalog, its title index built."""
+    service = FilmService(catalog_store)
+    await service.refresh()
+    return service
+
+
+@pytest.fixture
+def film(films: FilmService) -> FilmSummary:
+    """The summary of ``FILM_SLUG`` in the loaded catalog."""
+    return films.resolve(FILM_SLUG)
 
 
 # The loopback Discord emulator and its fixtures (emulator, driver, filmbot, filmbot_process).

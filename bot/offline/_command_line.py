@@ -111,37 +111,58 @@ def _unquote(value: str) -> str:
 
 
 def _convert(param: app_commands.Parameter, raw: str) -> Any:
-    name = param.display_name
     if param.choices:
-        for choice in param.choices:
-            if raw.casefold() in (choice.name.casefold(), str(choice.value).casefold()):
-                return choice.value
-        raise BadInput(f"{name} must be one of the listed choices.", hints=[c.name for c in param.choices])
+        return _choice(param, raw)
     kind = param.type
-    value: Any
     if kind is AppCommandOptionType.string:
-        value = raw
-        # For strings, discord.py keeps min_length/max_length in min_value/max_value.
-        if param.min_value is not None and len(raw) < param.min_value:
-            raise BadInput(f"{name} must be at least {param.min_value} characters.")
-        if param.max_value is not None and len(raw) > param.max_value:
-            raise BadInput(f"{name} must be at most {param.max_value} characters.")
-        return value
+        return _string(param, raw)
     if kind is AppCommandOptionType.boolean:
-        if raw.casefold() in _TRUE:
-            return True
-        if raw.casefold() in _FALSE:
-            return False
-        raise BadInput(f"{name} must be True or False.")
+        return _boolean(param, raw)
     if kind in (AppCommandOptionType.integer, AppCommandOptionType.number):
-        try:
-            value = int(raw) if kind is AppCommandOptionType.integer else float(raw)
-        except ValueError:
-            what = "a whole number" if kind is AppCommandOptionType.integer else "a number"
-            raise BadInput(f"{name} must be {what}, not “{raw[:40]}”.") from None
-        if param.min_value is not None and value < param.min_value:
-            raise BadInput(f"{name} must be at least {param.min_value}.")
-        if param.max_value is not None and value > param.max_value:
-            raise BadInput(f"{name} must be at most {param.max_value}.")
-        return value
-    raise BadInput(f"{name} takes a Discord {kind.name}, which offline ask cannot pick; try it on Discord.")
+        return _number(param, raw)
+    raise BadInput(
+        f"{param.display_name} takes a Discord {kind.name}, which offline ask cannot pick; try it on Discord."
+    )
+
+
+def _choice(param: app_commands.Parameter, raw: str) -> Any:
+    for choice in param.choices:
+        if raw.casefold() in (choice.name.casefold(), str(choice.value).casefold()):
+            return choice.value
+    raise BadInput(
+        f"{param.display_name} must be one of the listed choices.", hints=[c.name for c in param.choices]
+    )
+
+
+def _string(param: app_commands.Parameter, raw: str) -> str:
+    name = param.display_name
+    # For strings, discord.py keeps min_length/max_length in min_value/max_value.
+    if param.min_value is not None and len(raw) < param.min_value:
+        raise BadInput(f"{name} must be at least {param.min_value} characters.")
+    if param.max_value is not None and len(raw) > param.max_value:
+        raise BadInput(f"{name} must be at most {param.max_value} characters.")
+    return raw
+
+
+def _boolean(param: app_commands.Parameter, raw: str) -> bool:
+    if raw.casefold() in _TRUE:
+        return True
+    if raw.casefold() in _FALSE:
+        return False
+    raise BadInput(f"{param.display_name} must be True or False.")
+
+
+def _number(param: app_commands.Parameter, raw: str) -> int | float:
+    name = param.display_name
+    whole = param.type is AppCommandOptionType.integer
+    value: int | float
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        what = "a whole number" if whole else "a number"
+        raise BadInput(f"{name} must be {what}, not “{raw[:40]}”.") from None
+    if param.min_value is not None and value < param.min_value:
+        raise BadInput(f"{name} must be at least {param.min_value}.")
+    if param.max_value is not None and value > param.max_value:
+        raise BadInput(f"{name} must be at most {param.max_value}.")
+    return value

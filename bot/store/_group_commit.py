@@ -83,6 +83,8 @@ class GroupCommit(Generic[OpT, ResultT]):
         try:
             async with self._db.transaction() as tx:
                 results = await self._apply(tx, [op for op, _ in batch])
+                if len(results) != len(batch):  # checked before COMMIT: a bad apply must not strand callers
+                    raise RuntimeError(f"{self._name}: {len(results)} results for {len(batch)} writes")
         except asyncio.CancelledError:
             for _, future in batch:
                 future.cancel()

@@ -73,9 +73,13 @@ class TimerDispatcher:
         await self.drain()
 
     async def drain(self) -> None:
-        """Wait for every handler that is running now to finish."""
+        """Wait for every handler that is running now to finish.
+
+        ``asyncio.wait``, not ``gather``: a caller that gives up waiting (a timeout, a cancelled test) must
+        not cancel the handlers it was waiting for.
+        """
         while self._inflight:
-            await asyncio.gather(*self._inflight, return_exceptions=True)
+            await asyncio.wait(set(self._inflight))
 
     async def schedule(
         self, kind: str, ref: str, due_at: datetime, payload: dict[str, Any] | None = None
@@ -95,19 +99,30 @@ class TimerDispatcher:
         """Return once every timer due by the clock's "now" has been handled and the loop sleeps again.
 
         For tests and tools that move a clock and then need the consequences: wait on this instead of
-        sleeping for a guessed while.
+        sleeping for a guessed while. Timers that handlers add (due already) are handled before it returns.
+        Raises ``RuntimeError`` if the dispatcher is not running or stops while this waits. Never await it
+        from a timer handler: it would wait for itself.
         """
         while True:
-            if not self.running:
+            task = self._task
+            if task is None or task.done():
                 raise RuntimeError("the timer dispatcher is not running")
             if self._inflight:
                 await self.drain()
             elif not self._idle.is_set():
-                await self._idle.wait()
+                await self._idle_or_stopped(task)
             elif self._next_due is not None and self._next_due <= self._clock.now():
                 self.wake()  # the clock moved past the next timer: have the loop look again
             else:
                 return
+
+    async def _idle_or_stopped(self, task: asyncio.Task[None]) -> None:
+        """Wait until the loop sleeps with nothing to do, or ends (then ``idle`` raises)."""
+        waiter = asyncio.ensure_future(self._idle.wait())
+        try:
+            await asyncio.wait({waiter, task}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
 
     async def _run(self) -> None:
         recover = True

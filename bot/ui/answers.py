@@ -1,8 +1,9 @@
 """The one error path for interactions: slash commands (via ``FilmTree.on_error``) and components alike.
 
 Component callbacks do not pass through the command tree: discord.py only logs a dynamic item's
-exception, and the member sees "This interaction failed". Decorate every component callback with
-``@answers_errors`` so a ``UserError`` is answered like a command's and anything else is logged with its
+exception, and the member sees "This interaction failed". ``RestartProofItem`` (``bot.ui.items``) runs
+every item's ``handle`` inside ``answering_errors`` (``@answers_errors`` does the same for a bare
+callback), so a ``UserError`` is answered like a command's and anything else is logged with its
 traceback and answered with a reference.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import discord
@@ -22,6 +23,9 @@ from bot.ui.errors import internal_error_embed, user_error_embed
 
 log = logging.getLogger(__name__)
 
+# How a fault is logged: what failed and the reference the member is shown.
+_FAILED = "interaction %s failed (ref %s)"
+
 P = ParamSpec("P")
 S = TypeVar("S")
 
@@ -30,13 +34,9 @@ def _permissions(names: list[str]) -> str:
     return ", ".join(p.replace("_", " ").title() for p in names)
 
 
-def error_embed(interaction: discord.Interaction[Any], error: BaseException) -> discord.Embed:
-    """What the member sees for ``error``; unexpected errors are logged here with their traceback."""
-    cause: BaseException = error
-    while (
-        isinstance(cause, app_commands.CommandInvokeError | app_commands.TransformerError) and cause.__cause__
-    ):
-        cause = cause.__cause__
+def member_embed(error: BaseException) -> discord.Embed | None:
+    """What the member is told about an error they can act on; ``None`` for a fault (a bug, an outage)."""
+    cause = root_cause(error)
     if isinstance(cause, UserError):
         return user_error_embed(cause)
     if isinstance(cause, app_commands.TransformerError):
@@ -63,10 +63,31 @@ def error_embed(interaction: discord.Interaction[Any], error: BaseException) -> 
         return user_error_embed(
             UserError("That command is out of date; Discord will refresh it shortly. Try again in a minute.")
         )
-    reference = uuid.uuid4().hex[:8]
-    what = interaction.command.qualified_name if interaction.command else _component_id(interaction)
-    log.error("interaction %s failed (ref %s)", what, reference, exc_info=cause)
-    return internal_error_embed(reference)
+    return None
+
+
+def root_cause(error: BaseException) -> BaseException:
+    """The error a command's wrappers (invoke, transformer) were raised for."""
+    cause = error
+    while (
+        isinstance(cause, app_commands.CommandInvokeError | app_commands.TransformerError) and cause.__cause__
+    ):
+        cause = cause.__cause__
+    return cause
+
+
+def error_embed(interaction: discord.Interaction[Any], error: BaseException) -> discord.Embed:
+    """What the member sees for ``error``; a fault is logged here with its traceback and a reference."""
+    embed = member_embed(error)
+    if embed is None:
+        reference = uuid.uuid4().hex[:8]
+        log.error(_FAILED, _what_failed(interaction), reference, exc_info=root_cause(error))
+        embed = internal_error_embed(reference)
+    return embed
+
+
+def _what_failed(interaction: discord.Interaction[Any]) -> str:
+    return interaction.command.qualified_name if interaction.command else _component_id(interaction)
 
 
 def _component_id(interaction: discord.Interaction[Any]) -> str:
@@ -86,7 +107,25 @@ async def send_ephemeral(interaction: discord.Interaction[Any], embed: discord.E
 
 
 async def answer_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    """Answer an error discord.py caught (``FilmTree.on_error``)."""
     await send_ephemeral(interaction, error_embed(interaction, error))
+
+
+async def answering_errors(interaction: discord.Interaction[Any], work: Awaitable[None]) -> None:
+    """Await a component's work; whatever it raises is answered to the member, a fault logged first.
+
+    The blind ``except`` is the point: this is the one error path for components (discord.py would
+    only log the error, and the member would see "This interaction failed").
+    """
+    try:
+        await work
+    except Exception as error:
+        embed = member_embed(error)
+        if embed is None:
+            reference = uuid.uuid4().hex[:8]
+            log.error(_FAILED, _what_failed(interaction), reference, exc_info=root_cause(error))
+            embed = internal_error_embed(reference)
+        await send_ephemeral(interaction, embed)
 
 
 def answers_errors(
@@ -98,9 +137,6 @@ def answers_errors(
     async def wrapper(
         self: S, interaction: discord.Interaction[Any], *args: P.args, **kwargs: P.kwargs
     ) -> None:
-        try:
-            await callback(self, interaction, *args, **kwargs)
-        except Exception as error:
-            await answer_error(interaction, error)
+        await answering_errors(interaction, callback(self, interaction, *args, **kwargs))
 
     return wrapper

@@ -15,7 +15,7 @@ posted before a restart. Each item states its ``custom_id`` format once, as a cl
 and everything else is derived from that one string: the template discord.py matches, parsing a clicked
 id back into fields (``from_custom_id`` calls ``cls(**fields)``; override ``from_fields`` when the item
 needs more), building ids (``make_id``, checked against the template and Discord's 100-character limit),
-and answering errors through the one error path (``handle`` runs inside ``answer_error``).
+and answering errors through the one error path (``handle`` runs inside ``answering_errors``).
 
 Format fields: ``{name}`` is a whole number (``\\d+``, given to the item as an ``int``); ``{name:PATTERN}``
 matches the regular expression PATTERN and is given as a ``str``, unless PATTERN starts with ``\\d``
@@ -31,7 +31,7 @@ from typing import Any, ClassVar, TypeVar
 
 import discord
 
-from bot.ui.answers import answer_error
+from bot.ui.answers import answering_errors
 
 V = TypeVar("V", bound=discord.ui.Item[Any])
 ItemT = TypeVar("ItemT", bound="RestartProofItem[Any]")
@@ -157,10 +157,7 @@ class RestartProofItem(discord.ui.DynamicItem[V], template=r"(?!)"):
         return cls(**fields)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await self.handle(interaction)
-        except Exception as error:
-            await answer_error(interaction, error)
+        await answering_errors(interaction, self.handle(interaction))
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         """What the item does when used; errors are answered to the member through the one error path."""

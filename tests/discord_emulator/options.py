@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
+
+
+# Option types whose value is a plain Python conversion of what the test passed.
+_SCALARS: dict[int, Callable[[Any], Any]] = {STRING: str, INTEGER: int, NUMBER: float, BOOLEAN: bool}
 
 
 @dataclass
@@ -43,69 +48,75 @@ class OptionBuilder:
 
     def convert(self, definition: dict[str, Any], value: Any) -> Any:
         otype = definition["type"]
-        name = definition["name"]
         if definition.get("choices"):
-            for choice in definition["choices"]:
-                if value == choice["value"] or value == choice["name"]:
-                    return choice["value"]
-            allowed = [c["name"] for c in definition["choices"]]
-            raise ValueError(f"option {name!r} only offers the choices {allowed}, not {value!r}")
-        if otype == STRING:
-            return str(value)
-        if otype == INTEGER:
-            return int(value)
-        if otype == NUMBER:
-            return float(value)
-        if otype == BOOLEAN:
-            return bool(value)
+            return self._choice(definition, value)
+        scalar = _SCALARS.get(otype)
+        if scalar is not None:
+            return scalar(value)
         if otype in (USER, MENTIONABLE):
-            role = self._role(value) if otype == MENTIONABLE else None
-            if role is not None:
-                self._resolve("roles", role.id, role.to_dict())
-                return str(role.id)
-            if isinstance(value, User):
-                value = value.id
-            member = self.world.member(value)
-            self._resolve("users", member.user.id, member.user.to_dict())
-            self._resolve("members", member.user.id, resolved_member(self.world.guild, member, self.channel))
-            return str(member.user.id)
+            return self._user_or_role(value, mentionable=otype == MENTIONABLE)
         if otype == CHANNEL:
-            channel = self.world.channel(value)
-            data = channel.to_dict()
-            data["permissions"] = str(
-                self.world.guild.channel_permissions(self.world.state.bot.id, channel.id)
-            )
-            self._resolve("channels", channel.id, data)
-            return str(channel.id)
+            return self._channel(value)
         if otype == ROLE:
-            role = self._role(value)
-            if role is None:
-                raise ValueError(f"no role {value!r}")
+            return self._role_option(value)
+        if otype == ATTACHMENT:
+            return self._attachment(definition["name"], value)
+        raise TypeError(f"unsupported option type {otype}")
+
+    @staticmethod
+    def _choice(definition: dict[str, Any], value: Any) -> Any:
+        for choice in definition["choices"]:
+            if value == choice["value"] or value == choice["name"]:
+                return choice["value"]
+        allowed = [c["name"] for c in definition["choices"]]
+        raise ValueError(f"option {definition['name']!r} only offers the choices {allowed}, not {value!r}")
+
+    def _user_or_role(self, value: Any, *, mentionable: bool) -> str:
+        role = self._role(value) if mentionable else None
+        if role is not None:
             self._resolve("roles", role.id, role.to_dict())
             return str(role.id)
-        if otype == ATTACHMENT:
-            if not isinstance(value, FileOption):
-                raise TypeError(f"option {name!r} needs a FileOption")
-            ident = self.world.state.ids.next()
-            self.world.state.files[ident] = value.data
-            url = (
-                f"https://cdn.discordapp.com/ephemeral-attachments/{self.channel.id}/{ident}/{value.filename}"
-            )
-            self._resolve(
-                "attachments",
-                ident,
-                {
-                    "id": str(ident),
-                    "filename": value.filename,
-                    "size": len(value.data),
-                    "url": url,
-                    "proxy_url": url,
-                    "content_type": value.content_type,
-                    "ephemeral": True,
-                },
-            )
-            return str(ident)
-        raise TypeError(f"unsupported option type {otype}")
+        if isinstance(value, User):
+            value = value.id
+        member = self.world.member(value)
+        self._resolve("users", member.user.id, member.user.to_dict())
+        self._resolve("members", member.user.id, resolved_member(self.world.guild, member, self.channel))
+        return str(member.user.id)
+
+    def _channel(self, value: Any) -> str:
+        channel = self.world.channel(value)
+        data = channel.to_dict()
+        data["permissions"] = str(self.world.guild.channel_permissions(self.world.state.bot.id, channel.id))
+        self._resolve("channels", channel.id, data)
+        return str(channel.id)
+
+    def _role_option(self, value: Any) -> str:
+        role = self._role(value)
+        if role is None:
+            raise ValueError(f"no role {value!r}")
+        self._resolve("roles", role.id, role.to_dict())
+        return str(role.id)
+
+    def _attachment(self, name: str, value: Any) -> str:
+        if not isinstance(value, FileOption):
+            raise TypeError(f"option {name!r} needs a FileOption")
+        ident = self.world.state.ids.next()
+        self.world.state.files[ident] = value.data
+        url = f"https://cdn.discordapp.com/ephemeral-attachments/{self.channel.id}/{ident}/{value.filename}"
+        self._resolve(
+            "attachments",
+            ident,
+            {
+                "id": str(ident),
+                "filename": value.filename,
+                "size": len(value.data),
+                "url": url,
+                "proxy_url": url,
+                "content_type": value.content_type,
+                "ephemeral": True,
+            },
+        )
+        return str(ident)
 
     def build(
         self,

@@ -11,7 +11,8 @@ async def test_ready_and_guild_create(emulator: Emulator, minibot: RunningBot) -
     assert guild is not None
     assert {c.name for c in guild.text_channels} >= {"general", "spoilers", "film-night"}
     assert len(guild.voice_channels) == 1
-    assert guild.get_role(emulator.world.moderator_role.id).permissions.manage_events
+    moderator = guild.get_role(emulator.world.moderator_role.id)
+    assert moderator is not None and moderator.permissions.manage_events
     assert guild.owner_id == emulator.world.owner.user.id
     assert bot.application_id == emulator.state.application_id
     assert emulator.gateway.identifies == 1

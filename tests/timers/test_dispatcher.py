@@ -258,3 +258,188 @@ async def test_many_timers_at_the_same_instant_all_fire_once(
     await settle(dispatcher, clock, 10)
     await settle(dispatcher, clock, 10)
     assert sorted(seen.refs, key=int) == [str(n) for n in range(50)]
+
+
+# --- idle(): the signal tests wait on instead of sleeping -------------------------------------------
+
+
+class JumpClock:
+    """A clock whose sleepers never wake by themselves: only ``idle()`` noticing the jump can fire a timer."""
+
+    def __init__(self, start: datetime) -> None:
+        self.at = start
+
+    def now(self) -> datetime:
+        return self.at
+
+    async def sleep_until(self, when: datetime) -> None:
+        if when <= self.at:
+            await asyncio.sleep(0)
+            return
+        await asyncio.Event().wait()
+
+
+class Gate:
+    """A handler that records its start and waits until the test opens it."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.opened = asyncio.Event()
+        self.finished: list[str] = []
+
+    async def on_fire(self, firing: Firing) -> None:
+        self.started.set()
+        await self.opened.wait()
+        self.finished.append(firing.timer.ref)
+
+
+async def idle_while_a_handler_runs(
+    dispatcher: TimerDispatcher, gate: Gate
+) -> tuple[int, asyncio.Task[None]]:
+    """Start a due timer whose handler waits at ``gate``, then call ``idle()`` in a task while it runs."""
+    dispatcher.register("t", gate.on_fire)
+    timer_id = await dispatcher.schedule("t", "slow", T0)
+    dispatcher.start()
+    await asyncio.wait_for(gate.started.wait(), timeout=60)
+    waiting = asyncio.create_task(dispatcher.idle())
+    await turns()
+    return timer_id, waiting
+
+
+async def turns(count: int = 50) -> None:
+    """Let the event loop run other tasks for a while (no wall-clock time involved)."""
+    for _ in range(count):
+        await asyncio.sleep(0)
+
+
+async def test_idle_returns_promptly_when_nothing_is_due(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    seen = Recorder()
+    dispatcher.register("t", seen.on_fire)
+    await dispatcher.schedule("t", "tomorrow", T0 + timedelta(days=1))
+    dispatcher.start()
+    await asyncio.wait_for(dispatcher.idle(), timeout=60)
+    # Already idle: a second call returns without the loop doing anything.
+    await asyncio.wait_for(dispatcher.idle(), timeout=60)
+    assert seen.refs == []
+
+
+async def test_idle_does_not_return_while_a_due_handler_runs(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    gate = Gate()
+    timer_id, waiting = await idle_while_a_handler_runs(dispatcher, gate)
+    assert not waiting.done()
+    gate.opened.set()
+    await asyncio.wait_for(waiting, timeout=60)
+    assert gate.finished == ["slow"]
+    row = await store.timers.get(timer_id)
+    assert row is not None and row.state == "fired"  # marked before idle() returned
+
+
+async def test_idle_after_advancing_past_a_due_time_waits_for_that_firing(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    gate = Gate()
+    dispatcher.register("t", gate.on_fire)
+    await dispatcher.schedule("t", "soon", T0 + timedelta(seconds=10))
+    dispatcher.start()
+    await asyncio.wait_for(dispatcher.idle(), timeout=60)
+    await clock.advance(10)
+    waiting = asyncio.create_task(dispatcher.idle())
+    await asyncio.wait_for(gate.started.wait(), timeout=60)
+    await turns()
+    assert not waiting.done()
+    gate.opened.set()
+    await asyncio.wait_for(waiting, timeout=60)
+    assert gate.finished == ["soon"]
+
+
+async def test_idle_notices_a_clock_that_jumped_without_waking_the_loop(store: Store) -> None:
+    clock = JumpClock(T0)
+    seen = Recorder()
+    dispatcher = TimerDispatcher(store, clock)
+    dispatcher.register("t", seen.on_fire)
+    await dispatcher.schedule("t", "jumped", T0 + timedelta(minutes=5))
+    dispatcher.start()
+    try:
+        await asyncio.wait_for(dispatcher.idle(), timeout=60)
+        clock.at = T0 + timedelta(minutes=6)  # the loop still sleeps: nothing woke it
+        await asyncio.wait_for(dispatcher.idle(), timeout=60)
+        assert seen.refs == ["jumped"]
+    finally:
+        await dispatcher.stop()
+
+
+async def test_idle_waits_for_timers_that_handlers_schedule(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    seen = Recorder()
+
+    async def chain(firing: Firing) -> None:
+        seen.fired.append(firing)
+        step = int(firing.timer.ref)
+        if step < 3:  # due at once: part of what is due "now"
+            await dispatcher.schedule("t", str(step + 1), firing.now)
+        await dispatcher.schedule("t", "later", firing.now + timedelta(hours=1))  # not due: not waited for
+
+    dispatcher.register("t", chain)
+    await dispatcher.schedule("t", "1", T0)
+    dispatcher.start()
+    await asyncio.wait_for(dispatcher.idle(), timeout=60)
+    assert seen.refs == ["1", "2", "3"]
+
+
+async def test_a_wake_during_a_handler_is_not_lost(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    gate = Gate()
+    seen = Recorder()
+    dispatcher.register("slow", gate.on_fire)
+    dispatcher.register("t", seen.on_fire)
+    await dispatcher.schedule("slow", "s", T0)
+    dispatcher.start()
+    await asyncio.wait_for(gate.started.wait(), timeout=60)
+    # While the handler runs, another commit adds a due timer (the wake arrives mid-handler).
+    await dispatcher.schedule("t", "meanwhile", T0)
+    gate.opened.set()
+    await asyncio.wait_for(dispatcher.idle(), timeout=60)
+    assert gate.finished == ["s"] and seen.refs == ["meanwhile"]
+
+
+async def test_giving_up_on_idle_does_not_cancel_the_running_handler(
+    store: Store, dispatcher: TimerDispatcher, clock: ManualClock
+) -> None:
+    gate = Gate()
+    timer_id, waiting = await idle_while_a_handler_runs(dispatcher, gate)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    gate.opened.set()
+    await asyncio.wait_for(dispatcher.idle(), timeout=60)
+    assert gate.finished == ["slow"]
+    row = await store.timers.get(timer_id)
+    assert row is not None and row.state == "fired"
+
+
+async def test_idle_on_a_dispatcher_that_is_not_running_raises(store: Store, clock: ManualClock) -> None:
+    dispatcher = TimerDispatcher(store, clock)
+    with pytest.raises(RuntimeError, match="not running"):
+        await dispatcher.idle()
+    dispatcher.start()
+    await asyncio.wait_for(dispatcher.idle(), timeout=60)
+    await dispatcher.stop()
+    with pytest.raises(RuntimeError, match="not running"):
+        await dispatcher.idle()
+
+
+async def test_idle_raises_when_the_dispatcher_stops_while_it_waits(store: Store, clock: ManualClock) -> None:
+    dispatcher = TimerDispatcher(store, clock)
+    dispatcher.start()
+    waiting = asyncio.create_task(dispatcher.idle())
+    await asyncio.sleep(0)  # idle() now waits for the loop's first sleep
+    assert not waiting.done()
+    await dispatcher.stop()
+    with pytest.raises(RuntimeError, match="not running"):
+        await asyncio.wait_for(waiting, timeout=60)

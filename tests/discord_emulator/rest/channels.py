@@ -98,13 +98,15 @@ async def create_message(request: web.Request) -> web.Response:
     if is_empty_message(payload, len(uploads)):
         raise DiscordHTTPError(400, EMPTY_MESSAGE, "Cannot send an empty message", violation=True)
     reference = payload.get("message_reference")
-    if isinstance(reference, dict) and reference.get("message_id"):
-        if int(reference["message_id"]) not in emu.state.messages and reference.get(
-            "fail_if_not_exists", True
-        ):
-            errs = FormErrors()
-            errs.add(("message_reference",), "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message")
-            errs.raise_if_any()
+    if (
+        isinstance(reference, dict)
+        and reference.get("message_id")
+        and int(reference["message_id"]) not in emu.state.messages
+        and reference.get("fail_if_not_exists", True)
+    ):
+        errs = FormErrors()
+        errs.add(("message_reference",), "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message")
+        errs.raise_if_any()
     repeat = _enforced_nonce_repeat(emu, channel.id, payload)
     if repeat is not None:
         # Discord: with enforce_nonce, a nonce the same author used in the last few minutes returns that

@@ -228,14 +228,7 @@ def _validate_text_input(
                 (*path, "label"), "TEXT_INPUT_LABEL_NOT_ALLOWED", "label must be set on the Label component"
             )
     else:
-        check_str(
-            errs,
-            (*path, "label"),
-            comp.get("label"),
-            min_len=1,
-            max_len=L.TEXT_INPUT_LABEL_MAX,
-            required_=True,
-        )
+        _check_label_text(errs, path, comp)
     check_str(errs, (*path, "placeholder"), comp.get("placeholder"), max_len=L.TEXT_INPUT_PLACEHOLDER_MAX)
     check_str(errs, (*path, "value"), comp.get("value"), max_len=L.TEXT_INPUT_VALUE_MAX)
     low = check_int(
@@ -246,6 +239,45 @@ def _validate_text_input(
     )
     if low is not None and high is not None and low > high:
         errs.add((*path, "min_length"), "TEXT_INPUT_MIN_GREATER_THAN_MAX", "min_length must be <= max_length")
+
+
+def _check_label_text(errs: FormErrors, path: Path, comp: dict[str, Any]) -> None:
+    """The required ``label`` of a text input outside a label, or of a label component."""
+    check_str(
+        errs, (*path, "label"), comp.get("label"), min_len=1, max_len=L.TEXT_INPUT_LABEL_MAX, required_=True
+    )
+
+
+def _validate_modal_row(errs: FormErrors, path: Path, comp: dict[str, Any], seen: _Seen) -> None:
+    """An action row in a modal: exactly one text input."""
+    children = check_list(
+        errs, (*path, "components"), comp.get("components"), max_items=1, min_items=1, required_=True
+    )
+    for cindex, child in enumerate(children):
+        cpath: Path = (*path, "components", cindex)
+        if is_dict(errs, cpath, child) and child.get("type") == L.TEXT_INPUT_TYPE:
+            _validate_text_input(errs, cpath, child, seen, in_label=False)
+        elif isinstance(child, dict):
+            errs.add(
+                (*cpath, "type"),
+                "UNION_TYPE_CHOICES",
+                "Action rows in modals may only hold text inputs",
+            )
+
+
+def _validate_modal_label(errs: FormErrors, path: Path, comp: dict[str, Any], seen: _Seen) -> None:
+    """A label in a modal: its text, and one text input, select or file upload."""
+    _check_label_text(errs, path, comp)
+    check_str(errs, (*path, "description"), comp.get("description"), max_len=L.LABEL_DESCRIPTION_MAX)
+    inner: Any = comp.get("component")
+    if not is_dict(errs, (*path, "component"), inner):
+        return
+    if inner.get("type") == L.TEXT_INPUT_TYPE:
+        _validate_text_input(errs, (*path, "component"), inner, seen, in_label=True)
+    elif inner.get("type") in L.SELECT_TYPES:
+        validate_select(errs, (*path, "component"), inner, seen)
+    elif inner.get("type") != 19:
+        errs.add((*path, "component", "type"), "UNION_TYPE_CHOICES", "Invalid component type for a label")
 
 
 def validate_modal(data: Any) -> FormErrors:
@@ -271,40 +303,9 @@ def validate_modal(data: Any) -> FormErrors:
             continue
         ctype = comp.get("type")
         if ctype == 1:
-            children = check_list(
-                errs, (*path, "components"), comp.get("components"), max_items=1, min_items=1, required_=True
-            )
-            for cindex, child in enumerate(children):
-                cpath: Path = (*path, "components", cindex)
-                if is_dict(errs, cpath, child) and child.get("type") == L.TEXT_INPUT_TYPE:
-                    _validate_text_input(errs, cpath, child, seen, in_label=False)
-                elif isinstance(child, dict):
-                    errs.add(
-                        (*cpath, "type"),
-                        "UNION_TYPE_CHOICES",
-                        "Action rows in modals may only hold text inputs",
-                    )
+            _validate_modal_row(errs, path, comp, seen)
         elif ctype == 18:
-            check_str(
-                errs,
-                (*path, "label"),
-                comp.get("label"),
-                min_len=1,
-                max_len=L.TEXT_INPUT_LABEL_MAX,
-                required_=True,
-            )
-            check_str(errs, (*path, "description"), comp.get("description"), max_len=L.LABEL_DESCRIPTION_MAX)
-            inner = comp.get("component")
-            if not is_dict(errs, (*path, "component"), inner):
-                continue
-            if inner.get("type") == L.TEXT_INPUT_TYPE:
-                _validate_text_input(errs, (*path, "component"), inner, seen, in_label=True)
-            elif inner.get("type") in L.SELECT_TYPES:
-                validate_select(errs, (*path, "component"), inner, seen)
-            elif inner.get("type") != 19:
-                errs.add(
-                    (*path, "component", "type"), "UNION_TYPE_CHOICES", "Invalid component type for a label"
-                )
+            _validate_modal_label(errs, path, comp, seen)
         elif ctype != 10:
             errs.add((*path, "type"), "UNION_TYPE_CHOICES", "Invalid component type for a modal")
     return errs

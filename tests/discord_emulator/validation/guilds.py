@@ -50,8 +50,21 @@ def validate_scheduled_event(
         [L.EVENT_PRIVACY_GUILD_ONLY],
         required_=creating,
     )
-    entity_type = merged.get("entity_type")
     check_choice(errs, ("entity_type",), payload.get("entity_type"), [1, 2, 3], required_=creating)
+    _check_times(errs, payload, merged, creating=creating, now=now)
+    entity_type = merged.get("entity_type")
+    if entity_type == L.EVENT_ENTITY_EXTERNAL:
+        _check_external(errs, merged)
+    elif entity_type in VOICE_TYPES:
+        _check_voice(errs, payload, merged, entity_type, channel_types)
+    _check_status(errs, payload, existing)
+    return errs
+
+
+def _check_times(
+    errs: FormErrors, payload: dict[str, Any], merged: dict[str, Any], *, creating: bool, now: dt.datetime
+) -> None:
+    """The start (required on create, not in the past while scheduled) and the end (after the start)."""
     start = _time(errs, ("scheduled_start_time",), payload.get("scheduled_start_time"))
     if creating and payload.get("scheduled_start_time") is None:
         required(errs, ("scheduled_start_time",))
@@ -69,50 +82,64 @@ def validate_scheduled_event(
             "GUILD_SCHEDULED_EVENT_END_BEFORE_START",
             "Cannot schedule event to end before starting.",
         )
-    if entity_type == L.EVENT_ENTITY_EXTERNAL:
-        meta = merged.get("entity_metadata")
-        if not isinstance(meta, dict) or meta.get("location") is None:
-            required(errs, ("entity_metadata", "location"))
-        else:
-            check_str(
-                errs,
-                ("entity_metadata", "location"),
-                meta.get("location"),
-                min_len=1,
-                max_len=L.EVENT_LOCATION_MAX,
-            )
-        if merged.get("scheduled_end_time") is None:
-            required(errs, ("scheduled_end_time",))
-        if merged.get("channel_id") is not None:
-            errs.add(
-                ("channel_id",),
-                "GUILD_SCHEDULED_EVENT_CHANNEL_NOT_ALLOWED",
-                "channel_id must be null for external events",
-            )
-    elif entity_type in VOICE_TYPES:
-        channel_id = check_snowflake(errs, ("channel_id",), merged.get("channel_id"), required_=True)
-        if channel_id is not None and channel_types.get(channel_id) != VOICE_TYPES[entity_type]:
-            errs.add(
-                ("channel_id",),
-                "GUILD_SCHEDULED_EVENT_INVALID_CHANNEL",
-                "Channel must be a voice channel (entity_type 2) or stage channel (entity_type 1)",
-            )
-        meta = payload.get("entity_metadata")
-        if isinstance(meta, dict) and meta.get("location"):
-            errs.add(
-                ("entity_metadata", "location"),
-                "GUILD_SCHEDULED_EVENT_LOCATION_NOT_ALLOWED",
-                "location is only allowed for external events",
-            )
+
+
+def _check_external(errs: FormErrors, merged: dict[str, Any]) -> None:
+    """An external event: a location and an end time, no channel."""
+    meta = merged.get("entity_metadata")
+    if not isinstance(meta, dict) or meta.get("location") is None:
+        required(errs, ("entity_metadata", "location"))
+    else:
+        check_str(
+            errs,
+            ("entity_metadata", "location"),
+            meta.get("location"),
+            min_len=1,
+            max_len=L.EVENT_LOCATION_MAX,
+        )
+    if merged.get("scheduled_end_time") is None:
+        required(errs, ("scheduled_end_time",))
+    if merged.get("channel_id") is not None:
+        errs.add(
+            ("channel_id",),
+            "GUILD_SCHEDULED_EVENT_CHANNEL_NOT_ALLOWED",
+            "channel_id must be null for external events",
+        )
+
+
+def _check_voice(
+    errs: FormErrors,
+    payload: dict[str, Any],
+    merged: dict[str, Any],
+    entity_type: int,
+    channel_types: dict[int, int],
+) -> None:
+    """A stage or voice event: a channel of the matching type, no location."""
+    channel_id = check_snowflake(errs, ("channel_id",), merged.get("channel_id"), required_=True)
+    if channel_id is not None and channel_types.get(channel_id) != VOICE_TYPES[entity_type]:
+        errs.add(
+            ("channel_id",),
+            "GUILD_SCHEDULED_EVENT_INVALID_CHANNEL",
+            "Channel must be a voice channel (entity_type 2) or stage channel (entity_type 1)",
+        )
+    meta = payload.get("entity_metadata")
+    if isinstance(meta, dict) and meta.get("location"):
+        errs.add(
+            ("entity_metadata", "location"),
+            "GUILD_SCHEDULED_EVENT_LOCATION_NOT_ALLOWED",
+            "location is only allowed for external events",
+        )
+
+
+def _check_status(errs: FormErrors, payload: dict[str, Any], existing: dict[str, Any] | None) -> None:
+    """No status on create; on modify, only the transitions Discord allows."""
     status = check_int(errs, ("status",), payload.get("status"), minimum=1, maximum=4)
-    if status is not None:
-        if creating:
-            errs.add(("status",), "GUILD_SCHEDULED_EVENT_STATUS_ON_CREATE", "status cannot be set on create")
-        elif status not in STATUS_TRANSITIONS[int(existing.get("status", 1))]:  # type: ignore[union-attr]
-            errs.add(
-                ("status",), "GUILD_SCHEDULED_EVENT_INVALID_STATUS_TRANSITION", "Invalid status transition"
-            )
-    return errs
+    if status is None:
+        return
+    if existing is None:
+        errs.add(("status",), "GUILD_SCHEDULED_EVENT_STATUS_ON_CREATE", "status cannot be set on create")
+    elif status not in STATUS_TRANSITIONS[int(existing.get("status", 1))]:
+        errs.add(("status",), "GUILD_SCHEDULED_EVENT_INVALID_STATUS_TRANSITION", "Invalid status transition")
 
 
 def validate_thread(payload: Any, *, with_message: bool) -> FormErrors:
