@@ -130,7 +130,8 @@ async def test_every_extension_loads_and_no_two_register_one_command_name(tmp_pa
         await bot.prepare()
         owners: dict[str, set[str]] = {}
         for cog in bot.cogs.values():
-            for command in cog.get_app_commands():
+            # A GroupCog is one top-level command (its group); a plain cog lists its own.
+            for command in [cog.app_command] if cog.app_command is not None else cog.get_app_commands():
                 owners.setdefault(command.name, set()).add(type(cog).__module__)
         assert owners, "no app commands were registered"
         shared = {name: sorted(mods) for name, mods in owners.items() if len(mods) > 1}
