@@ -1,43 +1,36 @@
-"""Poll buttons and menus: restart-proof ``DynamicItem``s whose state is the database and their custom_id.
+"""The polls' Discord edge: restart-proof buttons and menus, and the poll and result messages.
 
-custom_ids (all ≤ 100 characters):
-
-- ``filmbot:poll:vote:<poll>:<option>``   a vote button (single: vote; multi/approval: toggle)
-- ``filmbot:poll:select:<poll>``          the vote menu for polls of more than five options
-- ``filmbot:poll:ballot:<poll>``          "My ballot"; for ranked polls, opens the ranking ballot
-- ``filmbot:poll:retract:<poll>``         retract my ballot
-- ``filmbot:poll:rank:<poll>:<ranking>``  ranked ballot: pick the next choice (ephemeral message)
-- ``filmbot:poll:rankset:<poll>:<ranking>`` ranked ballot: undo / start over
-- ``filmbot:poll:submit:<poll>:<ranking>`` ranked ballot: submit
-
-A ranking is kept in the custom_id, one base-36 digit per option position (25 options at most), so an
-ephemeral ranking in progress survives a restart without any table.
+An item's state is the database and its custom_id (each format is its class keyword). The vote buttons,
+the vote menu (more than five options), "My ballot" (for ranked polls, it opens the ranking ballot) and
+"Retract" sit under the poll message; the ranked ballot is an ephemeral message whose ranking in progress
+is kept in its custom_ids, one base-36 digit per option position (25 options at most), so it survives a
+restart without any table.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import re
+import io
 from collections.abc import Awaitable, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import discord
-from discord.ext import commands
 
 from bot.errors import BadInput
+from bot.films.views import CardButton
 from bot.polls import render
+from bot.polls.chart import result_chart
 from bot.polls.models import Poll
-from bot.polls.service import PollService
-from bot.ui.answers import answers_errors
-
-log = logging.getLogger(__name__)
+from bot.polls.service import PollView
+from bot.ui.items import RestartProofItem
+from bot.ui.options import client_of
 
 T = TypeVar("T")
 DIGITS = "0123456789abcdefghijklmno"
 # Answer within Discord's 3 s: if a commit takes longer than this, defer first and answer after it.
 DEFER_AFTER = 2.0
 MAX_BUTTONS = 5
+CHART_NAME = "poll-result.png"
 
 
 def encode_ranking(ranking: Sequence[int]) -> str:
@@ -49,13 +42,6 @@ def decode_ranking(text: str) -> tuple[int, ...]:
     if len(set(ranking)) != len(ranking):
         raise BadInput("That ranking names an option twice; start over.")
     return ranking
-
-
-def service_of(interaction: discord.Interaction[Any]) -> PollService:
-    cog = interaction.client.get_cog("Polls") if isinstance(interaction.client, commands.Bot) else None
-    if cog is None:
-        raise RuntimeError("the Polls cog is not loaded")
-    return cast(PollService, cog.service)  # type: ignore[attr-defined]
 
 
 def role_ids(interaction: discord.Interaction[Any]) -> tuple[int, ...]:
@@ -101,35 +87,34 @@ async def update_message(
         await interaction.response.edit_message(embed=embed, view=view)
 
 
+def _label_of(item: discord.ui.Item[Any], default: str) -> str:
+    return item.label if isinstance(item, discord.ui.Button) and item.label else default
+
+
 # -- the poll message ------------------------------------------------------------------------------------
 
 
-class VoteButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"filmbot:poll:vote:(?P<poll>\d+):(?P<option>\d+)",
-):
-    def __init__(self, poll_id: int, option: int, label: str) -> None:
+class VoteButton(RestartProofItem[discord.ui.Button[Any]], custom_id="filmbot:poll:vote:{poll}:{option}"):
+    def __init__(self, poll: int, option: int, label: str = "") -> None:
         super().__init__(
             discord.ui.Button(
                 label=label[:80] or str(option + 1),
                 style=discord.ButtonStyle.primary,
-                custom_id=f"filmbot:poll:vote:{poll_id}:{option}",
+                custom_id=self.make_id(poll=poll, option=option),
                 row=0,
             )
         )
-        self.poll_id = poll_id
+        self.poll_id = poll
         self.option = option
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    async def from_fields(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], /, **fields: Any
     ) -> VoteButton:
-        label = item.label if isinstance(item, discord.ui.Button) and item.label else ""
-        return cls(int(match["poll"]), int(match["option"]), label)
+        return cls(fields["poll"], fields["option"], _label_of(item, ""))
 
-    @answers_errors
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        service = service_of(interaction)
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        service = client_of(interaction).polls
         poll = await service.get_definition(self.poll_id)
         if poll.mode == "single":
             op = service.vote(self.poll_id, interaction.user.id, role_ids(interaction), [self.option])
@@ -139,13 +124,11 @@ class VoteButton(
         await answer(interaction, render.ballot_embed(poll, result.status, result.choices))
 
 
-class VoteSelect(
-    discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"filmbot:poll:select:(?P<poll>\d+)"
-):
-    def __init__(self, poll_id: int, options: list[discord.SelectOption], max_values: int) -> None:
+class VoteSelect(RestartProofItem[discord.ui.Select[Any]], custom_id="filmbot:poll:select:{poll}"):
+    def __init__(self, poll: int, options: list[discord.SelectOption], max_values: int) -> None:
         super().__init__(
             discord.ui.Select(
-                custom_id=f"filmbot:poll:select:{poll_id}",
+                custom_id=self.make_id(poll=poll),
                 placeholder="Vote: pick "
                 + ("an option" if max_values == 1 else f"up to {max_values} options"),
                 options=options,
@@ -154,7 +137,7 @@ class VoteSelect(
                 row=0,
             )
         )
-        self.poll_id = poll_id
+        self.poll_id = poll
 
     @classmethod
     def for_poll(cls, poll: Poll) -> VoteSelect:
@@ -162,15 +145,14 @@ class VoteSelect(
         return cls(poll.id, options, min(poll.max_choices, len(options)))
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    async def from_fields(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], /, **fields: Any
     ) -> VoteSelect:
         assert isinstance(item, discord.ui.Select)
-        return cls(int(match["poll"]), list(item.options), item.max_values)
+        return cls(fields["poll"], list(item.options), item.max_values)
 
-    @answers_errors
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        service = service_of(interaction)
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        service = client_of(interaction).polls
         poll = await service.get_definition(self.poll_id)
         picked = [int(v) for v in self.item.values]
         op = service.vote(self.poll_id, interaction.user.id, role_ids(interaction), picked)
@@ -178,58 +160,41 @@ class VoteSelect(
         await answer(interaction, render.ballot_embed(poll, result.status, result.choices))
 
 
-class BallotButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"filmbot:poll:ballot:(?P<poll>\d+)"
-):
-    def __init__(self, poll_id: int, *, ranked: bool = False) -> None:
+class BallotButton(RestartProofItem[discord.ui.Button[Any]], custom_id="filmbot:poll:ballot:{poll}"):
+    def __init__(self, poll: int, *, ranked: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
                 label="Rank your choices" if ranked else "My ballot",
                 style=discord.ButtonStyle.primary if ranked else discord.ButtonStyle.secondary,
-                custom_id=f"filmbot:poll:ballot:{poll_id}",
+                custom_id=self.make_id(poll=poll),
                 row=1,
             )
         )
-        self.poll_id = poll_id
+        self.poll_id = poll
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> BallotButton:
-        return cls(int(match["poll"]))
-
-    @answers_errors
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        poll, current = await service_of(interaction).my_ballot(self.poll_id, interaction.user.id)
-        if poll.mode == "ranked" and poll.accepts_votes(service_of(interaction).clock.now()):
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        service = client_of(interaction).polls
+        poll, current = await service.my_ballot(self.poll_id, interaction.user.id)
+        if poll.mode == "ranked" and poll.accepts_votes(service.clock.now()):
             await answer(interaction, render.ranking_embed(poll, (), current), ranking_view(poll, ()))
         else:
             await answer(interaction, render.my_ballot_embed(poll, current))
 
 
-class RetractButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"filmbot:poll:retract:(?P<poll>\d+)"
-):
-    def __init__(self, poll_id: int) -> None:
+class RetractButton(RestartProofItem[discord.ui.Button[Any]], custom_id="filmbot:poll:retract:{poll}"):
+    def __init__(self, poll: int) -> None:
         super().__init__(
             discord.ui.Button(
                 label="Retract my ballot",
                 style=discord.ButtonStyle.danger,
-                custom_id=f"filmbot:poll:retract:{poll_id}",
+                custom_id=self.make_id(poll=poll),
                 row=1,
             )
         )
-        self.poll_id = poll_id
+        self.poll_id = poll
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> RetractButton:
-        return cls(int(match["poll"]))
-
-    @answers_errors
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        service = service_of(interaction)
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        service = client_of(interaction).polls
         poll = await service.get_definition(self.poll_id)
         result = await after_commit(
             interaction, service.retract(self.poll_id, interaction.user.id, role_ids(interaction))
@@ -259,31 +224,29 @@ def poll_view(poll: Poll) -> discord.ui.View | None:
 
 
 class RankSelect(
-    discord.ui.DynamicItem[discord.ui.Select[Any]],
-    template=r"filmbot:poll:rank:(?P<poll>\d+):(?P<ranking>[0-9a-o]*)",
+    RestartProofItem[discord.ui.Select[Any]], custom_id="filmbot:poll:rank:{poll}:{ranking:[0-9a-o]*}"
 ):
-    def __init__(self, poll_id: int, ranking: tuple[int, ...], options: list[discord.SelectOption]) -> None:
+    def __init__(self, poll: int, ranking: tuple[int, ...], options: list[discord.SelectOption]) -> None:
         super().__init__(
             discord.ui.Select(
-                custom_id=f"filmbot:poll:rank:{poll_id}:{encode_ranking(ranking)}",
+                custom_id=self.make_id(poll=poll, ranking=encode_ranking(ranking)),
                 placeholder=f"Choice #{len(ranking) + 1}: pick your next favourite",
                 options=options,
                 row=0,
             )
         )
-        self.poll_id = poll_id
+        self.poll_id = poll
         self.ranking = ranking
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    async def from_fields(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], /, **fields: Any
     ) -> RankSelect:
         assert isinstance(item, discord.ui.Select)
-        return cls(int(match["poll"]), decode_ranking(match["ranking"]), list(item.options))
+        return cls(fields["poll"], decode_ranking(fields["ranking"]), list(item.options))
 
-    @answers_errors
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        poll, current = await service_of(interaction).my_ballot(self.poll_id, interaction.user.id)
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        poll, current = await client_of(interaction).polls.my_ballot(self.poll_id, interaction.user.id)
         choice = int(self.item.values[0])
         ranking = self.ranking if choice in self.ranking else (*self.ranking, choice)
         await update_message(
@@ -292,31 +255,28 @@ class RankSelect(
 
 
 class RankSet(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"filmbot:poll:rankset:(?P<poll>\d+):(?P<ranking>[0-9a-o]*)",
+    RestartProofItem[discord.ui.Button[Any]], custom_id="filmbot:poll:rankset:{poll}:{ranking:[0-9a-o]*}"
 ):
-    def __init__(self, poll_id: int, ranking: tuple[int, ...], label: str) -> None:
+    def __init__(self, poll: int, ranking: tuple[int, ...], label: str) -> None:
         super().__init__(
             discord.ui.Button(
                 label=label,
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"filmbot:poll:rankset:{poll_id}:{encode_ranking(ranking)}",
+                custom_id=self.make_id(poll=poll, ranking=encode_ranking(ranking)),
                 row=1,
             )
         )
-        self.poll_id = poll_id
+        self.poll_id = poll
         self.ranking = ranking
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    async def from_fields(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], /, **fields: Any
     ) -> RankSet:
-        label = item.label if isinstance(item, discord.ui.Button) and item.label else "Undo"
-        return cls(int(match["poll"]), decode_ranking(match["ranking"]), label)
+        return cls(fields["poll"], decode_ranking(fields["ranking"]), _label_of(item, "Undo"))
 
-    @answers_errors
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        poll, current = await service_of(interaction).my_ballot(self.poll_id, interaction.user.id)
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        poll, current = await client_of(interaction).polls.my_ballot(self.poll_id, interaction.user.id)
         await update_message(
             interaction,
             render.ranking_embed(poll, self.ranking, current),
@@ -325,30 +285,28 @@ class RankSet(
 
 
 class RankSubmit(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"filmbot:poll:submit:(?P<poll>\d+):(?P<ranking>[0-9a-o]+)",
+    RestartProofItem[discord.ui.Button[Any]], custom_id="filmbot:poll:submit:{poll}:{ranking:[0-9a-o]+}"
 ):
-    def __init__(self, poll_id: int, ranking: tuple[int, ...]) -> None:
+    def __init__(self, poll: int, ranking: tuple[int, ...]) -> None:
         super().__init__(
             discord.ui.Button(
                 label="Submit",
                 style=discord.ButtonStyle.success,
-                custom_id=f"filmbot:poll:submit:{poll_id}:{encode_ranking(ranking)}",
+                custom_id=self.make_id(poll=poll, ranking=encode_ranking(ranking)),
                 row=1,
             )
         )
-        self.poll_id = poll_id
+        self.poll_id = poll
         self.ranking = ranking
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    async def from_fields(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], /, **fields: Any
     ) -> RankSubmit:
-        return cls(int(match["poll"]), decode_ranking(match["ranking"]))
+        return cls(fields["poll"], decode_ranking(fields["ranking"]))
 
-    @answers_errors
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        service = service_of(interaction)
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        service = client_of(interaction).polls
         poll = await service.get_definition(self.poll_id)
         op = service.vote(self.poll_id, interaction.user.id, role_ids(interaction), self.ranking)
         result = await after_commit(interaction, op, update=True)
@@ -369,12 +327,64 @@ def ranking_view(poll: Poll, ranking: tuple[int, ...]) -> discord.ui.View:
     return view
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
-    VoteButton,
-    VoteSelect,
-    BallotButton,
-    RetractButton,
-    RankSelect,
-    RankSet,
-    RankSubmit,
-)
+# -- results and command answers -------------------------------------------------------------------------
+
+Message = tuple[discord.Embed, list[discord.File], discord.ui.View | None]
+
+
+async def result_message(view: PollView) -> Message:
+    """The result embed, its chart, and (movie nights) a button opening the winner's film card."""
+    assert view.tally is not None
+    png = await result_chart(view.poll, view.tally)
+    embed = render.result_embed(view, chart_name=CHART_NAME)
+    components: discord.ui.View | None = None
+    films = [view.poll.options[w] for w in view.tally.winners if view.poll.options[w].film_id is not None]
+    if films:
+        components = discord.ui.View(timeout=None)
+        for option in films[:5]:
+            assert option.film_id is not None
+            components.add_item(CardButton(option.film_id, label=f"Film card: {option.label}"))
+    return embed, [discord.File(io.BytesIO(png), filename=CHART_NAME)], components
+
+
+async def results_message(view: PollView) -> Message:
+    """``/poll results``: the result once closed, the tally so far while open, or that it is hidden."""
+    if view.tally is None:
+        return render.hidden_results_embed(view), [], None
+    if view.poll.is_open:
+        return render.poll_embed(view), [], None
+    return await result_message(view)
+
+
+class CommandReply:
+    """A ``/poll`` command's answer: implements ``bot.polls.service.PollPost`` and ``CloseReply``."""
+
+    def __init__(self, interaction: discord.Interaction[Any]) -> None:
+        self._interaction = interaction
+
+    async def post_poll(self, view: PollView) -> tuple[int, int]:
+        components = poll_view(view.poll)
+        assert components is not None
+        response = self._interaction.response
+        callback = await response.send_message(embed=render.poll_embed(view), view=components)
+        message = callback.resource
+        if not isinstance(message, discord.InteractionMessage):
+            message = await self._interaction.original_response()
+        return message.channel.id, message.id
+
+    async def closing(self) -> None:
+        await self._interaction.response.defer(ephemeral=True, thinking=True)
+
+    async def result_posted(self, poll: Poll, message_id: int) -> None:
+        text = f"Poll #{poll.id} is closed. Result: {poll.link(message_id)}"
+        await self._interaction.followup.send(text, ephemeral=True)
+
+    async def show_result(self, view: PollView) -> int:
+        embed, files, components = await result_message(view)
+        sent = await self._interaction.followup.send(
+            embed=embed, files=files, view=components or discord.utils.MISSING, wait=True
+        )
+        return sent.id
+
+
+DYNAMIC_ITEMS = (VoteButton, VoteSelect, BallotButton, RetractButton, RankSelect, RankSet, RankSubmit)
