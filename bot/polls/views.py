@@ -254,20 +254,21 @@ class RankSelect(
         )
 
 
-class RankSet(
-    RestartProofItem[discord.ui.Button[Any]], custom_id="filmbot:poll:rankset:{poll}:{ranking:[0-9a-o]*}"
-):
-    def __init__(self, poll: int, ranking: tuple[int, ...], label: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=self.make_id(poll=poll, ranking=encode_ranking(ranking)),
-                row=1,
-            )
-        )
+class _RankingButton(RestartProofItem[discord.ui.Button[Any]]):
+    """A button under the ranked ballot: its custom_id carries the poll and a ranking."""
+
+    def __init__(self, poll: int, ranking: tuple[int, ...], label: str, style: discord.ButtonStyle) -> None:
+        custom_id = self.make_id(poll=poll, ranking=encode_ranking(ranking))
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id, row=1))
         self.poll_id = poll
         self.ranking = ranking
+
+
+class RankSet(_RankingButton, custom_id="filmbot:poll:rankset:{poll}:{ranking:[0-9a-o]*}"):
+    """Undo the last choice, or start over: the ballot with this ranking."""
+
+    def __init__(self, poll: int, ranking: tuple[int, ...], label: str) -> None:
+        super().__init__(poll, ranking, label, discord.ButtonStyle.secondary)
 
     @classmethod
     async def from_fields(
@@ -284,20 +285,9 @@ class RankSet(
         )
 
 
-class RankSubmit(
-    RestartProofItem[discord.ui.Button[Any]], custom_id="filmbot:poll:submit:{poll}:{ranking:[0-9a-o]+}"
-):
+class RankSubmit(_RankingButton, custom_id="filmbot:poll:submit:{poll}:{ranking:[0-9a-o]+}"):
     def __init__(self, poll: int, ranking: tuple[int, ...]) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Submit",
-                style=discord.ButtonStyle.success,
-                custom_id=self.make_id(poll=poll, ranking=encode_ranking(ranking)),
-                row=1,
-            )
-        )
-        self.poll_id = poll
-        self.ranking = ranking
+        super().__init__(poll, ranking, "Submit", discord.ButtonStyle.success)
 
     @classmethod
     async def from_fields(

@@ -306,7 +306,7 @@ async def test_a_thousand_concurrent_voters(tmp_path: Path, voters: int) -> None
 def confirmed(result: InteractionResult) -> bool:
     """The member saw the bot confirm the vote: an answer Discord accepted, saying it was recorded.
 
-    An answer that came after Discord's 3 s was refused (10062, unknown interaction): that vote was never
+    A click the bot never answered, or whose answer Discord refused (10062 after its deadline), was never
     acknowledged to anyone.
     """
     if not result.answered:
@@ -321,31 +321,29 @@ def confirmed(result: InteractionResult) -> bool:
 async def test_sigkill_during_a_burst_keeps_every_acknowledged_vote(tmp_path: Path) -> None:
     """Every vote the bot confirmed is in the database after a SIGKILL in the middle of a burst.
 
-    Nothing here depends on how fast the machine is: on a busy one many answers come too late and are
-    refused, and those votes count as unacknowledged; how fast a burst goes is measured by
-    ``benchmarks/polls.py``, not asserted here.
+    Nothing here depends on how fast the machine is: only votes whose confirmation Discord accepted count
+    as acknowledged, and a late answer refused with 10062, or none at all, only makes fewer votes count.
+    The answer deadline is relaxed to 10 s so that a busy machine still confirms enough votes to test;
+    how fast a burst is answered, against Discord's real 3 s, is measured by ``benchmarks/polls.py``.
     """
     from tests.discord_emulator.botrunner import SubprocessBot
     from tests.discord_emulator.world import build_default_world
 
     voters = 1000
-    emulator = Emulator(world=build_default_world("emulator-token", member_count=voters))
+    emulator = Emulator(world=build_default_world("emulator-token", member_count=voters), ack_timeout=10)
     await emulator.start()
     workdir = tmp_path / "run"
     workdir.mkdir()
     database = tmp_path / "filmbot.sqlite3"
     runner = SubprocessBot(emulator, database, workdir)
     results: dict[int, InteractionResult] = {}
-    confirmed_during_burst: list[int] = []
+    confirmations: list[int] = []
+    enough = asyncio.Event()
     try:
         await runner.start()
         driver: Driver = emulator.driver
         message = await create(driver, question="Kill me", options="A; B; C", duration="1h")
         poll = poll_id_of(message)
-
-        def kill() -> None:
-            if runner.process is not None and runner.process.returncode is None:
-                runner.process.kill()  # SIGKILL right now, with no clean shutdown
 
         async def vote(index: int) -> None:
             member = emulator.world.members[index]
@@ -359,15 +357,19 @@ async def test_sigkill_during_a_burst_keeps_every_acknowledged_vote(tmp_path: Pa
                 return  # the bot was already gone: no gateway session to deliver the click
             results[member.user.id] = result
             if confirmed(result):
-                confirmed_during_burst.append(member.user.id)
-                if len(confirmed_during_burst) == voters // 10:
-                    kill()  # in the middle of the burst, once some votes are confirmed
+                confirmations.append(member.user.id)
+                if len(confirmations) >= voters // 10:
+                    enough.set()
 
-        # Every click ends (answered, refused, or unanswered after Discord's deadline): no deadline here.
-        await asyncio.gather(*(vote(i) for i in range(voters)))
-        kill()  # a slow machine may confirm fewer than a tenth: the bot dies after the burst instead
-        if runner.process is not None:
-            await runner.process.wait()
+        burst: asyncio.Future[list[None]] = asyncio.gather(*(vote(i) for i in range(voters)))
+        waiting: asyncio.Future[Any] = asyncio.ensure_future(enough.wait())
+        # SIGKILL once a tenth of the votes are confirmed (or when the burst is over, whichever is first).
+        await asyncio.wait([burst, waiting], return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
+        assert runner.process is not None
+        runner.process.kill()  # right now, with no clean shutdown
+        await runner.process.wait()
+        await burst  # clicks still waiting end unanswered once their deadline passes
     finally:
         await runner.stop()
         await emulator.close()
@@ -376,7 +378,7 @@ async def test_sigkill_during_a_burst_keeps_every_acknowledged_vote(tmp_path: Pa
         stored = {
             int(v) for (v,) in conn.execute("SELECT voter FROM poll_ballots WHERE poll_id = ?", (poll,))
         }
-    assert acknowledged, "no vote was confirmed at all"
+    assert acknowledged, "no vote was confirmed before the kill"
     assert acknowledged <= stored, f"{len(acknowledged - stored)} acknowledged votes were lost"
 
 
