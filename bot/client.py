@@ -19,6 +19,7 @@ from bot.catalog.loader import load_cards
 from bot.catalog.service import CatalogService
 from bot.clock import Clock, SystemClock
 from bot.films.service import FilmService
+from bot.polls.delivery import PollDelivery
 from bot.polls.service import PollService
 from bot.preferences.service import PreferencesService
 from bot.scores.service import ScoreService
@@ -124,6 +125,7 @@ class FilmBot(commands.Bot):
         self.offline = offline
         self.clock: Clock = clock or SystemClock()
         self.ready_event = asyncio.Event()
+        self._catch_up: asyncio.Task[None] | None = None  # results of polls closed just before a stop
 
     async def prepare(self) -> None:
         """Open the store, load the catalog, build every service once, load the cogs: all but Discord."""
@@ -137,7 +139,9 @@ class FilmBot(commands.Bot):
         self.scores = ScoreService(store, self.films, self.clock)
         self.plots = PlotService(store)
         self.catalog = CatalogService(store)
-        self.polls = PollService(store, self.clock)
+        self.polls = PollService(store, self.clock, scores=self.scores)
+        self.polls.delivery = PollDelivery(self, self.polls)
+        self.polls.register_timers(self.timers)
         self.preferences = PreferencesService(store)
         self.watch_parties = WatchPartyService(store, self.clock, self.preferences, DiscordDelivery(self))
         self.watch_parties.register_timers(self.timers)
@@ -186,12 +190,17 @@ class FilmBot(commands.Bot):
             log.info("reconnected as %s", self.user)
             return
         self.timers.start()
+        self._catch_up = asyncio.create_task(self.polls.post_unposted(), name="poll-unposted-results")
         log.info("ready as %s in %d server(s)", self.user, len(self.guilds))
         self.ready_event.set()
 
     async def close(self) -> None:
         if "timers" in self.__dict__:
             await self.timers.stop()
+        if self._catch_up is not None:
+            self._catch_up.cancel()
+        if "polls" in self.__dict__:
+            await self.polls.delivery.stop()
         await super().close()
         if "store" in self.__dict__:
             await self.__dict__.pop("store").close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from datetime import datetime
 from typing import Literal, cast
 
@@ -12,24 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import FilmBot
-from bot.errors import Conflict, NotFound
-from bot.films.models import FilmSummary
 from bot.polls import render
 from bot.polls.durations import parse_deadline
-from bot.polls.items import DYNAMIC_ITEMS, poll_view
-from bot.polls.models import Mode, NewPoll, Poll, PollOption
-from bot.polls.publisher import PollPublisher, result_message
-from bot.polls.service import (
-    TIMER_KIND,
-    check_question,
-    film_options,
-    max_choices_for,
-    parse_options,
-)
-from bot.timers import Firing
+from bot.polls.models import Mode, NewPoll, PollOption
+from bot.polls.service import check_question, max_choices_for, parse_options
+from bot.polls.views import DYNAMIC_ITEMS, CommandReply, results_message
 from bot.ui.options import FilmOption
-
-log = logging.getLogger(__name__)
 
 MODES = [
     app_commands.Choice(name="Single choice", value="single"),
@@ -38,12 +24,6 @@ MODES = [
     app_commands.Choice(name="Approval (any number)", value="approval"),
 ]
 DURATION_HELP = "How long: 30m, 2h, 3d, 1d12h (up to 32 days), or an end time like 2026-03-01 20:00 (UTC)"
-
-
-async def score_detail(bot: FilmBot, film: FilmSummary, guild_id: int) -> str:
-    """The film's score line for a movie-night option (aggregate and members), fixed when the poll opens."""
-    summary = await bot.scores.summary(film, guild_id)
-    return summary.line
 
 
 def _role_id(role: discord.Role | None) -> int | None:
@@ -90,44 +70,6 @@ class Polls(commands.Cog):
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
         self.service = bot.polls
-        self.publisher = PollPublisher(bot, self.service)
-        self.service.on_change = self.publisher.mark
-        self._startup: asyncio.Task[None] | None = None
-
-    async def cog_load(self) -> None:
-        # One handler for on time, late and missed: a poll whose deadline passed closes as soon as we can.
-        self.bot.timers.register(TIMER_KIND, self._close_due, self._close_due)
-        if not self.bot.offline:
-            self._startup = asyncio.create_task(self._post_unposted(), name="poll-unposted-results")
-
-    async def cog_unload(self) -> None:
-        if self._startup is not None:
-            self._startup.cancel()
-        await self.publisher.stop()
-
-    async def _close_due(self, firing: Firing) -> None:
-        try:
-            await self.service.close(int(firing.timer.ref))
-        except NotFound:
-            log.warning("close timer %s names a poll that does not exist", firing.timer.ref)
-            return
-        await self.publisher.finish(int(firing.timer.ref))
-
-    async def _post_unposted(self) -> None:
-        """Post results of polls closed just before a stop, before their result was sent."""
-        await self.bot.wait_until_ready()
-        for poll_id in await self.service.unposted_results():
-            await self.publisher.finish(poll_id)
-
-    async def _post_poll(self, interaction: discord.Interaction[FilmBot], poll: Poll) -> None:
-        view = await self.service.view(poll.id)
-        components = poll_view(poll)
-        assert components is not None
-        callback = await interaction.response.send_message(embed=render.poll_embed(view), view=components)
-        message = callback.resource
-        if not isinstance(message, discord.InteractionMessage):
-            message = await interaction.original_response()
-        await self.service.set_message(poll.id, message.channel.id, message.id)
 
     # -- commands ------------------------------------------------------------------------------------
 
@@ -167,7 +109,7 @@ class Polls(commands.Cog):
             hide_results=hide_results,
             role=role,
         )
-        await self._post_poll(interaction, await self.service.create(new))
+        await self.service.open(new, CommandReply(interaction))
 
     @poll.command(name="movienight", description="Vote on what to watch: 2–10 films from the catalog")
     @app_commands.describe(
@@ -204,63 +146,45 @@ class Polls(commands.Cog):
         assert interaction.guild_id is not None  # the /poll group is guild-only
         films = [f for f in (film1, film2, film3, film4, film5, film6, film7, film8, film9, film10) if f]
         closes_at = parse_deadline(duration, self.bot.clock.now())
-        details = [await score_detail(self.bot, film, interaction.guild_id) for film in films]
         new = _new_poll(
             interaction,
             question=question,
             mode=mode,
             max_choices=None,
-            options=film_options(films, details),
+            options=await self.service.movie_night_options(films, interaction.guild_id),
             closes_at=closes_at,
             anonymous=anonymous,
             hide_results=hide_results,
             role=role,
             kind="movienight",
         )
-        await self._post_poll(interaction, await self.service.create(new))
+        await self.service.open(new, CommandReply(interaction))
 
     @poll.command(
         name="close", description="Close a poll now and post its result (author or Manage Messages)"
     )
     @app_commands.describe(id="The poll: pick from the list")
     async def close(self, interaction: discord.Interaction[FilmBot], id: int) -> None:
-        await self.service.in_guild(id, interaction.guild_id)
-        can_manage = interaction.permissions.manage_messages
-        outcome = await self.service.close(id, by=interaction.user.id, can_manage=can_manage)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        message = await self.publisher.finish(id)
-        poll = await self.service.get(id)
-        if message is not None:
-            link = f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{message.id}"
-            await interaction.followup.send(f"Poll #{id} is closed. Result: {link}", ephemeral=True)
-        elif poll.result_message_id is not None:
-            if outcome.newly_closed:
-                raise RuntimeError("a newly closed poll already had a result message")
-            link = f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.result_message_id}"
-            raise Conflict(f"Poll #{id} was already closed; its result is here: {link}")
-        else:
-            # The bot could not post in the poll's channel: answer with the result here instead.
-            embed, files, components = await result_message(await self.service.view(id))
-            sent = await interaction.followup.send(
-                embed=embed, files=files, view=components or discord.utils.MISSING, wait=True
-            )
-            await self.service.set_result_message(id, sent.id)
+        await self.service.close_and_announce(
+            id,
+            interaction.guild_id,
+            by=interaction.user.id,
+            can_manage=interaction.permissions.manage_messages,
+            reply=CommandReply(interaction),
+        )
 
     @poll.command(name="results", description="Show a poll's result, or its tally so far")
     @app_commands.describe(id="The poll: pick from the list")
     async def results(self, interaction: discord.Interaction[FilmBot], id: int) -> None:
-        await self.service.in_guild(id, interaction.guild_id)
+        view = await self.service.results(id, interaction.guild_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        view = await self.service.view(id)
-        if view.tally is None:
-            await interaction.followup.send(embed=render.hidden_results_embed(view), ephemeral=True)
-        elif view.poll.is_open:
-            await interaction.followup.send(embed=render.poll_embed(view), ephemeral=True)
-        else:
-            embed, files, components = await result_message(view)
-            await interaction.followup.send(
-                embed=embed, files=files, view=components or discord.utils.MISSING, ephemeral=True
-            )
+        embed, files, components = await results_message(view)
+        await interaction.followup.send(
+            embed=embed,
+            files=files or discord.utils.MISSING,
+            view=components or discord.utils.MISSING,
+            ephemeral=True,
+        )
 
     @poll.command(name="list", description="The open polls in this server and when they close")
     async def list_(self, interaction: discord.Interaction[FilmBot]) -> None:

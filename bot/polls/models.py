@@ -69,6 +69,10 @@ class Poll:
         """The tally may be shown: always, or only once closed for ``hide_results`` polls."""
         return not self.hide_results or not self.is_open
 
+    def link(self, message_id: int) -> str:
+        """The address of a message in the poll's channel (the poll's own, or its result)."""
+        return f"https://discord.com/channels/{self.guild_id}/{self.channel_id}/{message_id}"
+
 
 @dataclass(frozen=True, slots=True)
 class BallotResult:

@@ -229,11 +229,7 @@ def open_polls_embed(polls: Sequence[Poll], now: datetime) -> discord.Embed:
         )
     lines = []
     for poll in polls:
-        where = (
-            f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
-            if poll.message_id
-            else None
-        )
+        where = poll.link(poll.message_id) if poll.message_id else None
         question = plain(poll.question, 100)
         title = f"[{question}]({where})" if where else question
         lines.append(

@@ -1,13 +1,19 @@
-"""The poll service: create, vote, retract, close and count. Returns plain records, never embeds."""
+"""The poll service: create, vote, retract, close and count. Returns plain records, never embeds.
+
+What polls do on Discord by themselves (the live tally, posting a result) goes through ``Delivery``,
+implemented by ``bot.polls.delivery``; a command's answer goes through ``PollPost`` and ``CloseReply``,
+implemented by ``bot.polls.views``.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, Protocol
 
 from bot.clock import Clock
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
@@ -15,7 +21,11 @@ from bot.films.models import FilmSummary
 from bot.polls.models import BallotResult, Mode, NewPoll, Poll, PollOption
 from bot.polls.tally import Tally, tally
 from bot.store import Store
+from bot.timers import Firing, TimerDispatcher
 from bot.ui import limits
+
+if TYPE_CHECKING:
+    from bot.scores.service import ScoreService
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +51,56 @@ class PollView:
 class CloseOutcome:
     poll: Poll
     newly_closed: bool
+
+
+class Delivery(Protocol):
+    """What polls do on Discord by themselves (``bot.polls.delivery.PollDelivery``, built by the bot)."""
+
+    def changed(self, poll_id: int) -> None:
+        """The poll's ballots changed: show its live tally soon."""
+
+    async def finish(self, poll_id: int) -> int | None:
+        """Show the closed poll's final state and post its result in its channel, once.
+
+        The id of the result message posted now; None if none was (already posted, or the channel
+        refused it).
+        """
+
+    async def stop(self) -> None:
+        """Cancel the pending tally edits (shutdown)."""
+
+
+class NoDelivery:
+    """Until the bot hands over its delivery (and where only the rules are tested): nothing is shown."""
+
+    def changed(self, poll_id: int) -> None:
+        return None
+
+    async def finish(self, poll_id: int) -> int | None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+
+class PollPost(Protocol):
+    """Answering ``/poll create`` and ``/poll movienight`` (``bot.polls.views.CommandReply``)."""
+
+    async def post_poll(self, view: PollView) -> tuple[int, int]:
+        """Send the poll message as the answer; its channel id and message id."""
+
+
+class CloseReply(Protocol):
+    """Answering ``/poll close`` (``bot.polls.views.CommandReply``)."""
+
+    async def closing(self) -> None:
+        """The poll is closed; the answer follows once its result is out (rendering takes a moment)."""
+
+    async def result_posted(self, poll: Poll, message_id: int) -> None:
+        """The result is posted in the poll's channel as ``message_id``."""
+
+    async def show_result(self, view: PollView) -> int:
+        """The poll's channel refused the result: show it in the answer instead; its message id."""
 
 
 def parse_options(text: str) -> tuple[str, ...]:
@@ -94,17 +154,18 @@ def max_choices_for(mode: Mode, options: int, max_choices: int | None) -> int:
 
 
 class PollService:
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, *, scores: ScoreService | None = None) -> None:
         self._store = store
         self._clock = clock
+        self._scores = scores
         self._polls: dict[int, Poll] = {}
         # One lock per member and poll, held while a toggle reads and rewrites that member's ballot, so
         # quick successive clicks are applied one after another instead of overwriting each other.
         self._ballot_locks: weakref.WeakValueDictionary[tuple[int, int], asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
-        # Called with a poll id after every committed change to its ballots (live tally refresh).
-        self.on_change: Callable[[int], None] = lambda poll_id: None
+        # The Discord side (live tally, results): the bot sets its ``PollDelivery`` here once built.
+        self.delivery: Delivery = NoDelivery()
 
     @property
     def clock(self) -> Clock:
@@ -122,6 +183,22 @@ class PollService:
             "poll %d created in guild %d (%s, %d options)", poll_id, new.guild_id, new.mode, len(new.options)
         )
         return await self.get(poll_id)
+
+    async def open(self, new: NewPoll, post: PollPost) -> Poll:
+        """Create the poll, post its message as the command's answer, and remember where it is."""
+        poll = await self.create(new)
+        channel_id, message_id = await post.post_poll(await self.view(poll.id))
+        await self.set_message(poll.id, channel_id, message_id)
+        return poll
+
+    async def movie_night_options(
+        self, films: Sequence[FilmSummary], guild_id: int
+    ) -> tuple[PollOption, ...]:
+        """The films as movie-night options, each with this server's score line, fixed as it is now."""
+        if self._scores is None:
+            raise RuntimeError("this PollService was built without the score service")
+        details = [(await self._scores.summary(film, guild_id)).line for film in films]
+        return film_options(films, details)
 
     async def get(self, poll_id: int) -> Poll:
         poll = await self._store.polls.get(poll_id)
@@ -156,15 +233,17 @@ class PollService:
     async def recent(self, guild_id: int) -> list[tuple[int, str, bool]]:
         return await self._store.polls.recent(guild_id)
 
-    async def unposted_results(self) -> list[int]:
-        return await self._store.polls.unposted_results(self._clock.now() - timedelta(days=1))
-
     async def view(self, poll_id: int) -> PollView:
         poll = await self.get(poll_id)
         if not poll.results_visible():
             return PollView(poll, await self._store.polls.ballot_count(poll_id), None)
         ballots = await self._store.polls.ballots(poll_id)
         return PollView(poll, len(ballots), tally(poll.mode, len(poll.options), ballots))
+
+    async def results(self, poll_id: int, guild_id: int | None) -> PollView:
+        """``/poll results``: the poll of this server with what may be shown of its count."""
+        await self.in_guild(poll_id, guild_id)
+        return await self.view(poll_id)
 
     async def close(self, poll_id: int, *, by: int | None = None, can_manage: bool = False) -> CloseOutcome:
         """Close a poll now. ``by`` None is the deadline; a member must be its author or manage messages."""
@@ -179,6 +258,44 @@ class PollService:
         if newly:
             log.info("poll %d closed %s", poll_id, f"by {by}" if by else "at its deadline")
         return CloseOutcome(await self.get(poll_id), newly)
+
+    async def close_and_announce(
+        self, poll_id: int, guild_id: int | None, *, by: int, can_manage: bool, reply: CloseReply
+    ) -> None:
+        """``/poll close``: close the poll, show its final state, post its result, tell the member where."""
+        await self.in_guild(poll_id, guild_id)
+        outcome = await self.close(poll_id, by=by, can_manage=can_manage)
+        await reply.closing()
+        posted = await self.delivery.finish(poll_id)
+        poll = await self.get(poll_id)
+        if posted is not None:
+            await reply.result_posted(poll, posted)
+        elif poll.result_message_id is not None:
+            if outcome.newly_closed:
+                raise RuntimeError("a newly closed poll already had a result message")
+            link = poll.link(poll.result_message_id)
+            raise Conflict(f"Poll #{poll_id} was already closed; its result is here: {link}")
+        else:
+            # The bot could not post in the poll's channel: the result is shown in the answer instead.
+            await self.set_result_message(poll_id, await reply.show_result(await self.view(poll_id)))
+
+    def register_timers(self, timers: TimerDispatcher) -> None:
+        """Hand the dispatcher the close handler (a missed deadline closes the poll late, all the same)."""
+        timers.register(TIMER_KIND, self.close_due, self.close_due)
+
+    async def close_due(self, firing: Firing) -> None:
+        """The close timer's handler, on time, late or missed alike: a poll past its deadline closes now."""
+        try:
+            await self.close(int(firing.timer.ref))
+        except NotFound:
+            log.warning("close timer %s names a poll that does not exist", firing.timer.ref)
+            return
+        await self.delivery.finish(int(firing.timer.ref))
+
+    async def post_unposted(self) -> None:
+        """At start: post the results of polls closed just before a stop, before their result was sent."""
+        for poll_id in await self._store.polls.unposted_results(self._clock.now() - timedelta(days=1)):
+            await self.delivery.finish(poll_id)
 
     # -- ballots -------------------------------------------------------------------------------------
 
@@ -215,7 +332,7 @@ class PollService:
         if result.status == "missing":
             raise NotFound("That poll no longer exists.")
         if result.status != "unchanged":
-            self.on_change(poll.id)
+            self.delivery.changed(poll.id)
         return result
 
     async def vote(

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,8 +25,6 @@ from bot.polls.models import BallotResult, NewPoll, Poll, PollOption
 from bot.store._database import Session, Transaction
 from bot.store._group_commit import GroupCommit
 from bot.store.timers import decode_time, encode_time
-
-log = logging.getLogger(__name__)
 
 # SQLite's default limit on bound variables is 32,766; a batch binds at most 2 per ballot.
 MAX_BATCH = 2000
@@ -202,17 +199,14 @@ class PollStore:
         self, poll_id: int, user_id: int, choices: tuple[int, ...] | None, now: datetime
     ) -> BallotResult:
         """Vote (or retract with ``choices`` None), group-committed; returns once committed."""
-        op = BallotOp(poll_id, user_id, choices, now)
-        if self._ballots is None:
-            async with self._db.write() as tx:
-                (result,) = await self.apply(tx, [op])
-            return result
-        return await self._ballots.submit(op)
+        if self._ballots is None:  # inside a unit of work: the ballot joins its transaction
+            return await self.cast_now(poll_id, user_id, choices, now)
+        return await self._ballots.submit(BallotOp(poll_id, user_id, choices, now))
 
     async def cast_now(
         self, poll_id: int, user_id: int, choices: tuple[int, ...] | None, now: datetime
     ) -> BallotResult:
-        """The same in a transaction of its own (one commit per vote)."""
+        """The same in a transaction of its own, one commit per vote: ``benchmarks/polls.py``'s baseline."""
         async with self._db.write() as conn:
             (result,) = await self.apply(conn, [BallotOp(poll_id, user_id, choices, now)])
         return result

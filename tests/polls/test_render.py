@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import discord
-
 from bot.polls import render
 from bot.polls.chart import render_png
-from bot.polls.items import decode_ranking, encode_ranking, poll_view, ranking_view
 from bot.polls.models import Poll, PollOption
 from bot.polls.service import PollView
 from bot.polls.tally import tally
+from bot.polls.views import VoteSelect, decode_ranking, encode_ranking, poll_view, ranking_view
 from bot.ui import limits
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -58,7 +56,7 @@ def test_25_hostile_options_fit_and_ping_nobody() -> None:
     assert "25." in embed.description  # every option is listed
     view = poll_view(poll)
     assert view is not None
-    [select] = [c.item for c in view.children if isinstance(getattr(c, "item", None), discord.ui.Select)]
+    [select] = [c.item for c in view.children if isinstance(c, VoteSelect)]
     assert len(select.options) == 25
     assert all(len(getattr(c, "custom_id", "") or "") <= limits.CUSTOM_ID for c in view.children)
 

@@ -1,4 +1,6 @@
-"""What polls show on Discord: the live tally on the poll message and the posted result.
+"""What polls do on Discord by themselves: the live tally on the poll message and the posted result.
+
+``PollDelivery`` implements ``bot.polls.service.Delivery``; the bot builds it once, in ``prepare()``.
 
 Live tally edits are coalesced per poll: a change marks the poll dirty; a single pending task per poll
 edits the message at most once every ``interval`` seconds, re-reading the database each time, and runs
@@ -10,24 +12,21 @@ committed state (the final, closed state included).
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 from typing import Any
 
 import discord
 
 from bot.polls import render
-from bot.polls.chart import result_chart
-from bot.polls.items import poll_view
-from bot.polls.service import PollService, PollView
+from bot.polls.service import PollService
+from bot.polls.views import poll_view, result_message
 
 log = logging.getLogger(__name__)
 
 EDIT_INTERVAL = 2.0
-CHART_NAME = "poll-result.png"
 
 
-class PollPublisher:
+class PollDelivery:
     def __init__(
         self, client: discord.Client, service: PollService, *, interval: float = EDIT_INTERVAL
     ) -> None:
@@ -40,7 +39,7 @@ class PollPublisher:
         self._last_edit: dict[int, float] = {}
         self.edits = 0
 
-    def mark(self, poll_id: int) -> None:
+    def changed(self, poll_id: int) -> None:
         """The poll's ballots changed: show it within ``interval`` seconds, coalescing further changes."""
         self._dirty.add(poll_id)
         if poll_id not in self._pending:
@@ -95,7 +94,7 @@ class PollPublisher:
             if not poll.is_open:
                 self._last_edit.pop(poll_id, None)
 
-    async def finish(self, poll_id: int) -> discord.Message | None:
+    async def finish(self, poll_id: int) -> int | None:
         """After a close: show the final state on the poll message and post the result once.
 
         Idempotent: the result is posted only while the poll has no result message, and Discord's nonce
@@ -133,21 +132,4 @@ class PollPublisher:
                 return None
             await self._service.set_result_message(poll_id, message.id)
             log.info("poll %d: result posted as message %d", poll_id, message.id)
-            return message
-
-
-async def result_message(view: PollView) -> tuple[discord.Embed, list[discord.File], discord.ui.View | None]:
-    """The result embed, its chart, and (movie nights) a button opening the winner's film card."""
-    from bot.films.views import CardButton
-
-    assert view.tally is not None
-    png = await result_chart(view.poll, view.tally)
-    embed = render.result_embed(view, chart_name=CHART_NAME)
-    components: discord.ui.View | None = None
-    films = [view.poll.options[w] for w in view.tally.winners if view.poll.options[w].film_id is not None]
-    if films:
-        components = discord.ui.View(timeout=None)
-        for option in films[:5]:
-            assert option.film_id is not None
-            components.add_item(CardButton(option.film_id, label=f"Film card: {option.label}"))
-    return embed, [discord.File(io.BytesIO(png), filename=CHART_NAME)], components
+            return message.id
