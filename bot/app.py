@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 
+import aiohttp
 import discord
 import yarl
 
 from bot.client import FilmBot
 from bot.clock import Clock
+from bot.errors import ConfigError, DiscordUnreachable, TokenRefused
 from bot.settings import Settings
+from bot.store import hold_exclusive
 
 log = logging.getLogger(__name__)
 
-EXIT_NO_TOKEN = 2
 TOKEN_HELP = (
-    "filmbot run needs a bot token. Create an application at https://discord.com/developers/applications, "
-    "add a bot, copy its token and put it in .env as DISCORD_TOKEN=... (see .env.example). "
-    'To try commands without Discord, use: filmbot ask "/film 100-meters"'
+    "filmbot run needs a bot token: create an application at https://discord.com/developers/applications, "
+    "add a bot and put its token in .env as DISCORD_TOKEN=... (see .env.example); "
+    'to try commands without Discord, use: filmbot ask "/film 100-meters"'
 )
 
 
@@ -57,15 +60,33 @@ async def _serve_until_signalled(settings: Settings) -> None:
 
 
 def run(settings: Settings) -> int:
-    """What ``filmbot run`` does. Returns the process exit status."""
+    """What ``filmbot run`` does: serve until signalled, holding the database's lock all along.
+
+    Returns 0 after a clean stop; a start-up failure raises a ``StartupError`` for ``bot.cli`` to report.
+    """
     if not settings.token:
-        log.error("%s", TOKEN_HELP)
-        return EXIT_NO_TOKEN
-    try:
-        asyncio.run(_serve_until_signalled(settings))
-    except discord.LoginFailure:
-        log.error(
-            "Discord refused the token (DISCORD_TOKEN). Reset it in the developer portal and try again."
-        )
-        return 1
+        raise ConfigError(TOKEN_HELP)
+    with hold_exclusive(settings.database):
+        try:
+            asyncio.run(_serve_until_signalled(settings))
+        except discord.LoginFailure:
+            raise TokenRefused(
+                "Discord refused the token (DISCORD_TOKEN); reset it in the developer portal and try again"
+            ) from None
+        except (aiohttp.ClientError, discord.DiscordServerError) as exc:
+            raise DiscordUnreachable(
+                f"could not reach Discord at {settings.api_base}: {_network_reason(exc)}; check the "
+                "network (and DISCORD_API_BASE, if you set it)"
+            ) from exc
     return 0
+
+
+def _network_reason(exc: aiohttp.ClientError | discord.DiscordServerError) -> str:
+    if isinstance(exc, discord.DiscordServerError):
+        return f"it answered {exc.status} {exc.response.reason}"
+    cause = exc.os_error if isinstance(exc, aiohttp.ClientConnectorError) else None
+    if cause is not None and cause.errno and cause.errno > 0:
+        return os.strerror(cause.errno).lower()
+    if cause is not None and cause.strerror:
+        return cause.strerror.lower()
+    return str(exc) or type(exc).__name__

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
 from bot import __version__
-from bot.errors import ConfigError
-from bot.log import setup_logging
+from bot.errors import StartupError
+from bot.log import redact, setup_logging
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Besides each StartupError's own status (bot/errors.py; the README lists them all).
+EXIT_UNEXPECTED = 1
+EXIT_INTERRUPTED = 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,14 +57,51 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Every command ends here: a start-up failure is one plain line on stderr and its exit status."""
     args = _parser().parse_args(argv)
+    settings: Settings | None = None
     try:
         settings = Settings.from_env(env_file=args.env_file)
-    except ConfigError as exc:
-        print(f"filmbot: {exc}", file=sys.stderr)
-        return 2
-    quiet = args.command == "ask" and settings.log_level == "INFO"
-    setup_logging(settings if not quiet else _with_level(settings, "WARNING"))
+        quiet = args.command == "ask" and settings.log_level == "INFO"
+        setup_logging(settings if not quiet else _with_level(settings, "WARNING"))
+        return _command(args, settings)
+    except StartupError as exc:
+        log.debug("filmbot stopped: %s", exc, exc_info=True)
+        _say(exc.message, settings)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        log.debug("filmbot stopped by an unexpected error", exc_info=True)
+        where = (
+            "the traceback is above"
+            if log.isEnabledFor(logging.DEBUG)
+            else "run again with FILMBOT_LOG_LEVEL=DEBUG to see where"
+        )
+        _say(f"stopped by an unexpected error ({type(exc).__name__}: {exc}); {where}", settings)
+        return EXIT_UNEXPECTED
+
+
+def _say(sentence: str, settings: Settings | None) -> None:
+    """The one line on stderr: whatever an error message held, one line and never the token."""
+    line = " ".join(sentence.split())
+    print(f"filmbot: {redact(line, [settings.token.reveal()] if settings else [])}", file=sys.stderr)
+
+
+def _command(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        return _dispatch(args, settings)
+    except Exception as exc:
+        from bot.store import database_failure
+
+        # A database that turns out sick after it opened (a disk filling as the catalog loads, say).
+        failure = database_failure(settings.database, exc)
+        if failure is None:
+            raise
+        raise failure from exc
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "run":
         from bot.app import run
 

@@ -1,4 +1,5 @@
-"""Errors. ``UserError`` and its subclasses carry a message meant for the member who typed the command."""
+"""Errors. ``UserError`` and its subclasses carry a message meant for the member who typed the command;
+``StartupError`` and its subclasses carry one plain sentence for the administrator and an exit status."""
 
 from __future__ import annotations
 
@@ -9,8 +10,49 @@ class FilmbotError(Exception):
     """Base of every error filmbot raises on purpose."""
 
 
-class ConfigError(FilmbotError):
+class StartupError(FilmbotError):
+    """filmbot cannot start (or go on). ``filmbot`` prints the message as one line and exits with
+    ``exit_status``; each kind has its own, listed in the README ("Exit statuses")."""
+
+    exit_status = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(StartupError):
     """The settings are wrong; the message says which key and what would work."""
+
+    exit_status = 2
+
+
+class DatabaseUnusable(StartupError):
+    """The database cannot be opened, read, written or migrated; the message says why and what to do."""
+
+    exit_status = 3
+
+
+class DatabaseTooNew(DatabaseUnusable, RuntimeError):
+    """The database was written by a newer filmbot (a ``RuntimeError`` too, as it always was)."""
+
+
+class DatabaseInUse(StartupError):
+    """Another filmbot is already serving from this database."""
+
+    exit_status = 4
+
+
+class DiscordUnreachable(StartupError):
+    """Discord (or the server ``DISCORD_API_BASE`` names) could not be reached or is failing."""
+
+    exit_status = 5
+
+
+class TokenRefused(StartupError):
+    """Discord refused the bot token."""
+
+    exit_status = 6
 
 
 class UserError(FilmbotError):

@@ -8,6 +8,14 @@ import sys
 from bot.settings import Settings
 
 
+def redact(text: str, secrets: list[str]) -> str:
+    """``text`` with every secret (of 8 characters or more) replaced by asterisks."""
+    for secret in secrets:
+        if len(secret) >= 8:
+            text = text.replace(secret, "********")
+    return text
+
+
 class RedactFilter(logging.Filter):
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
@@ -17,9 +25,7 @@ class RedactFilter(logging.Filter):
         if self._secrets:
             message = record.getMessage()
             if any(s in message for s in self._secrets):
-                for secret in self._secrets:
-                    message = message.replace(secret, "********")
-                record.msg, record.args = message, None
+                record.msg, record.args = redact(message, self._secrets), None
         return True
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -64,32 +67,60 @@ class Settings:
         level = get("FILMBOT_LOG_LEVEL", "INFO").upper()
         if level not in _LOG_LEVELS:
             raise ConfigError(f"FILMBOT_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {level!r}")
-        guild_ids: list[int] = []
-        for part in get("FILMBOT_GUILD_IDS").split(","):
-            if part.strip():
-                if not part.strip().isdigit():
-                    raise ConfigError(f"FILMBOT_GUILD_IDS must be comma-separated server ids, not {part!r}")
-                guild_ids.append(int(part))
-        grace_raw = get("FILMBOT_TIMER_GRACE_MINUTES", "15")
-        try:
-            grace = timedelta(minutes=float(grace_raw))
-        except ValueError:
-            raise ConfigError(f"FILMBOT_TIMER_GRACE_MINUTES must be a number, not {grace_raw!r}") from None
-        ready_raw = get("FILMBOT_GUILD_READY_TIMEOUT", "2")
-        try:
-            ready_timeout = float(ready_raw)
-        except ValueError:
-            raise ConfigError(f"FILMBOT_GUILD_READY_TIMEOUT must be seconds, not {ready_raw!r}") from None
-        if not 0 <= ready_timeout <= 60:
-            raise ConfigError("FILMBOT_GUILD_READY_TIMEOUT must be between 0 and 60 seconds")
+        grace = number("FILMBOT_TIMER_GRACE_MINUTES", get("FILMBOT_TIMER_GRACE_MINUTES", "15"), *_GRACE)
         return cls(
             token=Secret(get("DISCORD_TOKEN")),
             database=Path(get("FILMBOT_DATABASE", "data/filmbot.sqlite3")),
             films_dir=Path(get("FILMBOT_FILMS_DIR", "data/films")),
-            guild_ids=tuple(guild_ids),
+            guild_ids=guild_ids(get("FILMBOT_GUILD_IDS")),
             log_level=level,
-            api_base=get("DISCORD_API_BASE", DISCORD_API_BASE).rstrip("/"),
-            gateway_url=get("DISCORD_GATEWAY_URL", DISCORD_GATEWAY_URL),
-            timer_grace=grace,
-            guild_ready_timeout=ready_timeout,
+            api_base=url("DISCORD_API_BASE", get("DISCORD_API_BASE", DISCORD_API_BASE), _HTTP).rstrip("/"),
+            gateway_url=url("DISCORD_GATEWAY_URL", get("DISCORD_GATEWAY_URL", DISCORD_GATEWAY_URL), _WS),
+            timer_grace=timedelta(minutes=grace),
+            guild_ready_timeout=number(
+                "FILMBOT_GUILD_READY_TIMEOUT", get("FILMBOT_GUILD_READY_TIMEOUT", "2"), *_READY
+            ),
         )
+
+
+# Every numeric setting's bounds, (low, high, unit): one place says what each accepts.
+_GRACE = (0.0, 7 * 24 * 60.0, "minutes")
+_READY = (0.0, 60.0, "seconds")
+# A plain decimal in ASCII digits: float() alone also takes "inf", "nan", "1e300", "1_0" and "١٢".
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_SNOWFLAKE = re.compile(r"[0-9]{1,19}")
+_MAX_SNOWFLAKE = 2**63 - 1
+_HTTP = ("http", "https")
+_WS = ("ws", "wss")
+
+
+def number(key: str, raw: str, low: float, high: float, unit: str) -> float:
+    """The one parser of numeric settings: ASCII decimal digits, finite, within ``low``–``high``."""
+    value = float(raw) if _DECIMAL.fullmatch(raw) else math.nan
+    if not low <= value <= high:
+        raise ConfigError(f"{key} must be a number of {unit} from {low:g} to {high:g}, not {raw!r}")
+    return value
+
+
+def guild_ids(raw: str) -> tuple[int, ...]:
+    """Comma-separated Discord server ids (snowflakes): ASCII digits only, as Discord shows them."""
+    found: list[int] = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        if not _SNOWFLAKE.fullmatch(part) or not 0 < int(part) <= _MAX_SNOWFLAKE:
+            raise ConfigError(
+                f"FILMBOT_GUILD_IDS must be comma-separated server ids (digits 0-9, as Discord shows them "
+                f"with Copy Server ID), not {part!r}"
+            )
+        found.append(int(part))
+    return tuple(found)
+
+
+def url(key: str, raw: str, schemes: tuple[str, ...]) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in schemes or not parts.netloc:
+        raise ConfigError(
+            f"{key} must be an address starting with {' or '.join(s + '://' for s in schemes)}, not {raw!r}"
+        )
+    return raw

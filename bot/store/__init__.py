@@ -15,7 +15,15 @@ from typing import Any
 
 from bot.clock import Clock, SystemClock
 from bot.polls.models import BallotResult
-from bot.store._database import Database, Duplicate, Session, migrations
+from bot.store._database import (
+    Database,
+    Duplicate,
+    Session,
+    database_failure,
+    hold_exclusive,
+    lock_path,
+    migrations,
+)
 from bot.store._group_commit import GroupCommit
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
@@ -27,7 +35,16 @@ from bot.store.spoilers import SpoilerStore
 from bot.store.timers import TimerStore
 from bot.store.watch_parties import WatchPartyStore
 
-__all__ = ["Database", "Duplicate", "Repositories", "Store", "migrations"]
+__all__ = [
+    "Database",
+    "Duplicate",
+    "Repositories",
+    "Store",
+    "database_failure",
+    "hold_exclusive",
+    "lock_path",
+    "migrations",
+]
 
 
 class Repositories:

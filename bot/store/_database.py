@@ -10,16 +10,24 @@ say) registers it with ``after_commit``: it runs after COMMIT, and never if the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import logging
+import os
 import re
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+import resource
+import shutil
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 from aiosqlite.context import Result
+
+from bot.errors import DatabaseInUse, DatabaseTooNew, DatabaseUnusable
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +50,125 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+def unusable(path: Path, exc: OSError | sqlite3.Error) -> DatabaseUnusable:
+    """Why the database at ``path`` cannot be used, in one plain sentence (by SQLite's error code)."""
+    if isinstance(exc, OSError):
+        return DatabaseUnusable(f"cannot create the folder {path.parent} for the database: {_reason(exc)}")
+    code = exc.sqlite_errorcode
+    primary = code & 0xFF
+    if primary == sqlite3.SQLITE_NOTADB:
+        return DatabaseUnusable(
+            f"{path} is not a SQLite database; point FILMBOT_DATABASE at filmbot's database, "
+            "or move this file away to start a new one"
+        )
+    if primary == sqlite3.SQLITE_CORRUPT:
+        return DatabaseUnusable(
+            f"{path} is damaged (cut short or overwritten; SQLite says: {exc}); restore it from a backup, "
+            "or move it away to start a new database"
+        )
+    if code == sqlite3.SQLITE_READONLY_DIRECTORY:
+        return DatabaseUnusable(
+            f"cannot write {path}: its folder is read-only, and SQLite needs to create "
+            f"{path.name}-wal and {path.name}-shm beside it"
+        )
+    if primary == sqlite3.SQLITE_READONLY:
+        return DatabaseUnusable(
+            f"{path} is read-only; give the user running filmbot write access to it, its folder "
+            f"and any {path.name}-wal and {path.name}-shm files beside it"
+        )
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        return DatabaseUnusable(_cannot_open(path))
+    if primary in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+        return DatabaseUnusable(_cannot_write(path, exc))
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return DatabaseUnusable(
+            f"{path} stayed locked by another program for 5 seconds; try again when it is done"
+        )
+    return DatabaseUnusable(f"cannot use {path} (SQLite says: {exc})")
+
+
+# SQLite's codes for a database that cannot be used as it stands (not a bug in a statement).
+_UNUSABLE = {
+    sqlite3.SQLITE_NOTADB,
+    sqlite3.SQLITE_CORRUPT,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+}
+
+
+def database_failure(path: Path, exc: BaseException) -> DatabaseUnusable | None:
+    """``exc`` as ``DatabaseUnusable`` if it says the database at ``path`` is sick (damaged, read-only,
+    full…), e.g. a disk that fills while the catalog loads at start; ``None`` for any other error."""
+    if isinstance(exc, sqlite3.Error) and exc.sqlite_errorcode & 0xFF in _UNUSABLE:
+        return unusable(path, exc)
+    return None
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower() if exc.errno else str(exc)
+
+
+def _cannot_open(path: Path) -> str:
+    if path.is_dir():
+        return f"cannot open {path}: it is a folder; FILMBOT_DATABASE must name a file"
+    return f"cannot open {path}: check that the user running filmbot may read and write it and its folder"
+
+
+def _cannot_write(path: Path, exc: sqlite3.Error) -> str:
+    """A full disk and a file-size limit look alike to SQLite (SQLITE_FULL or a write error): ask the OS."""
+    limit, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    if limit != resource.RLIM_INFINITY:
+        return (
+            f"cannot write {path}: the file-size limit of this process ({limit:,} bytes, see ulimit -f) "
+            "is too small for the database"
+        )
+    free = shutil.disk_usage(path.parent if path.parent.is_dir() else ".").free
+    if exc.sqlite_errorcode == sqlite3.SQLITE_FULL or free < 1 << 20:
+        return f"cannot write {path}: the disk holding it is full ({free:,} bytes free)"
+    return f"cannot read or write {path}: the disk reported an error (SQLite says: {exc}); check the disk"
+
+
+def lock_path(database: Path) -> Path:
+    """The file ``hold_exclusive`` locks: ``<database>.lock``, beside the database."""
+    return database.with_name(f"{database.name}.lock")
+
+
+@contextmanager
+def hold_exclusive(database: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<database>.lock`` for the block: one serving filmbot per database.
+
+    ``flock`` locks go with the process: a crash or kill -9 releases them, so a stale file means nothing.
+    """
+    if str(database) == ":memory:":
+        yield
+        return
+    lock = lock_path(database)
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise DatabaseUnusable(f"cannot create the lock file {lock}: {_reason(exc)}") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
+            who = f" (process {holder})" if holder.isdigit() else ""
+            raise DatabaseInUse(
+                f"another filmbot{who} is already serving from {database}; stop it first, or give this "
+                "one its own FILMBOT_DATABASE"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
 class Duplicate(Exception):
     """A write would break a uniqueness rule: the row (or its twin) is already there."""
 
@@ -56,23 +183,51 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
+        """Open (creating if needed), check and migrate the database at ``path``.
+
+        Any failure closes the connection (its thread would otherwise keep the process alive) and raises
+        ``DatabaseUnusable`` with one plain sentence saying why.
+        """
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode = WAL")
-        # FULL: a commit is on disk (WAL fsynced) before we acknowledge anything to a member.
-        await conn.execute("PRAGMA synchronous = FULL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 5000")
+        try:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise unusable(path, exc) from exc
         db = cls(conn, path)
         try:
+            await db._check()
             await db.migrate()
-        except BaseException:
-            await conn.close()
+            await db._check_writable()
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                await conn.close()
+            if isinstance(exc, OSError | sqlite3.Error):
+                raise unusable(path, exc) from exc
             raise
         return db
+
+    async def _check(self) -> None:
+        """Settings, then a read of the schema: a damaged or truncated file fails here, not later."""
+        self.conn.row_factory = aiosqlite.Row
+        await self.conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: a commit is on disk (WAL fsynced) before we acknowledge anything to a member.
+        await self.conn.execute("PRAGMA synchronous = FULL")
+        await self.conn.execute("PRAGMA foreign_keys = ON")
+        await self.conn.execute("PRAGMA busy_timeout = 5000")
+        await self.fetchone("SELECT count(*) FROM sqlite_schema")
+
+    async def _check_writable(self) -> None:
+        """A read-only file opens and reads fine; only a write tells. This one is rolled back."""
+        version = await self.user_version()
+        async with self._write_lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                await self.conn.execute(f"PRAGMA user_version = {version}")
+            finally:
+                if self.conn.in_transaction:
+                    await self.conn.execute("ROLLBACK")
 
     async def close(self) -> None:
         async with self._write_lock:
@@ -88,9 +243,9 @@ class Database:
         current = await self.user_version()
         known = migrations()
         if current > len(known):
-            raise RuntimeError(
-                f"database {self.path} is at schema version {current}, newer than this filmbot "
-                f"({len(known)}); upgrade filmbot or use another FILMBOT_DATABASE"
+            raise DatabaseTooNew(
+                f"{self.path} was written by a newer filmbot: its schema version {current} is newer "
+                f"than this filmbot ({len(known)}); upgrade filmbot, or point FILMBOT_DATABASE at another file"
             )
         for version, name, sql in known[current:]:
             async with self._write_lock:
