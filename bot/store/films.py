@@ -89,7 +89,7 @@ class FilmStore:
             summary=_summary(row, tuple(a["alias"] for a in alias_rows)),
             origin=row["origin"],
             imdb_id=row["imdb_id"],
-            sources=tuple(_source(r) for r in source_rows),
+            sources=tuple(source_from_row(r) for r in source_rows),
             facts=await self._facts(film_id, keys),
             credits=await self._credits(film_id, keys),
             scores=await self._scores(film_id, keys),
@@ -282,7 +282,8 @@ def score_from_row(row: aiosqlite.Row, source: str) -> Score:
     )
 
 
-def _source(row: aiosqlite.Row) -> Source:
+def source_from_row(row: aiosqlite.Row) -> Source:
+    """A film_sources row (key, title, publisher, kind, url, file, as_of)."""
     return Source(
         key=row["key"],
         title=row["title"],

@@ -11,7 +11,7 @@ one transaction each, so a failure reaches only its own caller.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
@@ -20,6 +20,7 @@ from bot.films.models import Score, Source
 from bot.scores.models import FilmRatings, Rating, RatingChange
 from bot.store._database import Session, Transaction
 from bot.store._group_commit import GroupCommit
+from bot.store.films import score_from_row, source_from_row
 
 RatingOp = Callable[[Transaction], Awaitable[Any]]
 
@@ -205,18 +206,7 @@ class RatingStore:
                 tuple(chunk),
             )
             for row in rows:
-                found[row["film_id"]].append(
-                    Score(
-                        name=row["name"],
-                        kind=row["kind"],
-                        value=row["value"],
-                        scale=row["scale"],
-                        votes=row["votes"],
-                        as_of=date.fromisoformat(row["as_of"]),
-                        note=row["note"],
-                        source=row["key"],
-                    )
-                )
+                found[row["film_id"]].append(score_from_row(row, row["key"]))
         return found
 
     async def film_sources(self, film_id: int) -> list[Source]:
@@ -225,15 +215,4 @@ class RatingStore:
             "SELECT key, title, publisher, kind, url, file, as_of FROM film_sources WHERE film_id = ? ORDER BY id",
             (film_id,),
         )
-        return [
-            Source(
-                key=r["key"],
-                title=r["title"],
-                kind=r["kind"],
-                as_of=date.fromisoformat(r["as_of"]),
-                publisher=r["publisher"],
-                url=r["url"],
-                file=r["file"],
-            )
-            for r in rows
-        ]
+        return [source_from_row(r) for r in rows]
