@@ -19,6 +19,8 @@ from bot.catalog.loader import load_cards
 from bot.catalog.service import CatalogService
 from bot.clock import Clock, SystemClock
 from bot.films.service import FilmService
+from bot.history.delivery import DiscordPrompts
+from bot.history.service import HistoryService
 from bot.polls.delivery import PollDelivery
 from bot.polls.service import PollService
 from bot.preferences.service import PreferencesService
@@ -109,6 +111,7 @@ class FilmBot(commands.Bot):
     polls = _Prepared[PollService]()
     preferences = _Prepared[PreferencesService]()
     watch_parties = _Prepared[WatchPartyService]()
+    history = _Prepared[HistoryService]()
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, offline: bool = False) -> None:
         super().__init__(
@@ -145,6 +148,11 @@ class FilmBot(commands.Bot):
         self.preferences = PreferencesService(store)
         self.watch_parties = WatchPartyService(store, self.clock, self.preferences, DiscordDelivery(self))
         self.watch_parties.register_timers(self.timers)
+        self.history = HistoryService(
+            store, self.clock, self.films, self.scores, self.preferences, DiscordPrompts(self)
+        )
+        self.history.register_timers(self.timers)
+        self.watch_parties.on_party_end(self.history.party_ended)
         for module in pkgutil.iter_modules(cogs.__path__, f"{cogs.__name__}."):
             if not module.name.rsplit(".", 1)[-1].startswith("_"):
                 await self.load_extension(module.name)

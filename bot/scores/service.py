@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Collection
 
 from bot.clock import Clock
 from bot.errors import BadInput, NotFound
@@ -138,17 +139,25 @@ class ScoreService:
         )
         return RatingsPage(film=film, ratings=tuple(rows), page=page, pages=pages, total=total)
 
+    async def member_scores(
+        self, guild_id: int, film_ids: Collection[int] | None = None, *, min_ratings: int = 1
+    ) -> dict[int, MemberScore]:
+        """The member score (as ``top`` ranks it) of every film rated in the server at least ``min_ratings``
+        times, or of those of ``film_ids`` that are; a film nobody rated has none."""
+        rated = await self._store.ratings.by_film(guild_id, min_count=min_ratings, film_ids=film_ids)
+        outside = await self._store.ratings.outside_scores(r.film_id for r in rated)
+        scored: dict[int, MemberScore] = {}
+        for row in rated:
+            members = aggregate(outside.get(row.film_id, []), row.ratings).members
+            assert members is not None
+            scored[row.film_id] = members
+        return scored
+
     async def top(self, guild_id: int, min_ratings: int, page: int) -> TopPage:
         """The server's films ranked by member score (Bayesian, so a few ratings cannot top the list)."""
         if min_ratings < 1:
             raise BadInput("min_ratings is at least 1.")
-        rated = await self._store.ratings.by_film(guild_id, min_count=min_ratings)
-        outside = await self._store.ratings.outside_scores(r.film_id for r in rated)
-        scored: list[tuple[int, MemberScore]] = []
-        for row in rated:
-            members = aggregate(outside.get(row.film_id, []), row.ratings).members
-            assert members is not None
-            scored.append((row.film_id, members))
+        scored = list((await self.member_scores(guild_id, min_ratings=min_ratings)).items())
         scored.sort(key=lambda item: (-item[1].bayesian, -item[1].count, item[0]))
         pages = max(1, math.ceil(len(scored) / TOP_PER_PAGE))
         page = min(max(page, 0), pages - 1)

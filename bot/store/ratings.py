@@ -10,7 +10,7 @@ one transaction each, so a failure reaches only its own caller.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +46,17 @@ def _halves(score: float) -> int:
     if halves != int(halves) or not 1 <= halves <= 20:
         raise ValueError(f"a rating is 0.5–10 in steps of 0.5, not {score}")
     return int(halves)
+
+
+def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[int, ...]]:
+    """Distinct ids, sorted, in groups small enough to bind in one statement (SQLite limits parameters)."""
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), size):
+        yield tuple(ordered[start : start + size])
+
+
+def _marks(values: tuple[int, ...]) -> str:
+    return ",".join("?" * len(values))
 
 
 async def apply_ops(tx: Transaction, ops: list[RatingOp]) -> list[Any]:
@@ -178,12 +189,25 @@ class RatingStore:
         )
         return [_rating(row) for row in rows]
 
-    async def by_film(self, guild_id: int, *, min_count: int = 1) -> list[FilmRatings]:
-        """Every film rated at least ``min_count`` times in a server, with its ratings."""
+    async def by_film(
+        self, guild_id: int, *, min_count: int = 1, film_ids: Collection[int] | None = None
+    ) -> list[FilmRatings]:
+        """Every film rated at least ``min_count`` times in a server (of ``film_ids`` only, if given), with
+        its ratings."""
+        if film_ids is None:
+            return await self._by_film(guild_id, min_count, "", ())
+        out: list[FilmRatings] = []
+        for chunk in _chunks(film_ids):
+            out += await self._by_film(guild_id, min_count, f" AND film_id IN ({_marks(chunk)})", chunk)
+        return out
+
+    async def _by_film(
+        self, guild_id: int, min_count: int, only: str, film_ids: tuple[int, ...]
+    ) -> list[FilmRatings]:
         rows = await self._db.fetchall(
             "SELECT film_id, group_concat(halves) AS halves, count(*) AS n FROM ratings "
-            "WHERE guild_id = ? GROUP BY film_id HAVING count(*) >= ?",
-            (guild_id, min_count),
+            f"WHERE guild_id = ?{only} GROUP BY film_id HAVING count(*) >= ?",
+            (guild_id, *film_ids, min_count),
         )
         out = []
         for row in rows:
@@ -193,17 +217,14 @@ class RatingStore:
 
     async def outside_scores(self, film_ids: Iterable[int]) -> dict[int, list[Score]]:
         """The catalog's outside scores for many films at once (for ranking), keyed by film id."""
-        ids = sorted(set(film_ids))
-        found: dict[int, list[Score]] = {i: [] for i in ids}
-        # Chunked: SQLite limits the number of parameters in one statement.
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        found: dict[int, list[Score]] = {}
+        for chunk in _chunks(film_ids):
+            found.update({i: [] for i in chunk})
             rows = await self._db.fetchall(
                 "SELECT s.film_id, s.name, s.kind, s.value, s.scale, s.votes, s.as_of, s.note, f.key "
                 "FROM score_sources s JOIN film_sources f ON f.id = s.source_id "
-                f"WHERE s.film_id IN ({marks}) ORDER BY s.film_id, s.position, s.id",
-                tuple(chunk),
+                f"WHERE s.film_id IN ({_marks(chunk)}) ORDER BY s.film_id, s.position, s.id",
+                chunk,
             )
             for row in rows:
                 found[row["film_id"]].append(score_from_row(row, row["key"]))

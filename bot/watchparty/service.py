@@ -9,6 +9,7 @@ command being answered is a ``Reply``: acknowledged once the change is committed
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import fields, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
@@ -72,6 +73,11 @@ class PartyDelivery(Protocol):
         """Say that ``what`` was missed while the bot was down, in ``channel_id`` or the party's channel."""
 
 
+# Called when a party's end timer fires, before the party is marked completed (so a retry after a crash
+# calls it again: it must be idempotent). The watched history records the viewing here.
+PartyEndHook = Callable[[Party], Awaitable[None]]
+
+
 class Reply(Protocol):
     """The moderator's command being answered."""
 
@@ -95,10 +101,15 @@ class WatchPartyService:
         self._preferences = preferences
         self._delivery = delivery
         self.reminders = PartyReminders(self, store, clock, preferences, delivery)
+        self.end_hooks: list[PartyEndHook] = []
 
     def register_timers(self, timers: TimerDispatcher) -> None:
         """Hand the dispatcher the handlers for reminders, starts and ends."""
         self.reminders.register(timers)
+
+    def on_party_end(self, hook: PartyEndHook) -> None:
+        """Call ``hook`` with each party whose end timer fires (on time or late)."""
+        self.end_hooks.append(hook)
 
     # -- scheduling ----------------------------------------------------------------------------------
 
