@@ -27,6 +27,7 @@ from bot.store._database import (
 from bot.store._group_commit import GroupCommit
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
+from bot.store.letterboxd import LetterboxdStore
 from bot.store.meta import MetaStore
 from bot.store.polls import MAX_BATCH, BallotOp, PollStore
 from bot.store.preferences import PreferencesStore
@@ -68,6 +69,7 @@ class Repositories:
         self.polls = PollStore(session, ballots)
         self.watch_parties = WatchPartyStore(session, clock)
         self.preferences = PreferencesStore(session, clock)
+        self.letterboxd = LetterboxdStore(session, clock)
 
 
 class Store(Repositories):

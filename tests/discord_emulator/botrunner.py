@@ -38,10 +38,12 @@ def bot_environment(emulator: Emulator, database: Path, **extra: str) -> dict[st
 class InProcessBot:
     """``FilmBot`` running as a task in the test's event loop, set up the way ``bot.app.serve`` does it."""
 
-    def __init__(self, emulator: Emulator, database: Path, **env: str) -> None:
+    def __init__(self, emulator: Emulator, database: Path, *, clock: Any = None, **env: str) -> None:
         self.emulator = emulator
         self.database = database
         self.env = bot_environment(emulator, database, **env)
+        # A ``bot.clock.Clock`` the bot runs on (a ManualClock moves its timers), kept across restarts.
+        self.clock = clock
         self.bot: Any = None
         self._task: asyncio.Task[None] | None = None
 
@@ -52,7 +54,7 @@ class InProcessBot:
 
         settings = Settings.from_env(self.env, env_file=None)
         apply_endpoints(settings)
-        bot = FilmBot(settings)
+        bot = FilmBot(settings, clock=self.clock)
         self.bot = bot
 
         async def run() -> None:
