@@ -57,8 +57,8 @@ def parse_username(text: str) -> str:
             f"“{raw[:60]}” is not a Letterboxd username: it is the name in your profile's address, "
             "letterboxd.com/<username>/ (letters, digits and underscores).",
             hints=(
-                "/letterboxd follow username:your_name",
-                "/letterboxd follow username:letterboxd.com/your_name/",
+                "/letterboxd follow username:yourname",
+                "/letterboxd follow username:letterboxd.com/yourname/",
             ),
         )
     return name.lower()
@@ -227,7 +227,7 @@ class LetterboxdService:
         if follow is None:
             raise NotFound(
                 "You do not follow anyone on Letterboxd in this server.",
-                hints=("/letterboxd follow username:your_name",),
+                hints=("/letterboxd follow username:yourname",),
             )
         feed = await self._store.letterboxd.feed(follow.feed_id)
         assert feed is not None
