@@ -21,6 +21,9 @@ from bot.clock import Clock, SystemClock
 from bot.films.service import FilmService
 from bot.history.delivery import DiscordPrompts
 from bot.history.service import HistoryService
+from bot.letterboxd.delivery import DiscordDiaryDelivery
+from bot.letterboxd.http import LetterboxdHttp
+from bot.letterboxd.service import LetterboxdService
 from bot.polls.delivery import PollDelivery
 from bot.polls.service import PollService
 from bot.preferences.service import PreferencesService
@@ -112,6 +115,7 @@ class FilmBot(commands.Bot):
     preferences = _Prepared[PreferencesService]()
     watch_parties = _Prepared[WatchPartyService]()
     history = _Prepared[HistoryService]()
+    letterboxd = _Prepared[LetterboxdService]()
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, offline: bool = False) -> None:
         super().__init__(
@@ -153,6 +157,12 @@ class FilmBot(commands.Bot):
         )
         self.history.register_timers(self.timers)
         self.watch_parties.on_party_end(self.history.party_ended)
+        web = LetterboxdHttp(self.settings.letterboxd_url, self.clock)
+        self.letterboxd = LetterboxdService(store, self.clock, self.films, self.scores, self.preferences, web)
+        self.letterboxd.poller.delivery = DiscordDiaryDelivery(self)
+        self.letterboxd.register_timers(self.timers)
+        if not self.offline:
+            await self.letterboxd.resume()
         for module in pkgutil.iter_modules(cogs.__path__, f"{cogs.__name__}."):
             if not module.name.rsplit(".", 1)[-1].startswith("_"):
                 await self.load_extension(module.name)
@@ -209,6 +219,8 @@ class FilmBot(commands.Bot):
             self._catch_up.cancel()
         if "polls" in self.__dict__:
             await self.polls.delivery.stop()
+        if "letterboxd" in self.__dict__:
+            await self.letterboxd.close()
         await super().close()
         if "store" in self.__dict__:
             await self.__dict__.pop("store").close()

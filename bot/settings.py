@@ -17,6 +17,7 @@ from bot.errors import ConfigError
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+LETTERBOXD_URL = "https://letterboxd.com"
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -50,6 +51,8 @@ class Settings:
     timer_grace: timedelta = timedelta(minutes=15)
     # discord.py waits this long after the last GUILD_CREATE before READY (its default is 2 s).
     guild_ready_timeout: float = 2.0
+    # Where members' public diary feeds are read: <letterboxd_url>/<username>/rss/.
+    letterboxd_url: str = LETTERBOXD_URL
 
     @classmethod
     def from_env(
@@ -80,6 +83,9 @@ class Settings:
             guild_ready_timeout=number(
                 "FILMBOT_GUILD_READY_TIMEOUT", get("FILMBOT_GUILD_READY_TIMEOUT", "2"), *_READY
             ),
+            letterboxd_url=url(
+                "FILMBOT_LETTERBOXD_URL", get("FILMBOT_LETTERBOXD_URL", LETTERBOXD_URL), _HTTP
+            ).rstrip("/"),
         )
 
 

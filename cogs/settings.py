@@ -7,6 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import FilmBot
+from bot.errors import BadInput
+from bot.letterboxd.render import channel_set_text
 from bot.preferences import views
 from bot.preferences.views import zone_autocomplete
 
@@ -68,6 +70,23 @@ class ServerSettings(
         assert interaction.guild_id is not None
         await self.preferences.set_modlog_channel(interaction.guild_id, channel.id if channel else None)
         await interaction.response.send_message(views.modlog_set_text(channel), ephemeral=True)
+
+    @app_commands.command(name="letterboxd", description="Where members' Letterboxd diary entries are posted")
+    @app_commands.describe(channel="A text channel; leave out to stop posting Letterboxd diaries")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def letterboxd(
+        self, interaction: discord.Interaction[FilmBot], channel: discord.TextChannel | None = None
+    ) -> None:
+        assert interaction.guild is not None
+        if channel is not None:
+            can = channel.permissions_for(interaction.guild.me)
+            if not (can.view_channel and can.send_messages and can.embed_links):
+                raise BadInput(
+                    f"I cannot post in {channel.mention}: I need View Channel, Send Messages and Embed Links "
+                    "there. Give me those, or pick another channel."
+                )
+        await self.preferences.set_letterboxd_channel(interaction.guild.id, channel.id if channel else None)
+        await interaction.response.send_message(channel_set_text(channel), ephemeral=True)
 
 
 async def setup(bot: FilmBot) -> None:

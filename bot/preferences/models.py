@@ -10,11 +10,13 @@ DEFAULT_ZONE = "UTC"
 
 @dataclass(frozen=True, slots=True)
 class GuildPreferences:
-    """A server's settings (``/settings``): its time zone and where problems are reported."""
+    """A server's settings (``/settings``): its time zone, where problems are reported, and where
+    members' Letterboxd diary entries are posted (none: not posted)."""
 
     guild_id: int
     timezone: str | None = None
     modlog_channel_id: int | None = None
+    letterboxd_channel_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

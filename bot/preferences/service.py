@@ -62,3 +62,7 @@ class PreferencesService:
     async def set_modlog_channel(self, guild_id: int, channel_id: int | None) -> None:
         """Where problems are reported; ``None``: in each party's own channel."""
         await self._store.preferences.set_modlog_channel(guild_id, channel_id)
+
+    async def set_letterboxd_channel(self, guild_id: int, channel_id: int | None) -> None:
+        """Where members' Letterboxd diary entries are posted; ``None``: they are not posted."""
+        await self._store.preferences.set_letterboxd_channel(guild_id, channel_id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from datetime import UTC
 
 from bot.clock import Clock
 from bot.errors import BadInput, NotFound
@@ -13,7 +14,17 @@ from bot.films.service import FilmService
 from bot.offload import in_worker
 from bot.scores.aggregate import RATING_MAX, RATING_MIN, Aggregate, MemberScore, aggregate, number
 from bot.scores.chart import render_chart
-from bot.scores.models import RatingRemoved, RatingSaved, RatingsPage, ScoreSummary, TopEntry, TopPage
+from bot.scores.models import (
+    DatedRating,
+    MergedRating,
+    Rating,
+    RatingRemoved,
+    RatingSaved,
+    RatingsPage,
+    ScoreSummary,
+    TopEntry,
+    TopPage,
+)
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -64,6 +75,16 @@ def parse_review(review: str | None) -> str | None:
             f"A review is at most {REVIEW_MAX} characters; yours has {len(text)}. Shorten it and rate again."
         )
     return text
+
+
+def newer_wins(current: Rating | None, wanted: DatedRating) -> bool:
+    """Whether a rating given elsewhere replaces the member's rating here: only one given on a later day
+    than the rating here was last changed (the same day keeps this server's; the same score is left)."""
+    if current is None:
+        return True
+    if current.score == wanted.score:
+        return False
+    return wanted.rated_at.astimezone(UTC).date() > current.updated_at.astimezone(UTC).date()
 
 
 class ScoreService:
@@ -122,6 +143,17 @@ class ScoreService:
             guild_id, film.id, user_id, value, now=self._clock.now(), review=text, spoiler=spoiler
         )
         return RatingSaved(change, await self.summary(film, guild_id))
+
+    async def import_dated(
+        self, guild_id: int, user_id: int, ratings: Sequence[DatedRating]
+    ) -> list[MergedRating]:
+        """Merge ratings a member gave elsewhere (an import), the newer winning (``newer_wins``): all of
+        them committed in one transaction, group-committed, before this returns."""
+        for rating in ratings:
+            parse_rating(rating.score)
+        if not ratings:
+            return []
+        return await self._store.ratings.merge_dated(guild_id, user_id, ratings, newer_wins)
 
     async def remove(self, guild_id: int, film: FilmSummary, user_id: int) -> RatingRemoved:
         """Remove a member's rating (committed before returning), with the scores left without it."""

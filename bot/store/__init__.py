@@ -28,6 +28,7 @@ from bot.store._group_commit import GroupCommit
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
 from bot.store.history import HistoryStore
+from bot.store.letterboxd import LetterboxdStore
 from bot.store.meta import MetaStore
 from bot.store.polls import MAX_BATCH, BallotOp, PollStore
 from bot.store.preferences import PreferencesStore
@@ -70,6 +71,7 @@ class Repositories:
         self.watch_parties = WatchPartyStore(session, clock)
         self.preferences = PreferencesStore(session, clock)
         self.history = HistoryStore(session, clock)
+        self.letterboxd = LetterboxdStore(session, clock)
 
 
 class Store(Repositories):

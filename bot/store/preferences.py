@@ -13,6 +13,7 @@ from bot.store.timers import encode_time
 
 _TIMEZONE = "timezone"
 _MODLOG_CHANNEL = "modlog_channel"
+_LETTERBOXD_CHANNEL = "letterboxd_channel"
 
 
 class PreferencesStore:
@@ -68,15 +69,17 @@ class PreferencesStore:
 
     async def guild(self, guild_id: int) -> GuildPreferences:
         rows = await self._db.fetchall(
-            "SELECT key, value FROM guild_settings WHERE guild_id = ? AND key IN (?, ?)",
-            (guild_id, _TIMEZONE, _MODLOG_CHANNEL),
+            "SELECT key, value FROM guild_settings WHERE guild_id = ? AND key IN (?, ?, ?)",
+            (guild_id, _TIMEZONE, _MODLOG_CHANNEL, _LETTERBOXD_CHANNEL),
         )
         values = {row["key"]: str(row["value"]) for row in rows}
         modlog = values.get(_MODLOG_CHANNEL)
+        letterboxd = values.get(_LETTERBOXD_CHANNEL)
         return GuildPreferences(
             guild_id,
             timezone=values.get(_TIMEZONE) or None,
             modlog_channel_id=int(modlog) if modlog else None,
+            letterboxd_channel_id=int(letterboxd) if letterboxd else None,
         )
 
     async def set_guild_timezone(self, guild_id: int, zone: str | None) -> None:
@@ -84,6 +87,9 @@ class PreferencesStore:
 
     async def set_modlog_channel(self, guild_id: int, channel_id: int | None) -> None:
         await self._set(guild_id, _MODLOG_CHANNEL, str(channel_id) if channel_id is not None else None)
+
+    async def set_letterboxd_channel(self, guild_id: int, channel_id: int | None) -> None:
+        await self._set(guild_id, _LETTERBOXD_CHANNEL, str(channel_id) if channel_id is not None else None)
 
     async def _set(self, guild_id: int, key: str, value: str | None) -> None:
         async with self._db.write() as tx:

@@ -10,14 +10,14 @@ one transaction each, so a failure reaches only its own caller.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.films.models import Score, Source
-from bot.scores.models import FilmRatings, Rating, RatingChange
+from bot.scores.models import DatedRating, FilmRatings, MergedRating, Rating, RatingChange
 from bot.store._database import Session, Transaction
 from bot.store._group_commit import GroupCommit
 from bot.store.films import score_from_row, source_from_row
@@ -151,6 +151,50 @@ class RatingStore:
             return RatingChange(_rating(after), _rating(before) if before is not None else None)
 
         return op
+
+    async def merge_dated(
+        self,
+        guild_id: int,
+        user_id: int,
+        ratings: Sequence[DatedRating],
+        wins: Callable[[Rating | None, DatedRating], bool],
+    ) -> list[MergedRating]:
+        """Write each dated rating that ``wins`` over the member's current one, all in one transaction.
+
+        The current ratings are read in the same transaction as the writes, so a rating the member makes
+        meanwhile is either seen by ``wins`` or made after the whole merge. A written rating's
+        ``updated_at`` is its ``rated_at`` (and ``created_at`` too when it is new); reviews are kept.
+        """
+
+        async def op(conn: Transaction) -> list[MergedRating]:
+            current: dict[int, Rating] = {}
+            ids = sorted({r.film_id for r in ratings})
+            for start in range(0, len(ids), 400):
+                chunk = ids[start : start + 400]
+                async with conn.execute(
+                    f"SELECT {_COLUMNS} FROM ratings WHERE guild_id = ? AND user_id = ? "
+                    f"AND film_id IN ({','.join('?' for _ in chunk)})",
+                    (guild_id, user_id, *chunk),
+                ) as cur:
+                    current.update((row["film_id"], _rating(row)) for row in await cur.fetchall())
+            merged = [
+                MergedRating(r, current.get(r.film_id), wins(current.get(r.film_id), r)) for r in ratings
+            ]
+            await conn.executemany(
+                f"INSERT INTO ratings ({_COLUMNS}) VALUES (?, ?, ?, ?, NULL, 0, ?, ?) "
+                "ON CONFLICT (guild_id, film_id, user_id) DO UPDATE SET "
+                "halves = excluded.halves, updated_at = excluded.updated_at",
+                [
+                    (guild_id, m.wanted.film_id, user_id, _halves(m.wanted.score), stamp, stamp)
+                    for m in merged
+                    if m.written
+                    for stamp in [m.wanted.rated_at.isoformat()]
+                ],
+            )
+            return merged
+
+        result: list[MergedRating] = await self._run(op)
+        return result
 
     async def remove(self, guild_id: int, film_id: int, user_id: int) -> Rating | None:
         """Delete a member's rating (committed before returning); the removed rating, or ``None``."""

@@ -82,7 +82,7 @@ class Driver:
     ) -> dict[str, Any]:
         words = name.split()
         command = self.command(words[0])
-        builder = OptionBuilder(self.emulator.world, self.channel)
+        builder = OptionBuilder(self.emulator.world, self.channel, self.emulator.base_url)
         built = builder.build(
             command.get("options") or [], [*words[1:], *path], options, focused=focused, command=words[0]
         )

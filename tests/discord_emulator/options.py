@@ -30,9 +30,11 @@ class FileOption:
 
 
 class OptionBuilder:
-    def __init__(self, world: World, channel: Channel) -> None:
+    def __init__(self, world: World, channel: Channel, base_url: str = "https://cdn.discordapp.com") -> None:
         self.world = world
         self.channel = channel
+        # Where attachment options are served: the emulator's own /attachments route, so a bot can read them.
+        self.base_url = base_url
         self.resolved: dict[str, dict[str, Any]] = {}
 
     def _resolve(self, kind: str, ident: int, data: dict[str, Any]) -> None:
@@ -102,7 +104,7 @@ class OptionBuilder:
             raise TypeError(f"option {name!r} needs a FileOption")
         ident = self.world.state.ids.next()
         self.world.state.files[ident] = value.data
-        url = f"https://cdn.discordapp.com/ephemeral-attachments/{self.channel.id}/{ident}/{value.filename}"
+        url = f"{self.base_url}/attachments/{self.channel.id}/{ident}/{value.filename}"
         self._resolve(
             "attachments",
             ident,
