@@ -9,7 +9,8 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
-from bot.polls.service import TIMER_KIND, PollService, max_choices_for, parse_options
+from bot.polls.checks import max_choices_for, parse_options
+from bot.polls.service import TIMER_KIND, PollService
 from bot.store import Store
 
 from .conftest import AUTHOR, new_poll
