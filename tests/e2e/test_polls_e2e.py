@@ -20,7 +20,7 @@ from bot.store.timers import encode_time
 emulator_package = pytest.importorskip("tests.discord_emulator")
 
 from tests.discord_emulator import Driver, Emulator, MessageView  # noqa: E402
-from tests.discord_emulator.botrunner import InProcessBot  # noqa: E402
+from tests.discord_emulator.botrunner import InProcessBot, SubprocessBot  # noqa: E402
 from tests.discord_emulator.views import InteractionResult  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -513,3 +513,35 @@ async def test_two_closers_of_a_poll_whose_channel_refuses_the_result_both_see_i
     assert results_of(driver, poll) == []
     # Nothing recorded: the next start tries the channel again.
     assert polls.sql("SELECT result_message_id FROM polls WHERE id = ?", (poll,)) == [(None,)]
+
+
+# -- anonymity in the log (issue 16, item 10) -------------------------------------------------------------
+
+
+async def test_an_anonymous_vote_leaves_no_trace_of_the_voter_in_the_debug_log(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """``filmbot run`` at DEBUG: the gateway events are logged by their shape, never with who clicked what."""
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    database = tmp_path / "filmbot.sqlite3"
+    bot = SubprocessBot(emulator, database, workdir, FILMBOT_LOG_LEVEL="DEBUG")
+    await bot.start()
+    driver = Driver(emulator)
+    voter = emulator.world.member("member2")
+    try:
+        message = await create(driver, question="Secret?", options="Yes; No", duration="1h", anonymous=True)
+        poll = poll_id_of(message)
+        vote = await driver.as_member(voter).click(message, f"filmbot:poll:vote:{poll}:0")
+        assert "Vote recorded" in vote.text
+        mine = await driver.as_member(voter).click(message, f"filmbot:poll:ballot:{poll}")
+        assert "Yes" in mine.text
+    finally:
+        assert await bot.terminate() == 0
+    log = "\n".join(bot.output)
+    assert "DEBUG" in log and "INTERACTION_CREATE" in log  # really at DEBUG, gateway events included
+    for trace in (str(voter.user.id), voter.user.username):
+        assert trace not in log, f"{trace!r} is in the log"
+    assert "WebSocket Event: <op 0 INTERACTION_CREATE seq" in log
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)).fetchone() == (1,)
