@@ -56,9 +56,9 @@ class PayloadFilter(logging.Filter):
     """Replace the Discord payloads that ``discord.*`` loggers pass as arguments with their shape."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name.startswith("discord.") and isinstance(record.args, tuple):
-            if any(isinstance(arg, dict | list) for arg in record.args):
-                record.args = tuple(shape(a) if isinstance(a, dict | list) else a for a in record.args)
+        args = record.args
+        if record.name.startswith("discord.") and isinstance(args, tuple):
+            record.args = tuple(shape(a) if isinstance(a, dict | list) else a for a in args)
         return True
 
 

@@ -222,7 +222,12 @@ class PollService:
                 await tx.timers.cancel(TIMER_KIND, str(poll_id))
         if newly:
             log.info("poll %d closed %s", poll_id, f"by {by}" if by else "at its deadline")
-        return CloseOutcome(await self.get(poll_id), newly)
+        poll = await self.get(poll_id)
+        if newly and poll.anonymous and not await self._store.polls.shred_wiped_secrets():
+            log.warning(
+                "poll %d: another program reading the database kept its old secret in the WAL", poll_id
+            )
+        return CloseOutcome(poll, newly)
 
     def _closing(self, poll_id: int) -> asyncio.Lock:
         lock = self._closing_locks.get(poll_id)

@@ -216,6 +216,8 @@ class Database:
         await self.conn.execute("PRAGMA synchronous = FULL")
         await self.conn.execute("PRAGMA foreign_keys = ON")
         await self.conn.execute("PRAGMA busy_timeout = 5000")
+        # Zero what a write frees inside the pages it writes anyway (a wiped poll secret, say).
+        await self.conn.execute("PRAGMA secure_delete = FAST")
         await self.fetchone("SELECT count(*) FROM sqlite_schema")
 
     async def _check_writable(self) -> None:
@@ -232,6 +234,13 @@ class Database:
     async def close(self) -> None:
         async with self._write_lock:
             await self.conn.close()
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the database file and truncate it, so no older page version stays in the
+        WAL; False if a reader (another program) kept it from completing."""
+        async with self._write_lock, self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
+            row = await cur.fetchone()
+        return row is None or row[0] == 0
 
     async def user_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cur:
