@@ -71,7 +71,7 @@ def _is_emoji(char: str) -> bool:
     code = ord(char)
     if char == "\ufe0f" or 0x1F000 <= code <= 0x1FAFF:
         return True
-    return 0x2000 <= code < 0x3300 and unicodedata.category(char) == "So"
+    return 0x2000 <= code < 0x3300 and unicodedata.category(char) == "So" and char not in BLANK_LETTERS
 
 
 def _in_joining_script(char: str) -> bool:
@@ -132,10 +132,11 @@ def normalize(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Longer text (a review): the same characters removed and NFC, its lines and spacing kept, ends trimmed."""
-    kept = "".join(_visible(text.replace("\r\n", "\n").replace("\r", "\n")))
-    lines = unicodedata.normalize("NFC", kept).split("\n")
-    return "\n".join(line.rstrip() for line in lines).strip()
+    """Longer text (a review): the same characters removed and NFC, its lines and spacing kept (any line
+    break becomes ``\n``, any other whitespace a space), trailing spaces and blank ends trimmed."""
+    lines = unicodedata.normalize("NFC", "".join(_visible(text))).splitlines()
+    spaced = ("".join(" " if c.isspace() else c for c in line).rstrip() for line in lines)
+    return "\n".join(spaced).strip()
 
 
 def fold(text: str) -> str:

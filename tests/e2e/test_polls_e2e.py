@@ -229,6 +229,25 @@ async def test_mentions_in_options_ping_nobody(emulator: Emulator, polls: Bot, d
     assert "@\u200beveryone" in message.text
 
 
+async def test_invisible_and_direction_characters_never_reach_the_poll(
+    emulator: Emulator, polls: Bot, driver: Driver
+) -> None:
+    message = await create(
+        driver,
+        question="Open \u202egnp.exe?",
+        options="Heat\u200b; \u2066Ronin\u2069; e\u0301pique",
+        duration="1h",
+    )
+    assert "\u202e" not in message.text and "Open gnp.exe?" in message.text
+    assert [b["label"] for b in message.buttons][:3] == ["Heat", "Ronin", "épique"]
+    poll = poll_id_of(message)
+    assert polls.sql("SELECT label FROM poll_options WHERE poll_id = ? ORDER BY position", (poll,)) == [
+        ("Heat",),
+        ("Ronin",),
+        ("épique",),
+    ]
+
+
 async def test_bad_input_answers_ephemerally(emulator: Emulator, polls: Bot, driver: Driver) -> None:
     for options, duration, expected in (
         ("A", "1h", "at least two"),
@@ -236,6 +255,9 @@ async def test_bad_input_answers_ephemerally(emulator: Emulator, polls: Bot, dri
         ("A;" + "b" * 81, "1h", "at most 80"),
         ("A; B", "0m", "longer than zero"),
         ("A; B", "40d", "32 days"),
+        ("Heat;Heat\u200b", "1h", "given twice"),
+        ("é;e\u0301", "1h", "given twice"),
+        ("Heat;\u200b\u200d", "1h", "An option is blank"),
     ):
         result = await driver.slash("poll", "create", question="Q", options=options, duration=duration)
         assert result.ephemeral and expected in result.text
