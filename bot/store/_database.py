@@ -257,12 +257,24 @@ class Database:
         async with self._write_lock:
             await self.conn.close()
 
-    async def checkpoint(self) -> bool:
+    async def checkpoint(self, attempts: int = 20) -> bool:
         """Copy the WAL into the database file and truncate it, so no older page version stays in the
-        WAL; False if a reader (another program) kept it from completing."""
-        async with self._write_lock, self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
-            row = await cur.fetchone()
-        return row is None or row[0] == 0
+        WAL. A read still stepping on this connection (or another program's) makes SQLite refuse for a
+        moment: tried again, between writes, up to ``attempts`` times; False if it never completed."""
+        for attempt in range(attempts):
+            async with self._write_lock:
+                try:
+                    async with self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
+                        row = await cur.fetchone()
+                except sqlite3.OperationalError as exc:
+                    if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_BUSY):
+                        log.warning("WAL checkpoint failed", exc_info=True)
+                        return False
+                else:
+                    if row is None or row[0] == 0:
+                        return True
+            await asyncio.sleep(0.01 * (attempt + 1))
+        return False
 
     async def user_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cur:

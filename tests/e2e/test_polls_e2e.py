@@ -204,10 +204,14 @@ async def test_hidden_and_anonymous(emulator: Emulator, polls: Bot, driver: Driv
     assert "hidden" in hidden.text and "100%" not in hidden.text
     member1 = emulator.world.member("member1").user.id
     assert all(str(member1) not in str(row) for row in polls.sql("SELECT * FROM poll_ballots"))
+    [(secret,)] = polls.sql("SELECT secret FROM polls WHERE id = ?", (poll,))
     await driver.slash("poll", "close", id=poll)
     posted = await driver.wait_for_message(predicate=lambda m: "Result" in m.text)
     assert "Winner: **Yes**" in posted.text and "anonymous" in posted.text
     assert "alice" not in posted.text.lower() and "bruno" not in posted.text.lower()
+    # The secret is gone from the database file and its write-ahead log, while the bot runs on.
+    for path in (polls.database, polls.database.with_name(polls.database.name + "-wal")):
+        assert not path.exists() or bytes(secret) not in path.read_bytes(), path.name
 
 
 async def test_role_restriction(emulator: Emulator, polls: Bot, driver: Driver) -> None:

@@ -46,3 +46,17 @@ async def test_a_full_database_fails_each_waiting_rating_once_and_recovers(catal
     await store.db.conn.execute("PRAGMA max_page_count = 1073741823")  # space again
     await store.ratings.upsert(1, film, 99_999, 8, now=NOW)
     assert await store.ratings.count(1, film) == user
+
+
+async def test_a_checkpoint_waits_for_a_read_still_stepping(store: Store) -> None:
+    for n in range(50):
+        await store.meta.set(f"k{n}", "v")
+    async with store.db.conn.execute("SELECT key FROM meta") as cursor:
+        await cursor.fetchone()  # a statement in progress on the connection: SQLite refuses to checkpoint
+        waiting = asyncio.ensure_future(store.db.checkpoint())
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+        await cursor.fetchall()
+    assert await waiting
+    wal = store.db.path.with_name(store.db.path.name + "-wal")
+    assert wal.stat().st_size == 0
