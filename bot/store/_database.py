@@ -266,7 +266,7 @@ class Database:
                 try:
                     async with self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
                         row = await cur.fetchone()
-                except sqlite3.OperationalError as exc:
+                except sqlite3.Error as exc:
                     if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_BUSY):
                         log.warning("WAL checkpoint failed", exc_info=True)
                         return False
