@@ -11,9 +11,9 @@ from discord.ext import commands
 
 from bot.client import FilmBot
 from bot.polls import render
+from bot.polls.checks import check_question, max_choices_for, parse_options
 from bot.polls.durations import parse_deadline
 from bot.polls.models import Mode, NewPoll, PollOption
-from bot.polls.service import check_question, max_choices_for, parse_options
 from bot.polls.views import DYNAMIC_ITEMS, CommandReply, results_message
 from bot.ui.options import FilmOption
 

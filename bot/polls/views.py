@@ -369,12 +369,22 @@ class CommandReply:
         text = f"Poll #{poll.id} is closed. Result: {poll.link(message_id)}"
         await self._interaction.followup.send(text, ephemeral=True)
 
-    async def show_result(self, view: PollView) -> int:
+    async def already_closed(self, poll: Poll, message_id: int) -> None:
+        assert poll.closed_at is not None
+        how = "at its deadline" if poll.closed_by is None else "by another member"
+        when = discord.utils.format_dt(poll.closed_at, "R")
+        text = f"Poll #{poll.id} was already closed {how} {when}. Result: {poll.link(message_id)}"
+        await self._interaction.followup.send(text, ephemeral=True)
+
+    async def show_result(self, view: PollView) -> None:
         embed, files, components = await result_message(view)
-        sent = await self._interaction.followup.send(
-            embed=embed, files=files, view=components or discord.utils.MISSING, wait=True
+        text = (
+            f"Poll #{view.poll.id} is closed, but I could not post its result in <#{view.poll.channel_id}> "
+            "(check my permission to send messages and attach files there). Here it is:"
         )
-        return sent.id
+        await self._interaction.followup.send(
+            text, embed=embed, files=files, view=components or discord.utils.MISSING, ephemeral=True
+        )
 
 
 DYNAMIC_ITEMS = (VoteButton, VoteSelect, BallotButton, RetractButton, RankSelect, RankSet, RankSubmit)

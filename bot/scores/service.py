@@ -26,6 +26,7 @@ from bot.scores.models import (
     TopPage,
 )
 from bot.store import Store
+from bot.ui.member_text import blank_error, clean
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +66,13 @@ def parse_rating(value: float) -> float:
 
 
 def parse_review(review: str | None) -> str | None:
-    if review is None:
+    """A review as the member wrote it, lines and spacing kept, with the characters that never show
+    (direction overrides, zero-width spaces) removed (``bot.ui.member_text.clean``)."""
+    if review is None or not review.strip():
         return None
-    text = review.strip()
+    text = clean(review)
     if not text:
-        return None
+        raise blank_error("Your review")
     if len(text) > REVIEW_MAX:
         raise BadInput(
             f"A review is at most {REVIEW_MAX} characters; yours has {len(text)}. Shorten it and rate again."

@@ -21,6 +21,7 @@ from bot.films.models import FilmSummary
 from bot.preferences.service import PreferencesService
 from bot.store import Duplicate, Repositories, Store
 from bot.timers import Firing, TimerDispatcher
+from bot.ui.member_text import optional_text
 from bot.watchparty.models import (
     ANSWERS,
     Answers,
@@ -88,10 +89,6 @@ class Reply(Protocol):
         """Answer with the new party's announcement; its message id."""
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 class WatchPartyService:
     def __init__(
         self, store: Store, clock: Clock, preferences: PreferencesService, delivery: PartyDelivery
@@ -144,12 +141,8 @@ class WatchPartyService:
         offsets = parse_offsets(request.reminders if request.reminders is not None else DEFAULT_REMINDERS)
         if request.repeat is not None and request.repeat not in REPEAT_DAYS:
             raise BadInput("Repeat must be “weekly” or “biweekly”.")
-        location = _one_line(request.location).strip() if request.location else None
-        if location is not None and len(location) > LOCATION_LIMIT:
-            raise BadInput(f"The place can be at most {LOCATION_LIMIT} characters.")
-        note = request.note.strip() if request.note else None
-        if note is not None and len(note) > NOTE_LIMIT:
-            raise BadInput(f"The note can be at most {NOTE_LIMIT} characters (it has {len(note)}).")
+        location = optional_text(request.location, "The place", LOCATION_LIMIT)
+        note = optional_text(request.note, "The note", NOTE_LIMIT)
         return NewParty(
             guild_id=request.guild_id,
             channel_id=request.channel_id,
