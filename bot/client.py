@@ -28,6 +28,7 @@ from bot.spoilers.service import PlotService
 from bot.store import Store
 from bot.timers import TimerDispatcher
 from bot.ui.answers import answer_error
+from bot.watchlist.service import WatchlistService
 from bot.watchparty.delivery import DiscordDelivery
 from bot.watchparty.service import WatchPartyService
 
@@ -109,6 +110,7 @@ class FilmBot(commands.Bot):
     polls = _Prepared[PollService]()
     preferences = _Prepared[PreferencesService]()
     watch_parties = _Prepared[WatchPartyService]()
+    watchlist = _Prepared[WatchlistService]()
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, offline: bool = False) -> None:
         super().__init__(
@@ -139,10 +141,11 @@ class FilmBot(commands.Bot):
         self.scores = ScoreService(store, self.films, self.clock)
         self.plots = PlotService(store)
         self.catalog = CatalogService(store)
-        self.polls = PollService(store, self.clock, scores=self.scores)
+        self.preferences = PreferencesService(store)
+        self.watchlist = WatchlistService(store, self.clock, self.preferences)
+        self.polls = PollService(store, self.clock, scores=self.scores, watchlist=self.watchlist)
         self.polls.delivery = PollDelivery(self, self.polls)
         self.polls.register_timers(self.timers)
-        self.preferences = PreferencesService(store)
         self.watch_parties = WatchPartyService(store, self.clock, self.preferences, DiscordDelivery(self))
         self.watch_parties.register_timers(self.timers)
         for module in pkgutil.iter_modules(cogs.__path__, f"{cogs.__name__}."):

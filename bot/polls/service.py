@@ -19,20 +19,22 @@ from bot.clock import Clock
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.films.models import FilmSummary
 from bot.polls.models import BallotResult, Mode, NewPoll, Poll, PollOption
+from bot.polls.movienight import MAX_FILMS, MIN_FILMS, film_options
 from bot.polls.tally import Tally, tally
 from bot.store import Store
 from bot.timers import Firing, TimerDispatcher
 from bot.ui import limits
+from bot.watchlist.models import Draw
 
 if TYPE_CHECKING:
     from bot.scores.service import ScoreService
+    from bot.watchlist.service import WatchlistService
 
 log = logging.getLogger(__name__)
 
 TIMER_KIND = "poll-close"
 MIN_OPTIONS = 2
 MAX_OPTIONS = 25
-MAX_FILMS = 10
 # An option must fit a button label (80) and a select option label (100).
 OPTION_MAX = limits.BUTTON_LABEL
 QUESTION_MAX = 200
@@ -154,10 +156,18 @@ def max_choices_for(mode: Mode, options: int, max_choices: int | None) -> int:
 
 
 class PollService:
-    def __init__(self, store: Store, clock: Clock, *, scores: ScoreService | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        scores: ScoreService | None = None,
+        watchlist: WatchlistService | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._scores = scores
+        self._watchlist = watchlist
         self._polls: dict[int, Poll] = {}
         # One lock per member and poll, held while a toggle reads and rewrites that member's ballot, so
         # quick successive clicks are applied one after another instead of overwriting each other.
@@ -192,13 +202,17 @@ class PollService:
         return poll
 
     async def movie_night_options(
-        self, films: Sequence[FilmSummary], guild_id: int
+        self, films: Sequence[FilmSummary], guild_id: int, draw: Draw | None = None
     ) -> tuple[PollOption, ...]:
-        """The films as movie-night options, each with this server's score line, fixed as it is now."""
-        if self._scores is None:
-            raise RuntimeError("this PollService was built without the score service")
-        details = [(await self._scores.summary(film, guild_id)).line for film in films]
-        return film_options(films, details)
+        """The films as movie-night options, each with this server's score line, fixed as it is now.
+        With ``draw``, films from the server's watchlist follow the named ones (``WatchlistService.draw``)."""
+        if self._scores is None or (draw is not None and self._watchlist is None):
+            raise RuntimeError("this PollService was built without the score or watchlist service")
+        picked = list(films)
+        if draw is not None and self._watchlist is not None:
+            picked += await self._watchlist.draw(guild_id, films, draw, minimum=MIN_FILMS, maximum=MAX_FILMS)
+        details = [(await self._scores.summary(film, guild_id)).line for film in picked]
+        return film_options(picked, details)
 
     async def get(self, poll_id: int) -> Poll:
         poll = await self._store.polls.get(poll_id)
@@ -375,20 +389,3 @@ class PollService:
     async def my_ballot(self, poll_id: int, user_id: int) -> tuple[Poll, tuple[int, ...] | None]:
         poll = await self.get_definition(poll_id)
         return poll, await self._store.polls.ballot_of(poll_id, user_id)
-
-
-def film_options(films: Sequence[FilmSummary], details: Sequence[str | None]) -> tuple[PollOption, ...]:
-    """Movie-night options: each film once, labelled with its year; ``details`` is its score line."""
-    seen: set[int] = set()
-    options: list[PollOption] = []
-    for film, detail in zip(films, details, strict=True):
-        if film.id in seen:
-            raise BadInput(f"“{film.label}” is picked twice; pick each film once.")
-        seen.add(film.id)
-        label = film.label if len(film.label) <= OPTION_MAX else film.label[: OPTION_MAX - 1] + "…"
-        options.append(PollOption(len(options), label, film.id, detail))
-    if len(options) < MIN_OPTIONS:
-        raise BadInput("A movie night needs at least two films.")
-    if len(options) > MAX_FILMS:
-        raise BadInput(f"A movie night can offer at most {MAX_FILMS} films.")
-    return tuple(options)

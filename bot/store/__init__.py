@@ -24,7 +24,7 @@ from bot.store._database import (
     lock_path,
     migrations,
 )
-from bot.store._group_commit import GroupCommit
+from bot.store._group_commit import GroupCommit, Write, apply_each
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
@@ -34,6 +34,7 @@ from bot.store.ratings import RatingOp, RatingStore, apply_ops
 from bot.store.spoilers import SpoilerStore
 from bot.store.timers import TimerStore
 from bot.store.watch_parties import WatchPartyStore
+from bot.store.watchlist import WatchlistStore
 
 __all__ = [
     "Database",
@@ -58,6 +59,7 @@ class Repositories:
         *,
         ballots: GroupCommit[BallotOp, BallotResult] | None = None,
         rating_writes: GroupCommit[RatingOp, Any] | None = None,
+        watchlist_writes: GroupCommit[Write, Any] | None = None,
     ) -> None:
         self.films = FilmStore(session, clock)
         self.catalog = CatalogStore(session, clock)
@@ -68,6 +70,7 @@ class Repositories:
         self.polls = PollStore(session, ballots)
         self.watch_parties = WatchPartyStore(session, clock)
         self.preferences = PreferencesStore(session, clock)
+        self.watchlist = WatchlistStore(session, watchlist_writes)
 
 
 class Store(Repositories):
@@ -77,13 +80,19 @@ class Store(Repositories):
         self.db = db
         self.clock = clock
         self._timer_listeners: list[Callable[[], None]] = []
-        # Group commit: concurrent ballots (and ratings) share one transaction and one fsync.
+        # Group commit: concurrent ballots (ratings, watchlist wants) share one transaction and one fsync.
         self.ballots: GroupCommit[BallotOp, BallotResult] = GroupCommit(
             db, PollStore.apply, name="poll-ballots", max_batch=MAX_BATCH
         )
         self.rating_writes: GroupCommit[RatingOp, Any] = GroupCommit(db, apply_ops, name="rating-writes")
+        self.watchlist_writes: GroupCommit[Write, Any] = GroupCommit(db, apply_each, name="watchlist-writes")
         super().__init__(
-            db, clock, self._timers_changed, ballots=self.ballots, rating_writes=self.rating_writes
+            db,
+            clock,
+            self._timers_changed,
+            ballots=self.ballots,
+            rating_writes=self.rating_writes,
+            watchlist_writes=self.watchlist_writes,
         )
 
     @classmethod
@@ -108,4 +117,5 @@ class Store(Repositories):
     async def close(self) -> None:
         await self.ballots.stop()
         await self.rating_writes.stop()
+        await self.watchlist_writes.stop()
         await self.db.close()
