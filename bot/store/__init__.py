@@ -24,7 +24,7 @@ from bot.store._database import (
     lock_path,
     migrations,
 )
-from bot.store._group_commit import GroupCommit, Write, apply_each
+from bot.store._group_commit import GroupCommit
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
 from bot.store.meta import MetaStore
@@ -34,7 +34,9 @@ from bot.store.ratings import RatingOp, RatingStore, apply_ops
 from bot.store.spoilers import SpoilerStore
 from bot.store.timers import TimerStore
 from bot.store.watch_parties import WatchPartyStore
-from bot.store.watchlist import WatchlistStore
+from bot.store.watchlist import MAX_BATCH as WANTS_MAX_BATCH
+from bot.store.watchlist import WantOp, WatchlistStore
+from bot.watchlist.models import WantResult
 
 __all__ = [
     "Database",
@@ -59,7 +61,7 @@ class Repositories:
         *,
         ballots: GroupCommit[BallotOp, BallotResult] | None = None,
         rating_writes: GroupCommit[RatingOp, Any] | None = None,
-        watchlist_writes: GroupCommit[Write, Any] | None = None,
+        watchlist_writes: GroupCommit[WantOp, WantResult] | None = None,
     ) -> None:
         self.films = FilmStore(session, clock)
         self.catalog = CatalogStore(session, clock)
@@ -85,7 +87,9 @@ class Store(Repositories):
             db, PollStore.apply, name="poll-ballots", max_batch=MAX_BATCH
         )
         self.rating_writes: GroupCommit[RatingOp, Any] = GroupCommit(db, apply_ops, name="rating-writes")
-        self.watchlist_writes: GroupCommit[Write, Any] = GroupCommit(db, apply_each, name="watchlist-writes")
+        self.watchlist_writes: GroupCommit[WantOp, WantResult] = GroupCommit(
+            db, WatchlistStore.apply, name="watchlist-wants", max_batch=WANTS_MAX_BATCH
+        )
         super().__init__(
             db,
             clock,

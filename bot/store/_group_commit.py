@@ -15,9 +15,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from bot.store._database import Database, Session, Transaction
+from bot.store._database import Database, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -26,26 +26,6 @@ ResultT = TypeVar("ResultT")
 
 # Applies a batch of operations inside one transaction; returns one result per operation, in order.
 Apply = Callable[[Transaction, list[OpT]], Awaitable[list[ResultT]]]
-# A write as a function of the transaction it joins: what an engine built on ``apply_each`` commits.
-Write = Callable[[Transaction], Awaitable[Any]]
-
-
-async def apply_each(tx: Transaction, writes: list[Write]) -> list[Any]:
-    """An engine's batch of ``Write``s: each in turn, in the one transaction."""
-    return [await write(tx) for write in writes]
-
-
-async def commit_write(
-    session: Session, engine: GroupCommit[Write, Any] | None, write: Write, *, alone: bool = False
-) -> Any:
-    """Commit ``write``: in the open unit of work (``engine`` None), group-committed, or (``alone``) in a
-    transaction of its own (one commit per write: a benchmark's baseline). Returns after the COMMIT."""
-    if engine is None:
-        async with session.write() as tx:
-            return await write(tx)
-    if alone:
-        return await engine.now(write)
-    return await engine.submit(write)
 
 
 class GroupCommit(Generic[OpT, ResultT]):

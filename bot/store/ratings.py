@@ -19,7 +19,7 @@ import aiosqlite
 from bot.films.models import Score, Source
 from bot.scores.models import FilmRatings, Rating, RatingChange
 from bot.store._database import Session, Transaction
-from bot.store._group_commit import GroupCommit, commit_write
+from bot.store._group_commit import GroupCommit
 
 RatingOp = Callable[[Transaction], Awaitable[Any]]
 
@@ -60,7 +60,12 @@ class RatingStore:
 
     async def _run(self, op: RatingOp, *, alone: bool = False) -> Any:
         """Commit ``op``: in the open unit of work, group-committed, or (``alone``) in its own transaction."""
-        return await commit_write(self._db, self._writes, op, alone=alone)
+        if self._writes is None:
+            async with self._db.write() as tx:
+                return await op(tx)
+        if alone:
+            return await self._writes.now(op)
+        return await self._writes.submit(op)
 
     # -- writes ------------------------------------------------------------------------------------
 

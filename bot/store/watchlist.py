@@ -5,15 +5,18 @@ its entry with ``watched_at`` set, so it leaves the list and a later suggestion 
 ``wants`` counts the entry's rows in ``watchlist_wants`` and changes in the same transaction as they do,
 so the most-wanted order is a walk along an index, never a count over every want.
 
-A suggestion and a "want to see" toggle are one write each (``want``): whether the film is already on the
-list, the member's cap and the member's block are all decided inside the transaction that writes, so two
-members adding one film at the same instant make one entry with both wants. Those writes go through the
-store's group-commit engine: each caller returns after the COMMIT that holds its write.
+A suggestion and a "want to see" toggle are one operation each (``WantOp``): whether the film is already
+on the list, the member's cap and the member's block are all decided inside the transaction that writes,
+so two members adding one film at the same instant make one entry with both wants. Operations go through
+the store's group-commit engine: every operation queued while the previous commit was in flight is
+applied by ``apply`` in one transaction (a few statements for the whole batch, whatever its size), and
+each caller returns after the COMMIT that holds its write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,10 +24,12 @@ import aiosqlite
 
 from bot.films.models import FilmSummary
 from bot.store._database import Session, Transaction
-from bot.store._group_commit import GroupCommit, Write, commit_write
+from bot.store._group_commit import GroupCommit
 from bot.store.timers import decode_time, encode_time
 from bot.watchlist.models import Entry, Sort, WantResult, WantStatus
 
+# SQLite's default limit on bound variables is 32,766; a batch binds at most 2 per operation per statement.
+MAX_BATCH = 2000
 _ENTRY = (
     "e.id, e.guild_id, e.film_id, e.suggested_by, e.suggested_at, e.wants, e.watched_at, "
     "f.slug, f.title, f.year, f.original_title"
@@ -43,6 +48,25 @@ _ORDER: dict[Sort, str] = {
     "score": "e.wants DESC, e.suggested_at, e.id",  # the service orders by score; this is its tie-break
 }
 _CHUNK = 500  # bound variables per statement, well inside SQLite's limit
+
+
+@dataclass(frozen=True, slots=True)
+class WantOp:
+    """One suggestion or "want to see" waiting to be committed.
+
+    When the film is not on the list the member suggests it, unless ``may_suggest`` is False (a
+    moderator's block) or they already have ``cap`` suggestions on the list; ``may_suggest`` None: the
+    server's rules were not read (a click on a film that is usually listed), so an unlisted film is
+    reported and nothing written. ``toggle`` takes an existing want back instead of keeping it.
+    """
+
+    guild_id: int
+    film_id: int
+    user_id: int
+    now: datetime
+    toggle: bool
+    may_suggest: bool | None
+    cap: int | None
 
 
 def _entry(row: aiosqlite.Row) -> Entry:
@@ -72,25 +96,133 @@ async def _open_entry(session: Session, guild_id: int, film_id: int) -> Entry | 
     return _entry(row) if row is not None else None
 
 
-async def _add_want(tx: Transaction, entry_id: int, user_id: int, stamp: str, step: int) -> bool:
-    """Add (``step`` 1) or take back (``step`` -1) a member's want; whether anything changed."""
-    if step > 0:
-        sql = (
-            "INSERT INTO watchlist_wants (entry_id, user_id, wanted_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (entry_id, user_id) DO NOTHING RETURNING entry_id"
+def _pairs(pairs: Iterable[tuple[int, int]]) -> tuple[str, list[int]]:
+    """``(a, b) IN (VALUES …)`` for a set of pairs: the VALUES list and its parameters."""
+    ordered = sorted(set(pairs))
+    return ",".join("(?, ?)" for _ in ordered), [part for pair in ordered for part in pair]
+
+
+@dataclass
+class _Batch:
+    """A batch's view of the list while its operations are applied in order, then written at once."""
+
+    entries: dict[tuple[int, int], Entry]  # (guild, film) -> the open entry, wants as of now
+    wants: set[tuple[int, int]]  # (entry, member) pairs that exist now
+    suggestions: dict[tuple[int, int], int] = field(default_factory=dict)  # (guild, member) -> count
+    added: dict[tuple[int, int], str] = field(default_factory=dict)  # wants to insert, with their time
+    removed: set[tuple[int, int]] = field(default_factory=set)  # wants to delete
+    touched: set[int] = field(default_factory=set)  # entries whose count changed
+
+    @classmethod
+    async def load(cls, tx: Transaction, ops: Sequence[WantOp]) -> _Batch:
+        values, params = _pairs((op.guild_id, op.film_id) for op in ops)
+        rows = await tx.fetchall(
+            f"SELECT {_ENTRY} FROM {_FROM} WHERE {_OPEN} AND (e.guild_id, e.film_id) IN (VALUES {values})",
+            params,
         )
-        params: tuple[Any, ...] = (entry_id, user_id, stamp)
-    else:
-        sql = "DELETE FROM watchlist_wants WHERE entry_id = ? AND user_id = ? RETURNING entry_id"
-        params = (entry_id, user_id)
-    if await tx.fetchone(sql, params) is None:
-        return False
-    await tx.execute("UPDATE watchlist_entries SET wants = wants + ? WHERE id = ?", (step, entry_id))
-    return True
+        entries = {(row["guild_id"], row["film_id"]): _entry(row) for row in rows}
+        keys = [
+            (entries[(op.guild_id, op.film_id)].id, op.user_id)
+            for op in ops
+            if (op.guild_id, op.film_id) in entries
+        ]
+        wants: set[tuple[int, int]] = set()
+        if keys:
+            values, params = _pairs(keys)
+            found = await tx.fetchall(
+                f"SELECT entry_id, user_id FROM watchlist_wants WHERE (entry_id, user_id) IN (VALUES {values})",
+                params,
+            )
+            wants = {(row["entry_id"], row["user_id"]) for row in found}
+        return cls(entries, wants)
+
+    async def run(self, tx: Transaction, op: WantOp) -> WantResult:
+        key = (op.guild_id, op.film_id)
+        entry = self.entries.get(key)
+        if entry is None:
+            return await self._suggest(tx, op)
+        pair = (entry.id, op.user_id)
+        status: WantStatus
+        if pair not in self.wants:
+            status, step = "wanted", self._want(pair, op.now)
+        elif op.toggle:
+            status, step = "unwanted", self._unwant(pair)
+        else:
+            status, step = "already", 0
+        self.entries[key] = entry = replace(entry, wants=entry.wants + step)
+        return WantResult(status, entry)
+
+    async def _suggest(self, tx: Transaction, op: WantOp) -> WantResult:
+        if op.may_suggest is None:
+            return WantResult("unlisted", None)
+        row = await tx.fetchone(
+            "SELECT id, slug, title, year, original_title FROM films WHERE id = ?", (op.film_id,)
+        )
+        if row is None:
+            return WantResult("missing", None)
+        film = FilmSummary(row["id"], row["slug"], row["title"], row["year"], row["original_title"])
+        if not op.may_suggest:
+            return WantResult("blocked", None, film=film)
+        mine = await self._suggestions(tx, op.guild_id, op.user_id)
+        if op.cap is not None and mine >= op.cap:
+            return WantResult("capped", None, mine, film)
+        row = await tx.fetchone(
+            "INSERT INTO watchlist_entries (guild_id, film_id, suggested_by, suggested_at, wants) "
+            "VALUES (?, ?, ?, ?, 0) RETURNING id",
+            (op.guild_id, op.film_id, op.user_id, encode_time(op.now)),
+        )
+        assert row is not None
+        entry = await _open_entry(tx, op.guild_id, op.film_id)
+        assert entry is not None
+        self.suggestions[(op.guild_id, op.user_id)] = mine + 1
+        entry = replace(entry, wants=self._want((entry.id, op.user_id), op.now))
+        self.entries[(op.guild_id, op.film_id)] = entry
+        return WantResult("added", entry)
+
+    async def _suggestions(self, tx: Transaction, guild_id: int, user_id: int) -> int:
+        """The member's suggestions on the list (read once a batch, counted on from there)."""
+        if (guild_id, user_id) not in self.suggestions:
+            row = await tx.fetchone(
+                f"SELECT count(*) FROM watchlist_entries e WHERE e.guild_id = ? AND e.suggested_by = ? AND {_OPEN}",
+                (guild_id, user_id),
+            )
+            self.suggestions[(guild_id, user_id)] = int(row[0]) if row else 0
+        return self.suggestions[(guild_id, user_id)]
+
+    def _want(self, pair: tuple[int, int], now: datetime) -> int:
+        self.wants.add(pair)
+        self.touched.add(pair[0])
+        if pair in self.removed:
+            self.removed.discard(pair)  # taken back and wanted again in one batch: the row stays
+        else:
+            self.added[pair] = encode_time(now)
+        return 1
+
+    def _unwant(self, pair: tuple[int, int]) -> int:
+        self.wants.discard(pair)
+        self.touched.add(pair[0])
+        if self.added.pop(pair, None) is None:
+            self.removed.add(pair)
+        return -1
+
+    async def write(self, tx: Transaction) -> None:
+        if self.added:
+            await tx.executemany(
+                "INSERT INTO watchlist_wants (entry_id, user_id, wanted_at) VALUES (?, ?, ?)",
+                [(entry_id, user_id, stamp) for (entry_id, user_id), stamp in sorted(self.added.items())],
+            )
+        if self.removed:
+            await tx.executemany(
+                "DELETE FROM watchlist_wants WHERE entry_id = ? AND user_id = ?", sorted(self.removed)
+            )
+        counts = {entry.id: entry.wants for entry in self.entries.values() if entry.id in self.touched}
+        await tx.executemany(
+            "UPDATE watchlist_entries SET wants = ? WHERE id = ?", [(n, i) for i, n in sorted(counts.items())]
+        )
 
 
 class WatchlistStore:
-    def __init__(self, db: Session, writes: GroupCommit[Write, Any] | None) -> None:
+    def __init__(self, db: Session, writes: GroupCommit[WantOp, WantResult] | None) -> None:
         self._db = db
         # The group-commit engine (None inside a unit of work: writes then join its transaction).
         self._writes = writes
@@ -105,60 +237,28 @@ class WatchlistStore:
         now: datetime,
         *,
         toggle: bool,
-        may_suggest: bool,
+        may_suggest: bool | None,
         cap: int | None,
         alone: bool = False,
     ) -> WantResult:
-        """Suggest a film or want to see it; ``toggle`` takes an existing want back instead of keeping it.
-
-        When the film is not on the list the member suggests it, unless ``may_suggest`` is False (a
-        moderator's block) or they already have ``cap`` suggestions on the list. Returns once committed
-        (group-committed with concurrent writes; ``alone``: in a transaction of its own, the benchmark's
-        baseline).
-        """
-        stamp = encode_time(now)
-
-        async def write(tx: Transaction) -> WantResult:
-            entry = await _open_entry(tx, guild_id, film_id)
-            if entry is None:
-                return await self._suggest(tx, guild_id, film_id, user_id, stamp, may_suggest, cap)
-            status: WantStatus
-            if await _add_want(tx, entry.id, user_id, stamp, 1):
-                status = "wanted"
-            elif toggle:
-                await _add_want(tx, entry.id, user_id, stamp, -1)
-                status = "unwanted"
-            else:
-                status = "already"
-            fresh = await _open_entry(tx, guild_id, film_id)
-            return WantResult(status, fresh)
-
-        result: WantResult = await commit_write(self._db, self._writes, write, alone=alone)
-        return result
+        """Suggest a film or want to see it (see ``WantOp``); returns once committed, group-committed with
+        concurrent writes (``alone``: in a transaction of its own, the benchmark's baseline)."""
+        op = WantOp(guild_id, film_id, user_id, now, toggle, may_suggest, cap)
+        if self._writes is None:
+            async with self._db.write() as tx:
+                (result,) = await self.apply(tx, [op])
+            return result
+        if alone:
+            return await self._writes.now(op)
+        return await self._writes.submit(op)
 
     @staticmethod
-    async def _suggest(
-        tx: Transaction, guild_id: int, film_id: int, user_id: int, stamp: str, may: bool, cap: int | None
-    ) -> WantResult:
-        if not may:
-            return WantResult("blocked", None)
-        if cap is not None:
-            row = await tx.fetchone(
-                "SELECT count(*) FROM watchlist_entries e "
-                f"WHERE e.guild_id = ? AND e.suggested_by = ? AND {_OPEN}",
-                (guild_id, user_id),
-            )
-            mine = int(row[0]) if row else 0
-            if mine >= cap:
-                return WantResult("capped", None, mine)
-        row = await tx.fetchone(
-            "INSERT INTO watchlist_entries (guild_id, film_id, suggested_by, suggested_at, wants) "
-            "VALUES (?, ?, ?, ?, 0) RETURNING id",
-            (guild_id, film_id, user_id, stamp),
-        )
-        assert row is not None
-        await _add_want(tx, row["id"], user_id, stamp, 1)
-        return WantResult("added", await _open_entry(tx, guild_id, film_id))
+    async def apply(tx: Transaction, ops: list[WantOp]) -> list[WantResult]:
+        """Apply operations in order inside the caller's transaction; one result per operation."""
+        batch = await _Batch.load(tx, ops)
+        results = [await batch.run(tx, op) for op in ops]
+        await batch.write(tx)
+        return results
 
     async def remove(self, entry_id: int) -> bool:
         """Take an entry off the list (its wants go with it); False if it was already gone or watched."""
@@ -173,17 +273,13 @@ class WatchlistStore:
 
         The entry as it was (wants included), or None when the film was not on the list. Idempotent.
         """
-
-        async def write(tx: Transaction) -> Entry | None:
+        async with self._db.write() as tx:
             entry = await _open_entry(tx, guild_id, film_id)
             if entry is not None:
                 await tx.execute(
                     "UPDATE watchlist_entries SET watched_at = ? WHERE id = ?", (encode_time(now), entry.id)
                 )
-            return entry
-
-        watched: Entry | None = await commit_write(self._db, self._writes, write)
-        return watched
+        return entry
 
     # -- reads -------------------------------------------------------------------------------------
 

@@ -20,7 +20,9 @@ PICKS: tuple[Pick, ...] = ("wanted", "random", "mixed")
 # unwanted   the toggle took the member's want back (the film stays on the list)
 # capped     the member has as many suggestions on the list as the server allows: nothing written
 # blocked    a moderator stopped the member from suggesting, and the film was not on the list
-WantStatus = Literal["added", "wanted", "already", "unwanted", "capped", "blocked"]
+# unlisted   the film is not on the list and the server's rules were not given: nothing written
+# missing    the film is not in the catalog (any more): nothing written
+WantStatus = Literal["added", "wanted", "already", "unwanted", "capped", "blocked", "unlisted", "missing"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +43,9 @@ class WantResult:
     """What the store did with one suggestion or "want to see" toggle, once committed."""
 
     status: WantStatus
-    entry: Entry | None  # None when nothing was written (capped, blocked)
+    entry: Entry | None  # None when nothing was written (capped, blocked, unlisted, missing)
     suggestions: int = 0  # capped: the member's suggestions on the list
+    film: FilmSummary | None = None  # capped, blocked: the film that was not suggested
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import logging
 import math
 import random
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
@@ -44,6 +44,8 @@ PAGE_SIZE = 10
 # A movie-night poll drawn from the list offers this many films unless told otherwise (they fit as buttons).
 DEFAULT_POLL_FILMS = 5
 SUGGEST_HINT = "/watchlist add film:… suggests one"
+RANKING_KEPT = timedelta(seconds=60)
+RANKINGS_KEPT = 64
 
 
 class WatchlistService:
@@ -54,43 +56,52 @@ class WatchlistService:
         self._clock = clock
         self._preferences = preferences
         self._rng = rng or random.SystemRandom()
+        # Score rankings being paged through: (server, member) -> (when ranked, film ids in order).
+        self._rankings: dict[tuple[int, int | None], tuple[datetime, tuple[int, ...]]] = {}
 
     # -- suggesting and wanting ----------------------------------------------------------------------
 
     async def add(self, guild_id: int, film: FilmSummary, user_id: int) -> Suggested:
         """``/watchlist add``: suggest the film, or want to see it if it is on the list already."""
-        result, rules = await self._want(guild_id, film, user_id, toggle=False)
-        entry = _written(result, film, rules)
-        watched = (
-            await self._store.watchlist.last_watched(guild_id, film.id) if result.status == "added" else None
-        )
+        rules = await self._preferences.watchlist_rules(guild_id)
+        result = await self._want(guild_id, film.id, user_id, toggle=False, rules=rules)
+        entry = _written(result, rules)
+        watched = None
         if result.status == "added":
+            watched = await self._store.watchlist.last_watched(guild_id, film.id)
             log.info("film %d suggested to the watchlist of guild %d", film.id, guild_id)
         assert result.status in ("added", "wanted", "already")
         return Suggested(result.status, entry, user_id, watched)
 
-    async def toggle_want(self, guild_id: int, film: FilmSummary, user_id: int) -> WantToggled:
+    async def toggle_want(self, guild_id: int, film_id: int, user_id: int) -> WantToggled:
         """The card's **Want to see**: want the film (suggesting it if it is not on the list), or, when
-        the member already wants it, take that back."""
-        result, rules = await self._want(guild_id, film, user_id, toggle=True)
-        entry = _written(result, film, rules)
+        the member already wants it, take that back.
+
+        A click is usually on a listed film, so the server's rules are read only when it is not.
+        """
+        result = await self._want(guild_id, film_id, user_id, toggle=True, rules=None)
+        rules = None
+        if result.status == "unlisted":
+            rules = await self._preferences.watchlist_rules(guild_id)
+            result = await self._want(guild_id, film_id, user_id, toggle=True, rules=rules)
+        entry = _written(result, rules)
         assert result.status in ("added", "wanted", "unwanted")
         return WantToggled(result.status, entry, user_id)
 
     async def _want(
-        self, guild_id: int, film: FilmSummary, user_id: int, *, toggle: bool
-    ) -> tuple[WantResult, WatchlistRules]:
-        rules = await self._preferences.watchlist_rules(guild_id)
+        self, guild_id: int, film_id: int, user_id: int, *, toggle: bool, rules: WatchlistRules | None
+    ) -> WantResult:
         result = await self._store.watchlist.want(
             guild_id,
-            film.id,
+            film_id,
             user_id,
             self._clock.now(),
             toggle=toggle,
-            may_suggest=user_id not in rules.blocked,
-            cap=rules.cap,
+            may_suggest=None if rules is None else user_id not in rules.blocked,
+            cap=None if rules is None else rules.cap,
         )
-        return result, rules
+        self._changed(guild_id)  # after the commit: a ranking made meanwhile is dropped too
+        return result
 
     async def remove(self, guild_id: int, film: FilmSummary, user_id: int, *, can_manage: bool) -> Entry:
         """``/watchlist remove``: by the member who suggested it, or a member with Manage Messages."""
@@ -102,7 +113,9 @@ class WatchlistService:
                 f"Only the member who suggested {film.label}, or a member with Manage Messages, can take it "
                 "off the watchlist. You can take back your own Want to see with the button on its card."
             )
-        if not await self._store.watchlist.remove(entry.id):
+        removed = await self._store.watchlist.remove(entry.id)
+        self._changed(guild_id)
+        if not removed:
             raise NotFound(f"{film.label} has just left the watchlist (removed, or watched).")
         log.info("film %d removed from the watchlist of guild %d by %d", film.id, guild_id, user_id)
         return entry
@@ -110,6 +123,7 @@ class WatchlistService:
     async def mark_watched(self, guild_id: int, film_id: int, when: datetime | None = None) -> Entry | None:
         """The server watched the film: it leaves the list. The entry it had, or None. Idempotent."""
         entry = await self._store.watchlist.mark_watched(guild_id, film_id, when or self._clock.now())
+        self._changed(guild_id)
         if entry is not None:
             log.info("film %d watched in guild %d: off the watchlist", film_id, guild_id)
         return entry
@@ -137,19 +151,31 @@ class WatchlistService:
         return WatchlistPage(guild_id, sort, member_id, page, pages, total, films)
 
     async def _by_score(self, guild_id: int, member_id: int | None, page: int) -> list[Entry]:
-        """A page ranked by the film's aggregate score (films without one last; most wanted first on ties)."""
-        ids = await self._store.watchlist.film_ids(guild_id, member_id)
-        scores = await self._aggregates(guild_id, ids)
-
-        def key(item: tuple[int, int]) -> tuple[bool, float, int]:
-            place, film_id = item
-            value = scores[film_id].aggregate
-            return value is None, -(value or 0.0), place
-
-        ranked = [film_id for _, film_id in sorted(enumerate(ids), key=key)]
+        ranked = await self._ranking(guild_id, member_id)
         return await self._store.watchlist.entries(
             guild_id, ranked[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         )
+
+    async def _ranking(self, guild_id: int, member_id: int | None) -> tuple[int, ...]:
+        """The list ranked by the film's aggregate score (none last; most wanted first on ties), kept for
+        ``RANKING_KEPT`` so that paging neither skips nor repeats films while members rate; any change
+        to the list made here starts a new ranking at once."""
+        key, now = (guild_id, member_id), self._clock.now()
+        kept = self._rankings.pop(key, None)
+        if kept is None or now - kept[0] >= RANKING_KEPT:
+            ids = await self._store.watchlist.film_ids(guild_id, member_id)
+            scores = await self._aggregates(guild_id, ids)
+            values = [scores[i].aggregate for i in ids]
+            order = sorted(range(len(ids)), key=lambda n: (values[n] is None, -(values[n] or 0.0), n))
+            kept = (now, tuple(ids[n] for n in order))
+        self._rankings[key] = kept
+        while len(self._rankings) > RANKINGS_KEPT:
+            self._rankings.pop(next(iter(self._rankings)))
+        return kept[1]
+
+    def _changed(self, guild_id: int) -> None:
+        for key in [key for key in self._rankings if key[0] == guild_id]:
+            del self._rankings[key]
 
     async def _aggregates(self, guild_id: int, film_ids: Sequence[int]) -> dict[int, Aggregate]:
         """Each film's figures in this server (``bot.scores.aggregate``: the one method)."""
@@ -195,21 +221,24 @@ class WatchlistService:
         return chosen + self._rng.sample(rest, min(wanted - len(chosen), len(rest)))
 
 
-def _written(result: WantResult, film: FilmSummary, rules: WatchlistRules) -> Entry:
+def _written(result: WantResult, rules: WatchlistRules | None) -> Entry:
     """The entry a suggestion or want wrote, or the member told why nothing was written."""
+    if result.status == "missing":
+        raise NotFound("That film is no longer in the catalog.")
     if result.status == "blocked":
         raise NotAllowed(
             "A moderator has stopped you from suggesting films to this server's watchlist. "
             "You can still mark films already on it as Want to see."
         )
     if result.status == "capped":
+        label = result.film.label if result.film else "This film"
         raise Conflict(
             f"You have {result.suggestions} suggestions on the watchlist, the most this server allows "
-            f"({rules.cap}); {film.label} was not added. Remove one of yours with /watchlist remove, or "
-            "wait until the server watches one.",
+            f"({rules.cap if rules else result.suggestions}); {label} was not added. Remove one of yours "
+            "with /watchlist remove, or wait until the server watches one.",
             hints=["/watchlist list member:<you> shows yours"],
         )
-    assert result.entry is not None
+    assert result.entry is not None, result.status
     return result.entry
 
 

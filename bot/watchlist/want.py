@@ -38,9 +38,8 @@ class WantButton(RestartProofItem[discord.ui.Button[Any]], custom_id="filmbot:wa
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.guild_id is None:
             raise UserError("The watchlist belongs to a server: use Want to see on a card shown in one.")
-        bot = client_of(interaction)
-        film = await bot.films.by_id(self.film_id)
+        watchlist = client_of(interaction).watchlist
         toggled = await after_commit(
-            interaction, bot.watchlist.toggle_want(interaction.guild_id, film, interaction.user.id)
+            interaction, watchlist.toggle_want(interaction.guild_id, self.film_id, interaction.user.id)
         )
         await answer(interaction, render.toggled_embed(toggled))

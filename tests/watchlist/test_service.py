@@ -32,12 +32,12 @@ async def test_the_want_toggle_suggests_wants_and_takes_back(
     service: WatchlistService, catalog: list[FilmSummary]
 ) -> None:
     film = catalog[0]
-    assert (await service.toggle_want(GUILD, film, ALICE)).status == "added"
-    assert (await service.toggle_want(GUILD, film, BRUNO)).status == "wanted"
-    back = await service.toggle_want(GUILD, film, BRUNO)
+    assert (await service.toggle_want(GUILD, film.id, ALICE)).status == "added"
+    assert (await service.toggle_want(GUILD, film.id, BRUNO)).status == "wanted"
+    back = await service.toggle_want(GUILD, film.id, BRUNO)
     assert back.status == "unwanted" and back.entry.wants == 1
     # The suggester may take back their own want; the film stays on the list, suggested by them.
-    mine = await service.toggle_want(GUILD, film, ALICE)
+    mine = await service.toggle_want(GUILD, film.id, ALICE)
     assert mine.status == "unwanted" and mine.entry.wants == 0 and mine.entry.suggested_by == ALICE
 
 
@@ -53,7 +53,7 @@ async def test_a_cap_and_a_block_refuse_suggestions_with_a_clear_answer_and_writ
     assert "2 suggestions" in capped.value.message and "(2)" in capped.value.message
     assert "Film 03" in capped.value.message
     with pytest.raises(Conflict):
-        await service.toggle_want(GUILD, catalog[2], ALICE)  # the card's toggle suggests too: capped alike
+        await service.toggle_want(GUILD, catalog[2].id, ALICE)  # the card's toggle suggests too: capped alike
     assert await store.watchlist.open_entry(GUILD, catalog[2].id) is None
 
     assert await preferences.block_from_watchlist(GUILD, BRUNO, MOD)
@@ -67,6 +67,13 @@ async def test_a_cap_and_a_block_refuse_suggestions_with_a_clear_answer_and_writ
     await preferences.set_watchlist_cap(GUILD, None)
     assert (await service.add(GUILD, catalog[3], BRUNO)).status == "added"
     assert (await service.add(GUILD, catalog[4], ALICE)).status == "added"
+
+
+async def test_a_click_on_a_film_no_longer_in_the_catalog_is_a_clear_answer(
+    service: WatchlistService, catalog: list[FilmSummary]
+) -> None:
+    with pytest.raises(NotFound, match="no longer in the catalog"):
+        await service.toggle_want(GUILD, 999_999, ALICE)
 
 
 async def test_a_cap_out_of_range_is_refused(store: Store) -> None:
@@ -145,6 +152,28 @@ async def test_score_order_ranks_by_the_aggregate_and_breaks_ties_by_wants(
     order = titles + [listed.entry.film.title for listed in second.films]
     assert order.index("Film 02") == order.index("Film 12") - 1  # same score: more wants first
     assert sorted(order) == sorted(f.title for f in catalog)
+
+
+async def test_a_score_ranking_is_kept_while_paging_and_renewed_by_time_or_a_change_to_the_list(
+    store: Store, service: WatchlistService, clock: ManualClock, catalog: list[FilmSummary]
+) -> None:
+    for film in catalog:
+        await service.add(GUILD, film, ALICE)
+    before = [listed.entry.film.title for listed in (await service.page(GUILD, "score", None, 0)).films]
+    assert before[0] == "Film 09"
+    for user in range(200, 240):  # forty 10/10 ratings lift Film 05 to the top
+        await store.ratings.upsert(GUILD, catalog[4].id, user, 10, now=clock.now())
+    await clock.advance(timedelta(seconds=30))
+    kept = await service.page(GUILD, "score", None, 0)
+    assert [listed.entry.film.title for listed in kept.films] == before  # same order while paging…
+    assert kept.films[before.index("Film 05")].score_line.endswith("members 10/10 (40)")  # …fresh lines
+    await clock.advance(timedelta(seconds=31))
+    renewed = await service.page(GUILD, "score", None, 0)
+    assert renewed.films[0].entry.film.title == "Film 05"
+    for user in range(240, 280):
+        await store.ratings.upsert(GUILD, catalog[5].id, user, 10, now=clock.now())
+    await service.toggle_want(GUILD, catalog[0].id, BRUNO)  # a change to the list: ranked afresh
+    assert (await service.page(GUILD, "score", None, 0)).films[0].entry.film.title == "Film 06"
 
 
 async def test_member_filter_and_empty_lists_answer_clearly(

@@ -178,3 +178,52 @@ async def test_pages_sorts_members_and_search(
     assert await store.watchlist.search(GUILD, "%", 25) == []  # a wildcard typed is a character
     assert await store.watchlist.search(GUILD, "_", 25) == []
     assert len(await store.watchlist.search(GUILD, "", 3)) == 3
+
+
+async def test_one_batch_applies_its_operations_in_order(
+    store: Store, clock: ManualClock, catalog: list[FilmSummary]
+) -> None:
+    x, y, z = catalog[:3]
+    ops = [
+        suggest(store, clock, x, ALICE),  # suggests X
+        suggest(store, clock, x, BRUNO, toggle=True),  # wants X
+        suggest(store, clock, x, ALICE, toggle=True),  # takes back Alice's want
+        suggest(store, clock, x, ALICE, toggle=True),  # and wants it again
+        suggest(store, clock, y, CHIARA, cap=1),  # suggests Y: her first
+        suggest(store, clock, z, CHIARA, cap=1),  # capped: Y counts already
+        suggest(store, clock, z, BRUNO, may_suggest=False),  # blocked
+        suggest(store, clock, y, BRUNO, toggle=True),  # wants Y
+    ]
+    statuses = await asyncio.gather(*ops)
+    assert statuses == ["added", "wanted", "unwanted", "wanted", "added", "capped", "blocked", "wanted"]
+    assert store.watchlist_writes.largest_batch == len(ops)
+    counts = rows(store, "SELECT film_id, wants FROM watchlist_entries ORDER BY film_id")
+    assert counts == [(x.id, 2), (y.id, 2)]
+    wants = rows(
+        store,
+        "SELECT e.film_id, w.user_id FROM watchlist_wants w JOIN watchlist_entries e ON e.id = w.entry_id "
+        "ORDER BY e.film_id, w.user_id",
+    )
+    assert wants == [(x.id, ALICE), (x.id, BRUNO), (y.id, BRUNO), (y.id, CHIARA)]
+
+
+async def test_a_write_that_fails_fails_alone_and_the_rest_of_its_batch_commits(
+    store: Store, clock: ManualClock, catalog: list[FilmSummary]
+) -> None:
+    gone = FilmSummary(999_999, "gone", "Gone", 2000)  # not in the catalog (any more)
+    results = await asyncio.gather(
+        suggest(store, clock, catalog[0], ALICE),
+        suggest(store, clock, catalog[0], 2**70),  # an id SQLite cannot store: this write fails
+        suggest(store, clock, gone, BRUNO),
+        suggest(store, clock, catalog[0], CHIARA),
+        return_exceptions=True,
+    )
+    assert results[0] == "added" and results[2] == "missing" and results[3] == "wanted"
+    assert isinstance(results[1], OverflowError)
+    assert rows(store, "SELECT film_id, wants FROM watchlist_entries") == [(catalog[0].id, 2)]
+    # Without the server's rules, a film not on the list is only reported, never written.
+    unlisted = await store.watchlist.want(
+        GUILD, catalog[1].id, ALICE, clock.now(), toggle=True, may_suggest=None, cap=None
+    )
+    assert unlisted.status == "unlisted" and unlisted.entry is None
+    assert await store.watchlist.count(GUILD) == 1
