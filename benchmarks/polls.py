@@ -18,12 +18,12 @@ import asyncio
 import contextlib
 import os
 import statistics
-import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
+from benchmarks._bot_process import spawn
 from benchmarks._stats import percentile, table
 from bot.clock import SystemClock
 from bot.polls.models import NewPoll, PollOption
@@ -81,31 +81,6 @@ async def store_burst(path: Path, mode: str) -> tuple[float, list[float], int]:
         await store.close()
 
 
-async def _spawn_bot(env: dict[str, str], mode: str, workdir: Path) -> asyncio.subprocess.Process:
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FILMBOT_"))}
-    full.update(env)
-    full["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), full.get("PYTHONPATH")]))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "benchmarks._polls_bot", mode,
-        cwd=workdir, env=full, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-    assert process.stdout is not None
-    async with asyncio.timeout(60):
-        async for raw in process.stdout:
-            if b"ready as " in raw:
-                break
-        else:
-            raise RuntimeError(f"the bot exited before it was ready (status {await process.wait()})")
-
-    async def drain() -> None:
-        assert process.stdout is not None
-        async for _ in process.stdout:
-            pass
-
-    asyncio.get_running_loop().create_task(drain())
-    return process
-
-
 async def bot_burst(workdir: Path, mode: str) -> tuple[float, list[float], int, int]:
     """Wall time, click-to-answer latencies, deferred answers, and first answers after Discord's 3 s."""
     import sqlite3
@@ -117,7 +92,8 @@ async def bot_burst(workdir: Path, mode: str) -> tuple[float, list[float], int, 
     emulator = Emulator(world=build_default_world("emulator-token", member_count=VOTERS), ack_timeout=30)
     await emulator.start()
     database = workdir / f"bot-{mode}.sqlite3"
-    process = await _spawn_bot(bot_environment(emulator, database, FILMBOT_LOG_LEVEL="INFO"), mode, workdir)
+    env = bot_environment(emulator, database, FILMBOT_LOG_LEVEL="INFO")
+    process = await spawn("benchmarks._polls_bot", mode, env, workdir)
     try:
         driver = emulator.driver
         created = await driver.slash(

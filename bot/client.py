@@ -33,6 +33,7 @@ from bot.spoilers.service import PlotService
 from bot.store import Store
 from bot.timers import TimerDispatcher
 from bot.ui.answers import answer_error
+from bot.watchlist.service import WatchlistService
 from bot.watchparty.delivery import DiscordDelivery
 from bot.watchparty.service import WatchPartyService
 
@@ -116,6 +117,7 @@ class FilmBot(commands.Bot):
     watch_parties = _Prepared[WatchPartyService]()
     history = _Prepared[HistoryService]()
     letterboxd = _Prepared[LetterboxdService]()
+    watchlist = _Prepared[WatchlistService]()
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, offline: bool = False) -> None:
         super().__init__(
@@ -146,16 +148,18 @@ class FilmBot(commands.Bot):
         self.scores = ScoreService(store, self.films, self.clock)
         self.plots = PlotService(store)
         self.catalog = CatalogService(store)
-        self.polls = PollService(store, self.clock, scores=self.scores)
+        self.preferences = PreferencesService(store)
+        self.watchlist = WatchlistService(store, self.clock, self.preferences)
+        self.polls = PollService(store, self.clock, scores=self.scores, watchlist=self.watchlist)
         self.polls.delivery = PollDelivery(self, self.polls)
         self.polls.register_timers(self.timers)
-        self.preferences = PreferencesService(store)
         self.watch_parties = WatchPartyService(store, self.clock, self.preferences, DiscordDelivery(self))
         self.watch_parties.register_timers(self.timers)
         self.history = HistoryService(
             store, self.clock, self.films, self.scores, self.preferences, DiscordPrompts(self)
         )
         self.history.register_timers(self.timers)
+        self.history.watchlist = self.watchlist  # a film recorded as watched leaves the watchlist
         self.watch_parties.on_party_end(self.history.party_ended)
         web = LetterboxdHttp(self.settings.letterboxd_url, self.clock)
         self.letterboxd = LetterboxdService(store, self.clock, self.films, self.scores, self.preferences, web)

@@ -8,17 +8,13 @@ characters is refused, and a right-to-left override cannot turn ``gnp.exe`` into
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from bot.errors import BadInput
-from bot.films.models import FilmSummary
-from bot.polls.models import Mode, PollOption
+from bot.polls.models import Mode
 from bot.ui import limits
 from bot.ui.member_text import blank_error, fold, label, normalize
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 25
-MAX_FILMS = 10
 # An option must fit a button label (80) and a select option label (100).
 OPTION_MAX = limits.BUTTON_LABEL
 QUESTION_MAX = 200
@@ -70,20 +66,3 @@ def max_choices_for(mode: Mode, options: int, max_choices: int | None) -> int:
     if max_choices is not None:
         raise BadInput("max_choices is for multi polls only.")
     return options
-
-
-def film_options(films: Sequence[FilmSummary], details: Sequence[str | None]) -> tuple[PollOption, ...]:
-    """Movie-night options: each film once, labelled with its year; ``details`` is its score line."""
-    seen: set[int] = set()
-    options: list[PollOption] = []
-    for film, detail in zip(films, details, strict=True):
-        if film.id in seen:
-            raise BadInput(f"“{film.label}” is picked twice; pick each film once.")
-        seen.add(film.id)
-        name = film.label if len(film.label) <= OPTION_MAX else film.label[: OPTION_MAX - 1] + "…"
-        options.append(PollOption(len(options), name, film.id, detail))
-    if len(options) < MIN_OPTIONS:
-        raise BadInput("A movie night needs at least two films.")
-    if len(options) > MAX_FILMS:
-        raise BadInput(f"A movie night can offer at most {MAX_FILMS} films.")
-    return tuple(options)

@@ -18,14 +18,16 @@ from typing import TYPE_CHECKING, Protocol
 from bot.clock import Clock
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.films.models import FilmSummary
-from bot.polls.checks import film_options
 from bot.polls.models import BallotResult, NewPoll, Poll, PollOption
+from bot.polls.movienight import MAX_FILMS, MIN_FILMS, film_options
 from bot.polls.tally import Tally, tally
 from bot.store import Store
 from bot.timers import Firing, TimerDispatcher
+from bot.watchlist.models import Draw
 
 if TYPE_CHECKING:
     from bot.scores.service import ScoreService
+    from bot.watchlist.service import WatchlistService
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +117,18 @@ class CloseReply(Protocol):
 
 
 class PollService:
-    def __init__(self, store: Store, clock: Clock, *, scores: ScoreService | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        scores: ScoreService | None = None,
+        watchlist: WatchlistService | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._scores = scores
+        self._watchlist = watchlist
         self._polls: dict[int, Poll] = {}
         # One lock per member and poll, held while a toggle reads and rewrites that member's ballot, so
         # quick successive clicks are applied one after another instead of overwriting each other.
@@ -156,13 +166,17 @@ class PollService:
         return poll
 
     async def movie_night_options(
-        self, films: Sequence[FilmSummary], guild_id: int
+        self, films: Sequence[FilmSummary], guild_id: int, draw: Draw | None = None
     ) -> tuple[PollOption, ...]:
-        """The films as movie-night options, each with this server's score line, fixed as it is now."""
-        if self._scores is None:
-            raise RuntimeError("this PollService was built without the score service")
-        details = [(await self._scores.summary(film, guild_id)).line for film in films]
-        return film_options(films, details)
+        """The films as movie-night options, each with this server's score line, fixed as it is now.
+        With ``draw``, films from the server's watchlist follow the named ones (``WatchlistService.draw``)."""
+        if self._scores is None or (draw is not None and self._watchlist is None):
+            raise RuntimeError("this PollService was built without the score or watchlist service")
+        picked = list(films)
+        if draw is not None and self._watchlist is not None:
+            picked += await self._watchlist.draw(guild_id, films, draw, minimum=MIN_FILMS, maximum=MAX_FILMS)
+        details = [(await self._scores.summary(film, guild_id)).line for film in picked]
+        return film_options(picked, details)
 
     async def get(self, poll_id: int) -> Poll:
         poll = await self._store.polls.get(poll_id)

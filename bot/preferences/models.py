@@ -34,3 +34,13 @@ class ReadingZone:
 
     zone: str
     source: Literal["option", "member", "server", "default"]
+
+
+@dataclass(frozen=True, slots=True)
+class WatchlistRules:
+    """A server's watchlist rules (``/settings watchlist``): how many films a member may have suggested
+    on the list at once (None: no cap), and the members a moderator stopped from suggesting."""
+
+    guild_id: int
+    cap: int | None = None
+    blocked: tuple[int, ...] = ()

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from bot.preferences.models import DEFAULT_ZONE, GuildPreferences, MemberPreferences, ReadingZone
+from bot.errors import BadInput
+from bot.preferences.models import (
+    DEFAULT_ZONE,
+    GuildPreferences,
+    MemberPreferences,
+    ReadingZone,
+    WatchlistRules,
+)
 from bot.preferences.zones import zone_named
 from bot.store import Store
+
+# The most suggestions a cap may allow per member (a cap is for keeping one member from flooding the list).
+WATCHLIST_CAP_MAX = 1000
 
 
 class PreferencesService:
@@ -66,3 +76,27 @@ class PreferencesService:
     async def set_letterboxd_channel(self, guild_id: int, channel_id: int | None) -> None:
         """Where members' Letterboxd diary entries are posted; ``None``: they are not posted."""
         await self._store.preferences.set_letterboxd_channel(guild_id, channel_id)
+
+    # -- the watchlist's rules -----------------------------------------------------------------------
+
+    async def watchlist_rules(self, guild_id: int) -> WatchlistRules:
+        return await self._store.preferences.watchlist_rules(guild_id)
+
+    async def may_suggest(self, guild_id: int, user_id: int) -> bool:
+        """False when a moderator stopped this member from suggesting films to the watchlist."""
+        return not await self._store.preferences.watchlist_blocked(guild_id, user_id)
+
+    async def set_watchlist_cap(self, guild_id: int, cap: int | None) -> None:
+        """How many films one member may have suggested on the list at once; None: no cap."""
+        if cap is not None and not 1 <= cap <= WATCHLIST_CAP_MAX:
+            raise BadInput(
+                f"A cap is between 1 and {WATCHLIST_CAP_MAX} suggestions; leave it out for no cap."
+            )
+        await self._store.preferences.set_watchlist_cap(guild_id, cap)
+
+    async def block_from_watchlist(self, guild_id: int, user_id: int, by: int) -> bool:
+        """Stop a member from suggesting films (they may still want to see films on the list)."""
+        return await self._store.preferences.block_from_watchlist(guild_id, user_id, by)
+
+    async def unblock_from_watchlist(self, guild_id: int, user_id: int) -> bool:
+        return await self._store.preferences.unblock_from_watchlist(guild_id, user_id)
