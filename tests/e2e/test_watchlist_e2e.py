@@ -267,3 +267,20 @@ async def test_movie_night_from_the_watchlist_to_the_winner_s_party(
     assert "Heat" in event["name"]
     twice = await mod.click(result, schedule["custom_id"])
     assert twice.ephemeral and "already has a watch party coming" in twice.text
+
+
+async def test_a_film_recorded_as_watched_leaves_the_watchlist(
+    emulator: Emulator, bot: Bot, driver: Driver
+) -> None:
+    await suggest(driver, "member1", "Heat", "Ronin")
+    watched = await driver.as_member("moderator").slash("watched", film="Heat")
+    assert watched.answered and "Heat" in str(watched.embeds) + watched.text
+    listing = await driver.slash("watchlist", "list")
+    shown = str(listing.embeds)
+    assert "Ronin" in shown and "Heat" not in shown
+    # The entry is kept as watched (suggesting it again starts fresh), not deleted.
+    heat = bot.film_id("Heat")
+    ((open_entries,),) = bot.sql(
+        "SELECT count(*) FROM watchlist_entries WHERE film_id = ? AND watched_at IS NULL", (heat,)
+    )
+    assert open_entries == 0
