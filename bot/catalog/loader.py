@@ -135,7 +135,8 @@ async def load_cards(store: Store, folder: Path) -> LoadReport:
     in_store = await store.films.slugs(origin="card")
     # Films whose card is gone: a new card with the same IMDb id takes one over (a renamed card).
     vacated = in_store - {c.slug for c in check.cards} - skipped
-    for card in check.cards:
+    # Cards of films already in the store first: one that gives up an IMDb id frees it for a new card.
+    for card in sorted(check.cards, key=lambda c: c.slug not in in_store):
         outcome = await store.films.upsert(card, vacated=vacated)
         if isinstance(outcome, CardClash):
             report.problems.append(CardProblem(f"{card.slug}.toml", outcome.field, outcome.reason))

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.catalog.cards import CardError, card_from_mapping
 from bot.catalog.importing import import_catalog
@@ -287,3 +289,48 @@ async def test_check_and_load_name_the_broken_values_and_load_the_other_cards(tm
     asked = await filmbot("ask", "/film 100-meters", env=env, cwd=tmp_path)
     assert asked.status == 0 and "100 Meters (2025)" in asked.stdout, asked.stderr
     assert await film_slugs(database) == {"100-meters"}
+
+
+# Any value TOML can hold, under the names a card uses.
+_KEYS = st.sampled_from(
+    ["slug", "title", "year", "imdb_id", "aliases", "sources", "facts", "credits", "scores", "plot", "doc",
+     "key", "value", "detail", "person", "role", "character", "name", "kind", "scale", "votes", "as_of",
+     "note", "phase", "level", "text", "url", "runtime_minutes", "average", "approval", "director"]
+)  # fmt: skip
+_SCALARS = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(
+        ["heat", "doc", "runtime_minutes", "premiere", "average", "approval", "director", "review"]
+    ),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+)
+_TOML = st.recursive(
+    _SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=6)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=st.dictionaries(_KEYS, _TOML, max_size=10))
+def test_the_checker_only_ever_refuses_with_named_problems(raw: dict[str, object]) -> None:
+    try:
+        card_from_mapping(raw, "any.toml")
+    except CardError as exc:
+        assert exc.problems and all(p.file == "any.toml" and p.field and p.message for p in exc.problems)
+
+
+async def test_an_imdb_id_moved_to_a_new_card_goes_with_it(store: Store, tmp_path: Path) -> None:
+    folder = folder_with(tmp_path / "films", zulu=card("zulu", "Zulu", imdb_id="tt0058777", year=1964))
+    await load_cards(store, folder)
+    # In one edit: the id leaves zulu.toml (sorted last) for a new card sorted first.
+    folder_with(
+        folder, zulu=card("zulu", "Zulu", year=1964), alpha=card("alpha", "Zulu", imdb_id="tt0058777")
+    )
+    report = await load_cards(store, folder)
+    assert report.ok and report.added == ["alpha"] and report.updated == ["zulu"]
+    alpha = await store.films.get("alpha")
+    assert alpha is not None and alpha.imdb_id == "tt0058777"

@@ -134,9 +134,9 @@ async def test_a_mistyped_cards_folder_at_start_keeps_every_film(
         await store.close()
 
 
-def _card(slug: str, title: str, imdb_id: str, plot: str = "") -> str:
+def _card(slug: str, title: str, imdb_id: str, plot: str = "", year: int = 1995) -> str:
     return (
-        f'slug = "{slug}"\ntitle = "{title}"\nyear = 1995\nimdb_id = "{imdb_id}"\n\n'
+        f'slug = "{slug}"\ntitle = "{title}"\nyear = {year}\nimdb_id = "{imdb_id}"\n\n'
         '[sources.doc]\ntitle = "Doc"\nkind = "review"\nas_of = 2026-01-01\n' + plot
     )
 
@@ -148,7 +148,7 @@ async def test_two_cards_with_one_imdb_id_at_start(
     films.mkdir()
     (films / "heat.toml").write_text(_card("heat", "Heat", "tt0113277"), encoding="utf-8")
     (films / "heat-again.toml").write_text(_card("heat-again", "Heat Again", "tt0113277"), encoding="utf-8")
-    (films / "alien.toml").write_text(_card("alien", "Alien", "tt0078748"), encoding="utf-8")
+    (films / "alien.toml").write_text(_card("alien", "Alien", "tt0078748", year=1979), encoding="utf-8")
     workdir = tmp_path / "run"
     workdir.mkdir()
     bot = SubprocessBot(emulator, tmp_path / "filmbot.sqlite3", workdir, FILMBOT_FILMS_DIR=str(films))
@@ -157,7 +157,7 @@ async def test_two_cards_with_one_imdb_id_at_start(
         heat = await driver.slash("film", title="heat")
         assert heat.embed["title"] == "Heat (1995)"
         alien = await driver.slash("film", title="alien")
-        assert alien.embed["title"] == "Alien (1995)"
+        assert alien.embed["title"] == "Alien (1979)"
     finally:
         await bot.stop()
     skipped = [line for line in bot.output if "film card skipped" in line]

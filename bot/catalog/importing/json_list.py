@@ -39,7 +39,7 @@ def read_json(src: TextSource, mapping: Mapping[str, str], source: str, as_of: d
         if not isinstance(value, dict):
             yield Item(line, None, skip="not a JSON object")
             continue
-        if _depth(value) > MAX_DEPTH:
+        if _deeper_than(value, MAX_DEPTH):
             yield Item(line, None, skip=f"nested more than {MAX_DEPTH} levels deep (not a film)")
             continue
         if columns is None or any(k not in columns for k in value):
@@ -49,13 +49,19 @@ def read_json(src: TextSource, mapping: Mapping[str, str], source: str, as_of: d
         yield film_from_fields(fields, source, as_of, line)
 
 
-def _depth(value: Any) -> int:
-    """How deeply ``value`` nests (a scalar is 0); the parser already bounds it."""
-    if isinstance(value, dict):
-        return 1 + max((_depth(v) for v in value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max((_depth(v) for v in value), default=0)
-    return 0
+def _deeper_than(value: Any, depth: int) -> bool:
+    """Whether ``value`` nests more than ``depth`` levels (a scalar is 0), looked at no deeper than that."""
+    level: list[Any] = [value]
+    for _ in range(depth + 1):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def _json_columns(keys: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
