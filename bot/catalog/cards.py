@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sized
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bot.catalog import values
 from bot.catalog.card_fields import CardProblem, FieldChecker
@@ -145,23 +146,31 @@ def _imdb_id(check: FieldChecker, raw: dict[str, Any]) -> str | None:
         return None
 
 
+def _sized(check: FieldChecker, value: Any, field: str, kind: type, shape: str, limit: int) -> bool:
+    """Whether ``value`` is a ``kind`` (a list, a table) of at most ``limit`` entries; else the problem."""
+    if not isinstance(value, kind):
+        check.fail(field, f"must be {shape}")
+        return False
+    count = len(cast(Sized, value))
+    if count > limit:
+        check.fail(field, f"has {count} entries; at most {limit}")
+        return False
+    return True
+
+
 def _aliases(check: FieldChecker, value: Any) -> list[str]:
-    if not isinstance(value, list):
-        check.fail("aliases", 'must be a list of names, like ["Hyakuemu"]')
-        return []
-    if len(value) > MAX_ALIASES:
-        check.fail("aliases", f"has {len(value)} names; at most {MAX_ALIASES}")
+    if not _sized(check, value, "aliases", list, 'a list of names, like ["Hyakuemu"]', MAX_ALIASES):
         return []
     names = [check.text({"": a}, "", f"aliases[{i}]") for i, a in enumerate(value)]
     return list(dict.fromkeys(n for n in names if n is not None))
 
 
 def _tables(check: FieldChecker, value: Any, name: str) -> list[tuple[str, dict[str, Any]]]:
-    if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
-        check.fail(name, f"must be an array of tables ([[{name}]])")
+    shape = f"an array of tables ([[{name}]])"
+    if not _sized(check, value, name, list, shape, _TABLE_LIMITS[name]):
         return []
-    if len(value) > _TABLE_LIMITS[name]:
-        check.fail(name, f"has {len(value)} entries; at most {_TABLE_LIMITS[name]}")
+    if not all(isinstance(t, dict) for t in value):
+        check.fail(name, f"must be {shape}")
         return []
     allowed = _TABLE_FIELDS[name]
     for index, table in enumerate(value):
@@ -173,11 +182,7 @@ def _tables(check: FieldChecker, value: Any, name: str) -> list[tuple[str, dict[
 
 
 def _sources(check: FieldChecker, value: Any) -> list[Source]:
-    if not isinstance(value, dict):
-        check.fail("sources", "must be a table of [sources.<id>] tables")
-        return []
-    if len(value) > MAX_SOURCES:
-        check.fail("sources", f"has {len(value)} sources; at most {MAX_SOURCES}")
+    if not _sized(check, value, "sources", dict, "a table of [sources.<id>] tables", MAX_SOURCES):
         return []
     sources: list[Source] = []
     for key, table in value.items():

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.catalog.importing._files import TextSource, UnusableFile
 from bot.catalog.importing._items import Item
-from bot.catalog.importing.tabular import FIELDS, film_from_fields, header_key
+from bot.catalog.importing.tabular import film_from_fields, match_columns
 
 # One film's JSON object is small; a value this long is a broken file, not a film.
 MAX_VALUE_CHARS = 1 << 20
@@ -44,7 +44,7 @@ def read_json(src: TextSource, mapping: Mapping[str, str], source: str, as_of: d
             continue
         if columns is None or any(k not in columns for k in value):
             seen = list(dict.fromkeys([*(columns or {}), *value]))
-            columns = _json_columns(seen, mapping)
+            columns = match_columns(seen, mapping)
         fields = {columns[k]: v for k, v in value.items() if k in columns}
         yield film_from_fields(fields, source, as_of, line)
 
@@ -62,18 +62,6 @@ def _deeper_than(value: Any, depth: int) -> bool:
         if not level:
             return False
     return True
-
-
-def _json_columns(keys: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
-    known = {spelling: name for name, spellings in FIELDS.items() for spelling in spellings}
-    columns = dict(mapping)
-    taken = set(columns.values())
-    for key in keys:
-        name = known.get(header_key(key))
-        if key not in columns and name and name not in taken:
-            columns[key] = name
-            taken.add(name)
-    return columns
 
 
 class _Broken:

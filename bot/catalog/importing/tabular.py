@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -74,22 +74,28 @@ def parse_map(spec: str | None) -> dict[str, str]:
     return mapping
 
 
+def match_columns(names: Iterable[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """Column (or JSON key) name -> field: --map first, then the recognized names, each field once."""
+    known = {spelling: field for field, spellings in FIELDS.items() for spelling in spellings}
+    columns = dict(mapping)
+    taken = set(columns.values())
+    for name in names:
+        field = known.get(header_key(name))
+        if name not in columns and field and field not in taken:
+            columns[name] = field
+            taken.add(field)
+    return columns
+
+
 def resolve_columns(headers: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
-    """Column name -> field, from --map first, then recognized headers."""
-    known = {spelling: name for name, spellings in FIELDS.items() for spelling in spellings}
+    """Column name -> field, from --map first, then recognized headers; the file needs a title column."""
     unknown = [c for c in mapping if c not in headers]
     if unknown:
         raise BadInput(
             f"--map names column(s) not in the file: {', '.join(unknown)}; columns: {', '.join(headers)}"
         )
-    columns = dict(mapping)
-    taken = set(mapping.values())
-    for header in headers:
-        name = known.get(header_key(header))
-        if header not in columns and name and name not in taken:
-            columns[header] = name
-            taken.add(name)
-    if "title" not in taken:
+    columns = match_columns(headers, mapping)
+    if "title" not in columns.values():
         raise BadInput(
             f"no title column among {', '.join(headers) or '(none)'}; name it with --map COLUMN=title"
         )
