@@ -83,9 +83,8 @@ async def import_catalog(
     batches: a file that turns out damaged or not text in its encoding raises ``BadInput``
     (``UnusableFile``) having written nothing. A failure while writing raises ``ImportStopped`` with the
     report; what was written stays, and the next run of the same import finishes it. The run row ends
-    either way. Files are read with blocking calls between
-    batched writes: this runs from the command line (``filmbot films import``), where nothing else
-    shares the event loop.
+    either way. Files are read with blocking calls between batched writes: this runs from the command
+    line (``filmbot films import``), where nothing else shares the event loop.
     """
     progress = progress or NoProgress()
     _check_path(path, fmt)
@@ -110,7 +109,7 @@ async def import_catalog(
         spool = FilmSpool(scratch)
         try:
             job = _Job(store, source, report, progress, fmt, path, scratch)
-            read = functools.partial(_read_list, job, mapping or {}, encoding, spool, scratch)
+            read = functools.partial(_read_list, job, mapping or {}, encoding, spool)
             await _run(job, read, spool.films())
         finally:
             spool.close()
@@ -128,11 +127,9 @@ class _Job:
     scratch: Path
 
 
-def _read_list(
-    job: _Job, mapping: Mapping[str, str], encoding: str | None, spool: FilmSpool, scratch: Path
-) -> None:
+def _read_list(job: _Job, mapping: Mapping[str, str], encoding: str | None, spool: FilmSpool) -> None:
     """Read a CSV or JSON list whole, checking every row; the films to write go to ``spool``."""
-    seen = SeenKeys(scratch)
+    seen = SeenKeys(job.scratch)
     try:
         with TextSource(job.path, encoding) as src:
             read = tabular.read_csv if job.fmt == "csv" else json_list.read_json
