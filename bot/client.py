@@ -15,7 +15,7 @@ from discord.ext import commands
 
 import cogs
 from bot import offload
-from bot.catalog.loader import load_cards
+from bot.catalog.loader import NoCards, load_cards
 from bot.catalog.service import CatalogService
 from bot.clock import Clock, SystemClock
 from bot.films.service import FilmService
@@ -139,9 +139,10 @@ class FilmBot(commands.Bot):
     async def prepare(self) -> None:
         """Open the store, load the catalog, build every service once, load the cogs: all but Discord."""
         store = self.store = await Store.open(self.settings.database, clock=self.clock)
-        report = await load_cards(store, self.settings.films_dir)
-        for line in report.lines()[1:]:
-            log.warning("catalog: %s", line.strip())
+        try:
+            await load_cards(store, self.settings.films_dir)  # logs each card it skips
+        except NoCards as exc:
+            log.error("film cards not loaded: %s", exc.message)  # the bot serves the films it has
         self.timers = TimerDispatcher(store, self.clock, grace=self.settings.timer_grace)
         self.films = FilmService(store)
         await self.films.refresh()
