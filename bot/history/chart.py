@@ -1,5 +1,5 @@
-"""The ``/stats`` chart (PNG): films watched per month, their genres, the server's rating distribution and
-its most active raters, in four panels under a title.
+"""The ``/stats`` chart (PNG): films watched per month, their genres, the server's rating distribution,
+its most active raters and the members who suggested most films to the watchlist, in five panels.
 
 Drawn like the scores chart (``bot/scores/chart.py``, whose colours and panel style it shares): matplotlib is
 imported inside the function, the figure has its own Agg canvas (no pyplot state), and it runs in the
@@ -42,14 +42,16 @@ def render_stats(figure: StatsFigure) -> bytes:
 
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor=BACKGROUND)
     FigureCanvasAgg(fig)
-    grid = fig.add_gridspec(2, 2, left=0.06, right=0.985, top=0.84, bottom=0.08, hspace=0.52, wspace=0.42)
+    grid = fig.add_gridspec(2, 3, left=0.05, right=0.985, top=0.84, bottom=0.08, hspace=0.52, wspace=0.5)
     stats = figure.stats
-    _months(fig.add_subplot(grid[0, 0]), stats)
-    _bars(fig.add_subplot(grid[0, 1]), "Genres of the films watched", stats.genres, None, GENRES,
+    _months(fig.add_subplot(grid[0, 0:2]), stats)
+    _bars(fig.add_subplot(grid[0, 2]), "Genres of the films watched", stats.genres, None, GENRES,
           "No genres on these films' cards" if stats.viewings else "No film watched")  # fmt: skip
     _distribution(fig.add_subplot(grid[1, 0]), stats)
     _bars(fig.add_subplot(grid[1, 1]), "Most active raters", stats.raters, figure.rater_names, MEMBERS,
           "No ratings")  # fmt: skip
+    _bars(fig.add_subplot(grid[1, 2]), "Most films suggested", stats.suggesters, figure.suggester_names,
+          WATCHED, "No watchlist suggestions")  # fmt: skip
     fig.text(
         0.012, 0.975, _cut(figure.title, TITLE_CHARS), color=TEXT, fontsize=15, fontweight="bold", va="top"
     )

@@ -140,6 +140,7 @@ class ServerStats:
     genres: tuple[Count, ...]  # the most common genres of the films watched, most first
     distribution: tuple[int, ...]  # ratings per step, 0.5 … 10 (20 values)
     raters: tuple[Count, ...]  # the most active raters (key: user id), most first
+    suggesters: tuple[Count, ...]  # who suggested most films to the watchlist (key: user id), most first
     viewings: int
     films: int  # distinct films watched
     at_parties: int
@@ -150,7 +151,7 @@ class ServerStats:
 
     @property
     def empty(self) -> bool:
-        return self.viewings == 0 and self.ratings == 0
+        return self.viewings == 0 and self.ratings == 0 and not self.suggesters
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,3 +161,4 @@ class StatsFigure:
     stats: ServerStats
     title: str
     rater_names: tuple[str, ...]  # in the order of ``stats.raters``
+    suggester_names: tuple[str, ...] = ()  # in the order of ``stats.suggesters``

@@ -135,15 +135,21 @@ def stats_title(server: str | None, year: int | None) -> str:
     return f"{name} · {year if year is not None else 'all time'}"
 
 
-def stats_embed(stats: ServerStats, title: str, chart: str, raters: Sequence[str]) -> discord.Embed:
+def stats_embed(
+    stats: ServerStats, title: str, chart: str, raters: Sequence[str], suggesters: Sequence[str] = ()
+) -> discord.Embed:
     """The text beside the chart: the same figures in a few sentences (and for screen readers)."""
     return build_embed(
         title=f"Stats · {title}",
-        description="\n".join(_summary(stats, raters)),
+        description="\n".join([*_summary(stats, raters), *_suggested(suggesters)]),
         colour=HISTORY_COLOUR,
         fields=[Field("Genres", ", ".join(f"{plain(g.key)} ({g.count})" for g in stats.genres))],
         footer="Ratings are counted in the year they were given (or last changed); days in the server's zone.",
     ).set_image(url=f"attachment://{chart}")
+
+
+def _suggested(suggesters: Sequence[str]) -> list[str]:
+    return ["Most films suggested to the watchlist: " + ", ".join(suggesters) + "."] if suggesters else []
 
 
 def _summary(stats: ServerStats, raters: Sequence[str]) -> list[str]:

@@ -82,6 +82,7 @@ async def collect(
         genres=tuple(await store.history.genres(guild_id, period, TOP_GENRES)),
         distribution=distribution,
         raters=tuple(raters),
+        suggesters=tuple(await store.history.suggesters(guild_id, period, TOP_RATERS)),
         viewings=viewings,
         films=distinct,
         at_parties=at_parties,

@@ -138,12 +138,14 @@ async def member_names(guild: discord.Guild | None, rows: Sequence[Count]) -> tu
 async def send_stats(interaction: discord.Interaction[Any], stats: ServerStats) -> None:
     """Answer /stats (already deferred) with the chart and the summary beside it."""
     names = await member_names(interaction.guild, stats.raters)
+    suggesters = await member_names(interaction.guild, stats.suggesters)
     title = render.stats_title(interaction.guild.name if interaction.guild else None, stats.year)
-    png = await client_of(interaction).history.chart(StatsFigure(stats, title, names))
+    png = await client_of(interaction).history.chart(StatsFigure(stats, title, names, suggesters))
     name = render.stats_filename(stats)
     raters = [f"<@{row.key}> ({row.count})" for row in stats.raters[:5]]
+    suggested = [f"<@{row.key}> ({row.count})" for row in stats.suggesters[:5]]
     await interaction.followup.send(
-        embed=render.stats_embed(stats, title, name, raters),
+        embed=render.stats_embed(stats, title, name, raters, suggested),
         file=discord.File(
             io.BytesIO(png), filename=name, description=truncate(f"Stats chart: {title}", 1024)
         ),

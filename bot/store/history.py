@@ -243,6 +243,19 @@ class HistoryStore:
         )
         return {int(row["halves"]): int(row["n"]) for row in rows}
 
+    async def suggesters(self, guild_id: int, period: Period | None, limit: int) -> list[Count]:
+        """The ``limit`` members who suggested most films to the watchlist in ``period`` (most first)."""
+        start, end = (
+            ("0000", "9999") if period is None else (encode_time(period.start), encode_time(period.end))
+        )
+        rows = await self._db.fetchall(
+            "SELECT suggested_by, count(*) AS n FROM watchlist_entries "
+            "WHERE guild_id = ? AND suggested_at >= ? AND suggested_at < ? "
+            "GROUP BY suggested_by ORDER BY n DESC, suggested_by LIMIT ?",
+            (guild_id, start, end, limit),
+        )
+        return [Count(str(r["suggested_by"]), int(r["n"])) for r in rows]
+
     async def raters(self, guild_id: int, period: Period | None, limit: int) -> tuple[int, list[Count]]:
         """How many members rated in ``period``, and the ``limit`` who rated most (most first)."""
         bounds = (guild_id, *_instants(period))

@@ -284,3 +284,14 @@ async def test_a_film_recorded_as_watched_leaves_the_watchlist(
         "SELECT count(*) FROM watchlist_entries WHERE film_id = ? AND watched_at IS NULL", (heat,)
     )
     assert open_entries == 0
+
+
+async def test_stats_name_the_members_who_suggested_most(
+    emulator: Emulator, bot: Bot, driver: Driver
+) -> None:
+    await suggest(driver, "member1", "Heat", "Ronin")
+    await suggest(driver, "member2", "Collateral")
+    stats = await driver.slash("stats")
+    assert stats.files, "a chart is attached"
+    first, second = user_id(emulator, "member1"), user_id(emulator, "member2")
+    assert f"Most films suggested to the watchlist: <@{first}> (2), <@{second}> (1)." in str(stats.embeds)

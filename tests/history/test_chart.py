@@ -40,6 +40,7 @@ def stats(**changes: object) -> ServerStats:
         "genres": tuple(Count(name, 9 - i) for i, name in enumerate(GENRES)),
         "distribution": tuple(range(20)),
         "raters": tuple(Count(str(100 + i), 40 - i) for i in range(8)),
+        "suggesters": tuple(Count(str(200 + i), 12 - i) for i in range(5)),
         "viewings": 18,
         "films": 15,
         "at_parties": 11,
@@ -65,7 +66,9 @@ NAMES = (
 
 
 def test_a_full_chart_has_its_fixed_size() -> None:
-    png = render_stats(StatsFigure(stats(), "A Server With A Very Long Name Indeed · 2026" * 3, NAMES))
+    png = render_stats(
+        StatsFigure(stats(), "A Server With A Very Long Name Indeed · 2026" * 3, NAMES, NAMES[:5])
+    )
     assert size_of(png) == (int(WIDTH_IN * DPI), int(HEIGHT_IN * DPI))
     assert len(png) < 600_000
 
@@ -75,6 +78,7 @@ def test_empty_panels_are_drawn_with_a_note() -> None:
         months=tuple(Count(f"2026-{n:02d}", 0) for n in range(1, 13)),
         genres=(),
         raters=(Count("5", 1),),
+        suggesters=(),
         viewings=0,
         films=0,
         at_parties=0,
