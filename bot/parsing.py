@@ -94,10 +94,6 @@ def _range_refusal(
     return BadInput(f"{what} goes from {_plain(low)} to {_plain(high)}; {typed} {reason}.", hints=hints)
 
 
-def _typed_hints(hints: Sequence[str], low: Decimal, high: Decimal) -> tuple[str, ...]:
-    return tuple(hints) or (f"Write it with the digits 0–9, e.g. “{_plain(low)}” or “{_plain(high)}”.",)
-
-
 def _bounded(
     value: Decimal,
     bounds: tuple[Decimal, Decimal, Decimal | None],
@@ -119,24 +115,26 @@ def _bounded(
 
 def whole_number(text: str, low: int, high: int, *, what: str, hints: Sequence[str] = ()) -> int:
     """A whole number from ``low`` to ``high`` typed as ``text``; ``BadInput`` names ``what`` otherwise."""
-    bounds = (Decimal(low), Decimal(high), Decimal(1))
-    hints = _typed_hints(hints, bounds[0], bounds[1])
-    value = decimal(text)
-    if value is None:
-        raise _range_refusal(what, bounds[0], bounds[1], f"“{shown(text)}”", "is not a whole number", hints)
-    return int(_bounded(value, bounds, what, f"“{shown(text)}”", hints))
+    return int(_typed(text, (Decimal(low), Decimal(high), Decimal(1)), what, hints, "a whole number"))
 
 
 def number(
     text: str, low: float, high: float, *, what: str, step: float | None = None, hints: Sequence[str] = ()
 ) -> float:
     """A number from ``low`` to ``high`` (on ``step``, if given) typed as ``text``."""
-    bounds = (_exact(low), _exact(high), _step(step))
-    hints = _typed_hints(hints, bounds[0], bounds[1])
+    return float(_typed(text, (_exact(low), _exact(high), _step(step)), what, hints, "a number"))
+
+
+def _typed(
+    text: str, bounds: tuple[Decimal, Decimal, Decimal | None], what: str, hints: Sequence[str], kind: str
+) -> Decimal:
+    hints = tuple(hints) or (
+        f"Write it with the digits 0–9, e.g. “{_plain(bounds[0])}” or “{_plain(bounds[1])}”.",
+    )
     value = decimal(text)
     if value is None:
-        raise _range_refusal(what, bounds[0], bounds[1], f"“{shown(text)}”", "is not a number", hints)
-    return float(_bounded(value, bounds, what, f"“{shown(text)}”", hints))
+        raise _range_refusal(what, bounds[0], bounds[1], f"“{shown(text)}”", f"is not {kind}", hints)
+    return _bounded(value, bounds, what, f"“{shown(text)}”", hints)
 
 
 def checked_number(

@@ -239,8 +239,10 @@ def test_describe_and_compact() -> None:
 
 
 def test_a_window_compares_before_it_converts() -> None:
-    window = parsing.Window(NOW, timedelta(days=32), "a poll", ("2h",))
-    with pytest.raises(BadInput, match="more than 32 days ahead: a poll can be at most 32 days from now"):
+    window = parsing.Window(NOW, timedelta(days=32), "a poll's end", ("2h",))
+    with pytest.raises(
+        BadInput, match="more than 32 days ahead: a poll's end can be at most 32 days from now"
+    ):
         window.iso("9999-12-31T23:59:00-05:00", needs_time=True)
     with pytest.raises(BadInput, match="in the past"):
         window.iso("0001-01-01T00:30+09:00", needs_time=True)

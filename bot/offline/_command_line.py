@@ -28,11 +28,15 @@ class Invocation:
     command: app_commands.Command[Any, ..., Any]
     path: tuple[str, ...]
     options: dict[str, tuple[AppCommandOptionType, Any]]
+    # An autocomplete request: the option being typed (its value is the text so far, unchecked).
+    focused: str | None = None
 
     def data(self) -> dict[str, Any]:
         """The interaction's ``data``: options nested under subcommand groups as Discord sends them."""
         leaf: list[dict[str, Any]] = [
-            {"name": name, "type": kind.value, "value": value} for name, (kind, value) in self.options.items()
+            {"name": name, "type": kind.value, "value": value}
+            | ({"focused": True} if name == self.focused else {})
+            for name, (kind, value) in self.options.items()
         ]
         for depth in range(len(self.path) - 1, 0, -1):
             kind = (
@@ -79,16 +83,29 @@ def parse(tree: app_commands.CommandTree[Any], line: str) -> Invocation:
 
 
 def invocation(
-    tree: app_commands.CommandTree[Any], path: Sequence[str], given: Mapping[str, str]
+    tree: app_commands.CommandTree[Any],
+    path: Sequence[str],
+    given: Mapping[str, str],
+    *,
+    focused: str | None = None,
 ) -> Invocation:
     """The command at ``path`` (``("poll", "create")``) with option values typed one by one, checked as
-    Discord's client checks them; for callers that have the values already apart (the fuzz run)."""
+    Discord's client checks them; for callers that have the values already apart (the fuzz run).
+
+    With ``focused``, an autocomplete request while that option is typed: Discord sends its text so far as
+    it is, and the options not filled in yet are simply absent."""
     node: Any = tree.get_command(path[0])
     for name in path[1:]:
         node = node.get_command(name) if isinstance(node, app_commands.Group) else None
     if not isinstance(node, app_commands.Command):
         raise NotFound(f"Unknown command /{' '.join(path)}.")
-    return Invocation(node, tuple(path), _converted(node, dict(given)))
+    if focused is None:
+        return Invocation(node, tuple(path), _converted(node, dict(given)))
+    params = {p.display_name: p for p in node.parameters}
+    others = {name: value for name, value in given.items() if name != focused and name in params}
+    options = {name: (params[name].type, _convert(params[name], value)) for name, value in others.items()}
+    options[focused] = (params[focused].type, given[focused])
+    return Invocation(node, tuple(path), options, focused)
 
 
 def _usage(command: app_commands.Command[Any, ..., Any]) -> str:

@@ -83,6 +83,16 @@ class OfflineSession:
             return AskResult(line, Transcript(), refused)
         return await self._run(line, invocation)
 
+    async def autocomplete(self, path: Sequence[str], options: Mapping[str, str], focused: str) -> AskResult:
+        """Ask for the choices Discord would show while ``focused`` is typed (``options[focused]`` so far);
+        they are in ``transcript.autocomplete``, which stays None when the bot gave none."""
+        line = f"/{' '.join(path)} {focused}:{options[focused]}"
+        try:
+            invocation = _command_line.invocation(self.bot.tree, path, options, focused=focused)
+        except UserError as refused:
+            return AskResult(line, Transcript(), refused)
+        return await self._run(line, invocation)
+
     async def _run(self, line: str, invocation: _command_line.Invocation) -> AskResult:
         transcript = self._recorder.begin()
         payload = _guild.interaction_payload(invocation)

@@ -38,7 +38,7 @@ def parse_deadline(text: str, now: datetime) -> datetime:
     count = parsing.whole(raw)
     if count is not None and 0 <= count < _UNIX_PLAUSIBLE:
         raise BadInput(f"“{raw}” needs a unit: “{raw}m”, “{raw}h” or “{raw}d”.", hints=_HINTS)
-    window = parsing.Window(now, MAX_DURATION, "a poll", _HINTS)
+    window = parsing.Window(now, MAX_DURATION, "a poll's end", _HINTS)
     deadline = window.discord_time(raw) or window.unix(raw) or _iso(window, raw)
     if deadline is None:
         raise BadInput(f"“{parsing.shown(raw)}” is not a duration or an end time.", hints=_HINTS)
