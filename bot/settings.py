@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from collections.abc import Mapping
@@ -14,6 +13,7 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 
 from bot.errors import ConfigError
+from bot.parsing import decimal
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -92,8 +92,6 @@ class Settings:
 # Every numeric setting's bounds, (low, high, unit): one place says what each accepts.
 _GRACE = (0.0, 7 * 24 * 60.0, "minutes")
 _READY = (0.0, 60.0, "seconds")
-# A plain decimal in ASCII digits: float() alone also takes "inf", "nan", "1e300", "1_0" and "١٢".
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _SNOWFLAKE = re.compile(r"[0-9]{1,19}")
 _MAX_SNOWFLAKE = 2**63 - 1
 _HTTP = ("http", "https")
@@ -101,11 +99,12 @@ _WS = ("ws", "wss")
 
 
 def number(key: str, raw: str, low: float, high: float, unit: str) -> float:
-    """The one parser of numeric settings: ASCII decimal digits, finite, within ``low``–``high``."""
-    value = float(raw) if _DECIMAL.fullmatch(raw) else math.nan
-    if not low <= value <= high:
+    """The one parser of numeric settings: a plain decimal in ASCII digits (``bot.parsing.decimal``: not
+    "inf", "nan", "1e300", "1_0" or "١٢", which float() takes), within ``low``–``high``."""
+    value = decimal(raw)
+    if value is None or not low <= value <= high:
         raise ConfigError(f"{key} must be a number of {unit} from {low:g} to {high:g}, not {raw!r}")
-    return value
+    return float(value)
 
 
 def guild_ids(raw: str) -> tuple[int, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.errors import BadInput
+from bot.parsing import shown
 from bot.preferences.models import (
     DEFAULT_ZONE,
     GuildPreferences,
@@ -10,11 +11,23 @@ from bot.preferences.models import (
     ReadingZone,
     WatchlistRules,
 )
-from bot.preferences.zones import zone_named
+from bot.preferences.zones import canonical_zone, zone_named
 from bot.store import Store
 
 # The most suggestions a cap may allow per member (a cap is for keeping one member from flooding the list).
 WATCHLIST_CAP_MAX = 1000
+
+
+def _saved(zone: str, whose: str, command: str) -> str:
+    """A zone saved by an earlier version, in its canonical name; one no longer accepted (``Factory``,
+    ``localtime``: not a place's) is refused with the way to set a real one, never read silently."""
+    canonical = canonical_zone(zone)
+    if canonical is None:
+        raise BadInput(
+            f"{whose} saved time zone “{shown(zone)}” is not a place's time zone, so times can't be read in it.",
+            hints=(f"Set a real one with `{command}` (type a city), or give this command a timezone.",),
+        )
+    return canonical
 
 
 class PreferencesService:
@@ -37,11 +50,11 @@ class PreferencesService:
             return ReadingZone(str(zone_named(explicit).key), "option")
         member = await self.member(user_id)
         if member.timezone:
-            return ReadingZone(member.timezone, "member")
+            return ReadingZone(_saved(member.timezone, "Your", "/timezone set"), "member")
         if guild_id is not None:
             server = await self.guild(guild_id)
             if server.timezone:
-                return ReadingZone(server.timezone, "server")
+                return ReadingZone(_saved(server.timezone, "This server's", "/settings timezone"), "server")
         return ReadingZone(DEFAULT_ZONE, "default")
 
     async def zone_for(self, guild_id: int | None, user_id: int, explicit: str | None = None) -> str:

@@ -7,12 +7,21 @@ import math
 from collections.abc import Collection, Sequence
 from datetime import UTC
 
+from bot import parsing
 from bot.clock import Clock
 from bot.errors import BadInput, NotFound
 from bot.films.models import FilmSummary
 from bot.films.service import FilmService
 from bot.offload import in_worker
-from bot.scores.aggregate import RATING_MAX, RATING_MIN, Aggregate, MemberScore, aggregate, number
+from bot.scores.aggregate import (
+    RATING_MAX,
+    RATING_MIN,
+    RATING_STEP,
+    Aggregate,
+    MemberScore,
+    aggregate,
+    number,
+)
 from bot.scores.chart import render_chart
 from bot.scores.models import (
     DatedRating,
@@ -34,6 +43,7 @@ REVIEW_MAX = 500
 RATINGS_PER_PAGE = 8
 TOP_PER_PAGE = 10
 TOP_MIN_RATINGS_DEFAULT = 3
+TOP_MIN_RATINGS_MAX = 10_000
 CHART_CACHE = 64
 
 
@@ -51,18 +61,15 @@ def summary_line(result: Aggregate) -> str:
 
 
 def parse_rating(value: float) -> float:
-    """A member's rating as typed, or ``BadInput`` that says what would work."""
-    if math.isnan(value) or value < RATING_MIN or value > RATING_MAX:
-        raise BadInput(
-            f"A score goes from {number(RATING_MIN)} to {number(RATING_MAX)}; {number(value)} is out of range.",
-            hints=["/rate film:… score:8", "/rate film:… score:6.5"],
-        )
-    if value * 2 != round(value * 2):
-        low = math.floor(value * 2) / 2
-        raise BadInput(
-            f"{value:g} is between steps: use steps of 0.5, e.g. {number(low)} or {number(low + 0.5)}."
-        )
-    return value
+    """A member's rating as typed (0.5–10 in steps of 0.5), or ``BadInput`` that says what would work."""
+    return parsing.checked_number(
+        value,
+        RATING_MIN,
+        RATING_MAX,
+        what="A score",
+        step=RATING_STEP,
+        hints=("/rate film:… score:8", "/rate film:… score:6.5"),
+    )
 
 
 def parse_review(review: str | None) -> str | None:
@@ -190,8 +197,7 @@ class ScoreService:
 
     async def top(self, guild_id: int, min_ratings: int, page: int) -> TopPage:
         """The server's films ranked by member score (Bayesian, so a few ratings cannot top the list)."""
-        if min_ratings < 1:
-            raise BadInput("min_ratings is at least 1.")
+        parsing.checked_whole(min_ratings, 1, TOP_MIN_RATINGS_MAX, what="min_ratings")
         scored = list((await self.member_scores(guild_id, min_ratings=min_ratings)).items())
         scored.sort(key=lambda item: (-item[1].bayesian, -item[1].count, item[0]))
         pages = max(1, math.ceil(len(scored) / TOP_PER_PAGE))

@@ -257,7 +257,7 @@ async def test_bad_input_answers_ephemerally(emulator: Emulator, polls: Bot, dri
         ("A", "1h", "at least two"),
         (";".join(str(i) for i in range(26)), "1h", "at most 25"),
         ("A;" + "b" * 81, "1h", "at most 80"),
-        ("A; B", "0m", "longer than zero"),
+        ("A; B", "0m", "at least 1 minute"),
         ("A; B", "40d", "32 days"),
         ("Heat;Heat\u200b", "1h", "given twice"),
         ("é;e\u0301", "1h", "given twice"),
