@@ -11,6 +11,8 @@ import math
 import re
 from datetime import date
 
+from bot import parsing
+
 MIN_YEAR, MAX_YEAR = 1870, 2100
 # Logistics (2012) runs 51,420 minutes; anything past this is a broken value, not a film.
 MAX_RUNTIME = 60_000
@@ -49,11 +51,11 @@ class BadValue(ValueError):
 
 
 def _bounded(digits: str, field: str, low: int, high: int, outside: str) -> int:
-    """ASCII ``digits`` as a number in ``low``–``high``; too many digits is out of range, never converted."""
-    significant = digits.lstrip("0") or "0"
-    if len(significant) > len(str(high)) or not low <= int(significant) <= high:
+    """ASCII ``digits`` as a number in ``low``–``high``, read by the one number reader (``bot.parsing``)."""
+    number = parsing.whole(digits)
+    if number is None or not low <= number <= high:
         raise BadValue(field, outside)
-    return int(significant)
+    return number
 
 
 def whole(value: str, field: str, low: int, high: int, *, what: str = "a whole number") -> int:
@@ -67,16 +69,12 @@ def whole(value: str, field: str, low: int, high: int, *, what: str = "a whole n
 def decimal(value: str, field: str, low: float, high: float) -> float:
     """A decimal number ('7.5', '75', '75%' for a percentage field) of ASCII digits within ``low``–``high``."""
     text = value.strip().removesuffix("%").rstrip()
-    match = _DECIMAL.fullmatch(text)
-    if match is None:
+    number = parsing.decimal(text) if _DECIMAL.fullmatch(text) else None
+    if number is None:
         raise BadValue(field, "not a number")
-    integer = (match[1] or "0").lstrip("0") or "0"
-    if len(integer) > len(str(int(high))):
+    if not low <= number <= high:
         raise BadValue(field, f"outside {low:g}–{high:g}")
-    result = float(f"{integer}.{(match[2] or match[3] or '0')[:17]}")
-    if not low <= result <= high:
-        raise BadValue(field, f"outside {low:g}–{high:g}")
-    return result
+    return float(number)
 
 
 def finite(value: float, field: str, low: float, high: float) -> float:
