@@ -117,7 +117,10 @@ class FilmBot(commands.Bot):
     history = _Prepared[HistoryService]()
     letterboxd = _Prepared[LetterboxdService]()
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None, offline: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, offline: bool = False, **shards: Any
+    ) -> None:
+        """``shards``: discord.py's ``shard_count`` and ``shard_ids``, from ``bot.sharding.ShardedFilmBot``."""
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -126,6 +129,7 @@ class FilmBot(commands.Bot):
             # Nothing the bot sends pings anyone unless a feature asks for it explicitly.
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=settings.guild_ready_timeout,
+            **shards,
         )
         self.settings = settings
         # Offline (``filmbot ask``): prepare services and cogs, but never sync commands or connect.

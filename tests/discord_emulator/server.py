@@ -79,9 +79,19 @@ class Emulator:
         webhook_token_ttl: float = 15 * 60,
         heartbeat_interval_ms: int = 41250,
         application_flags: int = (1 << 19) | (1 << 23),
+        guilds: int = 1,
+        recommended_shards: int | None = None,
+        max_concurrency: int = 1,
+        max_guilds_per_shard: int = 2500,
     ) -> None:
-        self.world = world or build_default_world(token)
+        self.world = world or build_default_world(token, guild_count=guilds)
         self.state = self.world.state
+        # GET /gateway/bot: the shard count Discord recommends (None: one per 1,000 guilds, as Discord
+        # roughly does) and how many IDENTIFYs may start at once (session_start_limit.max_concurrency).
+        self.recommended_shards = recommended_shards
+        self.max_concurrency = max_concurrency
+        # A session that would carry more guilds than this is closed with 4011 (sharding required).
+        self.max_guilds_per_shard = max_guilds_per_shard
         self.ack_timeout = ack_timeout
         self.webhook_token_ttl = webhook_token_ttl
         self.application_flags = application_flags
@@ -131,6 +141,12 @@ class Emulator:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    @property
+    def shard_count_recommended(self) -> int:
+        if self.recommended_shards is not None:
+            return self.recommended_shards
+        return max(1, -(-len(self.state.guilds) // 1000))
 
     @property
     def base_url(self) -> str:
