@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 IDENTIFY_WINDOW = 5.0
 # After an invalidated session Discord asks for a random wait of 1 to 5 seconds before a fresh IDENTIFY.
 REIDENTIFY_WAIT = (1.0, 5.0)
+# Gateway connections reserved in the HTTP pool for FILMBOT_SHARD_COUNT=auto (250,000 servers' worth).
+AUTO_SHARDS_ALLOWANCE = 100
 
 
 def make_bot(settings: Settings, *, clock: Clock | None = None) -> FilmBot:
@@ -83,6 +85,12 @@ class ShardedFilmBot(FilmBot, commands.AutoShardedBot):
         self.identify_gate = IdentifyGate()
         self._away: dict[int, float] = {}  # shard id → when it disconnected (loop time)
 
+    def gateway_connections(self) -> int:
+        if self.sharding.ids is not None:
+            return len(self.sharding.ids)
+        # auto: not known before GET /gateway/bot; more shards than this in one process is past any SQLite bot.
+        return self.sharding.count or AUTO_SHARDS_ALLOWANCE
+
     async def setup_hook(self) -> None:
         await super().setup_hook()
         await self._plan_shards()
@@ -92,7 +100,15 @@ class ShardedFilmBot(FilmBot, commands.AutoShardedBot):
         recommended, _url, limits = await self.http.get_bot_gateway()
         self.identify_gate.max_concurrency = max(1, int(limits["max_concurrency"]))
         if self.shard_count is None:
-            self.shard_count = recommended
+            self.shard_count = min(recommended, AUTO_SHARDS_ALLOWANCE)
+            if recommended > AUTO_SHARDS_ALLOWANCE:
+                log.warning(
+                    "Discord recommends %d shards; FILMBOT_SHARD_COUNT=auto runs at most %d in one process, "
+                    "so set FILMBOT_SHARD_COUNT=%d to run them all",
+                    recommended,
+                    AUTO_SHARDS_ALLOWANCE,
+                    recommended,
+                )
         elif self.shard_count < recommended:
             log.warning(
                 "Discord recommends %d shards for this bot and FILMBOT_SHARD_COUNT is %d; Discord refuses a "

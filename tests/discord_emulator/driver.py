@@ -12,7 +12,6 @@ Example::
 from __future__ import annotations
 
 import asyncio
-import copy
 import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,7 @@ from . import limits as L
 from . import permissions as P
 from .options import OptionBuilder
 from .payloads import interaction_payload, new_token
-from .state import Channel, Guild, Interaction, Member
+from .state import Channel, Guild, Interaction, Member, json_copy
 from .views import AutocompleteResult, InteractionResult, MessageView, walk_components
 
 if TYPE_CHECKING:
@@ -319,7 +318,7 @@ class Driver:
             data=data,
             member=member,
             channel=channel,
-            message=copy.deepcopy(message) if message else None,
+            message=json_copy(message) if message else None,
             locale=self.locale,
         )
         loop = asyncio.get_running_loop()
@@ -339,12 +338,12 @@ class Driver:
         result = result_cls(emu, record)
         what = f"the bot to answer interaction type {itype} ({data.get('name') or data.get('custom_id')})"
         try:
-            await emu.wait_for(
+            await record.wait_until(
                 lambda: record.acknowledged or record.rejected, timeout=self._timeout, what=what
             )
             if not record.acknowledged:
                 # Discord refused the bot's answer; give its error path a moment to answer properly.
-                await emu.wait_for(lambda: record.acknowledged, timeout=self.retry_grace, what=what)
+                await record.wait_until(lambda: record.acknowledged, timeout=self.retry_grace, what=what)
         except AssertionError as exc:
             if self.require_answer:
                 detail = (
