@@ -80,22 +80,46 @@ def shard_of(guild_id: int, shard_count: int) -> int:
 
 @dataclass
 class World:
-    """Handles to the notable objects of the default world (all also reachable through ``state``).
+    """Handles to the notable objects of the world (all also reachable through ``state``).
 
     ``guild``, ``owner``, ``members``… are the first club's; a world built with ``guild_count=N`` has N
     clubs (``clubs``), spread over gateway shards like guilds created a millisecond apart.
     """
 
     state: WorldState
-    guild: Guild
-    owner: Member
-    moderator: Member
-    members: list[Member]
-    everyone_role: Role
-    moderator_role: Role
-    bot_role: Role
-    channels: dict[str, Channel] = field(default_factory=dict)
-    clubs: list[Club] = field(default_factory=list)
+    clubs: list[Club]
+
+    @property
+    def guild(self) -> Guild:
+        return self.clubs[0].guild
+
+    @property
+    def owner(self) -> Member:
+        return self.clubs[0].owner
+
+    @property
+    def moderator(self) -> Member:
+        return self.clubs[0].moderator
+
+    @property
+    def members(self) -> list[Member]:
+        return self.clubs[0].members
+
+    @property
+    def everyone_role(self) -> Role:
+        return self.clubs[0].everyone_role
+
+    @property
+    def moderator_role(self) -> Role:
+        return self.clubs[0].moderator_role
+
+    @property
+    def bot_role(self) -> Role:
+        return self.clubs[0].bot_role
+
+    @property
+    def channels(self) -> dict[str, Channel]:
+        return self.clubs[0].channels
 
     @property
     def bot_member(self) -> Member:
@@ -142,19 +166,7 @@ def build_default_world(
         guild_id = ids.next() if guild_count == 1 else snowflake_at(MANY_GUILDS_SINCE_MS + index, index)
         name = "Film Club" if index == 0 else f"Film Club {index + 1}"
         clubs.append(_build_club(state, guild_id, name, member_count))
-    first = clubs[0]
-    return World(
-        state=state,
-        guild=first.guild,
-        owner=first.owner,
-        moderator=first.moderator,
-        members=first.members,
-        everyone_role=first.everyone_role,
-        moderator_role=first.moderator_role,
-        bot_role=first.bot_role,
-        channels=first.channels,
-        clubs=clubs,
-    )
+    return World(state=state, clubs=clubs)
 
 
 def _build_club(state: WorldState, guild_id: int, name: str, member_count: int) -> Club:

@@ -25,12 +25,8 @@ POLL_ID = re.compile(r"filmbot:poll:\w+:(\d+)")
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
     # Two IDENTIFYs at once, as Discord allows large bots: no 5-second wait between the two shards.
-    emu = Emulator(guilds=GUILDS, max_concurrency=2)
-    await emu.start()
-    try:
+    async with Emulator(guilds=GUILDS, max_concurrency=2) as emu:
         yield emu
-    finally:
-        await emu.close()
     emu.assert_clean()
 
 

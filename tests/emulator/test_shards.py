@@ -25,12 +25,8 @@ GUILDS = 6
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
     """Six film clubs, dealt out over the shards like guilds created a millisecond apart."""
-    emu = Emulator(guilds=GUILDS)
-    await emu.start()
-    try:
+    async with Emulator(guilds=GUILDS) as emu:
         yield emu
-    finally:
-        await emu.close()
     emu.assert_clean()
 
 
