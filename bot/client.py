@@ -9,6 +9,7 @@ import logging
 import pkgutil
 from typing import Any, Generic, TypeVar, overload
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -55,6 +56,10 @@ REQUIRED_PERMISSIONS = discord.Permissions(
     create_events=True,
 )
 INVITE_SCOPES = ("bot", "applications.commands")
+# Connections kept open to Discord's API. discord.py's pool is unlimited, so a burst of a thousand clicks
+# opened a thousand connections (each a TCP and, on Discord, a TLS handshake) to answer them; these are
+# reused instead (``benchmarks.polls`` measures it). Gateway websockets on the same host come on top.
+API_CONNECTIONS = 100
 
 
 def intents() -> discord.Intents:
@@ -119,7 +124,10 @@ class FilmBot(commands.Bot):
     letterboxd = _Prepared[LetterboxdService]()
     watchlist = _Prepared[WatchlistService]()
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None, offline: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, offline: bool = False, **shards: Any
+    ) -> None:
+        """``shards``: discord.py's ``shard_count`` and ``shard_ids``, from ``bot.sharding.ShardedFilmBot``."""
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -128,6 +136,7 @@ class FilmBot(commands.Bot):
             # Nothing the bot sends pings anyone unless a feature asks for it explicitly.
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=settings.guild_ready_timeout,
+            **shards,
         )
         self.settings = settings
         # Offline (``filmbot ask``): prepare services and cogs, but never sync commands or connect.
@@ -171,6 +180,17 @@ class FilmBot(commands.Bot):
         for module in pkgutil.iter_modules(cogs.__path__, f"{cogs.__name__}."):
             if not module.name.rsplit(".", 1)[-1].startswith("_"):
                 await self.load_extension(module.name)
+
+    def gateway_connections(self) -> int:
+        """How many gateway websockets this process holds (each keeps one pooled connection)."""
+        return 1
+
+    async def login(self, token: str) -> None:
+        if self.http.connector is discord.utils.MISSING:
+            self.http.connector = aiohttp.TCPConnector(
+                limit=0, limit_per_host=API_CONNECTIONS + self.gateway_connections()
+            )
+        await super().login(token)
 
     async def setup_hook(self) -> None:
         await self.prepare()

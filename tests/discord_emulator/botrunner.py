@@ -49,12 +49,12 @@ class InProcessBot:
 
     async def start(self, timeout: float = 20.0) -> Any:  # noqa: ASYNC109
         from bot.app import apply_endpoints
-        from bot.client import FilmBot
         from bot.settings import Settings
+        from bot.sharding import make_bot
 
         settings = Settings.from_env(self.env, env_file=None)
         apply_endpoints(settings)
-        bot = FilmBot(settings, clock=self.clock)
+        bot = make_bot(settings, clock=self.clock)
         self.bot = bot
 
         async def run() -> None:
