@@ -11,6 +11,8 @@ FIRST_LINES = 5
 class SkipKind:
     count: int = 0
     lines: list[int] = field(default_factory=list)
+    reason: str = ""
+    file: str = ""  # the file the line numbers are in
 
     def add(self, line: int) -> None:
         self.count += 1
@@ -22,6 +24,8 @@ class SkipKind:
 class ImportReport:
     source: str
     dry_run: bool = False
+    # The file whose lines the films come from (the CSV file, IMDb's title.basics): named beside line numbers.
+    file: str = ""
     read: int = 0
     added: int = 0
     updated: int = 0
@@ -31,11 +35,17 @@ class ImportReport:
     skipped_values: dict[str, SkipKind] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    def skip_row(self, reason: str, line: int) -> None:
-        self.skipped_rows.setdefault(reason, SkipKind()).add(line)
+    def skip_row(self, reason: str, line: int, file: str | None = None) -> None:
+        """A row left out; ``file``: the file ``line`` is in, when it is not ``self.file``."""
+        self._kind(self.skipped_rows, reason, file).add(line)
 
-    def skip_value(self, reason: str, line: int) -> None:
-        self.skipped_values.setdefault(reason, SkipKind()).add(line)
+    def skip_value(self, reason: str, line: int, file: str | None = None) -> None:
+        self._kind(self.skipped_values, reason, file).add(line)
+
+    def _kind(self, kinds: dict[str, SkipKind], reason: str, file: str | None) -> SkipKind:
+        """Kinds are keyed by reason, prefixed with the file when it is another one than ``self.file``."""
+        key = reason if file is None or file == self.file else f"{file}: {reason}"
+        return kinds.setdefault(key, SkipKind(reason=reason, file=file or self.file))
 
     @property
     def skipped(self) -> int:
@@ -57,9 +67,9 @@ class ImportReport:
             + (" (dry run: nothing written)" if self.dry_run else "")
         ]
         for title, kinds in (("skipped rows", self.skipped_rows), ("values left out", self.skipped_values)):
-            for reason, kind in sorted(kinds.items(), key=lambda item: -item[1].count):
+            for kind in sorted(kinds.values(), key=lambda kind: -kind.count):
                 more = ", …" if kind.count > len(kind.lines) else ""
-                where = ", ".join(map(str, kind.lines)) + more
-                out.append(f"  {title}: {reason}: {kind.count:,} (line {where})")
+                where = (f"{kind.file} " if kind.file else "") + "line " + ", ".join(map(str, kind.lines))
+                out.append(f"  {title}: {kind.reason}: {kind.count:,} ({where}{more})")
         out += [f"  note: {note}" for note in self.notes]
         return out

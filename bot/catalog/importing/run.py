@@ -1,31 +1,42 @@
-"""One import: read a dataset in any format, write it in batches, and report what happened."""
+"""One import: read a dataset in any format, write it in batches, and report what happened.
+
+An import is one unit for the store: every batch is written in one transaction, committed only once the
+whole dataset has been read, so a file cut short, a full disk or an interruption leaves the catalog as it
+was, and a running bot (which reads on its own connection) sees all of an import or none of it.
+"""
 
 from __future__ import annotations
 
+import errno
+import gzip
 import logging
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+import zlib
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Literal
 
 from bot.catalog.importing import imdb, tabular
 from bot.catalog.importing._files import TextSource, file_date
 from bot.catalog.importing._items import Item
+from bot.catalog.importing.errors import no_room
 from bot.catalog.importing.progress import NoProgress, Progress
 from bot.catalog.importing.report import ImportReport
 from bot.catalog.models import ImportCounts
-from bot.errors import BadInput
+from bot.errors import BadInput, DatabaseUnusable
 from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
-from bot.store import Store
-from bot.store.import_scratch import SeenKeys
+from bot.store import Repositories, Store, database_failure
+from bot.store.import_scratch import ScratchFull, SeenKeys
 
 log = logging.getLogger(__name__)
 
 Format = Literal["imdb", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("imdb", "csv", "json")
 BATCH = 1000
+# More writes that belong to the import's unit of work (a download records which file versions it read).
+AlsoWrite = Callable[[Repositories], Awaitable[None]]
 
 
 def tabular_source(path: Path) -> Source:
@@ -61,33 +72,44 @@ async def import_catalog(
     mapping: Mapping[str, str] | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    min_votes: int = 0,
+    scratch_dir: Path | None = None,
+    also: AlsoWrite | None = None,
 ) -> ImportReport:
-    """Import every film in ``path``; with ``dry_run`` read and check everything but write nothing.
+    """Import every film in ``path`` as one unit; with ``dry_run`` read and check everything, keep nothing.
 
-    Files are read with blocking calls between batched writes: this runs from the command line
-    (``filmbot films import``), where nothing else shares the event loop.
+    ``min_votes`` (IMDb datasets only): keep only films with at least that many IMDb votes.
+    ``scratch_dir``: where the import's scratch files go (default: the system's temporary folder).
+    ``also``: more writes committed in the same transaction as the films (not in a dry run).
+    Files are read with blocking calls between batched writes: run it where nothing else shares the event
+    loop (the command line, or the child process a running bot starts for a refresh).
     """
     progress = progress or NoProgress()
     _check_path(path, fmt)
-    with tempfile.TemporaryDirectory(prefix="filmbot-import-") as scratch:
+    if min_votes and fmt != "imdb":
+        raise BadInput("--min-votes applies to IMDb's datasets only (their title.ratings file)")
+    with tempfile.TemporaryDirectory(prefix="filmbot-import-", dir=scratch_dir) as scratch:
         if fmt == "imdb":
             files = imdb.find_files(path)
             source = imdb.source_for(files)
-            report = ImportReport(f"IMDb datasets in {files['title.basics'].parent}", dry_run)
-            reader = imdb.ImdbReader(files, Path(scratch), report, progress)
+            report = ImportReport(
+                f"IMDb datasets in {files['title.basics'].parent}", dry_run, files["title.basics"].name
+            )
+            reader = imdb.ImdbReader(files, Path(scratch), report, progress, min_votes=min_votes)
             try:
                 reader.stage()
-                await _write(store, reader.films(source), source, report, Path(scratch), progress, fmt, path)
+                writer = _Writer(store, source, report, Path(scratch), progress, also)
+                await writer.write(reader.films(source), fmt, path)
             finally:
                 reader.close()
             return report
         source = tabular_source(path)
-        report = ImportReport(path.name, dry_run)
+        report = ImportReport(path.name, dry_run, path.name)
         with TextSource(path) as src:
             read = tabular.read_csv if fmt == "csv" else tabular.read_json
             items = read(src, mapping or {}, source.key, source.as_of)
             progress.start(path.name, src.size)
-            await _write(store, items, source, report, Path(scratch), progress, fmt, path, src)
+            await _Writer(store, source, report, Path(scratch), progress, also, src).write(items, fmt, path)
         return report
 
 
@@ -104,59 +126,100 @@ def _accepted(item: Item, report: ImportReport, seen: SeenKeys) -> ImportedFilm 
     return item.film
 
 
-async def _write(
-    store: Store,
-    items: Iterator[Item],
-    source: Source,
-    report: ImportReport,
-    scratch: Path,
-    progress: Progress,
-    fmt: str,
-    path: Path,
-    src: TextSource | None = None,
-) -> None:
-    seen = SeenKeys(scratch)  # identities read so far, on disk, not in memory
-    run_id: int | None = None
-    staged_total = report.read
-    if src is None:
-        progress.start("writing films", staged_total)
-    batch: list[ImportedFilm] = []
-    lines: list[int] = []
-    written = 0
+class _RollBack(Exception):
+    """Raised at the end of a dry run's transaction so that nothing it wrote is kept."""
 
-    async def flush() -> None:
-        nonlocal written
-        outcomes = await store.catalog.write_batch(batch, source, dry_run=report.dry_run)
-        for outcome, line in zip(outcomes, lines, strict=True):
-            if outcome == "duplicate":
-                report.skip_row("duplicate film (the first one is kept)", line)
-            else:
-                report.count(outcome)
-        written += len(batch)
-        batch.clear()
-        lines.clear()
-        progress.update(src.position if src is not None else written, written)
 
-    try:
+class _Writer:
+    """Writes an import's films in batches, all in one transaction (see the module's docstring)."""
+
+    def __init__(
+        self,
+        store: Store,
+        source: Source,
+        report: ImportReport,
+        scratch: Path,
+        progress: Progress,
+        also: AlsoWrite | None,
+        src: TextSource | None = None,
+    ) -> None:
+        self.store, self.source, self.report, self.progress = store, source, report, progress
+        self.scratch, self.also, self.src = scratch, also, src
+        self.batch: list[ImportedFilm] = []
+        self.lines: list[int] = []
+        self.written = 0
+        self.line = 0  # the line of the last item read, named if writing fails
+
+    async def write(self, items: Iterator[Item], fmt: str, path: Path) -> None:
+        if self.src is None:
+            self.progress.start("writing films", self.report.read)
+        seen = SeenKeys(self.scratch)  # identities read so far, on disk, not in memory
+        try:
+            async with self.store.transaction() as tx:
+                run_id = (
+                    None
+                    if self.report.dry_run
+                    else await tx.catalog.begin_import(fmt, str(path), self.source.key)
+                )
+                await self._items(tx, items, seen)
+                if run_id is None:
+                    raise _RollBack
+                report = self.report
+                await tx.catalog.finish_import(
+                    run_id, ImportCounts(report.added, report.updated, report.unchanged, report.skipped)
+                )
+                if self.also is not None:
+                    await self.also(tx)
+        except _RollBack:
+            pass
+        except Exception as exc:
+            failure = self._failure(exc)
+            if failure is exc:
+                raise
+            raise failure from exc
+        finally:
+            seen.close()
+            self.progress.finish()
+        log.info("import finished: %s", self.report.lines()[0])
+
+    async def _items(self, tx: Repositories, items: Iterator[Item], seen: SeenKeys) -> None:
         for item in items:
-            if run_id is None and not report.dry_run:
-                # Recorded once the file has proved readable (its header accepted).
-                run_id = await store.catalog.begin_import(fmt, str(path), source.key)
-            if src is not None:
-                report.read += 1
-            film = _accepted(item, report, seen)
+            self.line = item.line
+            if self.src is not None:
+                self.report.read += 1
+            film = _accepted(item, self.report, seen)
             if film is None:
                 continue
-            batch.append(film)
-            lines.append(item.line)
-            if len(batch) >= BATCH:
-                await flush()
-        if batch:
-            await flush()
-    finally:
-        seen.close()
-        progress.finish()
-    if run_id is not None:
-        counts = ImportCounts(report.added, report.updated, report.unchanged, report.skipped)
-        await store.catalog.finish_import(run_id, counts)
-    log.info("import finished: %s", report.lines()[0])
+            self.batch.append(film)
+            self.lines.append(item.line)
+            if len(self.batch) >= BATCH:
+                await self._flush(tx)
+        if self.batch:
+            await self._flush(tx)
+
+    async def _flush(self, tx: Repositories) -> None:
+        outcomes = await tx.catalog.write_batch(self.batch, self.source)
+        for outcome, line in zip(outcomes, self.lines, strict=True):
+            if outcome == "duplicate":
+                self.report.skip_row("duplicate film (the first one is kept)", line)
+            else:
+                self.report.count(outcome)
+        self.written += len(self.batch)
+        self.batch.clear()
+        self.lines.clear()
+        self.progress.update(self.src.position if self.src is not None else self.written, self.written)
+
+    def _failure(self, exc: Exception) -> Exception:
+        """What to tell about a failed write (the transaction is rolled back: nothing was imported)."""
+        where = f"{self.report.file} line {self.line:,}"
+        if isinstance(exc, EOFError | zlib.error | gzip.BadGzipFile):
+            return BadInput(f"{self.report.file} is cut short or damaged after line {self.line:,} ({exc}); "
+                            "nothing was imported")  # fmt: skip
+        if isinstance(exc, ScratchFull):
+            return no_room(where, exc.folder)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG):
+            return no_room(where, self.scratch)
+        failure = database_failure(self.store.db.path, exc)
+        if failure is not None:
+            return DatabaseUnusable(f"{where}: {failure.message}. Nothing was imported")
+        return exc
