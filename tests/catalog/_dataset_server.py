@@ -120,6 +120,7 @@ class Served:
     stall: float = 0.0
     pause: float = 0.0  # seconds between 1 KiB pieces of a body (a slow file)
     announce: int | None = None  # a Content-Length other than the body's (then the connection is closed)
+    sent: int = 0  # body bytes sent so far, all requests together
 
     @property
     def etag(self) -> str:
@@ -144,7 +145,7 @@ class DatasetServer:
     def __init__(self, files: dict[str, bytes]) -> None:
         self.files = {name: Served(body) for name, body in files.items()}
         self.requests: list[Seen] = []
-        self.body_started = asyncio.Event()
+        self._sending = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -167,6 +168,11 @@ class DatasetServer:
         """A new version of a file (new ETag, a later Last-Modified)."""
         old = self.files[name]
         self.files[name] = Served(body, old.modified + timedelta(days=days_later))
+
+    async def wait_sent(self, name: str, count: int) -> None:
+        """Return once ``count`` body bytes of ``name`` have been sent."""
+        async with self._sending:
+            await self._sending.wait_for(lambda: self.files[name].sent >= count)
 
     def seen(self, name: str) -> list[Seen]:
         return [r for r in self.requests if r.name == name]
@@ -233,13 +239,15 @@ class DatasetServer:
         if cut is not None:
             served.cuts -= 1
         await response.prepare(request)
-        self.body_started.set()
         sent = 0
         for piece in range(0, len(body), 1024):
             chunk = body[piece : piece + 1024][: None if cut is None else max(cut - sent, 0)]
             if chunk:
                 await response.write(chunk)
                 sent += len(chunk)
+                async with self._sending:
+                    served.sent += len(chunk)
+                    self._sending.notify_all()
             if (cut is not None and sent >= cut) or (served.announce and sent == len(body)):
                 self.requests.append(Seen(name, response.status, dict(request.headers), sent))
                 assert request.transport is not None

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import BinaryIO
 
 import aiohttp
 
@@ -248,9 +247,28 @@ class Fetcher:
                 "the partial file kept from before is damaged; starting the file over", 0.0
             ) from None
         self.progress.start(attempt.name, total, done)
+        try:
+            done = await self._append(attempt, resp, check, done)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EFBIG):
+                raise
+            kept = _size(attempt.part)
+            raise no_room(
+                f"{attempt.name} (after {kept:,} bytes)",
+                self.dest,
+                then=f"the {kept:,} bytes received are kept in {attempt.part}; free some space and run again "
+                "to resume. Nothing was imported",
+            ) from exc
+        self._check_end(attempt, done, total, check)
+        self.progress.finish()
+
+    async def _append(
+        self, attempt: _Attempt, resp: aiohttp.ClientResponse, check: GzipCheck, done: int
+    ) -> int:
+        """The body, appended to the partial file and checked as it comes; returns the bytes now held."""
         with attempt.part.open("ab") as out:
             async for chunk in resp.content.iter_chunked(CHUNK):
-                self._write(attempt, out, chunk, done)
+                out.write(chunk)
                 done += len(chunk)
                 self._received += len(chunk)
                 try:
@@ -264,21 +282,7 @@ class Fetcher:
                 self.progress.update(done)
             out.flush()
             os.fsync(out.fileno())
-        self._check_end(attempt, done, total, check)
-        self.progress.finish()
-
-    def _write(self, attempt: _Attempt, out: BinaryIO, chunk: bytes, done: int) -> None:
-        try:
-            out.write(chunk)
-        except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EFBIG):
-                raise no_room(
-                    f"{attempt.name} (after {done:,} bytes)",
-                    self.dest,
-                    then=f"the {done:,} bytes received are kept in {attempt.part}; free some space and run "
-                    "again to resume. Nothing was imported",
-                ) from exc
-            raise
+        return done
 
     def _check_end(self, attempt: _Attempt, done: int, total: int | None, check: GzipCheck) -> None:
         if total is not None and done < total:

@@ -59,12 +59,12 @@ class Fetched:
     seconds: float = 0.0
 
     def line(self) -> str:
-        size = _megabytes(self.validators.size)
+        size = size_text(self.validators.size)
         if self.outcome == "unchanged":
             return f"{self.name}: unchanged ({size}), not downloaded"
-        rate = _megabytes(self.received / self.seconds) + "/s" if self.seconds > 0 else "at once"
+        rate = size_text(self.received / self.seconds) + "/s" if self.seconds > 0 else "at once"
         how = "resumed" if self.outcome == "resumed" else "downloaded"
-        return f"{self.name}: {how}, {_megabytes(self.received)} of {size} in {self.seconds:.1f} s ({rate})"
+        return f"{self.name}: {how}, {size_text(self.received)} of {size} in {self.seconds:.1f} s ({rate})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,5 +125,12 @@ class DownloadPlan:
         return cls(Path(raw["dest"]), int(raw.get("min_votes", 0)))
 
 
-def _megabytes(count: float) -> str:
-    return f"{count / 1_000_000:,.1f} MB"
+def size_text(count: float) -> str:
+    """A byte count for people: '812 bytes', '45.3 kB', '182.4 MB', '1.25 GB'."""
+    if count < 1e3:
+        return f"{count:,.0f} bytes"
+    if count < 1e6:
+        return f"{count / 1e3:,.1f} kB"
+    if count < 1e9:
+        return f"{count / 1e6:,.1f} MB"
+    return f"{count / 1e9:,.2f} GB"

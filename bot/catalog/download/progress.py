@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from typing import Protocol, TextIO
 
+from bot.catalog.download.models import size_text
+
 
 class ByteProgress(Protocol):
     def start(self, name: str, total: int | None, done: int) -> None:
@@ -40,12 +42,10 @@ class _Rate:
     def describe(self) -> str:
         elapsed = max(time.monotonic() - self.started, 1e-6)
         rate = (self.done - self.first) / elapsed
-        text = f"{self.done / 1e6:,.1f}"
+        text = size_text(self.done)
         if self.total:
-            text += f" of {self.total / 1e6:,.1f} MB ({min(self.done / self.total, 1.0):.0%})"
-        else:
-            text += " MB"
-        text += f", {rate / 1e6:,.1f} MB/s"
+            text += f" of {size_text(self.total)} ({min(self.done / self.total, 1.0):.0%})"
+        text += f", {size_text(rate)}/s"
         if self.total and rate > 0 and self.done < self.total:
             text += f", about {_duration((self.total - self.done) / rate)} left"
         return text
@@ -101,8 +101,8 @@ class PlainLines:
     def start(self, name: str, total: int | None, done: int) -> None:
         self._rate.start(name, total, done)
         self._said = time.monotonic()
-        size = f"{total / 1e6:,.1f} MB" if total else "size not given"
-        resume = f", resuming at {done / 1e6:,.1f} MB" if done else ""
+        size = size_text(total) if total else "size not given"
+        resume = f", resuming at {size_text(done)}" if done else ""
         self._write(f"{name}: downloading ({size}{resume})")
 
     def update(self, done: int) -> None:

@@ -10,6 +10,7 @@ The store also remembers the last download's folder and ``--min-votes``: the bot
 from __future__ import annotations
 
 import logging
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,9 +52,9 @@ async def saved_plan(store: Store) -> DownloadPlan | None:
     return DownloadPlan.from_json(saved) if saved else None
 
 
-async def imported(store: Store) -> Imported | None:
+async def imported(repos: Repositories) -> Imported | None:
     """Which file versions the catalog was last imported from by a download, if any."""
-    saved = await store.meta.get(IMPORTED_KEY)
+    saved = await repos.meta.get(IMPORTED_KEY)
     return Imported.from_json(saved) if saved else None
 
 
@@ -79,8 +80,13 @@ async def download_imdb(
             f"cannot create the folder {dest} for the dataset files ({exc.strerror or exc})"
         ) from exc
     with hold_folder(dest):
+        _sweep(dest)
         files = await _fetch_all(request, progress or PlainLines(log.info), sleep)
-        await store.meta.set(PLAN_KEY, request.plan.to_json())
+        changed = sum(f.outcome != "unchanged" for f in files)
+        log.info("IMDb datasets in %s: %d of %d files new or changed", dest, changed, len(files))
+        # Written only when it changed: any commit makes a running bot rebuild its film index.
+        if await saved_plan(store) != request.plan:
+            await store.meta.set(PLAN_KEY, request.plan.to_json())
         result = DownloadResult(dest, files)
         if not request.import_files:
             return _replace(result, "--no-import: the files are downloaded; nothing was imported")
@@ -120,6 +126,13 @@ async def _fetch_all(request: Download, progress: ByteProgress, sleep: Sleep | N
                 manifest.record(name, got.validators)
             fetched.append(got)
     return tuple(fetched)
+
+
+def _sweep(dest: Path) -> None:
+    """Scratch folders a killed import left behind (we hold the folder's lock: none is in use)."""
+    for stale in dest.glob("filmbot-import-*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _replace(result: DownloadResult, why: str) -> DownloadResult:

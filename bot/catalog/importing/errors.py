@@ -29,6 +29,4 @@ def no_room(
     else:
         free = shutil.disk_usage(folder if folder.is_dir() else folder.parent).free
         why = f"the disk holding {folder} is full ({free:,} bytes free)"
-    return NoRoom(
-        f"{where}: cannot write in {folder}: {why}; free some space and run again. Nothing was imported"
-    )
+    return NoRoom(f"{where}: cannot write in {folder}: {why}; {then}")
