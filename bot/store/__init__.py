@@ -21,6 +21,7 @@ from bot.store._database import (
     Session,
     database_failure,
     hold_exclusive,
+    hold_lock,
     lock_path,
     migrations,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "Store",
     "database_failure",
     "hold_exclusive",
+    "hold_lock",
     "lock_path",
     "migrations",
 ]

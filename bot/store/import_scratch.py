@@ -262,6 +262,29 @@ class ImdbScratch:
         return self._lookup
 
 
+class ReadyBatches:
+    """An import's films, read and checked, in batches (opaque bytes) waiting to be written, kept on disk
+    (``folder``/ready.sqlite3) so that reading and writing are separate passes at any size."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._db = sqlite3.connect(folder / "ready.sqlite3")
+        with _writing(folder):
+            self._db.executescript(_PRAGMAS + "CREATE TABLE ready (n INTEGER PRIMARY KEY, batch BLOB);")
+
+    def add(self, batch: bytes) -> None:
+        with _writing(self._folder):
+            self._db.execute("INSERT INTO ready (batch) VALUES (?)", (batch,))
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._db.commit()
+        for (batch,) in self._db.execute("SELECT batch FROM ready ORDER BY n"):
+            yield batch
+
+    def close(self) -> None:
+        self._db.close()
+
+
 class SeenKeys:
     """Film identities already read in one import, with the line of each, kept on disk (``folder``/seen.sqlite3)."""
 

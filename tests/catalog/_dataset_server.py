@@ -11,9 +11,11 @@ bytes, stall before answering, or send slowly; every request is recorded.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import hashlib
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -258,3 +260,14 @@ class DatasetServer:
         self.requests.append(Seen(name, response.status, dict(request.headers), sent))
         await response.write_eof()
         return response
+
+
+@contextlib.asynccontextmanager
+async def serving(files: dict[str, bytes]) -> AsyncIterator[DatasetServer]:
+    """A dataset server with these files, on an ephemeral port, for the block."""
+    served = DatasetServer(files)
+    await served.start()
+    try:
+        yield served
+    finally:
+        await served.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import os
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -16,7 +15,13 @@ from bot.catalog.download.files import MANIFEST, FolderBusy, hold_folder
 from bot.catalog.download.models import DATASET_FILES, DownloadPlan, DownloadResult
 from bot.catalog.download.run import Download, download_imdb, imported
 from bot.store import Store
-from tests.catalog._dataset_server import DAY, HEADERS, DatasetServer, dataset, gz
+from tests.catalog._dataset_server import (
+    DAY,
+    HEADERS,
+    DatasetServer,
+    dataset,
+    gz,
+)
 
 # Fast retries for the tests: the waits are recorded by ``Waits`` rather than slept.
 FAST = Policy(attempts=3, backoff=1.0, read_timeout=5.0)
@@ -30,16 +35,6 @@ class Waits:
 
     async def __call__(self, seconds: float) -> None:
         self.seconds.append(seconds)
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[DatasetServer]:
-    served = DatasetServer(dataset())
-    await served.start()
-    try:
-        yield served
-    finally:
-        await served.close()
 
 
 async def run(

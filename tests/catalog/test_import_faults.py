@@ -115,13 +115,15 @@ class _Watch:
     def __init__(self, at: int) -> None:
         self.at = at
         self.reached = asyncio.Event()
+        self.phase = ""
 
-    def start(self, phase: str, total: int) -> None: ...
+    def start(self, phase: str, total: int) -> None:
+        self.phase = phase
 
     def finish(self) -> None: ...
 
     def update(self, done: int, films: int) -> None:
-        if films >= self.at:
+        if self.phase == "writing films" and films >= self.at:
             self.reached.set()
 
 

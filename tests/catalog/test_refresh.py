@@ -4,7 +4,6 @@ process against the local dataset server, the film index catching up, restarts a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,16 +20,6 @@ from tests.catalog._dataset_server import DatasetServer, dataset
 from tests.conftest import NOW
 
 WEEK = timedelta(weeks=1)
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[DatasetServer]:
-    served = DatasetServer(dataset())
-    await served.start()
-    try:
-        yield served
-    finally:
-        await served.close()
 
 
 class Bot:
@@ -62,6 +51,14 @@ class Bot:
 
     async def rows(self) -> list[tuple[str, datetime]]:
         return [(t.state, t.due_at) for t in await self.store.timers.for_ref(TIMER_KIND, TIMER_REF)]
+
+
+async def refreshed_once(store: Store, clock: ManualClock, server: DatasetServer) -> None:
+    """A bot that started, refreshed at once, and stopped."""
+    first = Bot(store, clock, server)
+    await first.start()
+    await first.settle()
+    await first.stop()
 
 
 async def imports(store: Store) -> int:
@@ -100,11 +97,7 @@ async def test_the_refresh_runs_imports_and_schedules_the_next_one(
 async def test_one_pending_row_across_restarts_and_setting_changes(
     store: Store, clock: ManualClock, server: DatasetServer
 ) -> None:
-    first = Bot(store, clock, server)
-    await first.start()
-    await first.settle()
-    await first.stop()
-
+    await refreshed_once(store, clock, server)
     again = Bot(store, clock, server)  # a restart with the same setting: the row stays as it is
     assert (await again.refresh.schedule()) is not None
     assert await again.rows() == [("fired", NOW), ("pending", NOW + WEEK)]
@@ -169,10 +162,7 @@ async def test_a_refresh_stopped_by_a_shutdown_resumes_at_the_next_start(
 async def test_a_refresh_missed_while_the_bot_was_down_still_runs(
     store: Store, clock: ManualClock, server: DatasetServer
 ) -> None:
-    first = Bot(store, clock, server)
-    await first.start()
-    await first.settle()
-    await first.stop()
+    await refreshed_once(store, clock, server)
     await clock.advance(3 * WEEK)  # the bot was down for three weeks
     bot = Bot(store, clock, server)
     try:

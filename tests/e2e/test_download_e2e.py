@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.catalog._dataset_server import DatasetServer, dataset
+from tests.catalog._dataset_server import DatasetServer, dataset, serving
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import InProcessBot
 from tests.startup._cli import environment, filmbot
@@ -18,12 +18,8 @@ from tests.startup._cli import environment, filmbot
 
 @pytest.fixture
 async def server() -> AsyncIterator[DatasetServer]:
-    served = DatasetServer(dataset())
-    await served.start()
-    try:
+    async with serving(dataset()) as served:
         yield served
-    finally:
-        await served.close()
 
 
 async def test_download_then_run_finds_the_films(

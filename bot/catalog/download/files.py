@@ -10,7 +10,6 @@ written to a temporary name and renamed, so an interruption never leaves half of
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from bot.catalog.download.models import Validators
 from bot.errors import StartupError
+from bot.store import hold_lock
 
 MANIFEST = ".filmbot-datasets.json"
 LOCK = ".filmbot-download.lock"
@@ -92,20 +92,13 @@ def set_mtime(path: Path, last_modified: str | None) -> None:
 
 @contextmanager
 def hold_folder(dest: Path) -> Iterator[None]:
-    """One download at a time per folder (``flock``: released however the process ends)."""
-    fd = os.open(dest / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
-            who = f" (process {holder})" if holder.isdigit() else ""
-            raise FolderBusy(
-                f"another filmbot download{who} is writing to {dest}; let it finish (a running bot's "
-                "refresh, perhaps) and run again"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    """One download at a time per folder."""
+
+    def busy(who: str) -> FolderBusy:
+        return FolderBusy(
+            f"another filmbot download{who} is writing to {dest}; let it finish (a running bot's refresh, "
+            "perhaps) and run again"
+        )
+
+    with hold_lock(dest / LOCK, busy):
         yield
-    finally:
-        os.close(fd)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import errno
 import gzip
 import logging
+import pickle
 import re
 import tempfile
+import time
 import zlib
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
@@ -28,7 +30,7 @@ from bot.errors import BadInput, DatabaseUnusable
 from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
 from bot.store import Repositories, Store, database_failure
-from bot.store.import_scratch import ScratchFull, SeenKeys
+from bot.store.import_scratch import ReadyBatches, ScratchFull, SeenKeys
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +133,9 @@ class _RollBack(Exception):
 
 
 class _Writer:
-    """Writes an import's films in batches, all in one transaction (see the module's docstring)."""
+    """Writes an import in two passes: every film is read, checked and assembled first (no lock held),
+    then all are written in one transaction (see the module's docstring), which is thus as short as it
+    can be: other writers to the database wait for it."""
 
     def __init__(
         self,
@@ -145,69 +149,89 @@ class _Writer:
     ) -> None:
         self.store, self.source, self.report, self.progress = store, source, report, progress
         self.scratch, self.also, self.src = scratch, also, src
-        self.batch: list[ImportedFilm] = []
-        self.lines: list[int] = []
-        self.written = 0
-        self.line = 0  # the line of the last item read, named if writing fails
+        self.accepted = 0
+        self.line = 0  # the line of the last item read (or written), named if reading or writing fails
 
     async def write(self, items: Iterator[Item], fmt: str, path: Path) -> None:
-        if self.src is None:
-            self.progress.start("writing films", self.report.read)
-        seen = SeenKeys(self.scratch)  # identities read so far, on disk, not in memory
+        ready = ReadyBatches(self.scratch)
         try:
-            async with self.store.transaction() as tx:
-                run_id = (
-                    None
-                    if self.report.dry_run
-                    else await tx.catalog.begin_import(fmt, str(path), self.source.key)
-                )
-                await self._items(tx, items, seen)
-                if run_id is None:
-                    raise _RollBack
-                report = self.report
-                await tx.catalog.finish_import(
-                    run_id, ImportCounts(report.added, report.updated, report.unchanged, report.skipped)
-                )
-                if self.also is not None:
-                    await self.also(tx)
-        except _RollBack:
-            pass
+            self._read(items, ready)
+            began = time.monotonic()
+            await self._write(ready, fmt, path)
         except Exception as exc:
             failure = self._failure(exc)
             if failure is exc:
                 raise
             raise failure from exc
         finally:
+            ready.close()
+        # How long other writers (a running bot's votes) waited for this import, at most.
+        log.info(
+            "import finished: %s (one transaction, %.1f s)", self.report.lines()[0], time.monotonic() - began
+        )
+
+    def _read(self, items: Iterator[Item], ready: ReadyBatches) -> None:
+        """The first pass: each item checked (duplicates, bad values), films kept in batches on disk."""
+        if self.src is None:
+            self.progress.start("assembling films", self.report.read)
+        seen = SeenKeys(self.scratch)  # identities read so far, on disk, not in memory
+        batch: list[tuple[ImportedFilm, int]] = []
+        try:
+            for item in items:
+                self.line = item.line
+                if self.src is not None:
+                    self.report.read += 1
+                film = _accepted(item, self.report, seen)
+                if film is not None:
+                    batch.append((film, item.line))
+                if len(batch) >= BATCH:
+                    self._keep(ready, batch)
+            if batch:
+                self._keep(ready, batch)
+        finally:
             seen.close()
             self.progress.finish()
-        log.info("import finished: %s", self.report.lines()[0])
 
-    async def _items(self, tx: Repositories, items: Iterator[Item], seen: SeenKeys) -> None:
-        for item in items:
-            self.line = item.line
-            if self.src is not None:
-                self.report.read += 1
-            film = _accepted(item, self.report, seen)
-            if film is None:
-                continue
-            self.batch.append(film)
-            self.lines.append(item.line)
-            if len(self.batch) >= BATCH:
-                await self._flush(tx)
-        if self.batch:
-            await self._flush(tx)
+    def _keep(self, ready: ReadyBatches, batch: list[tuple[ImportedFilm, int]]) -> None:
+        ready.add(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
+        self.accepted += len(batch)
+        batch.clear()
+        self.progress.update(self.src.position if self.src is not None else self.accepted, self.accepted)
 
-    async def _flush(self, tx: Repositories) -> None:
-        outcomes = await tx.catalog.write_batch(self.batch, self.source)
-        for outcome, line in zip(outcomes, self.lines, strict=True):
+    async def _write(self, ready: ReadyBatches, fmt: str, path: Path) -> None:
+        """The second pass: every batch in one transaction (a dry run's is rolled back at its end)."""
+        self.progress.start("writing films", self.accepted)
+        written = 0
+        try:
+            async with self.store.transaction() as tx:
+                report = self.report
+                run_id = (
+                    None if report.dry_run else await tx.catalog.begin_import(fmt, str(path), self.source.key)
+                )
+                for blob in ready:
+                    batch: list[tuple[ImportedFilm, int]] = pickle.loads(blob)  # written by _keep above
+                    self.line = batch[-1][1]
+                    await self._flush(tx, batch)
+                    written += len(batch)
+                    self.progress.update(written, written)
+                if run_id is None:
+                    raise _RollBack
+                counts = ImportCounts(report.added, report.updated, report.unchanged, report.skipped)
+                await tx.catalog.finish_import(run_id, counts)
+                if self.also is not None:
+                    await self.also(tx)
+        except _RollBack:
+            pass
+        finally:
+            self.progress.finish()
+
+    async def _flush(self, tx: Repositories, batch: list[tuple[ImportedFilm, int]]) -> None:
+        outcomes = await tx.catalog.write_batch([film for film, _ in batch], self.source)
+        for outcome, (_, line) in zip(outcomes, batch, strict=True):
             if outcome == "duplicate":
                 self.report.skip_row("duplicate film (the first one is kept)", line)
             else:
                 self.report.count(outcome)
-        self.written += len(self.batch)
-        self.batch.clear()
-        self.lines.clear()
-        self.progress.update(self.src.position if self.src is not None else self.written, self.written)
 
     def _failure(self, exc: Exception) -> Exception:
         """What to tell about a failed write (the transaction is rolled back: nothing was imported)."""
