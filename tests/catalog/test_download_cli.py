@@ -108,6 +108,25 @@ async def test_a_run_killed_mid_file_is_resumed_by_the_next(tmp_path: Path, serv
     assert "solaris-1972" in await slugs(tmp_path / "filmbot.sqlite3")
 
 
+async def test_ctrl_c_mid_file_says_what_is_kept(tmp_path: Path, server: DatasetServer) -> None:
+    server.files = DatasetServer(dataset(filler=30_000)).files
+    name = "title.principals.tsv.gz"
+    server.files[name].pause = 0.01
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *DOWNLOAD,
+        env=env(tmp_path, server), cwd=tmp_path,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    await asyncio.wait_for(server.wait_sent(name, 20_000), 60)
+    process.send_signal(signal.SIGINT)
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 130
+    last = err.decode().splitlines()[-1]
+    assert last.startswith("filmbot: interrupted; a file being downloaded is kept as <name>.part")
+    assert (tmp_path / "imdb" / f"{name}.part").stat().st_size > 0
+    assert await slugs(tmp_path / "filmbot.sqlite3") == []
+
+
 def _file_size_limit(limit: int) -> Callable[[], None]:
     def apply() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel kills the writer outright

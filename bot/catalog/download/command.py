@@ -22,8 +22,8 @@ def films_download(settings: Settings, dest: Path | None, min_votes: int | None,
         result = asyncio.run(_download(settings, dest, min_votes, importing))
     except KeyboardInterrupt:
         print(
-            "filmbot: interrupted; a file being downloaded is kept as <name>.part and the next run resumes "
-            "it. Nothing was imported",
+            "filmbot: interrupted; a file being downloaded is kept as <name>.part for the next run to "
+            "resume, and an import that had not finished is not kept",
             file=sys.stderr,
         )
         raise

@@ -118,7 +118,8 @@ async def _fetch_all(request: Download, progress: ByteProgress, sleep: Sleep | N
     dest = request.plan.dest
     manifest = Manifest(dest, request.base_url)
     fetched: list[Fetched] = []
-    async with aiohttp.ClientSession(headers={"User-Agent": USER_AGENT}) as session:
+    # trust_env: HTTPS_PROXY / NO_PROXY apply, as they do to curl and pip.
+    async with aiohttp.ClientSession(headers={"User-Agent": USER_AGENT}, trust_env=True) as session:
         fetcher = Fetcher(session, request.base_url, dest, progress, request.policy, sleep)
         for name in DATASET_FILES:
             got = await fetcher.fetch(name, manifest.known(name, dest / name))
