@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 
 from aiohttp import web
 
@@ -32,6 +33,17 @@ HEADERS = {
     "name.basics": "nconst\tprimaryName\tbirthYear\tdeathYear\tprimaryProfession\tknownForTitles",
 }
 DAY = datetime(2026, 3, 20, 2, 15, tzinfo=UTC)  # when the served files were "generated"
+
+
+async def partly_downloaded(part: Path) -> None:
+    """Return once the client has written some of a file to ``part`` (bytes the server sent may still sit
+    in socket buffers, so the server's count alone does not say the client has any)."""
+    while not _has_bytes(part):  # noqa: ASYNC110 - a file another process writes: no event to wait on
+        await asyncio.sleep(0.01)
+
+
+def _has_bytes(path: Path) -> bool:
+    return path.exists() and path.stat().st_size > 0
 
 
 def gz(header: str, rows: list[str]) -> bytes:

@@ -9,9 +9,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from bot.catalog.download.models import DATASET_FILES, size_text
 from bot.store import Store
-from tests.catalog._dataset_server import HEADERS, DatasetServer, dataset, gz
+from tests.catalog._dataset_server import HEADERS, DatasetServer, dataset, gz, partly_downloaded
 from tests.startup._cli import Done, environment, filmbot
 
 DOWNLOAD = ("films", "download", "imdb")
@@ -91,6 +93,7 @@ async def test_a_run_killed_mid_file_is_resumed_by_the_next(tmp_path: Path, serv
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     await asyncio.wait_for(server.wait_sent(name, 20_000), 60)
+    await asyncio.wait_for(partly_downloaded(tmp_path / "imdb" / f"{name}.part"), 60)
     process.send_signal(signal.SIGKILL)  # no clean-up at all: a power cut, the OOM killer
     await process.wait()
     part = tmp_path / "imdb" / f"{name}.part"
@@ -118,6 +121,7 @@ async def test_ctrl_c_mid_file_says_what_is_kept(tmp_path: Path, server: Dataset
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     await asyncio.wait_for(server.wait_sent(name, 20_000), 60)
+    await asyncio.wait_for(partly_downloaded(tmp_path / "imdb" / f"{name}.part"), 60)
     process.send_signal(signal.SIGINT)
     _, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 130
@@ -154,8 +158,15 @@ async def test_a_full_disk_while_downloading_keeps_the_partial_file(
     assert server.seen("title.principals.tsv.gz")[-1].headers["Range"] == "bytes=40000-"
 
 
+@pytest.mark.parametrize(
+    ("limit", "where"),
+    [
+        (600_000, "the catalog"),  # the staging fits; the database's write-ahead log does not
+        (64_000, "the scratch files"),  # staging title.basics already does not fit
+    ],
+)
 async def test_a_full_disk_while_importing_leaves_the_catalog_as_it_was(
-    tmp_path: Path, server: DatasetServer
+    tmp_path: Path, server: DatasetServer, limit: int, where: str
 ) -> None:
     films = tuple(
         f"tt{3_000_000 + n}\tmovie\tHarbor {n}\tHarbor {n}\t0\t2001\t\\N\t90\tDrama" for n in range(3000)
@@ -163,12 +174,16 @@ async def test_a_full_disk_while_importing_leaves_the_catalog_as_it_was(
     server.files = DatasetServer(dataset(extra_basics=films)).files
     fetched = await filmbot(*DOWNLOAD, "--no-import", env=env(tmp_path, server), cwd=tmp_path)
     assert fetched.status == 0, fetched.stderr
-    done = await filmbot(
-        *DOWNLOAD, env=env(tmp_path, server), cwd=tmp_path, preexec=_file_size_limit(600_000)
-    )
+    done = await filmbot(*DOWNLOAD, env=env(tmp_path, server), cwd=tmp_path, preexec=_file_size_limit(limit))
     line = _last_line(done, 3)
     assert line.startswith("filmbot: title.basics.tsv.gz line "), line
-    assert "file-size limit" in line and line.endswith("Nothing was imported")
+    assert f"file-size limit of this process ({limit:,} bytes" in line and line.endswith(
+        "Nothing was imported"
+    )
+    if where == "the scratch files":
+        assert f"cannot write in {tmp_path / 'imdb'}/filmbot-import-" in line
+    else:
+        assert f"cannot write {tmp_path / 'filmbot.sqlite3'}" in line
     assert await slugs(tmp_path / "filmbot.sqlite3") == []
 
 

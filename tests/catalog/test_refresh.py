@@ -16,7 +16,7 @@ from bot.films.service import FilmService
 from bot.settings import Settings
 from bot.store import Store
 from bot.timers import Timer, TimerDispatcher
-from tests.catalog._dataset_server import DatasetServer, dataset
+from tests.catalog._dataset_server import DatasetServer, dataset, partly_downloaded
 from tests.conftest import NOW
 
 WEEK = timedelta(weeks=1)
@@ -142,6 +142,7 @@ async def test_a_refresh_stopped_by_a_shutdown_resumes_at_the_next_start(
     bot = Bot(store, clock, server)
     await bot.start()
     await asyncio.wait_for(server.wait_sent(name, 20_000), 120)
+    await asyncio.wait_for(partly_downloaded(tmp_path / "imdb" / f"{name}.part"), 120)
     await bot.stop()  # the bot stops mid-download: the child is stopped, the row stays claimed
     assert [state for state, _ in await bot.rows()] == ["running"]
     kept = (tmp_path / "imdb" / f"{name}.part").stat().st_size

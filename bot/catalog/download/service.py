@@ -84,9 +84,8 @@ class ImdbRefreshService:
                     log.info("FILMBOT_IMDB_REFRESH is off: the scheduled refresh is cancelled")
                 return None
             if any(t.state == "running" for t in rows):
-                return (
-                    None  # a refresh interrupted by a stop: the dispatcher runs it again, then adds the next
-                )
+                # A refresh interrupted by a stop: the dispatcher runs it again, and it adds the next.
+                return None
             if len(pending) == 1 and pending[0].payload.get("every") == self.every:
                 return pending[0]
             if pending:
