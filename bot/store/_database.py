@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
-import os
 import re
 import resource
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,7 @@ from typing import Any
 import aiosqlite
 from aiosqlite.context import Result
 
-from bot.errors import DatabaseInUse, DatabaseTooNew, DatabaseUnusable
+from bot.errors import DatabaseTooNew, DatabaseUnusable, WriteFailed
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +106,28 @@ def database_failure(path: Path, exc: BaseException) -> DatabaseUnusable | None:
     return None
 
 
+# What the member is told about a write the database refused, by SQLite's primary error code.
+_WRITE_REFUSALS = {
+    sqlite3.SQLITE_FULL: "the disk holding the bot's database is full",
+    sqlite3.SQLITE_IOERR: "the disk holding the bot's database is full or failing",
+    sqlite3.SQLITE_READONLY: "the bot's database is read-only",
+    sqlite3.SQLITE_BUSY: "another program kept the bot's database locked",
+    sqlite3.SQLITE_LOCKED: "another program kept the bot's database locked",
+    sqlite3.SQLITE_CORRUPT: "the bot's database file is damaged",
+    sqlite3.SQLITE_NOTADB: "the bot's database file is damaged",
+    sqlite3.SQLITE_CANTOPEN: "the bot's database file could not be opened",
+}
+
+
+def write_failure(path: Path, exc: sqlite3.Error) -> WriteFailed | None:
+    """``exc``, raised by a write that was then rolled back, as ``WriteFailed`` if the database refused it
+    (full, read-only, damaged, locked); ``None`` for any other error (a bug in a statement, say)."""
+    why = _WRITE_REFUSALS.get(exc.sqlite_errorcode & 0xFF)
+    if why is None:
+        return None
+    return WriteFailed(unusable(path, exc).message, why)
+
+
 def _reason(exc: OSError) -> str:
     return (exc.strerror or str(exc)).lower() if exc.errno else str(exc)
 
@@ -132,53 +152,16 @@ def _cannot_write(path: Path, exc: sqlite3.Error) -> str:
     return f"cannot read or write {path}: the disk reported an error (SQLite says: {exc}); check the disk"
 
 
-def lock_path(database: Path) -> Path:
-    """The file ``hold_exclusive`` locks: ``<database>.lock``, beside the database."""
-    return database.with_name(f"{database.name}.lock")
+async def _stopped(opening: aiosqlite.Connection) -> None:
+    """Wait for the worker thread of a connection that failed to open to end.
 
-
-@contextmanager
-def hold_lock(lock: Path, busy: Callable[[str], Exception]) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on the file ``lock`` (created if need be, our pid written in it) for the
-    block; if another process holds it, raise ``busy(who)``, ``who`` being " (process N)" or "".
-
-    ``flock`` locks go with the process: a crash or kill -9 releases them, so a stale file means nothing.
+    aiosqlite stops it by queueing a last call whose result it posts to this event loop: returning at
+    once lets ``asyncio.run`` close the loop first, and the thread then dies printing a traceback ("Event
+    loop is closed") under the one-sentence error.
     """
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
-            raise busy(f" (process {holder})" if holder.isdigit() else "") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def hold_exclusive(database: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``<database>.lock`` for the block: one serving filmbot per database."""
-    if str(database) == ":memory:":
-        yield
-        return
-    lock = lock_path(database)
-
-    def busy(who: str) -> DatabaseInUse:
-        return DatabaseInUse(
-            f"another filmbot{who} is already serving from {database}; stop it first, or give this "
-            "one its own FILMBOT_DATABASE"
-        )
-
-    with contextlib.ExitStack() as held:
-        try:
-            lock.parent.mkdir(parents=True, exist_ok=True)
-            held.enter_context(hold_lock(lock, busy))
-        except OSError as exc:
-            raise DatabaseUnusable(f"cannot create the lock file {lock}: {_reason(exc)}") from exc
-        yield
+    thread = getattr(opening, "_thread", None)
+    if thread is not None and thread.is_alive():
+        await asyncio.to_thread(thread.join, 5)
 
 
 class Duplicate(Exception):
@@ -201,11 +184,15 @@ class Database:
         ``DatabaseUnusable`` with one plain sentence saying why.
         """
         path = Path(path)
+        opening: aiosqlite.Connection | None = None
         try:
             if str(path) != ":memory:":
                 path.parent.mkdir(parents=True, exist_ok=True)
-            conn = await aiosqlite.connect(path, isolation_level=None)
+            opening = aiosqlite.connect(path, isolation_level=None)
+            conn = await opening
         except (OSError, sqlite3.Error) as exc:
+            if opening is not None:
+                await _stopped(opening)
             raise unusable(path, exc) from exc
         db = cls(conn, path)
         try:
@@ -228,6 +215,8 @@ class Database:
         await self.conn.execute("PRAGMA synchronous = FULL")
         await self.conn.execute("PRAGMA foreign_keys = ON")
         await self.conn.execute("PRAGMA busy_timeout = 5000")
+        # Zero what a write frees (a wiped poll secret, say); Debian's SQLite does by default, not every build.
+        await self.conn.execute("PRAGMA secure_delete = ON")
         await self.fetchone("SELECT count(*) FROM sqlite_schema")
 
     async def _check_writable(self) -> None:
@@ -244,6 +233,25 @@ class Database:
     async def close(self) -> None:
         async with self._write_lock:
             await self.conn.close()
+
+    async def checkpoint(self, attempts: int = 20) -> bool:
+        """Copy the WAL into the database file and truncate it, so no older page version stays in the
+        WAL. A read still stepping on this connection (or another program's) makes SQLite refuse for a
+        moment: tried again, between writes, up to ``attempts`` times; False if it never completed."""
+        for attempt in range(attempts):
+            async with self._write_lock:
+                try:
+                    async with self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
+                        row = await cur.fetchone()
+                except sqlite3.Error as exc:
+                    if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_BUSY):
+                        log.warning("WAL checkpoint failed", exc_info=True)
+                        return False
+                else:
+                    if row is None or row[0] == 0:
+                        return True
+            await asyncio.sleep(0.01 * (attempt + 1))
+        return False
 
     async def user_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cur:
@@ -277,19 +285,36 @@ class Database:
     async def transaction(self) -> AsyncIterator[Transaction]:
         """A write transaction: committed when the block exits, rolled back if it raises.
 
+        If the database refuses the write or its COMMIT (a full disk, a read-only or damaged file…), it
+        is rolled back and ``WriteFailed`` raised: nothing of it was saved.
+
         Callbacks registered with ``Transaction.after_commit`` run once the COMMIT has returned.
         """
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
-            tx = Transaction(self.conn)
             try:
-                yield tx
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            else:
-                await self.conn.execute("COMMIT")
+                await self.conn.execute("BEGIN IMMEDIATE")
+                tx = Transaction(self.conn)
+                try:
+                    yield tx
+                    await self.conn.execute("COMMIT")
+                except BaseException:
+                    await self._roll_back()
+                    raise
+            except sqlite3.Error as exc:
+                failed = write_failure(self.path, exc)
+                if failed is None:
+                    raise
+                raise failed from exc
         tx.committed()
+
+    async def _roll_back(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it does after some errors, a full disk
+        among them); a failing ROLLBACK must not hide the error that led to it."""
+        if self.conn.in_transaction:
+            try:
+                await self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                log.warning("ROLLBACK failed after a failed write", exc_info=True)
 
     def write(self) -> AbstractAsyncContextManager[Transaction]:
         """Where a repository writes: here, a transaction of its own."""

@@ -3,7 +3,10 @@
 These are throwaway files in the import's scratch folder, not the bot's database: plain ``sqlite3`` (the
 importer stages files with blocking calls), no migrations, journaling off. ``ImdbScratch`` joins IMDb's
 dataset files by title id; ``SeenKeys`` remembers which films an import has already read, to skip
-duplicates. A scratch file that cannot be written (a full disk, a file-size limit) raises ``ScratchFull``.
+duplicates; ``ReadyBatches`` keeps the films read and checked until the whole file has been read, so that
+a file that turns out unusable half-way writes nothing. A scratch file that cannot be written raises
+``ScratchFull`` (a full disk, a file-size limit) or, for any other SQLite error, ``ScratchFailed``
+(through ``scratch_errors``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ _PRAGMAS = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
 _IMDB_SCHEMA = """
 CREATE TABLE basics (tconst TEXT PRIMARY KEY, line INTEGER, title TEXT, original TEXT,
                      year INTEGER, runtime INTEGER, genres TEXT, bad TEXT) WITHOUT ROWID;
-CREATE TABLE ratings (tconst TEXT PRIMARY KEY, rating REAL, votes INTEGER) WITHOUT ROWID;
+CREATE TABLE ratings (tconst TEXT PRIMARY KEY, rating REAL, votes INTEGER) WITHOUT ROWID;  -- checked
 CREATE TABLE akas (tconst TEXT, ordering INTEGER, title TEXT);
 CREATE TABLE principals (tconst TEXT, ordering INTEGER, nconst TEXT, category TEXT, characters TEXT);
 CREATE TABLE directors (tconst TEXT, ordering INTEGER, nconst TEXT);
@@ -64,6 +67,19 @@ def _writing(folder: Path) -> Iterator[None]:
         if exc.sqlite_errorcode & 0xFF in _NO_ROOM:
             raise ScratchFull(folder, str(exc)) from exc
         raise
+
+
+class ScratchFailed(Exception):
+    """A scratch file could not be written or read (its disk full, say): nothing was imported."""
+
+
+@contextmanager
+def scratch_errors(folder: Path) -> Iterator[None]:
+    """Turn a scratch file's SQLite error into ``ScratchFailed``, naming the folder (not the database)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise ScratchFailed(f"cannot write the import's scratch files in {folder} ({exc})") from exc
 
 
 class StagedTitle(NamedTuple):

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.catalog.download.models import DownloadPlan, DownloadResult
 from bot.catalog.download.progress import byte_progress_for
 from bot.catalog.download.run import Download, default_dest, download_imdb, saved_plan
+from bot.catalog.importing import ImportStopped
 from bot.catalog.importing.progress import progress_for
 from bot.errors import BadInput
 from bot.settings import Settings
@@ -27,6 +28,10 @@ def films_download(settings: Settings, dest: Path | None, min_votes: int | None,
             file=sys.stderr,
         )
         raise
+    except ImportStopped as stopped:
+        # The import's transaction was rolled back: the summary says so, then the one line on what stopped it.
+        print("\n".join(stopped.report.lines()))
+        raise stopped.__cause__ or stopped from None
     except BadInput as exc:
         print(f"filmbot: {exc.message}", file=sys.stderr)
         return 2

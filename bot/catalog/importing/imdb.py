@@ -24,13 +24,14 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
-from bot.catalog.importing import _values
-from bot.catalog.importing._files import TextSource, file_date
+from bot.catalog import values
+from bot.catalog.card_fields import name_problem
+from bot.catalog.importing._files import MAX_LINE, TextSource, file_date
 from bot.catalog.importing._items import Item
-from bot.catalog.importing._values import BadValue
 from bot.catalog.importing.errors import no_room
 from bot.catalog.importing.progress import Progress
 from bot.catalog.importing.report import ImportReport
+from bot.catalog.values import BadValue
 from bot.errors import BadInput
 from bot.films.models import Credit, Fact, ImportedFilm, Score, Source
 from bot.store.import_scratch import (
@@ -117,6 +118,11 @@ def _check_header(file: str, line: str, expected: tuple[str, ...]) -> None:
         )
 
 
+def _shown(name: str) -> str:
+    """``name``, or "" when it cannot be shown (too long, control characters)."""
+    return name if name_problem(name) is None else ""
+
+
 class ImdbReader:
     """Stage the files in a scratch store in the folder ``scratch``, then yield films one by one.
 
@@ -129,12 +135,14 @@ class ImdbReader:
         scratch: Path,
         report: ImportReport,
         progress: Progress,
+        encoding: str | None = None,
         *,
         min_votes: int = 0,
     ) -> None:
         if min_votes and "title.ratings" not in files:
             raise BadInput("--min-votes needs title.ratings.tsv.gz (the vote counts) beside title.basics")
         self.files = files
+        self.encoding = encoding
         self.report = report
         self.progress = progress
         self.min_votes = min_votes
@@ -150,17 +158,23 @@ class ImdbReader:
     # -- staging -----------------------------------------------------------------------------------
 
     def _rows(self, name: str) -> Iterator[tuple[int, list[str]]]:
-        """Data rows of one file (after its header, which must be IMDb's), checked for their width."""
+        """Data rows of one file (after its header, which must be IMDb's), checked for their width.
+
+        A line longer than ``MAX_LINE`` is skipped unread (reported for ``title.basics``)."""
         path = self.files[name]
         header = HEADERS[name]
-        with TextSource(path) as src:
+        with TextSource(path, self.encoding) as src:
             self.progress.start(name, src.size)
             self._file, self._line = path.name, 1
             lines = src.lines()
             first = next(lines, None)
-            _check_header(path.name, first[1] if first else "", header)
+            _check_header(path.name, (first[1] or "") if first else "", header)
             for number, line in lines:
                 self._line = number
+                if line is None:
+                    if name == "title.basics":
+                        self.report.skip_row(f"line longer than {MAX_LINE:,} characters", number, path.name)
+                    continue
                 cells = line.split("\t")
                 if len(cells) != len(header):
                     reason = f"malformed line ({len(cells)} columns, expected {len(header)})"
@@ -225,8 +239,8 @@ class ImdbReader:
             try:
                 yield RatingRow(
                     tconst,
-                    _values.number(average, "averageRating", 0.0, 10.0),
-                    _values.votes(votes, "numVotes"),
+                    values.decimal(average, "averageRating", 0.0, 10.0),
+                    values.votes(votes, "numVotes"),
                 )
             except BadValue as exc:
                 self.report.skip_value(str(exc), number, file)
@@ -259,17 +273,18 @@ class ImdbReader:
             title = _null(title).strip()
             if skip is None and not title:
                 skip = "no title"
+            if skip is None and (problem := name_problem(title)) is not None:
+                skip = f"title {problem}"
             if skip is None and not _is_imdb_id(tconst):
                 skip = "not an IMDb id like tt0111161"
             if skip is not None:
                 self.report.skip_row(skip, number, file)
                 continue
             bad: list[str] = []
-            year = _checked(start, _values.year, bad)
-            minutes = _checked(runtime, _values.runtime, bad)
-            yield StagedTitle(
-                tconst, number, title, _null(original).strip(), year, minutes, _null(genres), tuple(bad)
-            )
+            year = _checked(start, values.year, bad)
+            minutes = _checked(runtime, values.runtime, bad)
+            original = _shown(_null(original).strip())
+            yield StagedTitle(tconst, number, title, original, year, minutes, _null(genres), tuple(bad))
 
     # -- assembling --------------------------------------------------------------------------------
 
@@ -285,6 +300,7 @@ class ImdbReader:
         facts = [Fact("runtime_minutes", str(staged.runtime), key)] if staged.runtime else []
         facts += [Fact("genre", g, key) for g in staged.genres.split(",") if g]
         rating = self.scratch.rating(tconst)
+        # Checked as title.ratings was staged (values.decimal, values.votes): a bad row was left out there.
         scores = (
             [Score("IMDb", "average", rating.average, key, ratings_day, scale=10.0, votes=rating.votes)]
             if rating is not None
@@ -293,7 +309,13 @@ class ImdbReader:
         names = {title.casefold(), original.casefold()}
         aliases: list[str] = []
         for alias in self.scratch.aliases(tconst):
-            if alias and alias != NULL and alias.casefold() not in names and len(aliases) < MAX_ALIASES:
+            if (
+                alias
+                and alias != NULL
+                and alias.casefold() not in names
+                and len(aliases) < MAX_ALIASES
+                and name_problem(alias) is None
+            ):
                 names.add(alias.casefold())
                 aliases.append(alias)
         film = ImportedFilm(
@@ -313,9 +335,13 @@ class ImdbReader:
         """Directors (from ``title.crew`` when it was given, else the principals), then up to ten cast."""
         crew = "title.crew" in self.files
         if crew:
-            yield from (Credit(name, "director", key) for name in self.scratch.directors(tconst))
+            for name in self.scratch.directors(tconst):
+                if name_problem(name) is None:  # a name that cannot be shown is left out
+                    yield Credit(name, "director", key)
         cast = 0
         for person in self.scratch.people(tconst):
+            if name_problem(person.name) is not None:
+                continue
             if person.category == "director" and not crew:
                 yield Credit(person.name, "director", key)
             elif person.category in CAST_CATEGORIES and cast < MAX_CAST:
@@ -325,7 +351,7 @@ class ImdbReader:
 
 def _is_imdb_id(value: str) -> bool:
     try:
-        _values.imdb_id(value)
+        values.imdb_id(value)
     except BadValue:
         return False
     return True
@@ -348,8 +374,9 @@ def _characters(raw: str | None) -> str | None:
         return None
     try:
         value = json.loads(raw)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, a number too long to read, or nested too deeply
         return None
     if isinstance(value, list) and all(isinstance(v, str) for v in value) and value:
-        return " / ".join(value)[:200]
+        shown = " / ".join(" ".join(v.split()) for v in value)
+        return shown[:200] if name_problem(shown[:200]) is None else None
     return None

@@ -34,6 +34,8 @@ class ImportReport:
     skipped_rows: dict[str, SkipKind] = field(default_factory=dict)
     skipped_values: dict[str, SkipKind] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Why the import stopped before the end (the file unusable, a write failed), or None.
+    stopped: str | None = None
 
     def skip_row(self, reason: str, line: int, file: str | None = None) -> None:
         """A row left out; ``file``: the file ``line`` is in, when it is not ``self.file``."""
@@ -59,17 +61,26 @@ class ImportReport:
         elif outcome == "unchanged":
             self.unchanged += 1
 
+    def _ending(self) -> str:
+        if self.stopped is None:
+            return " (dry run: nothing written)" if self.dry_run else ""
+        # An import is one transaction (bot.catalog.importing.run): one that stopped kept nothing.
+        return " (stopped: nothing was written)"
+
     def lines(self) -> list[str]:
         verb = "would be " if self.dry_run else ""
         out = [
             f"{self.source}: {self.added:,} {verb}added, {self.updated:,} {verb}updated, "
-            f"{self.unchanged:,} unchanged, {self.skipped:,} skipped"
-            + (" (dry run: nothing written)" if self.dry_run else "")
+            f"{self.unchanged:,} unchanged, {self.skipped:,} skipped" + self._ending()
         ]
+        if self.stopped is not None:
+            out.append(f"  stopped: {self.stopped}")
         for title, kinds in (("skipped rows", self.skipped_rows), ("values left out", self.skipped_values)):
             for kind in sorted(kinds.values(), key=lambda kind: -kind.count):
                 more = ", …" if kind.count > len(kind.lines) else ""
-                where = (f"{kind.file} " if kind.file else "") + "line " + ", ".join(map(str, kind.lines))
+                # The file is named when the import reads several (IMDb's); a list's name is the source's.
+                named = kind.file and kind.file != self.source
+                where = (f"{kind.file} " if named else "") + "line " + ", ".join(map(str, kind.lines))
                 out.append(f"  {title}: {kind.reason}: {kind.count:,} ({where}{more})")
         out += [f"  note: {note}" for note in self.notes]
         return out

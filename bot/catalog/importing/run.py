@@ -1,36 +1,45 @@
-"""One import: read a dataset in any format, write it in batches, and report what happened.
+"""One import: read a dataset in any format, check it whole, write it in one transaction, report.
 
-An import is one unit for the store: every batch is written in one transaction, committed only once the
-whole dataset has been read, so a file cut short, a full disk or an interruption leaves the catalog as it
+An import has two passes. First every file is read whole and checked into scratch files on disk (bounded
+memory: lines and nesting are capped, text is decoded exactly): a file that turns out damaged, cut short,
+not text in its encoding or not in IMDb's layout stops the import there, having written nothing. Then
+every film is written in one transaction, with the run row's end and any ``also`` writes: a failure while
+writing (a full disk, a database error, an interruption) rolls all of it back, so the catalog is as it
 was, and a running bot (which reads on its own connection) sees all of an import or none of it.
+
+Issue #16 asked for "a failed import leaves the store as it was, or is resumable and says so"; the write
+used to be resumable batches, each its own transaction. One transaction keeps the stronger of the two
+promises (the store exactly as it was; running the same import again does all of it), at the price of
+one longer write lock (other writers wait; the read pass holds none). Either way the import's run row
+(``catalog_imports``) always ends: it is begun, in its own commit, once the files have been read whole
+(a file that cannot be used records no run), ended as ``done`` in the import's transaction, or, when the
+transaction fails or is interrupted, ended after the rollback as ``failed`` or ``interrupted`` with why.
 """
 
 from __future__ import annotations
 
 import errno
-import gzip
 import logging
 import pickle
 import re
 import tempfile
 import time
-import zlib
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Literal
 
-from bot.catalog.importing import imdb, tabular
-from bot.catalog.importing._files import TextSource, file_date
+from bot.catalog.importing import imdb, json_list, tabular
+from bot.catalog.importing._files import TextSource, file_date, text_encoding
 from bot.catalog.importing._items import Item
 from bot.catalog.importing.errors import no_room
 from bot.catalog.importing.progress import NoProgress, Progress
 from bot.catalog.importing.report import ImportReport
-from bot.catalog.models import ImportCounts
-from bot.errors import BadInput, DatabaseUnusable
+from bot.catalog.models import ImportCounts, RunOutcome
+from bot.errors import BadInput, DatabaseUnusable, StartupError, WriteFailed
 from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
 from bot.store import Repositories, Store, database_failure
-from bot.store.import_scratch import ReadyBatches, ScratchFull, SeenKeys
+from bot.store.import_scratch import ReadyBatches, ScratchFailed, ScratchFull, SeenKeys, scratch_errors
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +75,19 @@ def _check_path(path: Path, fmt: str) -> None:
         raise BadInput(f"{path} is a folder; give the {fmt.upper()} file")
 
 
+class ImportStopped(Exception):
+    """The import stopped while writing; ``report`` says what it did and why (``report.stopped``).
+
+    Its ``__cause__`` is what stopped it (a database error, say). The transaction was rolled back:
+    nothing of the import was kept, and running the same import again does all of it. The import's run
+    row has ended (``failed``).
+    """
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(report.stopped)
+        self.report = report
+
+
 async def import_catalog(
     store: Store,
     path: Path,
@@ -74,44 +96,50 @@ async def import_catalog(
     mapping: Mapping[str, str] | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    encoding: str | None = None,
     min_votes: int = 0,
     scratch_dir: Path | None = None,
     also: AlsoWrite | None = None,
 ) -> ImportReport:
     """Import every film in ``path`` as one unit; with ``dry_run`` read and check everything, keep nothing.
 
+    ``encoding``: the files' text encoding (``--encoding``; default UTF-8, or what a byte-order mark shows).
     ``min_votes`` (IMDb datasets only): keep only films with at least that many IMDb votes.
     ``scratch_dir``: where the import's scratch files go (default: the system's temporary folder).
     ``also``: more writes committed in the same transaction as the films (not in a dry run).
-    Files are read with blocking calls between batched writes: run it where nothing else shares the event
-    loop (the command line, or the child process a running bot starts for a refresh).
+
+    A file that cannot be used raises ``BadInput`` (``UnusableFile``) having written nothing; a failed
+    write raises ``ImportStopped``, ``DatabaseUnusable`` or ``NoRoom``, the store as it was. Files are
+    read with blocking calls: run it where nothing else shares the event loop (the command line, or the
+    child process a running bot starts for a refresh).
     """
     progress = progress or NoProgress()
     _check_path(path, fmt)
     if min_votes and fmt != "imdb":
         raise BadInput("--min-votes applies to IMDb's datasets only (their title.ratings file)")
-    with tempfile.TemporaryDirectory(prefix="filmbot-import-", dir=scratch_dir) as scratch:
+    encoding = text_encoding(encoding) if encoding else None
+    with tempfile.TemporaryDirectory(prefix="filmbot-import-", dir=scratch_dir) as folder:
+        scratch = Path(folder)
         if fmt == "imdb":
             files = imdb.find_files(path)
             source = imdb.source_for(files)
             report = ImportReport(
                 f"IMDb datasets in {files['title.basics'].parent}", dry_run, files["title.basics"].name
             )
-            reader = imdb.ImdbReader(files, Path(scratch), report, progress, min_votes=min_votes)
+            reader = imdb.ImdbReader(files, scratch, report, progress, encoding, min_votes=min_votes)
             try:
-                reader.stage()
-                writer = _Writer(store, source, report, Path(scratch), progress, also)
-                await writer.write(reader.films(source), fmt, path)
+                writer = _Writer(store, source, report, scratch, progress, also)
+                await writer.run(reader.films(source), fmt, path, reader.stage)
             finally:
                 reader.close()
             return report
         source = tabular_source(path)
         report = ImportReport(path.name, dry_run, path.name)
-        with TextSource(path) as src:
-            read = tabular.read_csv if fmt == "csv" else tabular.read_json
+        with TextSource(path, encoding) as src:
+            read = tabular.read_csv if fmt == "csv" else json_list.read_json
             items = read(src, mapping or {}, source.key, source.as_of)
             progress.start(path.name, src.size)
-            await _Writer(store, source, report, Path(scratch), progress, also, src).write(items, fmt, path)
+            await _Writer(store, source, report, scratch, progress, also, src).run(items, fmt, path)
         return report
 
 
@@ -152,23 +180,70 @@ class _Writer:
         self.accepted = 0
         self.line = 0  # the line of the last item read (or written), named if reading or writing fails
 
-    async def write(self, items: Iterator[Item], fmt: str, path: Path) -> None:
+    async def run(
+        self, items: Iterator[Item], fmt: str, path: Path, stage: Callable[[], None] | None = None
+    ) -> None:
+        """Read (``stage``, then ``items``) whole, then write; a begun run row ends however this ends."""
+        report = self.report
         ready = ReadyBatches(self.scratch)
+        run_id: int | None = None
+        outcome: RunOutcome = "interrupted"
+        began = time.monotonic()
         try:
-            self._read(items, ready)
+            with scratch_errors(self.scratch):
+                if stage is not None:
+                    stage()
+                self._read(items, ready)
+            # The files were read whole and proved usable: the run is recorded from here, in its own
+            # commit, so that it can be ended even when the import's transaction is rolled back.
+            if not report.dry_run:
+                run_id = await self.store.catalog.begin_import(fmt, str(path), self.source.key)
             began = time.monotonic()
-            await self._write(ready, fmt, path)
+            await self._write(ready, run_id)
+            outcome = "done"
+        except BadInput as exc:  # the file cannot be used (UnusableFile, a bad header): nothing written
+            outcome, report.stopped = "failed", exc.message
+            raise
+        except ScratchFailed as exc:
+            outcome, report.stopped = "failed", f"{exc}; nothing was imported"
+            raise BadInput(
+                f"{report.stopped}. Free some space there, or set TMPDIR to a folder with room"
+            ) from exc
         except Exception as exc:
+            outcome = "failed"
             failure = self._failure(exc)
+            if failure is None:
+                report.stopped = _described(exc)
+                raise ImportStopped(report) from exc
+            report.stopped = failure.message if isinstance(failure, StartupError) else str(failure)
             if failure is exc:
                 raise
             raise failure from exc
         finally:
             ready.close()
+            if outcome != "done":
+                # The transaction was rolled back (or never began): none of the counted writes stayed.
+                report.added = report.updated = report.unchanged = 0
+                if outcome == "interrupted":
+                    report.stopped = "interrupted before the end"
+            if run_id is not None and outcome != "done":
+                await self._finish(run_id, outcome)
         # How long other writers (a running bot's votes) waited for this import, at most.
-        log.info(
-            "import finished: %s (one transaction, %.1f s)", self.report.lines()[0], time.monotonic() - began
-        )
+        log.info("import finished: %s (one transaction, %.1f s)", report.lines()[0], time.monotonic() - began)
+
+    async def _finish(self, run_id: int, outcome: RunOutcome) -> None:
+        """End the run row of a failed import; when the database itself fails, say so in the log."""
+        counts = ImportCounts(0, 0, 0, self.report.skipped)
+        try:
+            await self.store.catalog.finish_import(run_id, counts, outcome, self.report.stopped)
+        except Exception as exc:
+            log.warning(
+                "the import's run row %d could not be ended (%s): %s",
+                run_id,
+                outcome,
+                _described(exc),
+                exc_info=log.isEnabledFor(logging.DEBUG),
+            )
 
     def _read(self, items: Iterator[Item], ready: ReadyBatches) -> None:
         """The first pass: each item checked (duplicates, bad values), films kept in batches on disk."""
@@ -198,18 +273,16 @@ class _Writer:
         batch.clear()
         self.progress.update(self.src.position if self.src is not None else self.accepted, self.accepted)
 
-    async def _write(self, ready: ReadyBatches, fmt: str, path: Path) -> None:
+    async def _write(self, ready: ReadyBatches, run_id: int | None) -> None:
         """The second pass: every batch in one transaction (a dry run's is rolled back at its end)."""
         self.progress.start("writing films", self.accepted)
         written = 0
         try:
             async with self.store.transaction() as tx:
                 report = self.report
-                run_id = (
-                    None if report.dry_run else await tx.catalog.begin_import(fmt, str(path), self.source.key)
-                )
                 for blob in ready:
-                    batch: list[tuple[ImportedFilm, int]] = pickle.loads(blob)  # written by _keep above
+                    # Our own scratch file, written by _keep above in this process: nothing from outside.
+                    batch: list[tuple[ImportedFilm, int]] = pickle.loads(blob)
                     self.line = batch[-1][1]
                     await self._flush(tx, batch)
                     written += len(batch)
@@ -217,7 +290,7 @@ class _Writer:
                 if run_id is None:
                     raise _RollBack
                 counts = ImportCounts(report.added, report.updated, report.unchanged, report.skipped)
-                await tx.catalog.finish_import(run_id, counts)
+                await tx.catalog.finish_import(run_id, counts, "done")
                 if self.also is not None:
                     await self.also(tx)
         except _RollBack:
@@ -233,17 +306,24 @@ class _Writer:
             else:
                 self.report.count(outcome)
 
-    def _failure(self, exc: Exception) -> Exception:
-        """What to tell about a failed write (the transaction is rolled back: nothing was imported)."""
+    def _failure(self, exc: Exception) -> Exception | None:
+        """What to tell about a failed read or write when it is the disk or the database (the
+        transaction is rolled back: nothing was imported); ``None`` for any other error."""
         where = f"{self.report.file} line {self.line:,}"
-        if isinstance(exc, EOFError | zlib.error | gzip.BadGzipFile):
-            return BadInput(f"{self.report.file} is cut short or damaged after line {self.line:,} ({exc}); "
-                            "nothing was imported")  # fmt: skip
+        if isinstance(exc, StartupError):  # NoRoom from staging, already worded
+            return exc
         if isinstance(exc, ScratchFull):
             return no_room(where, exc.folder)
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG):
             return no_room(where, self.scratch)
+        if isinstance(exc, WriteFailed):  # the store's transaction refused by the database, rolled back
+            return DatabaseUnusable(f"{where}: {exc.detail}. Nothing was imported")
         failure = database_failure(self.store.db.path, exc)
         if failure is not None:
             return DatabaseUnusable(f"{where}: {failure.message}. Nothing was imported")
-        return exc
+        return None
+
+
+def _described(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
