@@ -20,11 +20,10 @@ from bot.store._database import (
     Duplicate,
     Session,
     database_failure,
-    hold_exclusive,
-    lock_path,
     migrations,
 )
 from bot.store._group_commit import GroupCommit
+from bot.store._lock import hold_exclusive, hold_lock, lock_path
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
 from bot.store.history import HistoryStore
@@ -47,6 +46,7 @@ __all__ = [
     "Store",
     "database_failure",
     "hold_exclusive",
+    "hold_lock",
     "lock_path",
     "migrations",
 ]

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
-import os
 import re
 import resource
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,7 @@ from typing import Any
 import aiosqlite
 from aiosqlite.context import Result
 
-from bot.errors import DatabaseInUse, DatabaseTooNew, DatabaseUnusable, WriteFailed
+from bot.errors import DatabaseTooNew, DatabaseUnusable, WriteFailed
 
 log = logging.getLogger(__name__)
 
@@ -154,41 +152,16 @@ def _cannot_write(path: Path, exc: sqlite3.Error) -> str:
     return f"cannot read or write {path}: the disk reported an error (SQLite says: {exc}); check the disk"
 
 
-def lock_path(database: Path) -> Path:
-    """The file ``hold_exclusive`` locks: ``<database>.lock``, beside the database."""
-    return database.with_name(f"{database.name}.lock")
+async def _stopped(opening: aiosqlite.Connection) -> None:
+    """Wait for the worker thread of a connection that failed to open to end.
 
-
-@contextmanager
-def hold_exclusive(database: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``<database>.lock`` for the block: one serving filmbot per database.
-
-    ``flock`` locks go with the process: a crash or kill -9 releases them, so a stale file means nothing.
+    aiosqlite stops it by queueing a last call whose result it posts to this event loop: returning at
+    once lets ``asyncio.run`` close the loop first, and the thread then dies printing a traceback ("Event
+    loop is closed") under the one-sentence error.
     """
-    if str(database) == ":memory:":
-        yield
-        return
-    lock = lock_path(database)
-    try:
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise DatabaseUnusable(f"cannot create the lock file {lock}: {_reason(exc)}") from exc
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
-            who = f" (process {holder})" if holder.isdigit() else ""
-            raise DatabaseInUse(
-                f"another filmbot{who} is already serving from {database}; stop it first, or give this "
-                "one its own FILMBOT_DATABASE"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
-    finally:
-        os.close(fd)
+    thread = getattr(opening, "_thread", None)
+    if thread is not None and thread.is_alive():
+        await asyncio.to_thread(thread.join, 5)
 
 
 class Duplicate(Exception):
@@ -211,11 +184,15 @@ class Database:
         ``DatabaseUnusable`` with one plain sentence saying why.
         """
         path = Path(path)
+        opening: aiosqlite.Connection | None = None
         try:
             if str(path) != ":memory:":
                 path.parent.mkdir(parents=True, exist_ok=True)
-            conn = await aiosqlite.connect(path, isolation_level=None)
+            opening = aiosqlite.connect(path, isolation_level=None)
+            conn = await opening
         except (OSError, sqlite3.Error) as exc:
+            if opening is not None:
+                await _stopped(opening)
             raise unusable(path, exc) from exc
         db = cls(conn, path)
         try:
