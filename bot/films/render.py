@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.films.card import CastMember, Cited, FilmCard
+from bot.films.card import CastMember, Cited, Detail, FilmCard
 from bot.ui import limits
 from bot.ui.embeds import Field, build_embed
 from bot.ui.text import join_limited, plain, truncate
@@ -17,11 +17,17 @@ def refs(numbers: tuple[int, ...]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
+def details_text(details: tuple[Detail, ...]) -> str:
+    """Each detail followed by its own source numbers: "United States [3]; Japan [1][2]"."""
+    return "; ".join(f"{plain(d.text)} {refs(d.refs)}" for d in details)
+
+
 def cited(item: Cited, *, details: bool = True) -> str:
-    text = plain(item.text)
+    """A value with its sources, then its details each with theirs: "GKIDS [3][4] (United States [3])"."""
+    text = f"{plain(item.text)} {refs(item.refs)}".strip()
     if details and item.details:
-        text += f" ({plain('; '.join(item.details))})"
-    return f"{text} {refs(item.refs)}".strip()
+        text += f" ({details_text(item.details)})"
+    return text
 
 
 def cited_list(items: tuple[Cited, ...], sep: str = "\n", *, details: bool = True) -> str:
@@ -29,10 +35,10 @@ def cited_list(items: tuple[Cited, ...], sep: str = "\n", *, details: bool = Tru
 
 
 def _cast_line(member: CastMember) -> str:
-    who = plain(member.person)
+    who = f"{plain(member.person)} {refs(member.refs)}"
     if member.characters:
-        who += f" as {plain(' / '.join(member.characters))}"
-    return f"{who} {refs(member.refs)}"
+        who += " as " + " / ".join(f"{plain(c.text)} {refs(c.refs)}" for c in member.characters)
+    return who
 
 
 def _runtime(card: FilmCard) -> str:
@@ -40,6 +46,13 @@ def _runtime(card: FilmCard) -> str:
     if card.runtime_disagrees:
         text += "\n*Sources disagree.*"
     return text
+
+
+def _box_office(card: FilmCard) -> str:
+    text = cited_list(card.box_office)
+    if len(card.box_office) > 1:
+        text += "\n*The figures disagree; each is shown as its source states it.*"
+    return truncate(text, limits.EMBED_FIELD_VALUE)
 
 
 def _source_work(card: FilmCard) -> str:
@@ -70,7 +83,7 @@ def card_fields(card: FilmCard) -> list[Field]:
     return [
         Field("Director", cited_list(card.directors, ", "), inline=True),
         Field("Runtime", _runtime(card), inline=True),
-        Field("Studio", cited_list(card.studios, ", ", details=False), inline=True),
+        Field("Studios", cited_list(card.studios, "\n")),
         Field("Source work", _source_work(card)),
         Field("Released", cited_list(card.releases)),
         Field("Genres", cited_list(card.genres, ", ", details=False), inline=True),
@@ -78,9 +91,9 @@ def card_fields(card: FilmCard) -> list[Field]:
         Field("Voice cast" if card.cast else "Cast", join_limited(cast, limits.EMBED_FIELD_VALUE)),
         Field("Music", cited_list(card.music, ", "), inline=True),
         Field("Character design", cited_list(card.character_design, ", "), inline=True),
-        Field("Production", cited_list(card.production, ", ", details=False)),
+        Field("Production", cited_list(card.production, ", ")),
         Field("Distribution", cited_list(card.distributors, ", ")),
-        Field("Box office", cited_list(card.box_office)),
+        Field("Box office", _box_office(card)),
         Field("Tagline", cited_list(card.tagline)),
     ]
 
