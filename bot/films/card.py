@@ -52,6 +52,8 @@ class SourceRef:
     as_of: date
     publisher: str | None = None
     url: str | None = None
+    dated: bool = True  # False: the document gives no date; ``as_of`` is the day it was retrieved
+    licence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +153,8 @@ def build_card(film: Film) -> FilmCard:
         tagline=facts("tagline"),
         box_office=facts("box_office"),
         sources=tuple(
-            SourceRef(numbers[s.key], s.title, s.kind, s.as_of, s.publisher, s.url) for s in film.sources
+            SourceRef(numbers[s.key], s.title, s.kind, s.as_of, s.publisher, s.url, s.dated, s.licence)
+            for s in film.sources
         ),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.films.card import CastMember, Cited, Detail, FilmCard
+from bot.films.card import CastMember, Cited, Detail, FilmCard, SourceRef
 from bot.ui import limits
 from bot.ui.embeds import Field, build_embed
 from bot.ui.text import join_limited, plain, truncate
@@ -66,11 +66,18 @@ def _source_work(card: FilmCard) -> str:
     return truncate("\n".join(lines), limits.EMBED_FIELD_VALUE)
 
 
+def _source_date(source: SourceRef) -> str:
+    """A source's own date, or that it gives none and when it was read; its licence where one is given."""
+    when = source.as_of.isoformat()
+    text = when if source.dated else f"undated; retrieved {when}"
+    return f"{text}; {source.licence}" if source.licence else text
+
+
 def _footer(card: FilmCard) -> str:
     parts = []
     for source in card.sources:
         name = source.title if not source.publisher else f"{source.publisher}: {source.title}"
-        parts.append(f"[{source.number}] {truncate(name, 90)} ({source.as_of.isoformat()})")
+        parts.append(f"[{source.number}] {truncate(name, 90)} ({_source_date(source)})")
     origin = "Curated film card" if card.origin == "card" else "Imported catalog data"
     return truncate(f"{origin} · Sources: " + " · ".join(parts), limits.EMBED_FOOTER)
 

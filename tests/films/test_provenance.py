@@ -14,8 +14,9 @@ import pytest
 
 from bot.catalog.cards import parse_card
 from bot.films.card import Detail, build_card
-from bot.films.models import Credit, Fact, Film, FilmSummary, Source
+from bot.films.models import Credit, Fact, Film, FilmSummary, Score, Source
 from bot.films.render import card_embed
+from bot.scores.aggregate import aggregate
 
 ROOT = Path(__file__).resolve().parents[2]
 CARD = ROOT / "data" / "films" / "100-meters.toml"
@@ -137,3 +138,75 @@ def test_details_are_never_pooled_across_sources() -> None:
     rendered = card_embed(card).to_dict()["fields"]
     cast = next(f["value"] for f in rendered if f["name"] == "Voice cast")
     assert cast == "Tori Matsuzaka [1][2][3] as Togashi (teen) [1] / Togashi [3]"
+
+
+@pytest.mark.skipif(not SOURCES.is_dir(), reason="the press documents are not on this machine")
+def test_every_score_is_stated_by_its_source_with_its_own_date() -> None:
+    film = _film()
+    texts = _texts(film)
+    numbers = {s.key: n for n, s in enumerate(film.sources, start=1)}
+    problems = []
+    for score in film.scores:
+        number = numbers[score.source]
+        text = normalize(texts[number])
+        if f"{score.value:g}" not in text:
+            problems.append(f"{score.name}: {score.value:g} not in [{number}]")
+        if score.votes is not None and f"{score.votes} votes" not in text:
+            problems.append(f"{score.name}: {score.votes} votes not in [{number}]")
+        site = normalize(score.name.split(" (")[0])
+        if score.site_named and site not in text:
+            problems.append(f"{score.name}: the site is not named in [{number}]")
+        if score.dated and score.as_of.isoformat() not in text and str(score.as_of.year) not in text:
+            problems.append(f"{score.name}: dated {score.as_of}, which [{number}] does not state")
+    assert not problems, "\n".join(problems)
+
+
+def test_unnamed_site_is_shown_labelled_and_not_counted() -> None:
+    scores = [
+        Score("IMDb", "average", 8.0, "a", date(2026, 1, 1), scale=10),
+        Score("Listing", "average", 2.0, "b", date(2026, 1, 1), scale=10, votes=56, site_named=False),
+    ]
+    result = aggregate(scores, [])
+    assert [s.name for s in result.averages] == ["IMDb", "Listing"]
+    assert result.consensus == 80.0 and result.aggregate == 80.0
+    assert result.inputs == (("IMDb", 80.0),)
+    # With only an unnamed site there is no consensus, never a number made from it.
+    alone = aggregate(scores[1:], [])
+    assert alone.consensus is None and alone.aggregate is None
+
+
+def test_card_sources_may_be_undated_and_old_cards_still_load() -> None:
+    from bot.catalog.cards import CardError, card_from_mapping
+
+    base: dict[str, object] = {"slug": "x", "title": "X"}
+    old = card_from_mapping(
+        {**base, "sources": {"s": {"title": "T", "kind": "review", "as_of": "2025-01-02"}}}, "x"
+    )
+    assert old.sources[0].dated and old.sources[0].as_of == date(2025, 1, 2)
+    score = {
+        "name": "Site",
+        "kind": "average",
+        "value": 7.7,
+        "scale": 10,
+        "site_named": False,
+        "sources": ["s"],
+    }
+    new = card_from_mapping(
+        {
+            **base,
+            "sources": {"s": {"title": "T", "kind": "review", "retrieved": "2026-11-21"}},
+            "scores": [score],
+        },
+        "x",
+    )
+    assert not new.sources[0].dated and not new.scores[0].dated and not new.scores[0].site_named
+    with pytest.raises(CardError, match="not both"):
+        card_from_mapping(
+            {
+                **base,
+                "sources": {
+                    "s": {"title": "T", "kind": "review", "as_of": "2025-01-02", "retrieved": "2026-11-21"}
+                },
+            },
+            "x",
+        )
