@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import discord
 
-from bot.films.card import CastMember, Cited, Detail, FilmCard, SourceRef
+from bot.films.card import CastMember, Cited, Detail, FilmCard
 from bot.ui import limits
 from bot.ui.embeds import Field, build_embed
 from bot.ui.text import join_limited, plain, truncate
 
 CARD_COLOUR = 0xE8B04B
 CAST_SHOWN = 12
+# What kind of document each source is, as a reader needs to know it.
+SOURCE_KINDS = {
+    "review": "press review",
+    "article": "press article",
+    "listing": "film listing",
+    "aggregator": "score site",
+    "dataset": "dataset",
+    "official": "official site",
+}
 
 
 def refs(numbers: tuple[int, ...]) -> str:
@@ -66,18 +77,19 @@ def _source_work(card: FilmCard) -> str:
     return truncate("\n".join(lines), limits.EMBED_FIELD_VALUE)
 
 
-def _source_date(source: SourceRef) -> str:
+def source_date(as_of: date, dated: bool, licence: str | None = None) -> str:
     """A source's own date, or that it gives none and when it was read; its licence where one is given."""
-    when = source.as_of.isoformat()
-    text = when if source.dated else f"undated; retrieved {when}"
-    return f"{text}; {source.licence}" if source.licence else text
+    text = as_of.isoformat() if dated else f"undated; retrieved {as_of.isoformat()}"
+    return f"{text}; {licence}" if licence else text
 
 
 def _footer(card: FilmCard) -> str:
     parts = []
     for source in card.sources:
         name = source.title if not source.publisher else f"{source.publisher}: {source.title}"
-        parts.append(f"[{source.number}] {truncate(name, 90)} ({_source_date(source)})")
+        kind = SOURCE_KINDS.get(source.kind, source.kind)
+        when = source_date(source.as_of, source.dated, source.licence)
+        parts.append(f"[{source.number}] {kind}: {truncate(name, 90)} ({when})")
     origin = "Curated film card" if card.origin == "card" else "Imported catalog data"
     return truncate(f"{origin} · Sources: " + " · ".join(parts), limits.EMBED_FOOTER)
 

@@ -10,6 +10,7 @@ import re
 import discord
 
 from bot.films.card import format_partial_date
+from bot.films.render import source_date
 from bot.scores.aggregate import OutsideScore, number
 from bot.scores.models import Rating, RatingRemoved, RatingSaved, RatingsPage, ScoreSummary, TopPage
 from bot.spoilers.safety import spoiler
@@ -120,7 +121,7 @@ def _footer(summary: ScoreSummary) -> str:
     for position, source in enumerate(summary.sources, start=1):
         if source.key in cited:
             name = source.title if not source.publisher else f"{source.publisher}: {source.title}"
-            parts.append(f"[{position}] {truncate(name, 80)}")
+            parts.append(f"[{position}] {truncate(name, 80)} ({source_date(source.as_of, source.dated)})")
     return truncate("Sources: " + " · ".join(parts), limits.EMBED_FOOTER) if parts else ""
 
 

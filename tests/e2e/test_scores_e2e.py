@@ -37,6 +37,8 @@ async def test_rate_then_scores_shows_embed_and_chart(
     # The listing's 7.7 names no site: shown, not counted. (81 + 76 + (10 × 78.5 + 85) / 11) / 3 = 78.7
     assert embed["description"].startswith("**Aggregate 79/100**")
     assert "site not named; not counted" in ratings
+    # The documents give no dates: every score says "undated", none borrows the day the card was written.
+    assert "undated" in ratings and "as of" not in ratings
     ((name, data),) = shown.files.items()
     assert name == "scores-100-meters.png" and embed["image"]["url"] == f"attachment://{name}"
     assert data.startswith(PNG) and len(data) < 1_000_000

@@ -210,3 +210,13 @@ def test_card_sources_may_be_undated_and_old_cards_still_load() -> None:
             },
             "x",
         )
+
+
+def test_undated_sources_say_so_and_never_lend_their_retrieval_date() -> None:
+    film = _film()
+    footer = card_embed(build_card(film)).to_dict()["footer"]["text"]
+    for number, source in enumerate(film.sources, start=1):
+        assert not source.dated, "no press document gives a date of its own"
+        assert f"[{number}] " in footer
+    assert footer.count("undated; retrieved 2026-11-21") == len(film.sources)
+    assert all(not s.dated for s in film.scores), "every score here comes from an undated document"
