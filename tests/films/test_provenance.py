@@ -6,6 +6,7 @@ against the cited press document (the card's ``file`` fields, in the shared sour
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,11 @@ from bot.scores.aggregate import aggregate
 
 ROOT = Path(__file__).resolve().parents[2]
 CARD = ROOT / "data" / "films" / "100-meters.toml"
-SOURCES = Path("/work/shared/sources")
+# The press documents are not in the repository (their sentences are not ours to copy): they sit in
+# ``shared/sources`` beside the checkout, on developers' machines and in CI alike.
+SOURCES = Path(
+    os.environ.get("FILMBOT_SOURCES_DIR") or Path(__file__).resolve().parents[2].parent / "shared" / "sources"
+)
 CITATION = re.compile(r"([^\[\]]*?)\s*((?:\[\d+\])+)")
 WORD = re.compile(r"[\w$¥]+(?:['.,][\w]+)*")
 # Words the card itself adds around a cited phrase (labels and joining words), never a claim.
