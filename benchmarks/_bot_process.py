@@ -34,13 +34,16 @@ def launch(cls: type[FilmBot]) -> None:
     asyncio.run(serve(cls))
 
 
-async def spawn(module: str, mode: str, env: dict[str, str], workdir: Path) -> asyncio.subprocess.Process:
-    """``python -m module mode`` with exactly ``env`` for filmbot; returns once it logged that it is ready."""
+async def spawn(
+    module: str, args: str | tuple[str, ...], env: dict[str, str], workdir: Path
+) -> asyncio.subprocess.Process:
+    """``python -m module *args`` with exactly ``env`` for filmbot; returns once it logged that it is ready."""
+    argv = (args,) if isinstance(args, str) else args
     full = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FILMBOT_"))}
     full.update(env)
     full["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), full.get("PYTHONPATH")]))
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", module, mode,
+        sys.executable, "-m", module, *argv,
         cwd=workdir, env=full, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     assert process.stdout is not None

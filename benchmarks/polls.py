@@ -30,13 +30,13 @@ import pstats
 import signal
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from benchmarks._bot_process import spawn
 from benchmarks._stats import percentile, table
 from bot.clock import SystemClock
 from bot.polls.models import NewPoll, PollOption
@@ -125,31 +125,6 @@ class BotRun:
     cpu: float  # the bot process's CPU seconds during the burst
 
 
-async def _spawn_bot(env: dict[str, str], args: tuple[str, ...], workdir: Path) -> asyncio.subprocess.Process:
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FILMBOT_"))}
-    full.update(env)
-    full["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), full.get("PYTHONPATH")]))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "benchmarks._polls_bot", *args,
-        cwd=workdir, env=full, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-    assert process.stdout is not None
-    async with asyncio.timeout(60):
-        async for raw in process.stdout:
-            if b"ready as " in raw:
-                break
-        else:
-            raise RuntimeError(f"the bot exited before it was ready (status {await process.wait()})")
-
-    async def drain() -> None:
-        assert process.stdout is not None
-        async for _ in process.stdout:
-            pass
-
-    asyncio.get_running_loop().create_task(drain())
-    return process
-
-
 def _cpu_seconds(pid: int) -> float:
     import psutil
 
@@ -170,7 +145,7 @@ async def bot_burst(workdir: Path, args: tuple[str, ...], *, profile: Path | Non
     env = bot_environment(emulator, database, FILMBOT_LOG_LEVEL="INFO")
     if profile is not None:
         env["BENCH_PROFILE_OUT"] = str(profile)
-    process = await _spawn_bot(env, args, workdir)
+    process = await spawn("benchmarks._polls_bot", args, env, workdir)
     try:
         driver = emulator.driver
         created = await driver.slash(
