@@ -24,6 +24,7 @@ from bot.store._database import (
     lock_path,
     migrations,
 )
+from bot.store._functions import register_functions
 from bot.store._group_commit import GroupCommit
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
@@ -31,6 +32,7 @@ from bot.store.meta import MetaStore
 from bot.store.polls import MAX_BATCH, BallotOp, PollStore
 from bot.store.preferences import PreferencesStore
 from bot.store.ratings import RatingOp, RatingStore, apply_ops
+from bot.store.search import SearchStore
 from bot.store.spoilers import SpoilerStore
 from bot.store.timers import TimerStore
 from bot.store.watch_parties import WatchPartyStore
@@ -44,6 +46,7 @@ __all__ = [
     "hold_exclusive",
     "lock_path",
     "migrations",
+    "register_functions",
 ]
 
 
@@ -61,6 +64,7 @@ class Repositories:
     ) -> None:
         self.films = FilmStore(session, clock)
         self.catalog = CatalogStore(session, clock)
+        self.search = SearchStore(session)
         self.meta = MetaStore(session)
         self.ratings = RatingStore(session, rating_writes)
         self.timers = TimerStore(session, clock, timers_changed)

@@ -28,12 +28,17 @@ import aiosqlite
 from aiosqlite.context import Result
 
 from bot.errors import DatabaseInUse, DatabaseTooNew, DatabaseUnusable
+from bot.store import _functions
 
 log = logging.getLogger(__name__)
 
 Params = tuple[Any, ...] | list[Any] | dict[str, Any]
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# The page cache of a bulk write, in KiB (SQLite's own default is 2,000 KiB), and how many pages its
+# write-ahead log grows to before they are copied back into the database (default 1,000).
+BULK_CACHE_KIB = 256 * 1024
+BULK_CHECKPOINT_PAGES = 50_000
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -174,12 +179,17 @@ class Duplicate(Exception):
 
 
 class Database:
-    """One aiosqlite connection. Reads run freely; writes go through ``transaction()``."""
+    """One aiosqlite connection. Reads run freely; writes go through ``transaction()``.
+
+    A second, read-only connection serves ``read()``: searches that must answer while a long write (a
+    catalog import) holds the first connection, and must see only what is committed.
+    """
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._reader: aiosqlite.Connection | None = None
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -200,9 +210,12 @@ class Database:
             await db._check()
             await db.migrate()
             await db._check_writable()
+            await db._open_reader()
         except BaseException as exc:
-            with contextlib.suppress(Exception):
-                await conn.close()
+            for opened in (conn, db._reader):
+                if opened is not None:
+                    with contextlib.suppress(Exception):
+                        await opened.close()
             if isinstance(exc, OSError | sqlite3.Error):
                 raise unusable(path, exc) from exc
             raise
@@ -211,6 +224,7 @@ class Database:
     async def _check(self) -> None:
         """Settings, then a read of the schema: a damaged or truncated file fails here, not later."""
         self.conn.row_factory = aiosqlite.Row
+        await _functions.register(self.conn)
         await self.conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a commit is on disk (WAL fsynced) before we acknowledge anything to a member.
         await self.conn.execute("PRAGMA synchronous = FULL")
@@ -229,9 +243,19 @@ class Database:
                 if self.conn.in_transaction:
                     await self.conn.execute("ROLLBACK")
 
+    async def _open_reader(self) -> None:
+        if str(self.path) == ":memory:":
+            return  # a second connection would open another, empty database
+        self._reader = await aiosqlite.connect(self.path, isolation_level=None)
+        self._reader.row_factory = aiosqlite.Row
+        await self._reader.execute("PRAGMA query_only = ON")
+        await self._reader.execute("PRAGMA busy_timeout = 5000")
+
     async def close(self) -> None:
         async with self._write_lock:
             await self.conn.close()
+            if self._reader is not None:
+                await self._reader.close()
 
     async def user_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cur:
@@ -248,15 +272,23 @@ class Database:
                 f"than this filmbot ({len(known)}); upgrade filmbot, or point FILMBOT_DATABASE at another file"
             )
         for version, name, sql in known[current:]:
+            # Some rebuild what a large catalog already holds (0007 indexes every film's titles).
+            log.info("applying migration %s", name)
             async with self._write_lock:
                 # executescript commits first; wrap the script so it applies completely or not at all.
                 try:
                     await self.conn.executescript(
                         f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
                     )
-                except BaseException:
+                except BaseException as exc:
                     if self.conn.in_transaction:
                         await self.conn.execute("ROLLBACK")
+                    if isinstance(exc, sqlite3.OperationalError) and "no such module: fts5" in str(exc):
+                        raise DatabaseUnusable(
+                            f"the SQLite library this Python uses ({sqlite3.sqlite_version}) was built without "
+                            "FTS5, which filmbot's title search needs; use a Python whose sqlite3 has it (the "
+                            "python.org and most distribution builds do)"
+                        ) from exc
                     raise
             log.info("applied migration %s", name)
         return len(known)
@@ -279,6 +311,34 @@ class Database:
                 await self.conn.execute("COMMIT")
         tx.committed()
 
+    @asynccontextmanager
+    async def bulk(self) -> AsyncIterator[None]:
+        """For the length of a bulk write (a catalog import): a page cache big enough to hold the pages of
+        the indexes it updates at random (a million films touch hundreds of MB of them), and back to the
+        usual small cache, its memory freed, when the block ends."""
+        bulk = {
+            "cache_size": -BULK_CACHE_KIB,
+            # Pages the batches rewrite again and again (index interiors, hot leaves) are copied back into
+            # the database once per checkpoint: checkpoint less often.
+            "wal_autocheckpoint": BULK_CHECKPOINT_PAGES,
+            # Statement journals (what undoes one statement of a batch) in memory, not in temporary files.
+            "temp_store": 2,
+        }
+        usual = {name: await self._pragma(name) for name in bulk}
+        for name, value in bulk.items():
+            await self.conn.execute(f"PRAGMA {name} = {value}")
+        try:
+            yield
+        finally:
+            for name, value in usual.items():
+                await self.conn.execute(f"PRAGMA {name} = {value}")
+            await self.conn.execute("PRAGMA shrink_memory")
+
+    async def _pragma(self, name: str) -> int:
+        row = await self.fetchone(f"PRAGMA {name}")
+        assert row is not None
+        return int(row[0])
+
     def write(self) -> AbstractAsyncContextManager[Transaction]:
         """Where a repository writes: here, a transaction of its own."""
         return self.transaction()
@@ -294,6 +354,11 @@ class Database:
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         async with self.conn.execute(sql, params) as cur:
             return await cur.fetchone()
+
+    async def read(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """Rows from the read-only connection: what is committed, never queued behind a write."""
+        async with (self._reader or self.conn).execute(sql, params) as cur:
+            return list(await cur.fetchall())
 
 
 class Transaction:
@@ -333,6 +398,10 @@ class Transaction:
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         async with self._conn.execute(sql, params) as cur:
             return await cur.fetchone()
+
+    async def read(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """Inside a transaction, reads see its own writes."""
+        return await self.fetchall(sql, params)
 
 
 # What a repository is given: the database (a transaction per write) or one open transaction.

@@ -2,11 +2,12 @@
 
 A film is found by IMDb id, else by normalized title and year (never across different ids). On a card
 film only the import's own rows change (the card's values win when read); an imported film's title,
-year and original title follow the import.
+year and original title follow the import. The title index follows in the same transaction.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ import aiosqlite
 from bot.catalog.models import ImportOutcome
 from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
+from bot.store import search
 from bot.store._database import Transaction
 from bot.store.films import source_columns
 
@@ -60,7 +62,8 @@ class ImportBatch:
         return int(rows[0][0])
 
     async def write(self, films: Sequence[ImportedFilm]) -> list[ImportOutcome]:
-        keys = [match_key(f.title, f.year) for f in films]
+        # Milliseconds of pure Python per batch: on a thread, so a bot importing this goes on answering.
+        keys, digests = await asyncio.to_thread(_fingerprints, films, self.source)
         targets = await self._targets(films, keys)
         hashes = await self._hashes([t.film_id for t in targets if t is not None])
         outcomes: list[ImportOutcome] = []
@@ -69,8 +72,7 @@ class ImportBatch:
         new_keys: set[str] = set()
         new: list[tuple[ImportedFilm, str, str]] = []
         changed: list[tuple[ImportedFilm, _Existing, str, int | None]] = []
-        for film, key, target in zip(films, keys, targets, strict=True):
-            digest = film.content_hash(self.source)
+        for film, key, digest, target in zip(films, keys, digests, targets, strict=True):
             if target is None:
                 if (film.imdb_id in new_ids) if film.imdb_id else (key in new_keys):
                     outcomes.append("duplicate")
@@ -93,7 +95,8 @@ class ImportBatch:
             changed.append((film, target, digest, source_id))
             outcomes.append("updated")
         await self._update(changed)
-        await self._insert(new)
+        await search.reindex(self.conn, [t.film_id for _, t, _, _ in changed])
+        await search.reindex(self.conn, await self._insert(new), new=True)
         return outcomes
 
     async def _targets(self, films: Sequence[ImportedFilm], keys: list[str]) -> list[_Existing | None]:
@@ -163,9 +166,10 @@ class ImportBatch:
         )
         await self._children([(f, t.film_id, digest, t.origin == "card") for f, t, digest, _ in changed])
 
-    async def _insert(self, new: list[tuple[ImportedFilm, str, str]]) -> None:
+    async def _insert(self, new: list[tuple[ImportedFilm, str, str]]) -> list[int]:
+        """Add the new films; their ids."""
         if not new:
-            return
+            return []
         slugs = await self._slugs([f for f, _, _ in new])
         first = await self._next_id("films")
         rows = []
@@ -189,6 +193,7 @@ class ImportBatch:
             rows,
         )
         await self._children([(f, first + n, digest, False) for n, (f, _, digest) in enumerate(new)])
+        return [first + n for n in range(len(new))]
 
     async def _slugs(self, films: list[ImportedFilm]) -> list[str]:
         """'title-year', or with the IMDb id (or a number) appended when that is taken."""
@@ -225,27 +230,7 @@ class ImportBatch:
                 for n, (_, film_id, digest, _) in enumerate(films)
             ],
         )
-        aliases, facts, credits, scores = [], [], [], []
-        for n, (film, film_id, _, on_card) in enumerate(films):
-            sid = first + n
-            names = list(film.aliases)
-            if on_card:
-                # The card keeps its title; the import's names still find the film.
-                names = [film.title, *([film.original_title] if film.original_title else []), *names]
-            aliases += [(film_id, a, sid) for a in dict.fromkeys(names)]
-            facts += [
-                (film_id, IMPORTED_POSITION + i, f.key, f.value, f.detail, sid)
-                for i, f in enumerate(film.facts)
-            ]
-            credits += [
-                (film_id, IMPORTED_POSITION + i, c.person, c.role, c.character, sid)
-                for i, c in enumerate(film.credits)
-            ]
-            scores += [
-                (film_id, IMPORTED_POSITION + i, s.name, s.kind, s.value, s.scale, s.votes, s.as_of.isoformat(),
-                 s.note, sid)
-                for i, s in enumerate(film.scores)
-            ]  # fmt: skip
+        aliases, facts, credits, scores = await asyncio.to_thread(_child_rows, films, first)
         await self.conn.executemany(
             "INSERT OR IGNORE INTO film_aliases (film_id, alias, source_id) VALUES (?, ?, ?)", aliases
         )
@@ -262,3 +247,41 @@ class ImportBatch:
             "source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             scores,
         )
+
+
+def _fingerprints(films: Sequence[ImportedFilm], source: Source) -> tuple[list[str], list[str]]:
+    """Each film's match key and content hash."""
+    return [match_key(f.title, f.year) for f in films], [f.content_hash(source) for f in films]
+
+
+Rows = list[tuple[object, ...]]
+
+
+def _child_rows(
+    films: list[tuple[ImportedFilm, int, str, bool]], first: int
+) -> tuple[Rows, Rows, Rows, Rows]:
+    """The alias, fact, credit and score rows of films whose import sources are numbered from ``first``."""
+    aliases: Rows = []
+    facts: Rows = []
+    credits: Rows = []
+    scores: Rows = []
+    for n, (film, film_id, _, on_card) in enumerate(films):
+        sid = first + n
+        names = list(film.aliases)
+        if on_card:
+            # The card keeps its title; the import's names still find the film.
+            names = [film.title, *([film.original_title] if film.original_title else []), *names]
+        aliases += [(film_id, a, sid) for a in dict.fromkeys(names)]
+        facts += [
+            (film_id, IMPORTED_POSITION + i, f.key, f.value, f.detail, sid) for i, f in enumerate(film.facts)
+        ]
+        credits += [
+            (film_id, IMPORTED_POSITION + i, c.person, c.role, c.character, sid)
+            for i, c in enumerate(film.credits)
+        ]
+        scores += [
+            (film_id, IMPORTED_POSITION + i, s.name, s.kind, s.value, s.scale, s.votes, s.as_of.isoformat(),
+             s.note, sid)
+            for i, s in enumerate(film.scores)
+        ]  # fmt: skip
+    return aliases, facts, credits, scores

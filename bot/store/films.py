@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import date
 
 import aiosqlite
@@ -22,6 +24,7 @@ from bot.films.models import (
     UpsertOutcome,
     merge_imported,
 )
+from bot.store import search
 from bot.store._database import Session, Transaction
 
 
@@ -51,15 +54,43 @@ class FilmStore:
         return {row["slug"] for row in rows}
 
     async def summary_by_slug(self, slug: str) -> FilmSummary | None:
-        """One film's identity by slug (the bot resolves titles through its index; tests and the scores
-        benchmark use this to pick a film)."""
-        row = await self._db.fetchone(
-            "SELECT id, slug, title, year, original_title FROM films WHERE slug = ?", (slug,)
+        """One film's identity by slug, from committed data (an autocomplete pick comes back as its slug)."""
+        return await self._summary_where("slug = ?", slug)
+
+    async def summary_by_id(self, film_id: int) -> FilmSummary | None:
+        """One film's identity by store id (as kept in buttons and member data)."""
+        return await self._summary_where("id = ?", film_id)
+
+    async def _summary_where(self, where: str, value: object) -> FilmSummary | None:
+        rows = await self._db.read(
+            f"SELECT id, slug, title, year, original_title FROM films WHERE {where}", (value,)
         )
-        if row is None:
+        if not rows:
             return None
-        aliases = await self._db.fetchall("SELECT alias FROM film_aliases WHERE film_id = ?", (row["id"],))
-        return _summary(row, tuple(a["alias"] for a in aliases))
+        return _summary(rows[0], (await self.aliases([rows[0]["id"]])).get(rows[0]["id"], ()))
+
+    async def aliases(self, film_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        """The aliases of each of ``film_ids`` that has any: the film's own first, then imported ones."""
+        if not film_ids:
+            return {}
+        rows = await self._db.read(
+            "SELECT film_id, alias FROM film_aliases WHERE film_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY film_id, source_id IS NOT NULL, CASE WHEN source_id IS NULL THEN rowid END, alias",
+            (json.dumps(list(film_ids)),),
+        )
+        found: dict[int, list[str]] = {}
+        for row in rows:
+            found.setdefault(row["film_id"], []).append(row["alias"])
+        return {film_id: tuple(names) for film_id, names in found.items()}
+
+    async def first_by_title(self, limit: int) -> list[FilmSummary]:
+        """The first films in title order (what an empty search lists)."""
+        rows = await self._db.read(
+            "SELECT id, slug, title, year, original_title FROM films "
+            "ORDER BY title COLLATE NOCASE, year, slug LIMIT ?",
+            (limit,),
+        )
+        return [_summary(row, ()) for row in rows]
 
     async def slug_for_id(self, film_id: int) -> str | None:
         row = await self._db.fetchone("SELECT slug FROM films WHERE id = ?", (film_id,))
@@ -164,13 +195,18 @@ class FilmStore:
                 film_id = existing["id"]
                 await _update_film(conn, film_id, columns)
             await _write_children(conn, film_id, data)
+            await search.reindex(conn, [film_id])
         return "added" if existing is None or adopted else "updated"
 
     async def delete(self, slug: str) -> DeleteRefused | None:
         """Remove a film, unless member data (ratings, polls, parties) still refers to it."""
         try:
             async with self._db.write() as conn:
-                await conn.execute("DELETE FROM films WHERE slug = ?", (slug,))
+                row = await conn.fetchone("SELECT id FROM films WHERE slug = ?", (slug,))
+                if row is None:
+                    return None
+                await search.forget(conn, [row["id"]])
+                await conn.execute("DELETE FROM films WHERE id = ?", (row["id"],))
         except sqlite3.IntegrityError:
             return DeleteRefused(slug, "member data (ratings, polls or watch parties) refers to it")
         return None

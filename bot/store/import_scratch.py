@@ -106,7 +106,8 @@ class ImdbScratch:
 
     def __init__(self, folder: Path) -> None:
         self._path = folder / "imdb.sqlite3"
-        self._db = sqlite3.connect(self._path)
+        # Staged on a worker thread (``asyncio.to_thread``), read back on the caller's: one thread at a time.
+        self._db = sqlite3.connect(self._path, check_same_thread=False)
         self._db.executescript(_PRAGMAS + _IMDB_SCHEMA)
         self._lookup: sqlite3.Connection | None = None
 
@@ -191,7 +192,10 @@ class ImdbScratch:
     def _reader(self) -> sqlite3.Connection:
         """A second connection for per-film look-ups while ``films()`` streams on the first."""
         if self._lookup is None:
-            self._lookup = sqlite3.connect(self._path)
+            self._lookup = sqlite3.connect(self._path, isolation_level=None)
+            # One read transaction for every look-up: staging is over, and a statement outside one
+            # pays for taking and checking the file's locks each time (three per film).
+            self._lookup.execute("BEGIN")
         return self._lookup
 
 
@@ -199,11 +203,13 @@ class SeenKeys:
     """Film identities already read in one import, with the line of each, kept on disk (``folder``/seen.sqlite3)."""
 
     def __init__(self, folder: Path) -> None:
-        self._db = sqlite3.connect(folder / "seen.sqlite3")
+        self._db = sqlite3.connect(folder / "seen.sqlite3", isolation_level=None)
         self._db.executescript(
             _PRAGMAS
             + "CREATE TABLE IF NOT EXISTS seen (identity TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID;"
         )
+        # A throwaway file: one transaction for the whole import, not one (and its locking) per film.
+        self._db.execute("BEGIN")
 
     def first(self, identity: str, line: int) -> bool:
         """Record ``identity`` as read at ``line``; False if it was read before (the first one is kept)."""

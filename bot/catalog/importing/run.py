@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import tempfile
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.catalog.importing import imdb, tabular
+from bot.catalog.importing._batches import BatchWriter
 from bot.catalog.importing._files import TextSource, file_date
 from bot.catalog.importing._items import Item
 from bot.catalog.importing.progress import NoProgress, Progress
@@ -25,7 +27,8 @@ log = logging.getLogger(__name__)
 
 Format = Literal["imdb", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("imdb", "csv", "json")
-BATCH = 1000
+# Items read between two turns of the event loop (a few milliseconds of reading).
+YIELD_EVERY = 10
 
 
 def tabular_source(path: Path) -> Source:
@@ -76,7 +79,8 @@ async def import_catalog(
             report = ImportReport(f"IMDb datasets in {files['title.basics'].parent}", dry_run)
             reader = imdb.ImdbReader(files, Path(scratch), report, progress)
             try:
-                reader.stage()
+                # Staging reads whole files: on a thread, so a bot importing this goes on answering.
+                await asyncio.to_thread(reader.stage)
                 await _write(store, reader.films(source), source, report, Path(scratch), progress, fmt, path)
             finally:
                 reader.close()
@@ -120,40 +124,24 @@ async def _write(
     staged_total = report.read
     if src is None:
         progress.start("writing films", staged_total)
-    batch: list[ImportedFilm] = []
-    lines: list[int] = []
-    written = 0
-
-    async def flush() -> None:
-        nonlocal written
-        outcomes = await store.catalog.write_batch(batch, source, dry_run=report.dry_run)
-        for outcome, line in zip(outcomes, lines, strict=True):
-            if outcome == "duplicate":
-                report.skip_row("duplicate film (the first one is kept)", line)
-            else:
-                report.count(outcome)
-        written += len(batch)
-        batch.clear()
-        lines.clear()
-        progress.update(src.position if src is not None else written, written)
-
+    batches = BatchWriter(store, source, report, progress, src)
     try:
-        for item in items:
-            if run_id is None and not report.dry_run:
-                # Recorded once the file has proved readable (its header accepted).
-                run_id = await store.catalog.begin_import(fmt, str(path), source.key)
-            if src is not None:
-                report.read += 1
-            film = _accepted(item, report, seen)
-            if film is None:
-                continue
-            batch.append(film)
-            lines.append(item.line)
-            if len(batch) >= BATCH:
-                await flush()
-        if batch:
-            await flush()
+        async with store.db.bulk():
+            for count, item in enumerate(items, start=1):
+                if run_id is None and not report.dry_run:
+                    # Recorded once the file has proved readable (its header accepted).
+                    run_id = await store.catalog.begin_import(fmt, str(path), source.key)
+                if src is not None:
+                    report.read += 1
+                if count % YIELD_EVERY == 0:
+                    # Reading blocks: let the batch being written (and a bot importing this) go on.
+                    await asyncio.sleep(0)
+                film = _accepted(item, report, seen)
+                if film is not None:
+                    await batches.add(film, item.line)
+            await batches.finish()
     finally:
+        await batches.settle()
         seen.close()
         progress.finish()
     if run_id is not None:
