@@ -4,7 +4,8 @@ catalog.
 
 Each film's names are normalized once into Python objects; a query takes names that *start with* it from a
 sorted array found by bisection, and names sharing the most word trigrams with it (counted with
-``numpy.bincount`` over a compressed trigram → names table), then re-ranks them with ``score_key``.
+``numpy.bincount`` over a compressed trigram → names table), then re-ranks them as filmbot does
+(``bot.films.search.rank``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import numpy.typing as npt
 
-from bot.films.matching import Match, name_keys, normalize, score_key, split_year
-from bot.films.models import FilmSummary
+from bot.films.matching import Match, name_keys
+from bot.films.models import FilmSummary, NameHit
+from bot.films.search import parse, rank
 
 # How many trigram candidates and prefix candidates are re-ranked per query.
 TRIGRAM_CANDIDATES = 160
@@ -141,39 +143,19 @@ class TitleIndex:
     # -- search --------------------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 25, *, cutoff: float = 55.0) -> list[Match]:
-        """The best films for ``query``, best first; a trailing year prefers films of that year."""
-        text, year = split_year(query)
-        wanted = normalize(text)
-        if not wanted:
+        """The best films for ``query``, best first, ranked as the database index ranks its candidates."""
+        parsed = parse(query)
+        if parsed is None:
             return []
+        wanted = parsed.text
         candidates = self._prefix_candidates(wanted, PREFIX_CANDIDATES)
         if len(wanted.replace(" ", "")) >= 3:
             candidates |= self._trigram_candidates(wanted, TRIGRAM_CANDIDATES)
-        best: dict[int, Match] = {}
+        hits = []
         for position in candidates:
-            key = self._keys[position]
-            score = score_key(wanted, key)
-            if score < cutoff:
-                continue
             owner = int(self._owner[position])
-            film = self._films[owner]
-            if year is not None and film.year is not None:
-                score += 5.0 if film.year == year else -5.0
-            current = best.get(owner)
-            if current is None or score > current.score:
-                best[owner] = Match(film=film, score=float(score), matched=key)
-        votes = {m.film.id: self._votes[owner] for owner, m in best.items()}
-        ranked = sorted(
-            best.values(),
-            key=lambda m: (
-                -m.score,
-                -votes[m.film.id],
-                -(m.film.year or 0),
-                m.film.title.casefold(),
-                m.film.slug,
-            ),
-        )
-        return ranked[:limit]
+            hits.append(NameHit(self._films[owner], self._keys[position], self._votes[owner]))
+        return rank(parsed, hits, limit, cutoff)
 
     def first(self, limit: int) -> list[FilmSummary]:
         """Films in title order, for an empty query (computed once per index)."""

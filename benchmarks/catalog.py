@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -111,7 +112,8 @@ def _database(size: int, dataset: Path, reuse: bool) -> tuple[Path, dict[str, An
     record = CACHE / f"{size}.import.json"
     if reuse and path.exists() and record.exists():
         figures: dict[str, Any] = json.loads(record.read_text(encoding="utf-8"))
-        return path, figures | {"cached": True}
+        if {"films", "seconds", "cpu_s", "bytes"} <= figures.keys():
+            return path, figures | {"cached": True}
     for stale in CACHE.glob(f"{size}.sqlite3*"):
         stale.unlink()
     print(f"  importing {size:,} films …", flush=True)
@@ -141,18 +143,14 @@ def _measure(size: int, reuse: bool) -> dict[str, Any]:
 
 
 def _import_rows(results: dict[int, dict[str, Any]]) -> list[list[str]]:
-    rows = [["films", "seconds", "films/s", "database"]]
+    rows = [["films", "seconds", "films/s", "CPU s (all threads)", "films per CPU s", "database"]]
     for size, r in results.items():
         i = r["import"]
         cached = " (cached run)" if i.get("cached") else ""
         rows.append(
-            [
-                f"{size:,}",
-                f"{i['seconds']:.1f}{cached}",
-                f"{i['films'] / i['seconds']:,.0f}",
-                f"{i['bytes'] / 2**20:,.0f} MB",
-            ]
-        )
+            [f"{size:,}", f"{i['seconds']:.1f}{cached}", f"{i['films'] / i['seconds']:,.0f}", f"{i['cpu_s']:.1f}",
+             f"{i['films'] / i['cpu_s']:,.0f}", f"{i['bytes'] / 2**20:,.0f} MB"]
+        )  # fmt: skip
     return rows
 
 
@@ -163,8 +161,6 @@ def _search_rows(results: dict[int, dict[str, Any]]) -> list[list[str]]:
     for size, r in results.items():
         for key, label in labels:
             if key not in r:
-                if key == "difflib":
-                    rows.append([f"{size:,}", label, "stopped: ~10 s a query above 100,000 films", *[""] * 8])
                 continue
             m = r[key]
             start = (
@@ -200,23 +196,26 @@ def _stall_rows(results: dict[int, dict[str, Any]]) -> list[list[str]]:
 
 
 def _goals(r: dict[str, Any]) -> list[list[str]]:
-    new, imported = r["filmbot"], r["import"]
-    stall = max(r["stall"]["process"]["stall_ms"], r["stall"]["bot"]["stall_ms"])
-    measured = {
-        "rss_mb": (new["rss_mb"], f"RSS ≤ {GOALS['rss_mb']:.0f} MB", f"{new['rss_mb']:.0f} MB", True),
-        "ready_s": (new["started_s"], f"ready ≤ {GOALS['ready_s']:.0f} s (from process start)",
-                    f"{new['started_s']:.2f} s", True),
-        "p99": (new["p99"], f"autocomplete p99 ≤ {GOALS['p99']:.0f} ms", f"{new['p99']:.2f} ms", True),
-        "first": (new["first"], f"top-1 ≥ {GOALS['first']:.0%}", f"{new['first']:.1%}", False),
-        "rate": (imported["films"] / imported["seconds"], f"import ≥ {GOALS['rate']:,.0f} films/s",
-                 f"{imported['films'] / imported['seconds']:,.0f} films/s", False),
-        "stall_ms": (stall, f"event-loop stall ≤ {GOALS['stall_ms']:.0f} ms", f"{stall:.1f} ms", True),
-    }  # fmt: skip
-    rows = [["goal", "measured", ""]]
-    for key, (value, goal, shown, at_most) in measured.items():
-        met = value <= GOALS[key] if at_most else value >= GOALS[key]
-        rows.append([goal, shown, "met" if met else "NOT met"])
-    return rows
+    new, imported, stall = r["filmbot"], r["import"], r["stall"]
+    rate = imported["films"] / imported["seconds"]
+    measured = [
+        ("RSS ≤ 150 MB", new["rss_mb"] <= GOALS["rss_mb"], f"{new['rss_mb']:.0f} MB"),
+        (
+            "ready ≤ 3 s (from process start)",
+            new["started_s"] <= GOALS["ready_s"],
+            f"{new['started_s']:.2f} s",
+        ),
+        ("autocomplete p99 ≤ 10 ms", new["p99"] <= GOALS["p99"], f"{new['p99']:.2f} ms"),
+        ("top-1 ≥ 95%", new["first"] >= GOALS["first"], f"{new['first']:.1%}"),
+        ("import ≥ 10,000 films/s", rate >= GOALS["rate"], f"{rate:,.0f} films/s"),
+    ]
+    for key, label in (("process", "filmbot films import"), ("bot", "an import inside the bot")):
+        ms = stall[key]["stall_ms"]
+        measured.append((f"event-loop stall ≤ 50 ms ({label})", ms <= GOALS["stall_ms"], f"{ms:.1f} ms"))
+    return [
+        ["goal", "measured", ""],
+        *[[goal, shown, "met" if met else "NOT met"] for goal, met, shown in measured],
+    ]
 
 
 def main() -> None:
@@ -227,7 +226,11 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the databases a previous run imported")
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()[0]
     results = {size: _measure(size, args.reuse) for size in (int(s) for s in args.sizes.split(","))}
+    print()
+    print(f"Load average on this machine ({os.cpu_count()} cores): {load:.1f} at the start, "
+          f"{os.getloadavg()[0]:.1f} at the end; wall times include waiting for other work.")  # fmt: skip
     print()
     print("Import of IMDb-layout files into a fresh database (title.basics, ratings, akas; own process)")
     print(table(_import_rows(results)))
@@ -236,6 +239,9 @@ def main() -> None:
         "The bot: FilmBot.prepare(), ready (from process start), RSS, then /film autocomplete (the bot's lookup)"
     )
     print(table(_search_rows(results)))
+    print(
+        f"difflib runs on the first graded queries up to {DIFFLIB_UP_TO:,} films; above, a query takes ~10 s."
+    )
     print()
     print(f"Importing {STALL_FILMS:,} more films into a running bot (autocomplete every 20 ms meanwhile)")
     print(table(_stall_rows(results)))

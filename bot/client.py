@@ -148,10 +148,11 @@ class FilmBot(commands.Bot):
         for module in pkgutil.iter_modules(cogs.__path__, f"{cogs.__name__}."):
             if not module.name.rsplit(".", 1)[-1].startswith("_"):
                 await self.load_extension(module.name)
-        # What start-up built lives as long as the bot: out of every later collection, so the full ones a
-        # catalog import's allocations set off scan only what came after (else they hold the loop ~0.1 s).
-        gc.collect()
-        gc.freeze()
+        if not gc.get_freeze_count():
+            # What start-up built lives as long as the process: out of every later collection, so the full
+            # ones a catalog import's allocations set off scan only what came after (not ~0.1 s of it).
+            gc.collect()
+            gc.freeze()
 
     async def setup_hook(self) -> None:
         await self.prepare()

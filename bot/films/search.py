@@ -1,13 +1,14 @@
 """Title search: which names to fetch from the store for what a member typed, and how to rank them.
 
-A query costs three or four short reads, none of which grows with the catalog:
+A query costs two or three short reads, none of which grows with the catalog:
 
 1. the **vocabulary**: how many names hold each typed word, and the words the last one may be the start
    of (a member is still typing it);
 2. for a word no name holds, its **corrections**: the known words one edit away (``typo_variants``);
-3. the **candidates**: names starting with the typed text (a prefix, compared without spaces; with a
-   trailing year, also among that year's films), and names holding one word of each of the rarest word
-   groups (word order, partial names, aliases, original titles, typos);
+3. the **candidates**: names starting with the typed text, and with it corrected ('silnet river' ->
+   'silentriver'; compared without spaces; with a trailing year, the names equal to it among that year's
+   films), and names holding one word of each of the rarest word groups, from about the query's length up
+   (word order, partial names, aliases, original titles, typos);
 4. **re-ranking** those few hundred names with ``score_key``: the best name of each film counts, a year
    that matches lifts a film, equal matches go to the better known film (more rating votes).
 """
@@ -29,7 +30,7 @@ WORD_CANDIDATES = 160
 # names as the rarest one narrows the answer little and costs the most to read, so it is left to the
 # re-ranking.
 MOST_GROUPS = 3
-COMMON_RATIO = 25
+COMMON_RATIO = 8
 # The last word is also the start of up to this many known words; when it starts more, the word index's
 # three-letter prefix stands for them.
 COMPLETIONS = 16
@@ -37,6 +38,8 @@ COMPLETIONS = 16
 CORRECTIONS = 8
 # A word is only corrected from this length: shorter ones have too many neighbours to mean anything.
 CORRECTED_FROM = 3
+# A query less its last word is still asked as a title from this length ('solaris tarkovsky').
+SHORTEST_TITLE = 4
 # Only names at least this close to the query are offered.
 CUTOFF = 55.0
 
@@ -76,10 +79,8 @@ class TitleSearch:
         if query is None:
             return []
         known, completions, corrections = await self._vocabulary(query)
-        # What was typed, and the same with each misspelled word corrected ('silnet river' -> 'silentriver').
-        corrected = "".join(corrections[w][0][0] if corrections.get(w) else w for w in query.words)
         hits = await self._store.search.candidates(
-            list(dict.fromkeys([query.compact, corrected])),
+            prefixes(query, corrections),
             query.year,
             choose_groups(plan_groups(query.words, known, completions, corrections)),
             prefix_limit=PREFIX_CANDIDATES,
@@ -109,6 +110,18 @@ class TitleSearch:
         return known, completions, corrections
 
 
+def prefixes(query: Query, corrections: Mapping[str, Sequence[tuple[str, int]]]) -> list[str]:
+    """What names may start with: what was typed, the same with each misspelled word corrected ('silnet
+    river' -> 'silentriver'), and without its last word when that leaves a title ('solaris tarkovsky' ->
+    'solaris'), all without spaces."""
+    words = query.words
+    corrected = [corrections[w][0][0] if corrections.get(w) else w for w in words]
+    found = [query.compact, "".join(corrected)]
+    if len(words) > 1 and len("".join(corrected[:-1])) >= SHORTEST_TITLE:
+        found.append("".join(corrected[:-1]))
+    return list(dict.fromkeys(found))
+
+
 def plan_groups(
     words: Sequence[str],
     known: Mapping[str, int],
@@ -136,12 +149,15 @@ def plan_groups(
 
 
 def choose_groups(groups: Iterable[WordGroup]) -> list[WordGroup]:
-    """The rarest groups, at most ``MOST_GROUPS``, leaving out the far commoner ones."""
-    ordered = sorted(groups, key=lambda g: g.docs)
-    if not ordered:
-        return []
-    rarest = max(ordered[0].docs, 1)
-    return [g for g in ordered if g.docs <= COMMON_RATIO * rarest][:MOST_GROUPS]
+    """The rarest groups, at most ``MOST_GROUPS``, leaving out the far commoner ones and those another
+    chosen group implies ('stranger' implies 'stranger or strangers')."""
+    chosen: list[WordGroup] = []
+    for group in sorted(groups, key=lambda g: g.docs):
+        if chosen and group.docs > COMMON_RATIO * max(chosen[0].docs, 1):
+            break
+        if not any(c.prefix is None and set(c.terms) <= set(group.terms) for c in chosen):
+            chosen.append(group)
+    return chosen[:MOST_GROUPS]
 
 
 def rank(query: Query, hits: Iterable[NameHit], limit: int, cutoff: float = CUTOFF) -> list[Match]:

@@ -35,10 +35,10 @@ log = logging.getLogger(__name__)
 Params = tuple[Any, ...] | list[Any] | dict[str, Any]
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-# The page cache of a bulk write, in KiB (SQLite's own default is 2,000 KiB), and how many pages its
-# write-ahead log grows to before they are copied back into the database (default 1,000).
-BULK_CACHE_KIB = 256 * 1024
-BULK_CHECKPOINT_PAGES = 50_000
+# A bulk write's settings: a page cache (KiB; SQLite's default is 2,000) big enough for the pages of the
+# indexes it updates at random (a million films touch hundreds of MB of them); a checkpoint every 50,000
+# pages, not 1,000 (pages every batch rewrites are copied back once); statement journals in memory.
+BULK = {"cache_size": -256 * 1024, "wal_autocheckpoint": 50_000, "temp_store": 2}
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -313,19 +313,12 @@ class Database:
 
     @asynccontextmanager
     async def bulk(self) -> AsyncIterator[None]:
-        """For the length of a bulk write (a catalog import): a page cache big enough to hold the pages of
-        the indexes it updates at random (a million films touch hundreds of MB of them), and back to the
-        usual small cache, its memory freed, when the block ends."""
-        bulk = {
-            "cache_size": -BULK_CACHE_KIB,
-            # Pages the batches rewrite again and again (index interiors, hot leaves) are copied back into
-            # the database once per checkpoint: checkpoint less often.
-            "wal_autocheckpoint": BULK_CHECKPOINT_PAGES,
-            # Statement journals (what undoes one statement of a batch) in memory, not in temporary files.
-            "temp_store": 2,
-        }
-        usual = {name: await self._pragma(name) for name in bulk}
-        for name, value in bulk.items():
+        """The ``BULK`` settings for the length of a bulk write (a catalog import); then the usual ones
+        again, the big cache's memory freed."""
+        usual = {}
+        for name, value in BULK.items():
+            row = await self.fetchone(f"PRAGMA {name}")
+            usual[name] = row[0] if row else value
             await self.conn.execute(f"PRAGMA {name} = {value}")
         try:
             yield
@@ -333,11 +326,6 @@ class Database:
             for name, value in usual.items():
                 await self.conn.execute(f"PRAGMA {name} = {value}")
             await self.conn.execute("PRAGMA shrink_memory")
-
-    async def _pragma(self, name: str) -> int:
-        row = await self.fetchone(f"PRAGMA {name}")
-        assert row is not None
-        return int(row[0])
 
     def write(self) -> AbstractAsyncContextManager[Transaction]:
         """Where a repository writes: here, a transaction of its own."""

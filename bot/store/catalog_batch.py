@@ -96,7 +96,7 @@ class ImportBatch:
             outcomes.append("updated")
         await self._update(changed)
         await search.reindex(self.conn, [t.film_id for _, t, _, _ in changed])
-        await search.reindex(self.conn, await self._insert(new), new=True)
+        await self._insert(new)
         return outcomes
 
     async def _targets(self, films: Sequence[ImportedFilm], keys: list[str]) -> list[_Existing | None]:
@@ -166,10 +166,10 @@ class ImportBatch:
         )
         await self._children([(f, t.film_id, digest, t.origin == "card") for f, t, digest, _ in changed])
 
-    async def _insert(self, new: list[tuple[ImportedFilm, str, str]]) -> list[int]:
-        """Add the new films; their ids."""
+    async def _insert(self, new: list[tuple[ImportedFilm, str, str]]) -> None:
+        """Add the new films, and index them."""
         if not new:
-            return []
+            return
         slugs = await self._slugs([f for f, _, _ in new])
         first = await self._next_id("films")
         rows = []
@@ -193,7 +193,13 @@ class ImportBatch:
             rows,
         )
         await self._children([(f, first + n, digest, False) for n, (f, _, digest) in enumerate(new)])
-        return [first + n for n in range(len(new))]
+        await search.index_added(
+            self.conn,
+            [
+                search.AddedFilm(first + n, slug, f.title, f.original_title, f.aliases, f.year, _votes(f))
+                for n, ((f, _, _), slug) in enumerate(zip(new, slugs, strict=True))
+            ],
+        )
 
     async def _slugs(self, films: list[ImportedFilm]) -> list[str]:
         """'title-year', or with the IMDb id (or a number) appended when that is taken."""
@@ -201,23 +207,28 @@ class ImportBatch:
         for film in films:
             base = slugify(film.title) or (film.imdb_id or "film")
             wanted.append(f"{base}-{film.year}" if film.year else base)
-        taken = {
-            r[0] for r in await self._rows(f"SELECT slug FROM films WHERE slug IN ({_in(wanted)})", wanted)
-        }
+        taken = await self._taken(wanted)
+        # Remakes share 'title-year' often in a large catalog: their 'title-year-ttID' are asked all at once.
+        asked = {f"{slug}-{film.imdb_id}" for film, slug in zip(films, wanted, strict=True) if film.imdb_id}
+        taken |= await self._taken(sorted(asked))
         slugs: list[str] = []
         for film, slug in zip(films, wanted, strict=True):
             if slug in taken:
                 candidate = f"{slug}-{film.imdb_id}" if film.imdb_id else slug
                 n = 2
-                while candidate in taken or await self._rows(
-                    "SELECT 1 FROM films WHERE slug = ?", [candidate]
-                ):
+                while candidate in taken or (candidate not in asked and await self._taken([candidate])):
                     candidate = f"{slug}-{n}"
                     n += 1
                 slug = candidate
             taken.add(slug)
             slugs.append(slug)
         return slugs
+
+    async def _taken(self, slugs: Sequence[str]) -> set[str]:
+        """Which of ``slugs`` films already have."""
+        if not slugs:
+            return set()
+        return {r[0] for r in await self._rows(f"SELECT slug FROM films WHERE slug IN ({_in(slugs)})", slugs)}
 
     async def _children(self, films: list[tuple[ImportedFilm, int, str, bool]]) -> None:
         source = self.source
@@ -247,6 +258,11 @@ class ImportBatch:
             "source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             scores,
         )
+
+
+def _votes(film: ImportedFilm) -> int:
+    """The film's largest rating vote count (what the title index ranks equal matches by)."""
+    return max((s.votes for s in film.scores if s.votes is not None), default=0)
 
 
 def _fingerprints(films: Sequence[ImportedFilm], source: Source) -> tuple[list[str], list[str]]:

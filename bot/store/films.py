@@ -26,6 +26,7 @@ from bot.films.models import (
 )
 from bot.store import search
 from bot.store._database import Session, Transaction
+from bot.store._rows import summary_from_row
 
 
 class FilmStore:
@@ -36,7 +37,7 @@ class FilmStore:
     # -- reads -------------------------------------------------------------------------------------
 
     async def summaries(self) -> list[FilmSummary]:
-        """Every film's identity with its aliases, for building the title index."""
+        """Every film's identity with its aliases: the whole catalog in memory (a check, or an export)."""
         aliases: dict[int, list[str]] = {}
         for row in await self._db.fetchall(
             "SELECT film_id, alias FROM film_aliases "
@@ -44,7 +45,7 @@ class FilmStore:
         ):
             aliases.setdefault(row["film_id"], []).append(row["alias"])
         rows = await self._db.fetchall("SELECT id, slug, title, year, original_title FROM films ORDER BY id")
-        return [_summary(row, tuple(aliases.get(row["id"], ()))) for row in rows]
+        return [summary_from_row(row, tuple(aliases.get(row["id"], ()))) for row in rows]
 
     async def slugs(self, origin: str | None = None) -> set[str]:
         if origin is None:
@@ -67,7 +68,7 @@ class FilmStore:
         )
         if not rows:
             return None
-        return _summary(rows[0], (await self.aliases([rows[0]["id"]])).get(rows[0]["id"], ()))
+        return summary_from_row(rows[0], (await self.aliases([rows[0]["id"]])).get(rows[0]["id"], ()))
 
     async def aliases(self, film_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         """The aliases of each of ``film_ids`` that has any: the film's own first, then imported ones."""
@@ -90,7 +91,7 @@ class FilmStore:
             "ORDER BY title COLLATE NOCASE, year, slug LIMIT ?",
             (limit,),
         )
-        return [_summary(row, ()) for row in rows]
+        return [summary_from_row(row) for row in rows]
 
     async def slug_for_id(self, film_id: int) -> str | None:
         row = await self._db.fetchone("SELECT slug FROM films WHERE id = ?", (film_id,))
@@ -117,7 +118,7 @@ class FilmStore:
         keys = {r["id"]: r["key"] for r in source_rows}
         imported = {r["key"] for r in source_rows if r["imported"]}
         film = Film(
-            summary=_summary(row, tuple(a["alias"] for a in alias_rows)),
+            summary=summary_from_row(row, tuple(a["alias"] for a in alias_rows)),
             origin=row["origin"],
             imdb_id=row["imdb_id"],
             sources=tuple(_source(r) for r in source_rows),
@@ -327,17 +328,6 @@ def _source(row: aiosqlite.Row) -> Source:
         publisher=row["publisher"],
         url=row["url"],
         file=row["file"],
-    )
-
-
-def _summary(row: aiosqlite.Row, aliases: tuple[str, ...]) -> FilmSummary:
-    return FilmSummary(
-        id=row["id"],
-        slug=row["slug"],
-        title=row["title"],
-        year=row["year"],
-        original_title=row["original_title"],
-        aliases=aliases,
     )
 
 

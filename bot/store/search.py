@@ -8,22 +8,26 @@ seeks that stop after a fixed number of rows however large the catalog:
   among equal names: a walk over ``search_lengths`` joined to the ``(len, compact)`` index;
 - when the query ends with a year, the names equal to the rest among that year's films (however many
   films share the name);
-- names holding every word asked (``WordGroup``), shortest first: the FTS5 word index, whose rowids order
-  names by length.
+- names holding a word of every group asked (``WordGroup``): the FTS5 word index, whose rowids begin with
+  the name's length, read from just below the query's length up.
 
-Writes call ``reindex`` (or ``forget``) in the transaction that changed the films, so the index is never
-out of step with them and a reader never sees one without the other.
+Writes call ``reindex`` (or ``forget``, or for a batch of new films ``index_added``) in the transaction that
+changed the films, so the index is never out of step with them and a reader never sees one without the
+other.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections import Counter
 from collections.abc import Collection, Sequence
+from typing import NamedTuple
 
-import aiosqlite
-
-from bot.films.models import FilmSummary, NameHit, WordGroup
+from bot.films.matching import name_keys, words
+from bot.films.models import NameHit, WordGroup
 from bot.store._database import Session, Transaction
+from bot.store._rows import summary_from_row
 
 # Word matches: names at most NEAR shorter than the query (without spaces) come first.
 NEAR = 2
@@ -40,11 +44,14 @@ _YEAR = """
 SELECT id FROM (
     SELECT id FROM search_names WHERE len = min(length(:prefix{n}), 255) AND compact = :prefix{n} AND year = :year
     LIMIT :prefix_limit)"""
-# Names holding the words, in windows of names' lengths (FTS5 rowids begin with it): see ``_windows``.
-_WINDOW = """
+# Names holding the words, shortest first from NEAR below the query's length (FTS5 rowids begin with the
+# name's length): a misspelled or reordered title is about as long as the film's name, a partial one
+# longer. One pass: FTS5 reads an AND of common words from where it starts on to its matches, so a second
+# window (shorter names, say) would cost a second pass over the words' postings.
+_WORDS = """
 SELECT id FROM (
-    SELECT rowid & 0xffffffffff AS id FROM search_fts WHERE search_fts MATCH :match
-    AND rowid >= :low{n} AND rowid < :high{n} ORDER BY rowid {order} LIMIT :most{n})"""
+    SELECT rowid & 0xffffffffff AS id FROM search_fts WHERE search_fts MATCH :match AND rowid >= :shortest
+    ORDER BY rowid LIMIT :word_limit)"""
 _HITS = """
 SELECT n.name, n.votes, f.id, f.slug, f.title, f.year, f.original_title
 FROM hits JOIN search_names n ON n.id = hits.id JOIN films f ON f.id = n.id >> 8"""
@@ -85,28 +92,21 @@ class SearchStore:
     ) -> list[NameHit]:
         """Names starting with one of ``prefixes`` (compact: without spaces; the first is what was typed),
         with a ``year`` the names equal to one among that year's films, and names holding a word of every
-        group, nearest the typed length first; each with its film."""
+        group from about the typed length up; each with its film."""
         parts: list[str] = []
         params: dict[str, object] = {"last": _LAST, "prefix_limit": prefix_limit, "year": year}
         for n, prefix in enumerate(prefixes):
             parts += [_PREFIX.format(n=n), *([_YEAR.format(n=n)] if year is not None else [])]
             params[f"prefix{n}"] = prefix
         if groups:
-            params["match"] = match_expression(groups)
-            for n, (low, high, descending, most) in enumerate(_windows(len(prefixes[0]), word_limit)):
-                parts.append(_WINDOW.format(n=n, order="DESC" if descending else "ASC"))
-                params |= {f"low{n}": low << 40, f"high{n}": high << 40, f"most{n}": most}
+            parts.append(_WORDS)
+            params |= {
+                "match": match_expression(groups),
+                "shortest": max(len(prefixes[0]) - NEAR, 1) << 40,
+                "word_limit": word_limit,
+            }
         rows = await self._db.read(f"WITH hits (id) AS ({' UNION '.join(parts)}) {_HITS}", params)
-        return [NameHit(film=_summary(r), name=r["name"], votes=r["votes"]) for r in rows]
-
-
-def _windows(length: int, most: int) -> list[tuple[int, int, bool, int]]:
-    """Which names holding the words to fetch, as (from length, below length, longest first, how many):
-    the shortest from NEAR below the query's length up (a misspelled or reordered title is about as long
-    as the film's name, a partial one shorter), then the longest of the shorter ones (words typed beyond
-    the title). One pass each: FTS5 reads an AND of common words from the window's start to its matches."""
-    start = max(length - NEAR, 1)
-    return [(start, 256, False, most), *([(1, start, True, most // 4)] if start > 1 else [])]
+        return [NameHit(film=summary_from_row(r), name=r["name"], votes=r["votes"]) for r in rows]
 
 
 def match_expression(groups: Sequence[WordGroup]) -> str:
@@ -122,16 +122,6 @@ def match_expression(groups: Sequence[WordGroup]) -> str:
 
 def _quoted(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
-
-
-def _summary(row: aiosqlite.Row) -> FilmSummary:
-    return FilmSummary(
-        id=row["id"],
-        slug=row["slug"],
-        title=row["title"],
-        year=row["year"],
-        original_title=row["original_title"],
-    )
 
 
 # -- keeping the index in step ------------------------------------------------------------------------
@@ -165,14 +155,54 @@ SELECT w.value, count(*) FROM {_NAMES} s, json_each(filmbot_words(s.name)) w WHE
 ON CONFLICT (word) DO UPDATE SET docs = docs + excluded.docs"""
 
 
-async def reindex(conn: Transaction, film_ids: Collection[int], *, new: bool = False) -> None:
-    """Bring the index in line with the films ``film_ids`` as they now stand, in their writer's transaction
-    (``new``: films just added, with no names indexed yet)."""
+async def reindex(conn: Transaction, film_ids: Collection[int]) -> None:
+    """Bring the index in line with the films ``film_ids`` as they now stand, in their writer's transaction."""
     if not film_ids:
         return
     ids = {"ids": json.dumps(sorted(film_ids))}
-    for statement in (_ADD, _COUNT) if new else (_UNCOUNT, _DROP, _ADD, _COUNT):
+    for statement in (_UNCOUNT, _DROP, _ADD, _COUNT):
         await conn.execute(statement, ids)
+
+
+class AddedFilm(NamedTuple):
+    """A film just written, with nothing of it indexed yet: what its names are made of."""
+
+    film_id: int
+    slug: str
+    title: str
+    original_title: str | None
+    aliases: Sequence[str]
+    year: int | None
+    votes: int
+
+
+async def index_added(conn: Transaction, films: Sequence[AddedFilm]) -> None:
+    """Index films just added, from what their writer has in hand (a catalog import's batch): the same
+    names ``reindex`` would find, normalized on a worker thread rather than on the database's, whose time
+    bounds how fast an import goes."""
+    names, counts = await asyncio.to_thread(_added_rows, films)
+    await conn.executemany(
+        "INSERT INTO search_names (id, name, compact, len, year, votes) VALUES (?, ?, ?, ?, ?, ?)", names
+    )
+    await conn.executemany(
+        "INSERT INTO search_words (word, docs) VALUES (?, ?) "
+        "ON CONFLICT (word) DO UPDATE SET docs = docs + excluded.docs",
+        counts,
+    )
+
+
+def _added_rows(films: Sequence[AddedFilm]) -> tuple[list[tuple[object, ...]], list[tuple[str, int]]]:
+    names: list[tuple[object, ...]] = []
+    counts: Counter[str] = Counter()
+    for film in films:
+        keys = name_keys(film.slug, film.title, film.original_title, film.aliases)
+        for n, name in enumerate(keys[:256]):
+            compact = name.replace(" ", "")
+            names.append(
+                ((film.film_id << 8) | n, name, compact, min(len(compact), 255), film.year, film.votes)
+            )
+            counts.update(words(name))
+    return names, sorted(counts.items())
 
 
 async def forget(conn: Transaction, film_ids: Collection[int]) -> None:

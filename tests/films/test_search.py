@@ -9,7 +9,15 @@ from datetime import date
 import pytest
 
 from bot.films.models import ImportedFilm, Score, Source, WordGroup
-from bot.films.search import COMMON_RATIO, COMPLETIONS, PREFIX_CANDIDATES, choose_groups, plan_groups
+from bot.films.search import (
+    COMMON_RATIO,
+    COMPLETIONS,
+    PREFIX_CANDIDATES,
+    Query,
+    choose_groups,
+    plan_groups,
+    prefixes,
+)
 from bot.films.service import FilmService
 from bot.store import Store
 from bot.store.search import match_expression
@@ -109,6 +117,20 @@ def test_the_rarest_groups_are_asked_and_far_commoner_ones_left_out() -> None:
     assert [g.terms for g in choose_groups([groups[0], groups[1]])] == [("a",)]
     assert COMMON_RATIO * 9 < 5000
     assert choose_groups([]) == []
+    # A group another one implies asks nothing more.
+    implied = [WordGroup(("b", "bs"), None, 12), WordGroup(("b",), None, 10), WordGroup(("c",), None, 11)]
+    assert [g.terms for g in choose_groups(implied)] == [("b",), ("c",)]
+
+
+def test_names_may_start_with_the_query_as_typed_corrected_or_less_its_last_word() -> None:
+    corrections = {"silnet": [("silent", 40), ("silents", 2)]}
+    assert prefixes(Query("the silnet river film", None), corrections) == [
+        "thesilnetriverfilm",
+        "thesilentriverfilm",
+        "thesilentriver",
+    ]
+    assert prefixes(Query("solaris", 1972), {}) == ["solaris"]
+    assert prefixes(Query("up 2", None), {}) == ["up2"]  # 'up' is too short to stand as a title
 
 
 def test_a_group_becomes_one_fts5_clause() -> None:

@@ -80,7 +80,12 @@ async def import_catalog(
             reader = imdb.ImdbReader(files, Path(scratch), report, progress)
             try:
                 # Staging reads whole files: on a thread, so a bot importing this goes on answering.
-                await asyncio.to_thread(reader.stage)
+                staging = asyncio.ensure_future(asyncio.to_thread(reader.stage))
+                try:
+                    await asyncio.shield(staging)
+                finally:
+                    # Even when cancelled: the thread cannot be stopped, its files stay until it is done.
+                    await asyncio.wait([staging])
                 await _write(store, reader.films(source), source, report, Path(scratch), progress, fmt, path)
             finally:
                 reader.close()
