@@ -1,14 +1,32 @@
-"""The bot for ``benchmarks.polls``: ``filmbot run`` as configured by the environment, with one switch.
+"""The bot for ``benchmarks.polls``: ``filmbot run`` as configured by the environment, with switches.
 
-``python -m benchmarks._polls_bot group``  — ballots group-committed (what filmbot does)
+``python -m benchmarks._polls_bot group``  — ballots group-committed: what filmbot does
 ``python -m benchmarks._polls_bot each``   — the baseline: one transaction (one fsync) per ballot
+
+and, to measure what each costs or saves on the interaction path (each needs its package installed):
+
+``--pool discord``  discord.py's own connection pool (unlimited: one new connection per concurrent answer)
+``--json orjson``   discord.py's JSON through orjson (the ``speed`` extra); default: the standard library
+``--loop uvloop``   the event loop from uvloop; default: asyncio's
+
+SIGUSR1 starts a CPU profile of the process and the next SIGUSR1 writes it to ``$BENCH_PROFILE_OUT``.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import cProfile
+import json
 import logging
-import sys
+import os
+import signal
+import time
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+import discord
 
 from bot.app import apply_endpoints
 from bot.client import FilmBot
@@ -23,15 +41,75 @@ class BaselineBot(FilmBot):
         polls.cast = polls.cast_now  # type: ignore[method-assign]
 
 
-async def main(mode: str) -> None:
+def use_json(which: str) -> None:
+    """discord.py's JSON functions: the standard library's, or orjson's (what ``discord.py[speed]`` brings)."""
+    utils: Any = discord.utils
+    if which == "orjson":
+        import orjson
+
+        utils._from_json = orjson.loads
+        utils._to_json = lambda obj: orjson.dumps(obj).decode("utf-8")
+    else:
+        utils._from_json = json.loads
+        utils._to_json = lambda obj: json.dumps(obj, separators=(",", ":"), ensure_ascii=True)
+
+
+def profile_on_signal(loop: asyncio.AbstractEventLoop) -> None:
+    """SIGUSR1 toggles a CPU-time profile (written to ``$BENCH_PROFILE_OUT`` when it stops)."""
+    path = os.environ.get("BENCH_PROFILE_OUT")
+    if not path:
+        return
+    profile = cProfile.Profile(time.process_time)
+    running: list[bool] = []
+
+    def toggle() -> None:
+        if running:
+            profile.disable()
+            profile.dump_stats(path)
+            running.clear()
+        else:
+            running.append(True)
+            profile.enable()
+
+    loop.add_signal_handler(signal.SIGUSR1, toggle)
+
+
+async def main(mode: str, pool: str) -> None:
     settings = Settings.from_env(env_file=None)
     apply_endpoints(settings)
     cls = BaselineBot if mode == "each" else FilmBot
-    async with cls(settings) as bot:
+    bot = cls(settings)
+    if pool == "discord":
+        bot.http.connector = aiohttp.TCPConnector(limit=0)  # what discord.py makes when given none
+    loop = asyncio.get_running_loop()
+    profile_on_signal(loop)
+    async with bot:
+        loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(bot.close()))
         await bot.start(settings.token.reveal())
 
 
+def loop_factory(which: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
+    if which != "uvloop":
+        return None
+    import uvloop
+
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
+
+
+def _args() -> Any:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=("group", "each"), nargs="?", default="group")
+    parser.add_argument("--pool", choices=("filmbot", "discord"), default="filmbot")
+    parser.add_argument("--json", choices=("stdlib", "orjson"), default="stdlib")
+    parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio")
+    return parser.parse_args()
+
+
 if __name__ == "__main__":
+    args = _args()
     setup_logging(Settings.from_env(env_file=None))
     logging.getLogger("discord").setLevel(logging.WARNING)
-    asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else "group"))
+    use_json(args.json)
+    with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
+        runner.run(main(args.mode, args.pool))

@@ -6,7 +6,14 @@ Run: ``python -m benchmarks.polls``. A burst of 1,000 members voting at once, me
     per ballot), latency from submitting a ballot to its commit;
 (b) through the whole bot over the loopback Discord emulator: the bot runs as its own process
     (``benchmarks._polls_bot``), the emulator and 1,000 members in this one; latency from the click's
-    dispatch to the bot's answer, which filmbot sends only once the ballot is committed.
+    dispatch to the bot's answer, which filmbot sends only once the ballot is committed; and the bot's CPU
+    time per ballot (the figure the machine's other load does not move much). The bot rows compare, in
+    the same run: one commit per vote; group commit with discord.py's own connection pool (unlimited: a
+    new connection per concurrent answer) as filmbot had it before; filmbot as it runs; and, when they are
+    installed, filmbot with orjson (discord.py's ``speed`` extra) and with uvloop.
+
+``BENCH_PROFILE=1`` adds one more burst under a CPU profiler and prints where the bot's time went, from
+the gateway frame to the acknowledgement (the profiler slows it: that run's timings are not comparable).
 
 Durable means committed in SQLite WAL mode with ``PRAGMA synchronous = FULL`` (the WAL is fsynced at every
 commit); both paths run with it, and the run checks that every ballot is in the database afterwards.
@@ -16,11 +23,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
+import io
 import os
+import pstats
+import signal
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -81,12 +94,43 @@ async def store_burst(path: Path, mode: str) -> tuple[float, list[float], int]:
         await store.close()
 
 
-async def _spawn_bot(env: dict[str, str], mode: str, workdir: Path) -> asyncio.subprocess.Process:
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One configuration of the bot process (``benchmarks._polls_bot`` arguments) and its row's label."""
+
+    label: str
+    args: tuple[str, ...]
+    needs: str = ""  # a package the variant needs installed
+
+    @property
+    def available(self) -> bool:
+        return not self.needs or importlib.util.find_spec(self.needs) is not None
+
+
+BOT_VARIANTS = (
+    Variant("bot: one commit per vote (baseline)", ("each",)),
+    Variant("bot: group commit, discord.py's unlimited pool (before)", ("group", "--pool", "discord")),
+    Variant("bot: group commit (filmbot)", ("group",)),
+    Variant("bot: filmbot + orjson (discord.py[speed])", ("group", "--json", "orjson"), "orjson"),
+    Variant("bot: filmbot + uvloop", ("group", "--loop", "uvloop"), "uvloop"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BotRun:
+    wall: float
+    latencies: list[float]
+    deferred: int
+    late: int
+    cpu: float  # the bot process's CPU seconds during the burst
+
+
+async def _spawn_bot(env: dict[str, str], args: tuple[str, ...], workdir: Path) -> asyncio.subprocess.Process:
     full = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FILMBOT_"))}
     full.update(env)
     full["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), full.get("PYTHONPATH")]))
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "benchmarks._polls_bot", mode,
+        sys.executable, "-m", "benchmarks._polls_bot", *args,
         cwd=workdir, env=full, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     assert process.stdout is not None
@@ -106,18 +150,27 @@ async def _spawn_bot(env: dict[str, str], mode: str, workdir: Path) -> asyncio.s
     return process
 
 
-async def bot_burst(workdir: Path, mode: str) -> tuple[float, list[float], int, int]:
-    """Wall time, click-to-answer latencies, deferred answers, and first answers after Discord's 3 s."""
-    import sqlite3
+def _cpu_seconds(pid: int) -> float:
+    import psutil
 
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
+async def bot_burst(workdir: Path, args: tuple[str, ...], *, profile: Path | None = None) -> BotRun:
+    """One burst through the bot process: wall time, click-to-answer latencies, deferrals, late first
+    answers, and the bot's CPU time. With ``profile``, the bot writes a CPU profile of the burst there."""
     from tests.discord_emulator import Emulator
     from tests.discord_emulator.botrunner import bot_environment
     from tests.discord_emulator.world import build_default_world
 
     emulator = Emulator(world=build_default_world("emulator-token", member_count=VOTERS), ack_timeout=30)
     await emulator.start()
-    database = workdir / f"bot-{mode}.sqlite3"
-    process = await _spawn_bot(bot_environment(emulator, database, FILMBOT_LOG_LEVEL="INFO"), mode, workdir)
+    database = workdir / f"bot-{len(os.listdir(workdir))}.sqlite3"
+    env = bot_environment(emulator, database, FILMBOT_LOG_LEVEL="INFO")
+    if profile is not None:
+        env["BENCH_PROFILE_OUT"] = str(profile)
+    process = await _spawn_bot(env, args, workdir)
     try:
         driver = emulator.driver
         created = await driver.slash(
@@ -130,6 +183,9 @@ async def bot_burst(workdir: Path, mode: str) -> tuple[float, list[float], int, 
             if b["custom_id"].startswith("filmbot:poll:vote:")
         )
         members = emulator.world.members[:VOTERS]
+        if profile is not None:
+            process.send_signal(signal.SIGUSR1)
+        cpu = _cpu_seconds(process.pid)
         start = time.perf_counter()
         results = await asyncio.gather(
             *(
@@ -138,8 +194,11 @@ async def bot_burst(workdir: Path, mode: str) -> tuple[float, list[float], int, 
             )
         )
         wall = time.perf_counter() - start
+        cpu = _cpu_seconds(process.pid) - cpu
         assert all(r.answered for r in results), "every click was answered"
         await asyncio.gather(*(r.wait_settled(timeout=60) for r in results))
+        if profile is not None:
+            process.send_signal(signal.SIGUSR1)
         failed = [r.text for r in results if "Vote recorded" not in r.text]
         assert not failed, f"{len(failed)} clicks were not recorded, e.g. {failed[:1]}"
         deferred = sum(1 for r in results if r.deferred)
@@ -158,7 +217,7 @@ async def bot_burst(workdir: Path, mode: str) -> tuple[float, list[float], int, 
                 "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)
             ).fetchone()
         assert stored == VOTERS, f"{stored} ballots stored for {VOTERS} acknowledged votes"
-        return wall, latencies, deferred, late
+        return BotRun(wall, latencies, deferred, late, cpu)
     finally:
         process.terminate()
         with contextlib.suppress(TimeoutError):
@@ -166,22 +225,51 @@ async def bot_burst(workdir: Path, mode: str) -> tuple[float, list[float], int, 
         await emulator.close()
 
 
-def _row(label: str, wall: float, latencies: list[float], extra: str) -> list[str]:
+def _profile_lines(path: Path, top: int = 25) -> str:
+    """The functions the bot spent most CPU time in during the burst, by cumulative time."""
+    out = io.StringIO()
+    stats = pstats.Stats(str(path), stream=out)
+    stats.strip_dirs().sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+def _row(label: str, wall: float, latencies: list[float], extra: str, cpu: str = "-") -> list[str]:
     return [
         label,
         f"{VOTERS / wall:,.0f}",
         f"{statistics.median(latencies) * 1000:.1f}",
         f"{percentile(latencies, 99) * 1000:.1f}",
         f"{wall:.2f}",
+        cpu,
         extra,
     ]
 
 
+async def bot_rows(workdir: Path) -> tuple[list[list[str]], int]:
+    """One row per bot variant (in one run, one after another), and the late answers of filmbot's own."""
+    rows, late_answers = [], 0
+    for variant in BOT_VARIANTS:
+        if not variant.available:
+            rows.append([variant.label, "-", "-", "-", "-", "-", f"skipped: pip install {variant.needs}"])
+            continue
+        run = await bot_burst(workdir, variant.args)
+        cpu = f"{run.cpu / VOTERS * 1000:.2f}"
+        rows.append(
+            _row(variant.label, run.wall, run.latencies, f"{run.deferred} deferred, {run.late} late", cpu)
+        )
+        late_answers += run.late if variant.args == ("group",) else 0
+    return rows, late_answers
+
+
 async def main() -> None:
     print(
-        f"Poll ballots: a burst of {VOTERS} concurrent voters; SQLite WAL, synchronous=FULL (fsync per commit)\n"
+        f"Poll ballots: a burst of {VOTERS} concurrent voters; SQLite WAL, synchronous=FULL (fsync per commit)"
     )
-    rows = [["path", "ballots/s", "p50 ms", "p99 ms", "burst s", "commits / deferred, late"]]
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at the start\n")
+    rows = [
+        ["path", "ballots/s", "p50 ms", "p99 ms", "burst s", "bot CPU ms/ballot", "commits / deferred, late"]
+    ]
     late_answers = 0
     with tempfile.TemporaryDirectory(prefix="filmbot-bench-polls-") as tmp:
         workdir = Path(tmp)
@@ -196,23 +284,31 @@ async def main() -> None:
             import tests.discord_emulator  # noqa: F401
         except ImportError:
             rows.append(
-                ["bot over emulator", "-", "-", "-", "-", "skipped: tests/discord_emulator not present"]
+                ["bot over emulator", "-", "-", "-", "-", "-", "skipped: tests/discord_emulator not present"]
             )
+            profiled = None
         else:
-            for mode, label in (
-                ("each", "bot: one commit per vote (baseline)"),
-                ("group", "bot: group commit"),
-            ):
-                wall, latencies, deferred, late = await bot_burst(workdir, mode)
-                rows.append(_row(label, wall, latencies, f"{deferred} deferred, {late} late"))
-                late_answers += late if mode == "group" else 0
-    print(table(rows))
+            more, late_answers = await bot_rows(workdir)
+            rows += more
+            profiled = workdir / "bot.prof" if os.environ.get("BENCH_PROFILE") else None
+            if profiled is not None:
+                await bot_burst(workdir, ("group",), profile=profiled)
+        print(table(rows))
+        if profiled is not None:
+            print(
+                f"\nwhere the bot's CPU went in a profiled burst (filmbot, group commit):\n{_profile_lines(profiled)}"
+            )
     print(
         "\nstore rows: median of",
         STORE_RUNS,
         "runs by burst time; latency = submit → committed."
         "\nbot rows: one run each; latency = click dispatched → the confirmation the member reads (sent after"
-        "\nthe commit; when the commit outlasted 2 s the bot deferred first and this is the follow-up's time).",
+        "\nthe commit; when the commit outlasted 2 s the bot deferred first and this is the follow-up's time)."
+        "\nbot CPU: the bot process's user+system time during the burst, per ballot; the emulator and the"
+        "\nmembers run in this process and share the machine's cores with it.",
+    )
+    print(
+        f"load average {os.getloadavg()[0]:.1f} at the end (other work on the machine slows every row alike)."
     )
     print(f"late: first answers after Discord's {DISCORD_DEADLINE:.0f} s, which Discord refuses (10062).")
     if late_answers:

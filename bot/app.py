@@ -11,10 +11,10 @@ import aiohttp
 import discord
 import yarl
 
-from bot.client import FilmBot
 from bot.clock import Clock
 from bot.errors import ConfigError, DiscordUnreachable, TokenRefused
 from bot.settings import Settings
+from bot.sharding import make_bot
 from bot.store import hold_exclusive
 
 log = logging.getLogger(__name__)
@@ -35,14 +35,14 @@ def apply_endpoints(settings: Settings) -> None:
 async def serve(settings: Settings, *, clock: Clock | None = None) -> None:
     """Run the bot until it is closed. The caller owns signals; see ``run``."""
     apply_endpoints(settings)
-    async with FilmBot(settings, clock=clock) as bot:
+    async with make_bot(settings, clock=clock) as bot:
         await bot.start(settings.token.reveal())
 
 
 async def _serve_until_signalled(settings: Settings) -> None:
     apply_endpoints(settings)
     loop = asyncio.get_running_loop()
-    async with FilmBot(settings) as bot:
+    async with make_bot(settings) as bot:
         stopping: list[asyncio.Task[None]] = []
 
         def stop(signame: str) -> None:
@@ -73,12 +73,41 @@ def run(settings: Settings) -> int:
             raise TokenRefused(
                 "Discord refused the token (DISCORD_TOKEN); reset it in the developer portal and try again"
             ) from None
+        except discord.ConnectionClosed as exc:
+            refusal = _shards_refused(exc, settings)
+            if refusal is None:
+                raise
+            raise refusal from None
         except (aiohttp.ClientError, discord.DiscordServerError) as exc:
             raise DiscordUnreachable(
                 f"could not reach Discord at {settings.api_base}: {_network_reason(exc)}; check the "
                 "network (and DISCORD_API_BASE, if you set it)"
             ) from exc
     return 0
+
+
+# Discord's gateway close codes for shard settings it will not take.
+CLOSE_INVALID_SHARD, CLOSE_SHARDING_REQUIRED = 4010, 4011
+
+
+def _shards_refused(exc: discord.ConnectionClosed, settings: Settings) -> ConfigError | None:
+    """Discord closed the gateway over the shard settings: a settings error, with what to set instead."""
+    if exc.code == CLOSE_SHARDING_REQUIRED:
+        now = (
+            f"FILMBOT_SHARD_COUNT is {settings.shards.count}"
+            if settings.shards is not None and settings.shards.count is not None
+            else "FILMBOT_SHARD_COUNT is not set"
+        )
+        return ConfigError(
+            f"Discord requires more shards for a bot in this many servers (gateway close code 4011, "
+            f"sharding required; {now}): set FILMBOT_SHARD_COUNT=auto to run the count Discord recommends"
+        )
+    if exc.code == CLOSE_INVALID_SHARD:
+        return ConfigError(
+            f"Discord refused shard {exc.shard_id} (gateway close code 4010, invalid shard): check "
+            "FILMBOT_SHARD_COUNT and FILMBOT_SHARD_IDS, or set FILMBOT_SHARD_COUNT=auto"
+        )
+    return None
 
 
 def _network_reason(exc: aiohttp.ClientError | discord.DiscordServerError) -> str:

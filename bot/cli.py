@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="COLUMN=FIELD,…",
         help="which column is which field when the headers differ, e.g. 'Film Name=title,Dir=director'",
     )
+    imp.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the file's text encoding, e.g. cp1252 or latin-1 (default: UTF-8, or what a byte-order mark shows)",
+    )
     imp.add_argument("--dry-run", action="store_true", help="read and check everything, write nothing")
     return parser
 
@@ -112,9 +117,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _films_check(settings)
     if args.films_command == "import":
         path = Path(args.path).expanduser()
-        return asyncio.run(
-            _films_import(settings, path, args.format or _guess_format(path), args.map, args.dry_run)
-        )
+        chosen = args.format or _guess_format(path)
+        return asyncio.run(_films_import(settings, path, chosen, args.map, args.dry_run, args.encoding))
     return asyncio.run(_films_load(settings))
 
 
@@ -136,13 +140,13 @@ async def _ask(settings: Settings, line: str) -> int:
 def _films_check(settings: Settings) -> int:
     from bot.catalog.loader import check_cards
 
-    cards, problems = check_cards(settings.films_dir)
-    for card in cards:
+    check = check_cards(settings.films_dir)  # NoCards: one line on stderr, status 2
+    for card in check.cards:
         print(f"ok       {card.slug}: {card.title} ({card.year or 'year unknown'})")
-    for problem in problems:
+    for problem in check.problems:
         print(f"problem  {problem}")
-    print(f"{len(cards)} card(s) valid, {len({p.file for p in problems})} with problems")
-    return 1 if problems else 0
+    print(f"{len(check.cards)} card(s) valid, {len(check.skipped)} with problems")
+    return 1 if check.problems else 0
 
 
 async def _films_load(settings: Settings) -> int:
@@ -167,8 +171,10 @@ def _guess_format(path: Path) -> str:
     return "csv"
 
 
-async def _films_import(settings: Settings, path: Path, chosen: str, spec: str | None, dry_run: bool) -> int:
-    from bot.catalog.importing import Format, import_catalog
+async def _films_import(
+    settings: Settings, path: Path, chosen: str, spec: str | None, dry_run: bool, encoding: str | None
+) -> int:
+    from bot.catalog.importing import Format, ImportStopped, import_catalog
     from bot.catalog.importing.progress import progress_for
     from bot.catalog.importing.tabular import parse_map
     from bot.errors import BadInput
@@ -188,7 +194,12 @@ async def _films_import(settings: Settings, path: Path, chosen: str, spec: str |
             mapping=mapping,
             dry_run=dry_run,
             progress=progress_for(sys.stderr),
+            encoding=encoding,
         )
+    except ImportStopped as stopped:
+        # What was written, then the one line on what stopped it (a sick database: status 3).
+        print("\n".join(stopped.report.lines()))
+        raise stopped.__cause__ or stopped from None
     except BadInput as exc:
         print(f"filmbot: {exc.message}", file=sys.stderr)
         return 2

@@ -10,16 +10,22 @@ import logging
 import pkgutil
 from typing import Any, Generic, TypeVar, overload
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 import cogs
 from bot import offload
-from bot.catalog.loader import load_cards
+from bot.catalog.loader import NoCards, load_cards
 from bot.catalog.service import CatalogService
 from bot.clock import Clock, SystemClock
 from bot.films.service import FilmService
+from bot.history.delivery import DiscordPrompts
+from bot.history.service import HistoryService
+from bot.letterboxd.delivery import DiscordDiaryDelivery
+from bot.letterboxd.http import LetterboxdHttp
+from bot.letterboxd.service import LetterboxdService
 from bot.polls.delivery import PollDelivery
 from bot.polls.service import PollService
 from bot.preferences.service import PreferencesService
@@ -29,6 +35,7 @@ from bot.spoilers.service import PlotService
 from bot.store import Store
 from bot.timers import TimerDispatcher
 from bot.ui.answers import answer_error
+from bot.watchlist.service import WatchlistService
 from bot.watchparty.delivery import DiscordDelivery
 from bot.watchparty.service import WatchPartyService
 
@@ -50,6 +57,10 @@ REQUIRED_PERMISSIONS = discord.Permissions(
     create_events=True,
 )
 INVITE_SCOPES = ("bot", "applications.commands")
+# Connections kept open to Discord's API. discord.py's pool is unlimited, so a burst of a thousand clicks
+# opened a thousand connections (each a TCP and, on Discord, a TLS handshake) to answer them; these are
+# reused instead (``benchmarks.polls`` measures it). Gateway websockets on the same host come on top.
+API_CONNECTIONS = 100
 
 
 def intents() -> discord.Intents:
@@ -110,8 +121,14 @@ class FilmBot(commands.Bot):
     polls = _Prepared[PollService]()
     preferences = _Prepared[PreferencesService]()
     watch_parties = _Prepared[WatchPartyService]()
+    history = _Prepared[HistoryService]()
+    letterboxd = _Prepared[LetterboxdService]()
+    watchlist = _Prepared[WatchlistService]()
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None, offline: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, offline: bool = False, **shards: Any
+    ) -> None:
+        """``shards``: discord.py's ``shard_count`` and ``shard_ids``, from ``bot.sharding.ShardedFilmBot``."""
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -120,6 +137,7 @@ class FilmBot(commands.Bot):
             # Nothing the bot sends pings anyone unless a feature asks for it explicitly.
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=settings.guild_ready_timeout,
+            **shards,
         )
         self.settings = settings
         # Offline (``filmbot ask``): prepare services and cogs, but never sync commands or connect.
@@ -131,20 +149,34 @@ class FilmBot(commands.Bot):
     async def prepare(self) -> None:
         """Open the store, load the catalog, build every service once, load the cogs: all but Discord."""
         store = self.store = await Store.open(self.settings.database, clock=self.clock)
-        report = await load_cards(store, self.settings.films_dir)
-        for line in report.lines()[1:]:
-            log.warning("catalog: %s", line.strip())
+        try:
+            await load_cards(store, self.settings.films_dir)  # logs each card it skips
+        except NoCards as exc:
+            log.error("film cards not loaded: %s", exc.message)  # the bot serves the films it has
         self.timers = TimerDispatcher(store, self.clock, grace=self.settings.timer_grace)
         self.films = FilmService(store)
         self.scores = ScoreService(store, self.films, self.clock)
         self.plots = PlotService(store)
         self.catalog = CatalogService(store)
-        self.polls = PollService(store, self.clock, scores=self.scores)
+        self.preferences = PreferencesService(store)
+        self.watchlist = WatchlistService(store, self.clock, self.preferences)
+        self.polls = PollService(store, self.clock, scores=self.scores, watchlist=self.watchlist)
         self.polls.delivery = PollDelivery(self, self.polls)
         self.polls.register_timers(self.timers)
-        self.preferences = PreferencesService(store)
         self.watch_parties = WatchPartyService(store, self.clock, self.preferences, DiscordDelivery(self))
         self.watch_parties.register_timers(self.timers)
+        self.history = HistoryService(
+            store, self.clock, self.films, self.scores, self.preferences, DiscordPrompts(self)
+        )
+        self.history.register_timers(self.timers)
+        self.history.watchlist = self.watchlist  # a film recorded as watched leaves the watchlist
+        self.watch_parties.on_party_end(self.history.party_ended)
+        web = LetterboxdHttp(self.settings.letterboxd_url, self.clock)
+        self.letterboxd = LetterboxdService(store, self.clock, self.films, self.scores, self.preferences, web)
+        self.letterboxd.poller.delivery = DiscordDiaryDelivery(self)
+        self.letterboxd.register_timers(self.timers)
+        if not self.offline:
+            await self.letterboxd.resume()
         for module in pkgutil.iter_modules(cogs.__path__, f"{cogs.__name__}."):
             if not module.name.rsplit(".", 1)[-1].startswith("_"):
                 await self.load_extension(module.name)
@@ -153,6 +185,17 @@ class FilmBot(commands.Bot):
             # ones a catalog import's allocations set off scan only what came after (not ~0.1 s of it).
             gc.collect()
             gc.freeze()
+
+    def gateway_connections(self) -> int:
+        """How many gateway websockets this process holds (each keeps one pooled connection)."""
+        return 1
+
+    async def login(self, token: str) -> None:
+        if self.http.connector is discord.utils.MISSING:
+            self.http.connector = aiohttp.TCPConnector(
+                limit=0, limit_per_host=API_CONNECTIONS + self.gateway_connections()
+            )
+        await super().login(token)
 
     async def setup_hook(self) -> None:
         await self.prepare()
@@ -206,6 +249,8 @@ class FilmBot(commands.Bot):
             self._catch_up.cancel()
         if "polls" in self.__dict__:
             await self.polls.delivery.stop()
+        if "letterboxd" in self.__dict__:
+            await self.letterboxd.close()
         await super().close()
         if "store" in self.__dict__:
             await self.__dict__.pop("store").close()

@@ -55,6 +55,17 @@ class TokenRefused(StartupError):
     exit_status = 6
 
 
+class WriteFailed(FilmbotError):
+    """The database could not commit a write (a full disk, a read-only or damaged file…): the write was
+    rolled back, nothing of it was saved. ``why`` is a short phrase for the member ("the disk is full"),
+    ``detail`` the administrator's sentence for the log."""
+
+    def __init__(self, detail: str, why: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.why = why
+
+
 class UserError(FilmbotError):
     """Something the member can fix. The message is shown to them, ephemerally."""
 

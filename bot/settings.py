@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
+import itertools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -14,9 +14,11 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 
 from bot.errors import ConfigError
+from bot.parsing import decimal
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+LETTERBOXD_URL = "https://letterboxd.com"
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -39,6 +41,26 @@ class Secret:
 
 
 @dataclass(frozen=True, slots=True)
+class Shards:
+    """The gateway shards this process runs: discord.py's ``AutoShardedBot`` over ``ids`` of ``count``."""
+
+    count: int | None  # None: the count Discord recommends (FILMBOT_SHARD_COUNT=auto), asked at each start
+    ids: tuple[int, ...] | None = None  # None: every shard, 0 to count - 1
+
+    @property
+    def runs_shard_zero(self) -> bool:
+        """Shard 0's process is the one that syncs commands (and gets DMs' events, by Discord's rule)."""
+        return self.ids is None or 0 in self.ids
+
+    def describe(self) -> str:
+        if self.count is None:
+            return "the shard count Discord recommends"
+        if self.ids is None:
+            return f"shards 0-{self.count - 1} of {self.count}" if self.count > 1 else "shard 0 of 1"
+        return f"shards {id_ranges(self.ids)} of {self.count}"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     token: Secret = Secret("")
     database: Path = Path("data/filmbot.sqlite3")
@@ -50,6 +72,10 @@ class Settings:
     timer_grace: timedelta = timedelta(minutes=15)
     # discord.py waits this long after the last GUILD_CREATE before READY (its default is 2 s).
     guild_ready_timeout: float = 2.0
+    # Where members' public diary feeds are read: <letterboxd_url>/<username>/rss/.
+    letterboxd_url: str = LETTERBOXD_URL
+    # FILMBOT_SHARD_COUNT / FILMBOT_SHARD_IDS; None: one gateway connection (discord.py's plain Bot).
+    shards: Shards | None = None
 
     @classmethod
     def from_env(
@@ -80,26 +106,100 @@ class Settings:
             guild_ready_timeout=number(
                 "FILMBOT_GUILD_READY_TIMEOUT", get("FILMBOT_GUILD_READY_TIMEOUT", "2"), *_READY
             ),
+            letterboxd_url=url(
+                "FILMBOT_LETTERBOXD_URL", get("FILMBOT_LETTERBOXD_URL", LETTERBOXD_URL), _HTTP
+            ).rstrip("/"),
+            shards=shards(get("FILMBOT_SHARD_COUNT"), get("FILMBOT_SHARD_IDS")),
         )
 
 
 # Every numeric setting's bounds, (low, high, unit): one place says what each accepts.
 _GRACE = (0.0, 7 * 24 * 60.0, "minutes")
 _READY = (0.0, 60.0, "seconds")
-# A plain decimal in ASCII digits: float() alone also takes "inf", "nan", "1e300", "1_0" and "١٢".
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+# Far above any one process's reach; Discord caps a shard at 2,500 servers, so 10,000 shards is 25M servers.
+_SHARDS = (1.0, 10_000.0, "shards")
+_SHARD_IDS = re.compile(r"([0-9]+)(?:-([0-9]+))?")
+_WHOLE = re.compile(r"[0-9]+")
 _SNOWFLAKE = re.compile(r"[0-9]{1,19}")
 _MAX_SNOWFLAKE = 2**63 - 1
 _HTTP = ("http", "https")
 _WS = ("ws", "wss")
 
 
-def number(key: str, raw: str, low: float, high: float, unit: str) -> float:
-    """The one parser of numeric settings: ASCII decimal digits, finite, within ``low``–``high``."""
-    value = float(raw) if _DECIMAL.fullmatch(raw) else math.nan
-    if not low <= value <= high:
-        raise ConfigError(f"{key} must be a number of {unit} from {low:g} to {high:g}, not {raw!r}")
-    return value
+def number(
+    key: str, raw: str, low: float, high: float, unit: str, *, whole: bool = False, word: str = ""
+) -> float:
+    """The one parser of numeric settings: a plain decimal in ASCII digits (``bot.parsing.decimal``: not
+    "inf", "nan", "1e300", "1_0" or "١٢", which float() takes), within ``low``–``high``.
+
+    ``whole``: digits only, no fraction; ``word``: a word the setting takes instead (named in the error).
+    """
+    value = decimal(raw) if not whole or _WHOLE.fullmatch(raw) else None
+    if value is None or not low <= value <= high:
+        kind = f"{word} or a " if word else "a "
+        kind += "whole number" if whole else "number"
+        raise ConfigError(f"{key} must be {kind} of {unit} from {low:g} to {high:g}, not {raw!r}")
+    return float(value)
+
+
+def shards(count: str, ids: str) -> Shards | None:
+    """FILMBOT_SHARD_COUNT (``auto`` or 1-10000) and FILMBOT_SHARD_IDS (``0-3``, ``0,2``; empty: every shard)."""
+    if not count:
+        if ids:
+            raise ConfigError(
+                f"FILMBOT_SHARD_IDS needs FILMBOT_SHARD_COUNT (the total number of shards) set as well "
+                f"(FILMBOT_SHARD_IDS is {ids!r})"
+            )
+        return None
+    if count.casefold() == "auto":
+        if ids:
+            raise ConfigError(
+                f"FILMBOT_SHARD_IDS needs FILMBOT_SHARD_COUNT set to a number, not auto: which shards are "
+                f"which depends on the count (FILMBOT_SHARD_IDS is {ids!r})"
+            )
+        return Shards(count=None)
+    total = int(number("FILMBOT_SHARD_COUNT", count, *_SHARDS, whole=True, word="auto"))
+    chosen = shard_ids(ids, total) if ids else None
+    missing = sorted(set(range(total)) - set(chosen or range(total)))
+    if missing:
+        # One process per SQLite database (``filmbot run`` holds its lock): nobody else could run these.
+        raise ConfigError(
+            f"FILMBOT_SHARD_IDS {ids!r} would leave shard{'s' if len(missing) > 1 else ''} "
+            f"{id_ranges(missing)} (of {total}) without a process, and a SQLite database (FILMBOT_DATABASE) "
+            "is served by one process only: leave FILMBOT_SHARD_IDS empty to run every shard in this one"
+        )
+    return Shards(count=total, ids=chosen)
+
+
+def shard_ids(raw: str, count: int) -> tuple[int, ...]:
+    """Shard ids and inclusive ranges, comma-separated (``0-3``, ``0,2,5-7``): ASCII digits, each below ``count``."""
+    found: set[int] = set()
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        match = _SHARD_IDS.fullmatch(part)
+        if match is None:
+            raise ConfigError(
+                f"FILMBOT_SHARD_IDS must be shard ids (digits 0-9) or ranges like 0-3, separated by "
+                f"commas, not {part!r}"
+            )
+        low, high = int(match[1]), int(match[2] or match[1])
+        if low > high or high >= count:
+            raise ConfigError(
+                f"FILMBOT_SHARD_IDS must name shards from 0 to {count - 1}, low to high "
+                f"(FILMBOT_SHARD_COUNT is {count}), not {part!r}"
+            )
+        found.update(range(low, high + 1))
+    return tuple(sorted(found))
+
+
+def id_ranges(ids: Sequence[int]) -> str:
+    """``[0, 1, 2, 5]`` as ``0-2, 5``."""
+    parts: list[str] = []
+    for _, run in itertools.groupby(enumerate(sorted(ids)), key=lambda pair: pair[1] - pair[0]):
+        values = [value for _, value in run]
+        parts.append(str(values[0]) if len(values) == 1 else f"{values[0]}-{values[-1]}")
+    return ", ".join(parts)
 
 
 def guild_ids(raw: str) -> tuple[int, ...]:

@@ -10,18 +10,26 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import FilmBot
+from bot.errors import BadInput
 from bot.polls import render
+from bot.polls.checks import check_question, max_choices_for, parse_options
 from bot.polls.durations import parse_deadline
 from bot.polls.models import Mode, NewPoll, PollOption
-from bot.polls.service import check_question, max_choices_for, parse_options
-from bot.polls.views import DYNAMIC_ITEMS, CommandReply, results_message
+from bot.polls.views import DYNAMIC_ITEMS, MODALS, CommandReply, results_message
+from bot.ui.modals import install
 from bot.ui.options import FilmOption
+from bot.watchlist.models import Draw, Pick
 
 MODES = [
     app_commands.Choice(name="Single choice", value="single"),
     app_commands.Choice(name="Several choices (set max_choices)", value="multi"),
     app_commands.Choice(name="Ranked (instant-runoff)", value="ranked"),
     app_commands.Choice(name="Approval (any number)", value="approval"),
+]
+PICKS = [
+    app_commands.Choice(name="The most wanted", value="wanted"),
+    app_commands.Choice(name="A random draw", value="random"),
+    app_commands.Choice(name="Half most wanted, half random", value="mixed"),
 ]
 DURATION_HELP = "How long: 30m, 2h, 3d, 1d12h (up to 32 days), or an end time like 2026-03-01 20:00 (UTC)"
 
@@ -60,6 +68,15 @@ def _new_poll(
         options=options,
         kind=kind,
     )
+
+
+def _draw(from_watchlist: bool, count: int | None, pick: str | None) -> Draw | None:
+    """How ``/poll movienight`` draws from the watchlist, or None when it does not."""
+    if not from_watchlist:
+        if count is not None or pick is not None:
+            raise BadInput("count and pick choose films from the watchlist: add from_watchlist:True.")
+        return None
+    return Draw(cast(Pick, pick or "wanted"), count)
 
 
 class Polls(commands.Cog):
@@ -111,24 +128,29 @@ class Polls(commands.Cog):
         )
         await self.service.open(new, CommandReply(interaction))
 
-    @poll.command(name="movienight", description="Vote on what to watch: 2–10 films from the catalog")
+    @poll.command(
+        name="movienight", description="Vote on what to watch: 2–10 films, named or drawn from the watchlist"
+    )
     @app_commands.describe(
+        duration=DURATION_HELP,
         film1="A film: pick from the list",
         film2="Another film",
-        duration=DURATION_HELP,
+        from_watchlist="Draw films from the server's watchlist (besides any you name)",
+        count="With from_watchlist: how many films the poll offers in all, 2–10 (default 5)",
+        pick="With from_watchlist: the most wanted (default), a random draw, or half and half",
         mode="How members vote (default: single choice)",
         question="The question (default: What are we watching?)",
         anonymous="Never show who voted for what, not even to moderators",
         hide_results="Show the tally only once the poll closes",
         role="Only members with this role may vote",
     )
-    @app_commands.choices(mode=[c for c in MODES if c.value != "multi"])
+    @app_commands.choices(mode=[c for c in MODES if c.value != "multi"], pick=PICKS)
     async def movienight(
         self,
         interaction: discord.Interaction[FilmBot],
-        film1: FilmOption,
-        film2: FilmOption,
         duration: app_commands.Range[str, 1, 60],
+        film1: FilmOption | None = None,
+        film2: FilmOption | None = None,
         film3: FilmOption | None = None,
         film4: FilmOption | None = None,
         film5: FilmOption | None = None,
@@ -137,6 +159,9 @@ class Polls(commands.Cog):
         film8: FilmOption | None = None,
         film9: FilmOption | None = None,
         film10: FilmOption | None = None,
+        from_watchlist: bool = False,
+        count: app_commands.Range[int, 2, 10] | None = None,
+        pick: str | None = None,
         mode: str = "single",
         question: app_commands.Range[str, 1, 200] = "What are we watching?",
         anonymous: bool = False,
@@ -146,12 +171,13 @@ class Polls(commands.Cog):
         assert interaction.guild_id is not None  # the /poll group is guild-only
         films = [f for f in (film1, film2, film3, film4, film5, film6, film7, film8, film9, film10) if f]
         closes_at = parse_deadline(duration, self.bot.clock.now())
+        draw = _draw(from_watchlist, count, pick)
         new = _new_poll(
             interaction,
             question=question,
             mode=mode,
             max_choices=None,
-            options=await self.service.movie_night_options(films, interaction.guild_id),
+            options=await self.service.movie_night_options(films, interaction.guild_id, draw),
             closes_at=closes_at,
             anonymous=anonymous,
             hide_results=hide_results,
@@ -225,4 +251,5 @@ class Polls(commands.Cog):
 
 async def setup(bot: FilmBot) -> None:
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    install(bot, *MODALS)
     await bot.add_cog(Polls(bot))

@@ -10,7 +10,7 @@ from bot.client import FilmBot
 from bot.errors import BadInput
 from bot.scores import render, views
 from bot.scores.aggregate import RATING_MAX, RATING_MIN
-from bot.scores.service import REVIEW_MAX, TOP_MIN_RATINGS_DEFAULT
+from bot.scores.service import REVIEW_MAX, TOP_MIN_RATINGS_DEFAULT, TOP_MIN_RATINGS_MAX
 from bot.ui.options import FilmOption
 
 
@@ -89,7 +89,7 @@ class Scores(commands.Cog):
     async def top(
         self,
         interaction: discord.Interaction[FilmBot],
-        min_ratings: app_commands.Range[int, 1, 10_000] = TOP_MIN_RATINGS_DEFAULT,
+        min_ratings: app_commands.Range[int, 1, TOP_MIN_RATINGS_MAX] = TOP_MIN_RATINGS_DEFAULT,
     ) -> None:
         await _send(interaction, *await views.top_message(interaction, min_ratings, 0))
 

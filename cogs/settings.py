@@ -7,7 +7,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import FilmBot
+from bot.errors import BadInput
+from bot.letterboxd.render import channel_set_text
 from bot.preferences import views
+from bot.preferences.service import WATCHLIST_CAP_MAX
 from bot.preferences.views import zone_autocomplete
 
 
@@ -68,6 +71,69 @@ class ServerSettings(
         assert interaction.guild_id is not None
         await self.preferences.set_modlog_channel(interaction.guild_id, channel.id if channel else None)
         await interaction.response.send_message(views.modlog_set_text(channel), ephemeral=True)
+
+    @app_commands.command(name="letterboxd", description="Where members' Letterboxd diary entries are posted")
+    @app_commands.describe(channel="A text channel; leave out to stop posting Letterboxd diaries")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def letterboxd(
+        self, interaction: discord.Interaction[FilmBot], channel: discord.TextChannel | None = None
+    ) -> None:
+        assert interaction.guild is not None
+        if channel is not None:
+            can = channel.permissions_for(interaction.guild.me)
+            if not (can.view_channel and can.send_messages and can.embed_links):
+                raise BadInput(
+                    f"I cannot post in {channel.mention}: I need View Channel, Send Messages and Embed Links "
+                    "there. Give me those, or pick another channel."
+                )
+        await self.preferences.set_letterboxd_channel(interaction.guild.id, channel.id if channel else None)
+        await interaction.response.send_message(channel_set_text(channel), ephemeral=True)
+
+    watchlist = app_commands.Group(
+        name="watchlist", description="Watchlist rules: a cap on suggestions, members who may not suggest"
+    )
+
+    @watchlist.command(name="cap", description="How many films one member may have suggested on the list")
+    @app_commands.describe(limit="Suggestions per member on the list at once; leave out for no cap")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def watchlist_cap(
+        self,
+        interaction: discord.Interaction[FilmBot],
+        limit: app_commands.Range[int, 1, WATCHLIST_CAP_MAX] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        await self.preferences.set_watchlist_cap(interaction.guild_id, limit)
+        await interaction.response.send_message(views.watchlist_cap_text(limit), ephemeral=True)
+
+    @watchlist.command(name="block", description="Stop a member from suggesting films to the watchlist")
+    @app_commands.describe(member="The member (they can still want to see films on the list)")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def watchlist_block(
+        self, interaction: discord.Interaction[FilmBot], member: discord.Member
+    ) -> None:
+        assert interaction.guild_id is not None
+        changed = await self.preferences.block_from_watchlist(
+            interaction.guild_id, member.id, interaction.user.id
+        )
+        text = views.watchlist_block_text(member, blocked=True, changed=changed)
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @watchlist.command(name="unblock", description="Let a member suggest films to the watchlist again")
+    @app_commands.describe(member="The member")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def watchlist_unblock(
+        self, interaction: discord.Interaction[FilmBot], member: discord.Member
+    ) -> None:
+        assert interaction.guild_id is not None
+        changed = await self.preferences.unblock_from_watchlist(interaction.guild_id, member.id)
+        text = views.watchlist_block_text(member, blocked=False, changed=changed)
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @watchlist.command(name="show", description="The watchlist's cap and the members who may not suggest")
+    async def watchlist_show(self, interaction: discord.Interaction[FilmBot]) -> None:
+        assert interaction.guild_id is not None
+        rules = await self.preferences.watchlist_rules(interaction.guild_id)
+        await interaction.response.send_message(embed=views.watchlist_rules_embed(rules), ephemeral=True)
 
 
 async def setup(bot: FilmBot) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 import discord
@@ -10,14 +9,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import FilmBot
-from bot.errors import BadInput
 from bot.preferences.views import zone_autocomplete
 from bot.ui.options import FilmOption, client_of
 from bot.watchparty import events, render, views
 from bot.watchparty.delivery import CommandReply
 from bot.watchparty.models import ScheduleRequest
-
-_CHANNEL_MENTION = re.compile(r"^<#(\d+)>$|^(\d{15,20})$")
 
 
 async def _party_autocomplete(
@@ -53,30 +49,6 @@ async def _where_autocomplete(
             app_commands.Choice(name=f"Elsewhere: {current.strip()}"[:100], value=current.strip()[:100])
         )
     return choices
-
-
-def _read_where(guild: discord.Guild | None, text: str | None) -> tuple[int | None, str | None]:
-    """A voice or stage channel (picked, mentioned, or named) -> its id; anything else is a place."""
-    if not text or not text.strip():
-        return None, None
-    text = text.strip()
-    match = _CHANNEL_MENTION.match(text)
-    if match and guild is not None:
-        channel = guild.get_channel(int(match[1] or match[2]))
-        if isinstance(channel, discord.VoiceChannel | discord.StageChannel):
-            return channel.id, None
-        raise BadInput(
-            "That channel is not a voice or stage channel.",
-            hints=("Pick a voice channel from the list, or type a place (a link, “Kosmos cinema”).",),
-        )
-    if guild is not None:
-        for channel in guild.channels:
-            if (
-                isinstance(channel, discord.VoiceChannel | discord.StageChannel)
-                and channel.name.lower() == text.lower()
-            ):
-                return channel.id, None
-    return None, text
 
 
 @app_commands.guild_only()
@@ -120,7 +92,7 @@ class WatchParties(
         timezone: str | None = None,
     ) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
-        voice_id, location = _read_where(interaction.guild, where)
+        voice_id, location = views.read_where(interaction.guild, where)
         request = ScheduleRequest(
             guild_id=interaction.guild_id,
             channel_id=interaction.channel_id,

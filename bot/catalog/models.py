@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Literal
 
 from bot.films.models import FilmSummary
@@ -12,6 +13,8 @@ from bot.films.models import FilmSummary
 PAGE_SIZE = 10
 # What writing one imported film did; a "duplicate" is a second row for a film the batch already has.
 ImportOutcome = Literal["added", "updated", "unchanged", "duplicate"]
+# How an import run ended: read and written whole, stopped by a failure, or stopped by the administrator.
+RunOutcome = Literal["done", "failed", "interrupted"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,3 +66,17 @@ class ImportCounts:
     updated: int
     unchanged: int
     skipped: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRun:
+    """One recorded import run; ``finished_at`` None while it runs (or if its process was killed)."""
+
+    id: int
+    format: str
+    path: str
+    started_at: datetime
+    finished_at: datetime | None
+    counts: ImportCounts
+    outcome: RunOutcome | None
+    error: str | None

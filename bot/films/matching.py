@@ -23,7 +23,8 @@ from rapidfuzz import fuzz
 from bot.films.models import FilmSummary
 
 _NON_WORD = re.compile(r"[^\w]+")
-_YEAR = re.compile(r"(?:^|\s)\(?((?:18[7-9]|19\d|20\d)\d)\)?$")
+# A release year typed after a title, in ASCII digits ("Solaris (١٩٧٢)" is a title, not a year).
+_YEAR = re.compile(r"(?:^|\s)\(?((?:18[7-9]|19[0-9]|20[0-9])[0-9])\)?$")
 # Spelling variants folded to one form before comparing.
 _VARIANTS = {"metres": "meters", "metre": "meter", "colour": "color", "theatre": "theater", "and": "&"}
 # Letters tried in place of (or beside) each letter of a misspelled word, besides the word's own letters.

@@ -234,6 +234,14 @@ def merge_imported(film: Film, imported: set[str]) -> Film:
 
 
 @dataclass(frozen=True, slots=True)
+class CardClash:
+    """A card the store would not write: another film already holds its slug or its IMDb id."""
+
+    field: str  # the card field that clashes: "slug" or "imdb_id"
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class DeleteRefused:
     """A film the store kept: member data still refers to it."""
 

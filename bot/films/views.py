@@ -17,6 +17,7 @@ from bot.spoilers.views import OpenPlotButton
 from bot.ui.embeds import Field
 from bot.ui.items import RestartProofItem
 from bot.ui.options import client_of
+from bot.watchlist.want import WantButton
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -48,12 +49,15 @@ class CardButton(RestartProofItem[discord.ui.Button[Any]], custom_id="filmbot:fi
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
-def card_view(film: FilmSummary, *, has_plot: bool) -> discord.ui.View:
-    """The buttons under a fact card: scores, and the plot when the film has one; each restart-proof."""
+def card_view(film: FilmSummary, *, has_plot: bool, in_guild: bool = False) -> discord.ui.View:
+    """The buttons under a fact card: scores, the plot when the film has one, and in a server **Want to
+    see** (the server's watchlist); each restart-proof."""
     view = discord.ui.View(timeout=None)
     view.add_item(ScoresButton(film.id))
     if has_plot:
         view.add_item(OpenPlotButton(film.id))
+    if in_guild:
+        view.add_item(WantButton(film.id))
     return view
 
 
@@ -64,7 +68,7 @@ async def card_message(
     card = await bot.films.card(film)
     scores = await bot.scores.summary(film, guild_id)
     embed = render.card_embed(card, extra_fields=[Field("Scores", scores.line)])
-    return embed, card_view(film, has_plot=card.has_plot)
+    return embed, card_view(film, has_plot=card.has_plot, in_guild=guild_id is not None)
 
 
 DYNAMIC_ITEMS = (CardButton,)

@@ -8,13 +8,17 @@ client enforces before it sends a command: known command, required options, choi
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from discord import AppCommandOptionType, app_commands
 
+from bot import parsing
 from bot.errors import BadInput, NotFound
 
+# The longest text Discord accepts in a string option that sets no max_length.
+STRING_MAX = 6000
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 
@@ -24,11 +28,15 @@ class Invocation:
     command: app_commands.Command[Any, ..., Any]
     path: tuple[str, ...]
     options: dict[str, tuple[AppCommandOptionType, Any]]
+    # An autocomplete request: the option being typed (its value is the text so far, unchecked).
+    focused: str | None = None
 
     def data(self) -> dict[str, Any]:
         """The interaction's ``data``: options nested under subcommand groups as Discord sends them."""
         leaf: list[dict[str, Any]] = [
-            {"name": name, "type": kind.value, "value": value} for name, (kind, value) in self.options.items()
+            {"name": name, "type": kind.value, "value": value}
+            | ({"focused": True} if name == self.focused else {})
+            for name, (kind, value) in self.options.items()
         ]
         for depth in range(len(self.path) - 1, 0, -1):
             kind = (
@@ -71,16 +79,45 @@ def parse(tree: app_commands.CommandTree[Any], line: str) -> Invocation:
         path.append(sub.name)
         node, rest = sub, (parts[1] if len(parts) > 1 else "")
     assert isinstance(node, app_commands.Command)
-    return Invocation(node, tuple(path), _options(node, rest))
+    return Invocation(node, tuple(path), _converted(node, _given(node, rest)))
 
 
-def _options(
-    command: app_commands.Command[Any, ..., Any], rest: str
-) -> dict[str, tuple[AppCommandOptionType, Any]]:
-    params = {p.display_name: p for p in command.parameters}
-    usage = f"/{command.qualified_name} " + " ".join(
-        f"{n}:…" if p.required else f"[{n}:…]" for n, p in params.items()
+def invocation(
+    tree: app_commands.CommandTree[Any],
+    path: Sequence[str],
+    given: Mapping[str, str],
+    *,
+    focused: str | None = None,
+) -> Invocation:
+    """The command at ``path`` (``("poll", "create")``) with option values typed one by one, checked as
+    Discord's client checks them; for callers that have the values already apart (the fuzz run).
+
+    With ``focused``, an autocomplete request while that option is typed: Discord sends its text so far as
+    it is, and the options not filled in yet are simply absent."""
+    node: Any = tree.get_command(path[0])
+    for name in path[1:]:
+        node = node.get_command(name) if isinstance(node, app_commands.Group) else None
+    if not isinstance(node, app_commands.Command):
+        raise NotFound(f"Unknown command /{' '.join(path)}.")
+    if focused is None:
+        return Invocation(node, tuple(path), _converted(node, dict(given)))
+    params = {p.display_name: p for p in node.parameters}
+    others = {name: value for name, value in given.items() if name != focused and name in params}
+    options = {name: (params[name].type, _convert(params[name], value)) for name, value in others.items()}
+    options[focused] = (params[focused].type, given[focused])
+    return Invocation(node, tuple(path), options, focused)
+
+
+def _usage(command: app_commands.Command[Any, ..., Any]) -> str:
+    return f"/{command.qualified_name} " + " ".join(
+        f"{p.display_name}:…" if p.required else f"[{p.display_name}:…]" for p in command.parameters
     )
+
+
+def _given(command: app_commands.Command[Any, ..., Any], rest: str) -> dict[str, str]:
+    """The typed value of each option in ``rest`` (``name:value`` pairs, or one value for the first)."""
+    params = {p.display_name: p for p in command.parameters}
+    usage = _usage(command)
     if params:
         names = "|".join(re.escape(n) for n in sorted(params, key=len, reverse=True))
         pieces = re.split(rf"(?:^|\s)({names}):", rest)
@@ -98,9 +135,21 @@ def _options(
         if free is None:
             raise BadInput(f"Not sure what “{positional[:80]}” is for.", hints=[usage])
         given[free] = _unquote(positional)
+    return given
+
+
+def _converted(
+    command: app_commands.Command[Any, ..., Any], given: dict[str, str]
+) -> dict[str, tuple[AppCommandOptionType, Any]]:
+    params = {p.display_name: p for p in command.parameters}
+    unknown = [n for n in given if n not in params]
+    if unknown:
+        raise BadInput(
+            f"/{command.qualified_name} has no option {', '.join(unknown)}.", hints=[_usage(command)]
+        )
     missing = [n for n, p in params.items() if p.required and n not in given]
     if missing:
-        raise BadInput(f"Missing required option: {', '.join(missing)}.", hints=[usage])
+        raise BadInput(f"Missing required option: {', '.join(missing)}.", hints=[_usage(command)])
     return {name: (params[name].type, _convert(params[name], value)) for name, value in given.items()}
 
 
@@ -136,11 +185,12 @@ def _choice(param: app_commands.Parameter, raw: str) -> Any:
 
 def _string(param: app_commands.Parameter, raw: str) -> str:
     name = param.display_name
-    # For strings, discord.py keeps min_length/max_length in min_value/max_value.
+    # For strings, discord.py keeps min_length/max_length in min_value/max_value; Discord's own cap is 6000.
     if param.min_value is not None and len(raw) < param.min_value:
         raise BadInput(f"{name} must be at least {param.min_value} characters.")
-    if param.max_value is not None and len(raw) > param.max_value:
-        raise BadInput(f"{name} must be at most {param.max_value} characters.")
+    longest = param.max_value if param.max_value is not None else STRING_MAX
+    if len(raw) > longest:
+        raise BadInput(f"{name} must be at most {longest} characters.")
     return raw
 
 
@@ -153,16 +203,9 @@ def _boolean(param: app_commands.Parameter, raw: str) -> bool:
 
 
 def _number(param: app_commands.Parameter, raw: str) -> int | float:
-    name = param.display_name
-    whole = param.type is AppCommandOptionType.integer
-    value: int | float
-    try:
-        value = int(raw) if whole else float(raw)
-    except ValueError:
-        what = "a whole number" if whole else "a number"
-        raise BadInput(f"{name} must be {what}, not “{raw[:40]}”.") from None
-    if param.min_value is not None and value < param.min_value:
-        raise BadInput(f"{name} must be at least {param.min_value}.")
-    if param.max_value is not None and value > param.max_value:
-        raise BadInput(f"{name} must be at most {param.max_value}.")
-    return value
+    """As Discord's client reads a number option: ASCII digits, within the option's bounds or Discord's."""
+    low = param.min_value if param.min_value is not None else -parsing.DISCORD_INTEGER_MAX
+    high = param.max_value if param.max_value is not None else parsing.DISCORD_INTEGER_MAX
+    if param.type is AppCommandOptionType.integer:
+        return parsing.whole_number(raw, int(low), int(high), what=param.display_name)
+    return parsing.number(raw, low, high, what=param.display_name)

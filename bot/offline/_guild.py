@@ -56,7 +56,7 @@ def interaction_payload(invocation: Invocation) -> dict[str, Any]:
     return {
         "id": str(1_200_000_000_000_000_000 + number),
         "application_id": APPLICATION_ID,
-        "type": 2,
+        "type": 4 if invocation.focused is not None else 2,
         "token": f"offline-interaction-{number}",
         "version": 1,
         "data": invocation.data(),

@@ -72,6 +72,12 @@ class Recorder:
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
+    def begin(self) -> Transcript:
+        """Start a fresh transcript for the next command (the last one's stays with whoever holds it)."""
+        self.transcript = Transcript()
+        self._original = None
+        return self.transcript
+
     def snowflake(self) -> str:
         ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
         return str((ms << 22) | (next(self._ids) & 0x3FFFFF))

@@ -13,17 +13,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Any
 
 import discord
 
 from bot.polls import render
-from bot.polls.service import PollService
+from bot.polls.models import Poll
+from bot.polls.service import PollService, PollView
 from bot.polls.views import poll_view, result_message
 
 log = logging.getLogger(__name__)
 
 EDIT_INTERVAL = 2.0
+# How many messages after a poll closed are searched for its result after a restart.
+HISTORY_LOOKBACK = 50
+
+
+def result_nonce(poll_id: int) -> str:
+    """The nonce of a poll's result post (kept as it was, so a retry across an upgrade finds it)."""
+    return f"filmbot-poll-{poll_id}"[:25]
 
 
 class PollDelivery:
@@ -94,34 +103,29 @@ class PollDelivery:
             if not poll.is_open:
                 self._last_edit.pop(poll_id, None)
 
-    async def finish(self, poll_id: int) -> int | None:
-        """After a close: show the final state on the poll message and post the result once.
+    async def post_result(self, poll_id: int, *, retry: bool) -> int | None:
+        """Show the closed poll's final state on its message and post its result in its channel.
 
-        Idempotent: the result is posted only while the poll has no result message, and Discord's nonce
-        check drops a repeat of the same post made within minutes (a retry after a crash, say).
+        The service calls this once per poll (holding its closing lock while no result is recorded).
+        What could still post twice is a stop between Discord accepting the post and the service
+        recording it; so the post carries a nonce fixed per poll with ``enforce_nonce`` (a repeat within
+        Discord's window of a few minutes returns the first message), and a ``retry`` first looks in the
+        channel for the bot's own result of this poll and adopts it.
         """
         await self.refresh(poll_id)
         async with self._lock(poll_id):
             view = await self._service.view(poll_id)
             poll = view.poll
-            if poll.result_message_id is not None or poll.is_open:
+            if poll.is_open:
                 return None
-            embed, files, components = await result_message(view)
-            channel = self._client.get_partial_messageable(poll.channel_id)
-            reference = (
-                discord.MessageReference(
-                    message_id=poll.message_id, channel_id=poll.channel_id, fail_if_not_exists=False
-                )
-                if poll.message_id
-                else None
-            )
-            kwargs: dict[str, Any] = {"embed": embed, "files": files, "nonce": f"filmbot-poll-{poll.id}"[:25]}
-            if components is not None:
-                kwargs["view"] = components
-            if reference is not None:
-                kwargs["reference"] = reference
+            if poll.result_message_id is not None:
+                return poll.result_message_id
+            channel = self._client.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+            if retry and (found := await self._already_posted(channel, poll)) is not None:
+                log.info("poll %d: its result was posted before a restart as message %d", poll_id, found)
+                return found
             try:
-                message = await channel.send(**kwargs)
+                message = await channel.send(**await self._result_kwargs(view))
             except discord.HTTPException:
                 log.warning(
                     "poll %d: could not post its result in channel %d",
@@ -130,6 +134,35 @@ class PollDelivery:
                     exc_info=True,
                 )
                 return None
-            await self._service.set_result_message(poll_id, message.id)
             log.info("poll %d: result posted as message %d", poll_id, message.id)
             return message.id
+
+    @staticmethod
+    async def _result_kwargs(view: PollView) -> dict[str, Any]:
+        poll = view.poll
+        embed, files, components = await result_message(view)
+        kwargs: dict[str, Any] = {"embed": embed, "files": files, "nonce": result_nonce(poll.id)}
+        if components is not None:
+            kwargs["view"] = components
+        if poll.message_id:
+            kwargs["reference"] = discord.MessageReference(
+                message_id=poll.message_id, channel_id=poll.channel_id, fail_if_not_exists=False
+            )
+        return kwargs
+
+    async def _already_posted(self, channel: discord.PartialMessageable, poll: Poll) -> int | None:
+        """The bot's own result message for ``poll`` posted since it closed, if the channel shows one."""
+        me = self._client.user.id if self._client.user else None
+        since = (poll.closed_at or poll.closes_at) - timedelta(seconds=5)
+        try:
+            async for message in channel.history(limit=HISTORY_LOOKBACK, after=since, oldest_first=True):
+                embed = message.embeds[0] if message.embeds else None
+                if (
+                    message.author.id == me
+                    and embed is not None
+                    and render.is_result_of(poll.id, embed.title, embed.footer.text)
+                ):
+                    return message.id
+        except discord.HTTPException:
+            log.info("poll %d: could not read channel %d to look for its result", poll.id, channel.id)
+        return None

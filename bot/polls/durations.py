@@ -1,60 +1,56 @@
-"""Reading a poll's duration: a length (``30m``, ``2h``, ``3d``, ``1d12h``) or an end time.
+"""Reading a poll's duration: a length (``30m``, ``2h``, ``3d``, ``1d12h``, ``90 minutes``) or an end time.
 
 End times: ISO 8601 (``2026-03-01 20:00``, ``2026-03-01T20:00+01:00``; no offset means UTC), a Discord
-timestamp (``<t:1767225600>`` or ``<t:1767225600:F>``) or Unix seconds. Everything comes back aware UTC.
+timestamp (``<t:1767225600>`` or ``<t:1767225600:F>``) or Unix seconds. Everything comes back aware UTC,
+from a minute to 32 days (Discord's own limit for a poll) after now; the reading is ``bot.parsing``'s.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
+from bot import parsing
 from bot.errors import BadInput
 
 MIN_DURATION = timedelta(minutes=1)
 MAX_DURATION = timedelta(days=32)
 
-_UNITS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([wdhms])")
-_LENGTH = re.compile(r"^(?:\d+(?:\.\d+)?\s*[wdhms]\s*)+$")
-_DISCORD_TS = re.compile(r"^<t:(-?\d+)(?::[tTdDfFR])?>$")
-_HINTS = ("30m, 2h, 3d or 1d12h", "an end time like 2026-03-01 20:00 (UTC) or 2026-03-01T20:00+01:00")
+# A bare number below this (2001-09-09 in Unix seconds) is a length without its unit, not an end time.
+_UNIX_PLAUSIBLE = 10**9
+_HINTS = (
+    "A length: 30m, 2h, 3d or 1d12h (up to 32 days)",
+    "An end time like 2026-03-01 20:00 (UTC), 2026-03-01T20:00+01:00 or a Discord timestamp <t:1767225600>",
+)
 
 
 def parse_deadline(text: str, now: datetime) -> datetime:
     """When a poll given ``text`` as its duration closes; ``BadInput`` says what would work."""
-    raw = text.strip().lower()
+    raw = text.strip()
     if not raw:
         raise BadInput("Give the poll a duration.", hints=_HINTS)
-    if _LENGTH.match(raw):
-        seconds = sum(float(n) * _UNITS[unit] for n, unit in _PART.findall(raw))
-        length = timedelta(seconds=round(seconds))
-        return _check(now + length, now, text)
-    return _check(_end_time(text.strip()), now, text)
-
-
-def _end_time(text: str) -> datetime:
-    if match := _DISCORD_TS.match(text):
-        return datetime.fromtimestamp(int(match.group(1)), UTC)
-    if text.isdigit():
-        return datetime.fromtimestamp(int(text), UTC)
-    try:
-        value = datetime.fromisoformat(text.replace(" utc", "").replace(" UTC", "").replace("Z", "+00:00"))
-    except ValueError:
-        raise BadInput(f"“{text[:60]}” is not a duration or an end time.", hints=_HINTS) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def _check(deadline: datetime, now: datetime, text: str) -> datetime:
-    length = deadline - now
-    if length <= timedelta(0):
-        if deadline == now:
-            raise BadInput("A poll needs a duration longer than zero.", hints=_HINTS)
-        raise BadInput(f"“{text[:60]}” is in the past; give a time after now.", hints=_HINTS)
-    if length < MIN_DURATION:
-        raise BadInput("A poll must stay open for at least a minute.", hints=_HINTS)
-    if length > MAX_DURATION:
-        raise BadInput("A poll can stay open for at most 32 days.", hints=_HINTS)
+    body = raw[3:] if raw.lower().startswith("in ") else raw
+    seconds = parsing.read_length(body)
+    if seconds is not None:
+        length = parsing.length(
+            seconds, raw, low=MIN_DURATION, high=MAX_DURATION, what="A poll's duration", hints=_HINTS
+        )
+        return now + length
+    count = parsing.whole(raw)
+    if count is not None and 0 <= count < _UNIX_PLAUSIBLE:
+        raise BadInput(f"“{raw}” needs a unit: “{raw}m”, “{raw}h” or “{raw}d”.", hints=_HINTS)
+    window = parsing.Window(now, MAX_DURATION, "a poll's end", _HINTS)
+    deadline = window.discord_time(raw) or window.unix(raw) or _iso(window, raw)
+    if deadline is None:
+        raise BadInput(f"“{parsing.shown(raw)}” is not a duration or an end time.", hints=_HINTS)
+    if deadline - now < MIN_DURATION:
+        raise BadInput(
+            f"A poll must stay open for at least 1 minute; “{parsing.shown(raw)}” is sooner.", hints=_HINTS
+        )
     return deadline
+
+
+def _iso(window: parsing.Window, text: str) -> datetime | None:
+    value = window.iso(text, needs_time=False)
+    if value is None:
+        return None
+    return window.check(value if value.tzinfo is not None else value.replace(tzinfo=UTC), text)

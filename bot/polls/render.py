@@ -21,12 +21,17 @@ from bot.ui.text import join_limited, plain, truncate
 POLL_COLOUR = 0x5865F2
 CLOSED_COLOUR = 0x57F287
 BAR_WIDTH = 12
+RESULT_TITLE = "Result: "
 MODE_HELP = {
     "single": "Pick one option.",
     "multi": "Pick up to {max} options.",
     "approval": "Pick every option you'd be happy with.",
     "ranked": "Rank the options in order of preference (instant-runoff).",
 }
+
+
+def _poll_ref(poll_id: int) -> str:
+    return f"Poll #{poll_id} · "
 
 
 def bar(share: float, width: int = BAR_WIDTH) -> str:
@@ -137,15 +142,20 @@ def result_embed(view: PollView, *, chart_name: str | None = None) -> discord.Em
     when = poll.closed_at or poll.closes_at
     ballots = f"{tally.ballots} ballot{'s' if tally.ballots != 1 else ''}"
     embed = build_embed(
-        title=truncate("Result: " + plain(poll.question), limits.EMBED_TITLE),
+        title=truncate(RESULT_TITLE + plain(poll.question), limits.EMBED_TITLE),
         description=join_limited([heading, "", *lines], 3800, "\n"),
         fields=[*fields, Field("Closed", f"{discord.utils.format_dt(when, 'F')} · {ballots}")],
-        footer=f"Poll #{poll.id} · {poll.mode}" + (" · anonymous" if poll.anonymous else ""),
+        footer=f"{_poll_ref(poll.id)}{poll.mode}" + (" · anonymous" if poll.anonymous else ""),
         colour=CLOSED_COLOUR,
     )
     if chart_name:
         embed.set_image(url=f"attachment://{chart_name}")
     return embed
+
+
+def is_result_of(poll_id: int, title: str | None, footer: str | None) -> bool:
+    """Is an embed with this title and footer the result of poll ``poll_id`` (as ``result_embed`` made it)?"""
+    return (title or "").startswith(RESULT_TITLE) and (footer or "").startswith(_poll_ref(poll_id))
 
 
 def hidden_results_embed(view: PollView) -> discord.Embed:

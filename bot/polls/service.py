@@ -18,24 +18,20 @@ from typing import TYPE_CHECKING, Protocol
 from bot.clock import Clock
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.films.models import FilmSummary
-from bot.polls.models import BallotResult, Mode, NewPoll, Poll, PollOption
+from bot.polls.models import BallotResult, NewPoll, Poll, PollOption
+from bot.polls.movienight import MAX_FILMS, MIN_FILMS, film_options
 from bot.polls.tally import Tally, tally
 from bot.store import Store
 from bot.timers import Firing, TimerDispatcher
-from bot.ui import limits
+from bot.watchlist.models import Draw
 
 if TYPE_CHECKING:
     from bot.scores.service import ScoreService
+    from bot.watchlist.service import WatchlistService
 
 log = logging.getLogger(__name__)
 
 TIMER_KIND = "poll-close"
-MIN_OPTIONS = 2
-MAX_OPTIONS = 25
-MAX_FILMS = 10
-# An option must fit a button label (80) and a select option label (100).
-OPTION_MAX = limits.BUTTON_LABEL
-QUESTION_MAX = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +49,31 @@ class CloseOutcome:
     newly_closed: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Closed:
+    """A poll after ``close_and_post``: whether this call closed it, and where its result is."""
+
+    poll: Poll
+    newly_closed: bool
+    # The result message in the poll's channel (posted by this call or before); None if the channel
+    # refused it.
+    result_id: int | None
+    posted_now: bool
+
+
 class Delivery(Protocol):
     """What polls do on Discord by themselves (``bot.polls.delivery.PollDelivery``, built by the bot)."""
 
     def changed(self, poll_id: int) -> None:
         """The poll's ballots changed: show its live tally soon."""
 
-    async def finish(self, poll_id: int) -> int | None:
-        """Show the closed poll's final state and post its result in its channel, once.
+    async def post_result(self, poll_id: int, *, retry: bool) -> int | None:
+        """Show the closed poll's final state and post its result in its channel; the result's message id,
+        None if the channel refused it.
 
-        The id of the result message posted now; None if none was (already posted, or the channel
-        refused it).
+        The service calls this holding the poll's closing lock, only while no result is recorded. With
+        ``retry`` an earlier attempt may have posted it just before the bot stopped: that message is
+        looked for, and adopted, first.
         """
 
     async def stop(self) -> None:
@@ -76,7 +86,7 @@ class NoDelivery:
     def changed(self, poll_id: int) -> None:
         return None
 
-    async def finish(self, poll_id: int) -> int | None:
+    async def post_result(self, poll_id: int, *, retry: bool) -> int | None:
         return None
 
     async def stop(self) -> None:
@@ -94,76 +104,40 @@ class CloseReply(Protocol):
     """Answering ``/poll close`` (``bot.polls.views.CommandReply``)."""
 
     async def closing(self) -> None:
-        """The poll is closed; the answer follows once its result is out (rendering takes a moment)."""
+        """The member may close it: the answer follows once its result is out (rendering takes a moment)."""
 
     async def result_posted(self, poll: Poll, message_id: int) -> None:
-        """The result is posted in the poll's channel as ``message_id``."""
+        """The member's close closed the poll (or posted its result): it is ``message_id``."""
 
-    async def show_result(self, view: PollView) -> int:
-        """The poll's channel refused the result: show it in the answer instead; its message id."""
+    async def already_closed(self, poll: Poll, message_id: int) -> None:
+        """Someone or the deadline closed the poll first; its result is ``message_id``."""
 
-
-def parse_options(text: str) -> tuple[str, ...]:
-    """The options of ``/poll create``: ``;``-separated, 2–25, each at most 80 characters, no duplicates."""
-    options = tuple(" ".join(part.split()) for part in text.split(";"))
-    options = tuple(o for o in options if o)
-    if len(options) < MIN_OPTIONS:
-        raise BadInput(
-            "A poll needs at least two options, separated by semicolons.",
-            hints=["options: Heat; Ronin; Collateral"],
-        )
-    if len(options) > MAX_OPTIONS:
-        raise BadInput(f"A poll can have at most {MAX_OPTIONS} options; you gave {len(options)}.")
-    too_long = [o for o in options if len(o) > OPTION_MAX]
-    if too_long:
-        raise BadInput(
-            f"Each option must be at most {OPTION_MAX} characters (Discord's button limit).",
-            hints=[f"{o[:40]}… is {len(o)} characters" for o in too_long[:5]],
-        )
-    seen: set[str] = set()
-    for option in options:
-        key = option.casefold()
-        if key in seen:
-            raise BadInput(f"The option “{option[:80]}” is given twice; each option must be different.")
-        seen.add(key)
-    return options
-
-
-def check_question(text: str) -> str:
-    question = " ".join(text.split())
-    if not question:
-        raise BadInput("The poll needs a question.")
-    if len(question) > QUESTION_MAX:
-        raise BadInput(f"The question must be at most {QUESTION_MAX} characters; it has {len(question)}.")
-    return question
-
-
-def max_choices_for(mode: Mode, options: int, max_choices: int | None) -> int:
-    if mode == "single":
-        if max_choices not in (None, 1):
-            raise BadInput("max_choices is for multi polls; a single-choice poll allows one choice.")
-        return 1
-    if mode == "multi":
-        value = max_choices if max_choices is not None else min(2, options)
-        if not 1 <= value <= options:
-            raise BadInput(f"max_choices must be between 1 and the number of options ({options}).")
-        return value
-    if max_choices is not None:
-        raise BadInput("max_choices is for multi polls only.")
-    return options
+    async def show_result(self, view: PollView) -> None:
+        """The poll's channel refused the result: show it in the answer instead."""
 
 
 class PollService:
-    def __init__(self, store: Store, clock: Clock, *, scores: ScoreService | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        scores: ScoreService | None = None,
+        watchlist: WatchlistService | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._scores = scores
+        self._watchlist = watchlist
         self._polls: dict[int, Poll] = {}
         # One lock per member and poll, held while a toggle reads and rewrites that member's ballot, so
         # quick successive clicks are applied one after another instead of overwriting each other.
         self._ballot_locks: weakref.WeakValueDictionary[tuple[int, int], asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
+        # One lock per poll, held from closing it to recording its result: whoever closes second (a
+        # member, the deadline, the catch-up at start) finds it closed with its result posted.
+        self._closing_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         # The Discord side (live tally, results): the bot sets its ``PollDelivery`` here once built.
         self.delivery: Delivery = NoDelivery()
 
@@ -192,13 +166,17 @@ class PollService:
         return poll
 
     async def movie_night_options(
-        self, films: Sequence[FilmSummary], guild_id: int
+        self, films: Sequence[FilmSummary], guild_id: int, draw: Draw | None = None
     ) -> tuple[PollOption, ...]:
-        """The films as movie-night options, each with this server's score line, fixed as it is now."""
-        if self._scores is None:
-            raise RuntimeError("this PollService was built without the score service")
-        details = [(await self._scores.summary(film, guild_id)).line for film in films]
-        return film_options(films, details)
+        """The films as movie-night options, each with this server's score line, fixed as it is now.
+        With ``draw``, films from the server's watchlist follow the named ones (``WatchlistService.draw``)."""
+        if self._scores is None or (draw is not None and self._watchlist is None):
+            raise RuntimeError("this PollService was built without the score or watchlist service")
+        picked = list(films)
+        if draw is not None and self._watchlist is not None:
+            picked += await self._watchlist.draw(guild_id, films, draw, minimum=MIN_FILMS, maximum=MAX_FILMS)
+        details = [(await self._scores.summary(film, guild_id)).line for film in picked]
+        return film_options(picked, details)
 
     async def get(self, poll_id: int) -> Poll:
         poll = await self._store.polls.get(poll_id)
@@ -224,9 +202,6 @@ class PollService:
         await self._store.polls.set_message(poll_id, channel_id, message_id)
         self._polls.pop(poll_id, None)
 
-    async def set_result_message(self, poll_id: int, message_id: int) -> None:
-        await self._store.polls.set_result_message(poll_id, message_id)
-
     async def open_polls(self, guild_id: int) -> list[Poll]:
         return await self._store.polls.open_polls(guild_id)
 
@@ -245,11 +220,15 @@ class PollService:
         await self.in_guild(poll_id, guild_id)
         return await self.view(poll_id)
 
-    async def close(self, poll_id: int, *, by: int | None = None, can_manage: bool = False) -> CloseOutcome:
-        """Close a poll now. ``by`` None is the deadline; a member must be its author or manage messages."""
-        poll = await self.get(poll_id)
+    @staticmethod
+    def _check_closer(poll: Poll, by: int | None, can_manage: bool) -> None:
         if by is not None and by != poll.author_id and not can_manage:
             raise NotAllowed("Only the poll's author or a member with Manage Messages can close it.")
+
+    async def close(self, poll_id: int, *, by: int | None = None, can_manage: bool = False) -> CloseOutcome:
+        """Close a poll now (the state only). ``by`` None is the deadline; a member must be its author or
+        manage messages. Closing a closed poll changes nothing."""
+        self._check_closer(await self.get(poll_id), by, can_manage)
         now = self._clock.now()
         async with self._store.transaction() as tx:
             newly = await tx.polls.close(poll_id, now, by)
@@ -257,45 +236,81 @@ class PollService:
                 await tx.timers.cancel(TIMER_KIND, str(poll_id))
         if newly:
             log.info("poll %d closed %s", poll_id, f"by {by}" if by else "at its deadline")
-        return CloseOutcome(await self.get(poll_id), newly)
+        poll = await self.get(poll_id)
+        if newly and poll.anonymous and not await self._store.polls.shred_wiped_secrets():
+            log.warning(
+                "poll %d: another program reading the database kept its old secret in the WAL", poll_id
+            )
+        return CloseOutcome(poll, newly)
+
+    def _closing(self, poll_id: int) -> asyncio.Lock:
+        lock = self._closing_locks.get(poll_id)
+        if lock is None:
+            lock = self._closing_locks[poll_id] = asyncio.Lock()
+        return lock
+
+    async def close_and_post(
+        self, poll_id: int, *, by: int | None = None, can_manage: bool = False, retry: bool = False
+    ) -> Closed:
+        """Close the poll if it is open and post its result if it has none: the one path every closer
+        takes (``/poll close``, the deadline, the catch-up at start), one at a time per poll.
+
+        So however members and the timer race, the poll closes once and its result is posted once:
+        whoever comes second finds it closed with its result recorded. The result's message id is
+        committed before the lock is released.
+        """
+        async with self._closing(poll_id):
+            outcome = await self.close(poll_id, by=by, can_manage=can_manage)
+            poll = outcome.poll
+            if poll.result_message_id is not None:
+                return Closed(poll, outcome.newly_closed, poll.result_message_id, posted_now=False)
+            posted = await self.delivery.post_result(poll_id, retry=retry)
+            if posted is not None:
+                await self._store.polls.set_result_message(poll_id, posted)
+                log.info("poll %d: result recorded as message %d", poll_id, posted)
+            return Closed(await self.get(poll_id), outcome.newly_closed, posted, posted is not None)
 
     async def close_and_announce(
         self, poll_id: int, guild_id: int | None, *, by: int, can_manage: bool, reply: CloseReply
     ) -> None:
-        """``/poll close``: close the poll, show its final state, post its result, tell the member where."""
-        await self.in_guild(poll_id, guild_id)
-        outcome = await self.close(poll_id, by=by, can_manage=can_manage)
+        """``/poll close``: close the poll, show its final state, post its result, tell the member where.
+
+        A member who closes a poll someone (or the deadline) closed a moment earlier is told so, with
+        the link to its one result.
+        """
+        self._check_closer(await self.in_guild(poll_id, guild_id), by, can_manage)
         await reply.closing()
-        posted = await self.delivery.finish(poll_id)
-        poll = await self.get(poll_id)
-        if posted is not None:
-            await reply.result_posted(poll, posted)
-        elif poll.result_message_id is not None:
-            if outcome.newly_closed:
-                raise RuntimeError("a newly closed poll already had a result message")
-            link = poll.link(poll.result_message_id)
-            raise Conflict(f"Poll #{poll_id} was already closed; its result is here: {link}")
+        done = await self.close_and_post(poll_id, by=by, can_manage=can_manage)
+        if done.result_id is None:
+            await reply.show_result(await self.view(poll_id))
+        elif done.newly_closed or done.posted_now:
+            await reply.result_posted(done.poll, done.result_id)
         else:
-            # The bot could not post in the poll's channel: the result is shown in the answer instead.
-            await self.set_result_message(poll_id, await reply.show_result(await self.view(poll_id)))
+            await reply.already_closed(done.poll, done.result_id)
 
     def register_timers(self, timers: TimerDispatcher) -> None:
         """Hand the dispatcher the close handler (a missed deadline closes the poll late, all the same)."""
         timers.register(TIMER_KIND, self.close_due, self.close_due)
 
     async def close_due(self, firing: Firing) -> None:
-        """The close timer's handler, on time, late or missed alike: a poll past its deadline closes now."""
+        """The close timer's handler, on time, late or missed alike: a poll past its deadline closes now.
+
+        A retried firing (the bot stopped while it ran) may find its result already posted: it is adopted.
+        """
         try:
-            await self.close(int(firing.timer.ref))
+            await self.close_and_post(int(firing.timer.ref), retry=firing.retry)
         except NotFound:
             log.warning("close timer %s names a poll that does not exist", firing.timer.ref)
-            return
-        await self.delivery.finish(int(firing.timer.ref))
 
     async def post_unposted(self) -> None:
-        """At start: post the results of polls closed just before a stop, before their result was sent."""
+        """At start: post the results of polls closed before a stop (or refused by their channel) whose
+        result is not recorded. An earlier attempt may have posted it just before the stop: it is looked
+        for in the channel first, so it is never posted twice."""
         for poll_id in await self._store.polls.unposted_results(self._clock.now() - timedelta(days=1)):
-            await self.delivery.finish(poll_id)
+            try:
+                await self.close_and_post(poll_id, retry=True)
+            except Exception:
+                log.exception("poll %d: could not post its result at start", poll_id)
 
     # -- ballots -------------------------------------------------------------------------------------
 
@@ -375,20 +390,3 @@ class PollService:
     async def my_ballot(self, poll_id: int, user_id: int) -> tuple[Poll, tuple[int, ...] | None]:
         poll = await self.get_definition(poll_id)
         return poll, await self._store.polls.ballot_of(poll_id, user_id)
-
-
-def film_options(films: Sequence[FilmSummary], details: Sequence[str | None]) -> tuple[PollOption, ...]:
-    """Movie-night options: each film once, labelled with its year; ``details`` is its score line."""
-    seen: set[int] = set()
-    options: list[PollOption] = []
-    for film, detail in zip(films, details, strict=True):
-        if film.id in seen:
-            raise BadInput(f"“{film.label}” is picked twice; pick each film once.")
-        seen.add(film.id)
-        label = film.label if len(film.label) <= OPTION_MAX else film.label[: OPTION_MAX - 1] + "…"
-        options.append(PollOption(len(options), label, film.id, detail))
-    if len(options) < MIN_OPTIONS:
-        raise BadInput("A movie night needs at least two films.")
-    if len(options) > MAX_FILMS:
-        raise BadInput(f"A movie night can offer at most {MAX_FILMS} films.")
-    return tuple(options)

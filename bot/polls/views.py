@@ -9,26 +9,23 @@ restart without any table.
 
 from __future__ import annotations
 
-import asyncio
 import io
-from collections.abc import Awaitable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 import discord
 
 from bot.errors import BadInput
 from bot.films.views import CardButton
-from bot.polls import render
+from bot.polls import party, render
 from bot.polls.chart import result_chart
 from bot.polls.models import Poll
 from bot.polls.service import PollView
 from bot.ui.items import RestartProofItem
 from bot.ui.options import client_of
+from bot.ui.replies import after_commit, answer, update_message
 
-T = TypeVar("T")
 DIGITS = "0123456789abcdefghijklmno"
-# Answer within Discord's 3 s: if a commit takes longer than this, defer first and answer after it.
-DEFER_AFTER = 2.0
 MAX_BUTTONS = 5
 CHART_NAME = "poll-result.png"
 
@@ -48,43 +45,6 @@ def role_ids(interaction: discord.Interaction[Any]) -> tuple[int, ...]:
     """The member's role ids, from the member the interaction carries (no members intent needed)."""
     user = interaction.user
     return tuple(role.id for role in user.roles) if isinstance(user, discord.Member) else ()
-
-
-async def after_commit(
-    interaction: discord.Interaction[Any], work: Awaitable[T], *, update: bool = False
-) -> T:
-    """Await ``work`` (a commit); if it outlasts ``DEFER_AFTER``, defer so Discord's deadline is kept."""
-    task = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
-    if not done and not interaction.response.is_done():
-        if update:
-            await interaction.response.defer()
-        else:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-    return await task
-
-
-async def answer(
-    interaction: discord.Interaction[Any], embed: discord.Embed, view: discord.ui.View | None = None
-) -> None:
-    if interaction.response.is_done():
-        if view is None:
-            await interaction.followup.send(embed=embed, ephemeral=True)
-        else:
-            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
-    elif view is None:
-        await interaction.response.send_message(embed=embed, ephemeral=True)
-    else:
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
-
-
-async def update_message(
-    interaction: discord.Interaction[Any], embed: discord.Embed, view: discord.ui.View | None
-) -> None:
-    if interaction.response.is_done():
-        await interaction.edit_original_response(embed=embed, view=view)
-    else:
-        await interaction.response.edit_message(embed=embed, view=view)
 
 
 def _label_of(item: discord.ui.Item[Any], default: str) -> str:
@@ -323,7 +283,8 @@ Message = tuple[discord.Embed, list[discord.File], discord.ui.View | None]
 
 
 async def result_message(view: PollView) -> Message:
-    """The result embed, its chart, and (movie nights) a button opening the winner's film card."""
+    """The result embed, its chart, and (movie nights) buttons opening the winner's film card and
+    scheduling its watch party."""
     assert view.tally is not None
     png = await result_chart(view.poll, view.tally)
     embed = render.result_embed(view, chart_name=CHART_NAME)
@@ -334,6 +295,11 @@ async def result_message(view: PollView) -> Message:
         for option in films[:5]:
             assert option.film_id is not None
             components.add_item(CardButton(option.film_id, label=f"Film card: {option.label}"))
+        # Moderators schedule the winner's watch party from here (a tie: one button per film).
+        for option in films[:5]:
+            assert option.film_id is not None
+            label = f"Schedule: {option.label}" if len(films) > 1 else party.LABEL
+            components.add_item(party.ScheduleButton(view.poll.id, option.film_id, label))
     return embed, [discord.File(io.BytesIO(png), filename=CHART_NAME)], components
 
 
@@ -369,12 +335,32 @@ class CommandReply:
         text = f"Poll #{poll.id} is closed. Result: {poll.link(message_id)}"
         await self._interaction.followup.send(text, ephemeral=True)
 
-    async def show_result(self, view: PollView) -> int:
+    async def already_closed(self, poll: Poll, message_id: int) -> None:
+        assert poll.closed_at is not None
+        how = "at its deadline" if poll.closed_by is None else "by another member"
+        when = discord.utils.format_dt(poll.closed_at, "R")
+        text = f"Poll #{poll.id} was already closed {how} {when}. Result: {poll.link(message_id)}"
+        await self._interaction.followup.send(text, ephemeral=True)
+
+    async def show_result(self, view: PollView) -> None:
         embed, files, components = await result_message(view)
-        sent = await self._interaction.followup.send(
-            embed=embed, files=files, view=components or discord.utils.MISSING, wait=True
+        text = (
+            f"Poll #{view.poll.id} is closed, but I could not post its result in <#{view.poll.channel_id}> "
+            "(check my permission to send messages and attach files there). Here it is:"
         )
-        return sent.id
+        await self._interaction.followup.send(
+            text, embed=embed, files=files, view=components or discord.utils.MISSING, ephemeral=True
+        )
 
 
-DYNAMIC_ITEMS = (VoteButton, VoteSelect, BallotButton, RetractButton, RankSelect, RankSet, RankSubmit)
+DYNAMIC_ITEMS = (
+    VoteButton,
+    VoteSelect,
+    BallotButton,
+    RetractButton,
+    RankSelect,
+    RankSet,
+    RankSubmit,
+    party.ScheduleButton,
+)
+MODALS = party.MODALS

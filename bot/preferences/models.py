@@ -10,11 +10,13 @@ DEFAULT_ZONE = "UTC"
 
 @dataclass(frozen=True, slots=True)
 class GuildPreferences:
-    """A server's settings (``/settings``): its time zone and where problems are reported."""
+    """A server's settings (``/settings``): its time zone, where problems are reported, and where
+    members' Letterboxd diary entries are posted (none: not posted)."""
 
     guild_id: int
     timezone: str | None = None
     modlog_channel_id: int | None = None
+    letterboxd_channel_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +34,13 @@ class ReadingZone:
 
     zone: str
     source: Literal["option", "member", "server", "default"]
+
+
+@dataclass(frozen=True, slots=True)
+class WatchlistRules:
+    """A server's watchlist rules (``/settings watchlist``): how many films a member may have suggested
+    on the list at once (None: no cap), and the members a moderator stopped from suggesting."""
+
+    guild_id: int
+    cap: int | None = None
+    blocked: tuple[int, ...] = ()

@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
-from bot.preferences.models import DEFAULT_ZONE, GuildPreferences, MemberPreferences, ReadingZone
-from bot.preferences.zones import zone_named
+from bot.errors import BadInput
+from bot.parsing import shown
+from bot.preferences.models import (
+    DEFAULT_ZONE,
+    GuildPreferences,
+    MemberPreferences,
+    ReadingZone,
+    WatchlistRules,
+)
+from bot.preferences.zones import canonical_zone, zone_named
 from bot.store import Store
+
+# The most suggestions a cap may allow per member (a cap is for keeping one member from flooding the list).
+WATCHLIST_CAP_MAX = 1000
+
+
+def _saved(zone: str, whose: str, command: str) -> str:
+    """A zone saved by an earlier version, in its canonical name; one no longer accepted (``Factory``,
+    ``localtime``: not a place's) is refused with the way to set a real one, never read silently."""
+    canonical = canonical_zone(zone)
+    if canonical is None:
+        raise BadInput(
+            f"{whose} saved time zone “{shown(zone)}” is not a place's time zone, so times can't be read in it.",
+            hints=(f"Set a real one with `{command}` (type a city), or give this command a timezone.",),
+        )
+    return canonical
 
 
 class PreferencesService:
@@ -27,11 +50,11 @@ class PreferencesService:
             return ReadingZone(str(zone_named(explicit).key), "option")
         member = await self.member(user_id)
         if member.timezone:
-            return ReadingZone(member.timezone, "member")
+            return ReadingZone(_saved(member.timezone, "Your", "/timezone set"), "member")
         if guild_id is not None:
             server = await self.guild(guild_id)
             if server.timezone:
-                return ReadingZone(server.timezone, "server")
+                return ReadingZone(_saved(server.timezone, "This server's", "/settings timezone"), "server")
         return ReadingZone(DEFAULT_ZONE, "default")
 
     async def zone_for(self, guild_id: int | None, user_id: int, explicit: str | None = None) -> str:
@@ -62,3 +85,31 @@ class PreferencesService:
     async def set_modlog_channel(self, guild_id: int, channel_id: int | None) -> None:
         """Where problems are reported; ``None``: in each party's own channel."""
         await self._store.preferences.set_modlog_channel(guild_id, channel_id)
+
+    async def set_letterboxd_channel(self, guild_id: int, channel_id: int | None) -> None:
+        """Where members' Letterboxd diary entries are posted; ``None``: they are not posted."""
+        await self._store.preferences.set_letterboxd_channel(guild_id, channel_id)
+
+    # -- the watchlist's rules -----------------------------------------------------------------------
+
+    async def watchlist_rules(self, guild_id: int) -> WatchlistRules:
+        return await self._store.preferences.watchlist_rules(guild_id)
+
+    async def may_suggest(self, guild_id: int, user_id: int) -> bool:
+        """False when a moderator stopped this member from suggesting films to the watchlist."""
+        return not await self._store.preferences.watchlist_blocked(guild_id, user_id)
+
+    async def set_watchlist_cap(self, guild_id: int, cap: int | None) -> None:
+        """How many films one member may have suggested on the list at once; None: no cap."""
+        if cap is not None and not 1 <= cap <= WATCHLIST_CAP_MAX:
+            raise BadInput(
+                f"A cap is between 1 and {WATCHLIST_CAP_MAX} suggestions; leave it out for no cap."
+            )
+        await self._store.preferences.set_watchlist_cap(guild_id, cap)
+
+    async def block_from_watchlist(self, guild_id: int, user_id: int, by: int) -> bool:
+        """Stop a member from suggesting films (they may still want to see films on the list)."""
+        return await self._store.preferences.block_from_watchlist(guild_id, user_id, by)
+
+    async def unblock_from_watchlist(self, guild_id: int, user_id: int) -> bool:
+        return await self._store.preferences.unblock_from_watchlist(guild_id, user_id)

@@ -8,9 +8,11 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.preferences.models import ReadingZone
+from bot.preferences.models import ReadingZone, WatchlistRules
 from bot.preferences.zones import offset_label, suggest
+from bot.ui.embeds import build_embed
 from bot.ui.options import client_of
+from bot.ui.text import join_limited
 
 
 async def zone_autocomplete(
@@ -47,6 +49,33 @@ def guild_zone_set_text(zone: str, now: datetime) -> str:
 def modlog_set_text(channel: discord.abc.GuildChannel | None) -> str:
     where = channel.mention if channel else "each party's own channel"
     return f"filmbot will report problems in {where}."
+
+
+def watchlist_cap_text(cap: int | None) -> str:
+    if cap is None:
+        return "Members may now suggest any number of films to the watchlist."
+    return (
+        f"Each member may now have at most **{cap}** suggestion{'s' if cap != 1 else ''} on the watchlist "
+        "at once (suggestions already there stay; wanting films is never capped)."
+    )
+
+
+def watchlist_block_text(member: discord.abc.User, *, blocked: bool, changed: bool) -> str:
+    if blocked:
+        done = "can no longer suggest" if changed else "already could not suggest"
+        return f"{member.mention} {done} films to the watchlist (they can still want to see films on it)."
+    done = "can suggest films to the watchlist again" if changed else "was not blocked from the watchlist"
+    return f"{member.mention} {done}."
+
+
+def watchlist_rules_embed(rules: WatchlistRules) -> discord.Embed:
+    cap = f"at most **{rules.cap}** per member" if rules.cap is not None else "no cap"
+    blocked = join_limited([f"<@{user_id}>" for user_id in rules.blocked], 1000, " ") or "nobody"
+    return build_embed(
+        title="Watchlist rules",
+        description=f"Suggestions on the list at once: {cap}.\nMembers who may not suggest: {blocked}.",
+        footer="/settings watchlist cap · block · unblock",
+    )
 
 
 # Preferences have no buttons or menus (yet); the tuple keeps the shape every feature's views module has.

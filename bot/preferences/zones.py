@@ -1,4 +1,10 @@
-"""IANA time zones: canonical names and a fuzzy autocomplete (at most 25 choices)."""
+"""IANA time zones: canonical names and a fuzzy autocomplete (at most 25 choices).
+
+Only the zones of places (``Region/City``: Europe/Paris, America/New_York, the older US/Eastern) and UTC
+are accepted. The rest of the tz database is not a place a member lives in: ``Factory`` (a placeholder whose
+abbreviation is "-00"), ``localtime`` (whatever the host machine is set to), ``posixrules``, ``EST5EDT``,
+``Etc/GMT+5`` (whose sign is the reverse of what it says), and bare country links such as ``Japan``.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +15,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from rapidfuzz import fuzz, process
 
 from bot.errors import BadInput
+from bot.parsing import shown
 from bot.ui import limits
 
 # Names people type that are not zone names, mapped to the zone they usually mean.
 _ALIASES = {
     "utc": "UTC",
-    "gmt": "Etc/GMT",
+    "gmt": "UTC",
     "z": "UTC",
+    "zulu": "UTC",
+    "uct": "UTC",
+    "universal": "UTC",
+    "greenwich": "UTC",
+    "etc/utc": "UTC",
+    "etc/gmt": "UTC",  # what "gmt" meant until zones were limited to places and UTC
     "est": "America/New_York",
     "edt": "America/New_York",
     "eastern": "America/New_York",
@@ -50,15 +63,30 @@ _POPULAR = (
 )
 
 
+# The tz database's areas that hold the zones of places: the continents and oceans, and the older
+# country folders whose names are links to them (US/Eastern is America/New_York).
+_REGIONS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+    | {"Brazil", "Canada", "Chile", "Mexico", "US"}
+)
+
+
 @functools.cache
 def _zones() -> dict[str, str]:
-    """Lower-case name -> canonical name, for every zone the system knows (legacy ones left out)."""
-    names = {
-        name
-        for name in available_timezones()
-        if ("/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))) or name == "UTC"
-    }
-    return {name.lower(): name for name in names}
+    """Lower-case name -> canonical name, for every zone of a place the system knows, and UTC."""
+    names = {name for name in available_timezones() if name.split("/", 1)[0] in _REGIONS and "/" in name}
+    return {name.lower(): name for name in (*names, "UTC")}
 
 
 @functools.cache
@@ -68,15 +96,14 @@ def _search_keys() -> dict[str, str]:
 
 
 def canonical_zone(text: str) -> str | None:
-    """The IANA name for ``text`` (any case, spaces for underscores, a few abbreviations), or None."""
+    """The IANA name for ``text`` (any case, spaces for underscores, a few abbreviations), or None.
+
+    Only a place's zone or UTC (see the module's docstring): ``Factory`` and ``localtime`` are None."""
     key = text.strip().lower().replace(" ", "_")
     if key in _ALIASES:
         return _ALIASES[key]
     if key in _zones():
         return _zones()[key]
-    every = {name.lower(): name for name in available_timezones()}
-    if key in every:
-        return every[key]
     # A city on its own ("paris", "new york") when exactly one zone is named after it.
     cities = [name for lower, name in _zones().items() if lower.rsplit("/", 1)[-1] == key]
     return cities[0] if len(cities) == 1 else None
@@ -86,14 +113,20 @@ def zone_named(name: str) -> ZoneInfo:
     """A zone by IANA name (``Europe/Paris``), case-insensitively; ``BadInput`` if there is none."""
     canonical = canonical_zone(name)
     if canonical is None:
-        raise BadInput(
-            f"“{name[:60]}” is not a time zone I know.",
-            hints=("Use an IANA zone name such as Europe/Paris, America/New_York or UTC.",),
-        )
+        raise _unknown(name)
     try:
         return ZoneInfo(canonical)
     except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput(f"“{name[:60]}” is not a time zone I know.") from None
+        raise _unknown(name) from None
+
+
+def _unknown(name: str) -> BadInput:
+    return BadInput(
+        f"“{shown(name)}” is not a time zone I know: use the zone of a place, or UTC.",
+        hints=(
+            "Type a city and pick from the list, or an IANA name such as Europe/Paris, America/New_York or UTC.",
+        ),
+    )
 
 
 def offset_label(name: str, now: datetime) -> str:

@@ -105,3 +105,21 @@ class TopPage:
     pages: int
     total: int
     min_ratings: int
+
+
+@dataclass(frozen=True, slots=True)
+class DatedRating:
+    """A rating a member gave elsewhere on a known day (an import): the film, the score, the day."""
+
+    film_id: int
+    score: float  # 0.5–10 in steps of 0.5
+    rated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MergedRating:
+    """What merging a dated rating did: ``written`` or not, and the rating it met (``None``: none)."""
+
+    wanted: DatedRating
+    previous: Rating | None
+    written: bool

@@ -4,16 +4,38 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Collection, Sequence
+from datetime import UTC
 
+from bot import parsing
 from bot.clock import Clock
 from bot.errors import BadInput, NotFound
 from bot.films.models import FilmSummary
 from bot.films.service import FilmService
 from bot.offload import in_worker
-from bot.scores.aggregate import RATING_MAX, RATING_MIN, Aggregate, MemberScore, aggregate, number
+from bot.scores.aggregate import (
+    RATING_MAX,
+    RATING_MIN,
+    RATING_STEP,
+    Aggregate,
+    MemberScore,
+    aggregate,
+    number,
+)
 from bot.scores.chart import render_chart
-from bot.scores.models import RatingRemoved, RatingSaved, RatingsPage, ScoreSummary, TopEntry, TopPage
+from bot.scores.models import (
+    DatedRating,
+    MergedRating,
+    Rating,
+    RatingRemoved,
+    RatingSaved,
+    RatingsPage,
+    ScoreSummary,
+    TopEntry,
+    TopPage,
+)
 from bot.store import Store
+from bot.ui.member_text import blank_error, clean
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +43,7 @@ REVIEW_MAX = 500
 RATINGS_PER_PAGE = 8
 TOP_PER_PAGE = 10
 TOP_MIN_RATINGS_DEFAULT = 3
+TOP_MIN_RATINGS_MAX = 10_000
 CHART_CACHE = 64
 
 
@@ -38,31 +61,40 @@ def summary_line(result: Aggregate) -> str:
 
 
 def parse_rating(value: float) -> float:
-    """A member's rating as typed, or ``BadInput`` that says what would work."""
-    if math.isnan(value) or value < RATING_MIN or value > RATING_MAX:
-        raise BadInput(
-            f"A score goes from {number(RATING_MIN)} to {number(RATING_MAX)}; {number(value)} is out of range.",
-            hints=["/rate film:… score:8", "/rate film:… score:6.5"],
-        )
-    if value * 2 != round(value * 2):
-        low = math.floor(value * 2) / 2
-        raise BadInput(
-            f"{value:g} is between steps: use steps of 0.5, e.g. {number(low)} or {number(low + 0.5)}."
-        )
-    return value
+    """A member's rating as typed (0.5–10 in steps of 0.5), or ``BadInput`` that says what would work."""
+    return parsing.checked_number(
+        value,
+        RATING_MIN,
+        RATING_MAX,
+        what="A score",
+        step=RATING_STEP,
+        hints=("/rate film:… score:8", "/rate film:… score:6.5"),
+    )
 
 
 def parse_review(review: str | None) -> str | None:
-    if review is None:
+    """A review as the member wrote it, lines and spacing kept, with the characters that never show
+    (direction overrides, zero-width spaces) removed (``bot.ui.member_text.clean``)."""
+    if review is None or not review.strip():
         return None
-    text = review.strip()
+    text = clean(review)
     if not text:
-        return None
+        raise blank_error("Your review")
     if len(text) > REVIEW_MAX:
         raise BadInput(
             f"A review is at most {REVIEW_MAX} characters; yours has {len(text)}. Shorten it and rate again."
         )
     return text
+
+
+def newer_wins(current: Rating | None, wanted: DatedRating) -> bool:
+    """Whether a rating given elsewhere replaces the member's rating here: only one given on a later day
+    than the rating here was last changed (the same day keeps this server's; the same score is left)."""
+    if current is None:
+        return True
+    if current.score == wanted.score:
+        return False
+    return wanted.rated_at.astimezone(UTC).date() > current.updated_at.astimezone(UTC).date()
 
 
 class ScoreService:
@@ -122,6 +154,17 @@ class ScoreService:
         )
         return RatingSaved(change, await self.summary(film, guild_id))
 
+    async def import_dated(
+        self, guild_id: int, user_id: int, ratings: Sequence[DatedRating]
+    ) -> list[MergedRating]:
+        """Merge ratings a member gave elsewhere (an import), the newer winning (``newer_wins``): all of
+        them committed in one transaction, group-committed, before this returns."""
+        for rating in ratings:
+            parse_rating(rating.score)
+        if not ratings:
+            return []
+        return await self._store.ratings.merge_dated(guild_id, user_id, ratings, newer_wins)
+
     async def remove(self, guild_id: int, film: FilmSummary, user_id: int) -> RatingRemoved:
         """Remove a member's rating (committed before returning), with the scores left without it."""
         removed = await self._store.ratings.remove(guild_id, film.id, user_id)
@@ -138,17 +181,24 @@ class ScoreService:
         )
         return RatingsPage(film=film, ratings=tuple(rows), page=page, pages=pages, total=total)
 
-    async def top(self, guild_id: int, min_ratings: int, page: int) -> TopPage:
-        """The server's films ranked by member score (Bayesian, so a few ratings cannot top the list)."""
-        if min_ratings < 1:
-            raise BadInput("min_ratings is at least 1.")
-        rated = await self._store.ratings.by_film(guild_id, min_count=min_ratings)
+    async def member_scores(
+        self, guild_id: int, film_ids: Collection[int] | None = None, *, min_ratings: int = 1
+    ) -> dict[int, MemberScore]:
+        """The member score (as ``top`` ranks it) of every film rated in the server at least ``min_ratings``
+        times, or of those of ``film_ids`` that are; a film nobody rated has none."""
+        rated = await self._store.ratings.by_film(guild_id, min_count=min_ratings, film_ids=film_ids)
         outside = await self._store.ratings.outside_scores(r.film_id for r in rated)
-        scored: list[tuple[int, MemberScore]] = []
+        scored: dict[int, MemberScore] = {}
         for row in rated:
             members = aggregate(outside.get(row.film_id, []), row.ratings).members
             assert members is not None
-            scored.append((row.film_id, members))
+            scored[row.film_id] = members
+        return scored
+
+    async def top(self, guild_id: int, min_ratings: int, page: int) -> TopPage:
+        """The server's films ranked by member score (Bayesian, so a few ratings cannot top the list)."""
+        parsing.checked_whole(min_ratings, 1, TOP_MIN_RATINGS_MAX, what="min_ratings")
+        scored = list((await self.member_scores(guild_id, min_ratings=min_ratings)).items())
         scored.sort(key=lambda item: (-item[1].bayesian, -item[1].count, item[0]))
         pages = max(1, math.ceil(len(scored) / TOP_PER_PAGE))
         page = min(max(page, 0), pages - 1)

@@ -1,7 +1,8 @@
 """Discord rendering for ``/plot``: the only place that turns a ``PlotReveal`` into embeds.
 
 Every spoiler phase goes through ``bot.spoilers.safety`` (neutralized, split, each part tagged) into an
-embed field whose name is the phase name; the premise, which is safe anywhere, is the description.
+embed field whose name is the phase name; the premise, which is safe anywhere, is the description
+(neutralized and split the same way, untagged; a long premise goes on in the next message's).
 Titles, footers, button labels and message content carry the film's name and phase names, never plot
 text. One embed per message, each within Discord's 6,000-character total.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import discord
 
 from bot.spoilers.models import PlotReveal
-from bot.spoilers.safety import discord_len, spoiler_chunks
+from bot.spoilers.safety import discord_len, plain_chunks, spoiler_chunks
 from bot.ui import limits
 from bot.ui.text import plain, truncate
 
@@ -21,10 +22,19 @@ NEXT_HINT = "Use **Next phase** to reveal one more phase."
 FOOTER = "Spoiler-safe plot · phases in story order"
 # Discord's total counts every text in the embed; keep a margin for anything counted differently.
 MESSAGE_BUDGET = limits.EMBED_TOTAL - 50
+# A description holds at most this much, so that the title and footer always fit beside it.
+DESCRIPTION_BUDGET = min(limits.EMBED_DESCRIPTION, MESSAGE_BUDGET - limits.EMBED_TITLE - 100)
+
+
+def _fit(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-16 units (what ``truncate`` counts are code points)."""
+    while discord_len(text) > limit:
+        text = truncate(text, len(text) - (discord_len(text) - limit + 1) // 2 - 1)
+    return text
 
 
 def title(reveal: PlotReveal) -> str:
-    return truncate(f"{reveal.film.label} · plot", limits.EMBED_TITLE)
+    return _fit(f"{reveal.film.label} · plot", limits.EMBED_TITLE)
 
 
 def _phase_name(name: str, continued: bool) -> str:
@@ -32,16 +42,27 @@ def _phase_name(name: str, continued: bool) -> str:
     return f"{shown} (continued)" if continued else shown
 
 
-def _description(reveal: PlotReveal) -> str | None:
-    lines: list[str] = []
-    if reveal.with_premise:
-        for phase in reveal.premise:
-            lines.append(plain(phase.text, 2000))
-        if reveal.shown:
-            lines.append(f"*{HINT}*")
-        elif reveal.next_phase is not None:
-            lines.append(NEXT_HINT)
-    return "\n\n".join(lines) or None
+def _hint(reveal: PlotReveal) -> str | None:
+    if not reveal.with_premise:
+        return None
+    if reveal.shown:
+        return f"*{HINT}*"
+    return NEXT_HINT if reveal.next_phase is not None else None
+
+
+def descriptions(reveal: PlotReveal) -> list[str]:
+    """The premise (safe anywhere, so in the clear) and the hint, in parts that each fit a description.
+
+    A premise longer than one description goes on over as many messages as it needs, cut where the
+    text allows (``bot.spoilers.safety.plain_chunks``); the hint ends the last part.
+    """
+    hint = _hint(reveal)
+    room = DESCRIPTION_BUDGET - (discord_len(hint) + 2 if hint else 0)
+    premise = "\n\n".join(phase.text for phase in reveal.premise) if reveal.with_premise else ""
+    parts = plain_chunks(premise, room)
+    if hint:
+        parts = [*parts[:-1], "\n\n".join([*parts[-1:], hint])]
+    return parts
 
 
 def plot_fields(reveal: PlotReveal) -> list[tuple[str, str]]:
@@ -60,21 +81,24 @@ def _size(embed_title: str, description: str | None, footer: str) -> int:
 def plot_embeds(reveal: PlotReveal) -> list[discord.Embed]:
     """One embed per message, in order; the caller sends each as its own message."""
     embed_title = title(reveal)
-    description = _description(reveal)
-    embeds: list[discord.Embed] = []
-    current = discord.Embed(title=embed_title, description=description, colour=PLOT_COLOUR)
-    used = _size(embed_title, description, FOOTER)
+    embeds = [
+        discord.Embed(title=embed_title, description=part, colour=PLOT_COLOUR)
+        for part in descriptions(reveal)
+    ]
+    current = embeds.pop() if embeds else discord.Embed(title=embed_title, colour=PLOT_COLOUR)
+    used = _size(embed_title, current.description, FOOTER)
     for name, value in plot_fields(reveal):
         size = discord_len(name) + discord_len(value)
-        if current.fields and (used + size > MESSAGE_BUDGET or len(current.fields) >= limits.EMBED_FIELDS):
-            embeds.append(current.set_footer(text=FOOTER))
+        if used + size > MESSAGE_BUDGET or len(current.fields) >= limits.EMBED_FIELDS:
+            if current.fields or current.description:
+                embeds.append(current)
             current = discord.Embed(title=embed_title, colour=PLOT_COLOUR)
             used = _size(embed_title, None, FOOTER)
         current.add_field(name=name, value=value, inline=False)
         used += size
     if current.fields or current.description:
-        embeds.append(current.set_footer(text=FOOTER))
-    return embeds
+        embeds.append(current)
+    return [embed.set_footer(text=FOOTER) for embed in embeds]
 
 
 def next_label(reveal: PlotReveal) -> str | None:

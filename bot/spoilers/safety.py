@@ -161,9 +161,21 @@ def spoiler_chunks(text: str, limit: int = limits.EMBED_FIELD_VALUE) -> list[str
     """
     if limit < MIN_LIMIT:
         raise ValueError(f"a spoiler part needs at least {MIN_LIMIT} characters, not {limit}")
+    return _chunks(text, limit, TAG)
+
+
+def plain_chunks(text: str, limit: int) -> list[str]:
+    """``text`` (not a spoiler: a premise) neutralized the same way and split the same way, untagged:
+    parts of at most ``limit`` UTF-16 units, cut at a paragraph, line or word boundary where one is near."""
+    if limit < MIN_LIMIT:
+        raise ValueError(f"a part needs at least {MIN_LIMIT} characters, not {limit}")
+    return _chunks(text, limit, "")
+
+
+def _chunks(text: str, limit: int, tag: str) -> list[str]:
     atoms = _atoms(_clean(text))
     sizes = [_size(atom) for atom in atoms]
-    budget = limit - 2 * len(TAG)
+    budget = limit - 2 * len(tag)
     parts: list[str] = []
     start = 0
     while start < len(atoms):
@@ -174,7 +186,7 @@ def spoiler_chunks(text: str, limit: int = limits.EMBED_FIELD_VALUE) -> list[str
         end, start_next = _cut(atoms, sizes, start, budget)
         body = "".join(atoms[start:end]).strip(" \n")
         if body:
-            parts.append(f"{TAG}{body}{TAG}")
+            parts.append(f"{tag}{body}{tag}")
         start = start_next
     return parts
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot import parsing
 from bot.errors import BadInput, NotAllowed, NotFound
 from bot.films.models import FilmSummary, PlotSection
 from bot.spoilers.models import Phase, PlotReveal
@@ -49,12 +50,13 @@ def match_phase(phases: tuple[Phase, ...], text: str) -> Phase:
         containing = [p for p in phases if wanted in _key(p.name)]
         if len(containing) == 1:
             return containing[0]
-        if wanted.isdigit():
-            by_level = [p for p in phases if p.level == int(wanted)]
+        level = parsing.whole(wanted)  # a spoiler level, in ASCII digits ("²" is no level, nor a crash)
+        if level is not None:
+            by_level = [p for p in phases if p.level == level]
             if by_level:
                 return by_level[-1]
     raise BadInput(
-        f"“{text.strip()[:60]}” is not a phase of this film's plot. Pick one from the list, or one of:",
+        f"“{parsing.shown(text)}” is not a phase of this film's plot. Pick one from the list, or one of:",
         hints=[phase.name for phase in phases],
     )
 

@@ -15,19 +15,14 @@ from typing import Any
 
 from bot.clock import Clock, SystemClock
 from bot.polls.models import BallotResult
-from bot.store._database import (
-    Database,
-    Duplicate,
-    Session,
-    database_failure,
-    hold_exclusive,
-    lock_path,
-    migrations,
-)
+from bot.store._database import Database, Duplicate, Session, migrations
+from bot.store._failures import database_failure, hold_exclusive, lock_path
 from bot.store._functions import register_functions
 from bot.store._group_commit import GroupCommit
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
+from bot.store.history import HistoryStore
+from bot.store.letterboxd import LetterboxdStore
 from bot.store.meta import MetaStore
 from bot.store.polls import MAX_BATCH, BallotOp, PollStore
 from bot.store.preferences import PreferencesStore
@@ -36,6 +31,9 @@ from bot.store.search import SearchStore
 from bot.store.spoilers import SpoilerStore
 from bot.store.timers import TimerStore
 from bot.store.watch_parties import WatchPartyStore
+from bot.store.watchlist import MAX_BATCH as WANTS_MAX_BATCH
+from bot.store.watchlist import WantOp, WatchlistStore
+from bot.watchlist.models import WantResult
 
 __all__ = [
     "Database",
@@ -61,6 +59,7 @@ class Repositories:
         *,
         ballots: GroupCommit[BallotOp, BallotResult] | None = None,
         rating_writes: GroupCommit[RatingOp, Any] | None = None,
+        watchlist_writes: GroupCommit[WantOp, WantResult] | None = None,
     ) -> None:
         self.films = FilmStore(session, clock)
         self.catalog = CatalogStore(session, clock)
@@ -72,6 +71,9 @@ class Repositories:
         self.polls = PollStore(session, ballots)
         self.watch_parties = WatchPartyStore(session, clock)
         self.preferences = PreferencesStore(session, clock)
+        self.history = HistoryStore(session, clock)
+        self.letterboxd = LetterboxdStore(session, clock)
+        self.watchlist = WatchlistStore(session, watchlist_writes)
 
 
 class Store(Repositories):
@@ -81,13 +83,21 @@ class Store(Repositories):
         self.db = db
         self.clock = clock
         self._timer_listeners: list[Callable[[], None]] = []
-        # Group commit: concurrent ballots (and ratings) share one transaction and one fsync.
+        # Group commit: concurrent ballots (ratings, watchlist wants) share one transaction and one fsync.
         self.ballots: GroupCommit[BallotOp, BallotResult] = GroupCommit(
             db, PollStore.apply, name="poll-ballots", max_batch=MAX_BATCH
         )
         self.rating_writes: GroupCommit[RatingOp, Any] = GroupCommit(db, apply_ops, name="rating-writes")
+        self.watchlist_writes: GroupCommit[WantOp, WantResult] = GroupCommit(
+            db, WatchlistStore.apply, name="watchlist-wants", max_batch=WANTS_MAX_BATCH
+        )
         super().__init__(
-            db, clock, self._timers_changed, ballots=self.ballots, rating_writes=self.rating_writes
+            db,
+            clock,
+            self._timers_changed,
+            ballots=self.ballots,
+            rating_writes=self.rating_writes,
+            watchlist_writes=self.watchlist_writes,
         )
 
     @classmethod
@@ -112,4 +122,5 @@ class Store(Repositories):
     async def close(self) -> None:
         await self.ballots.stop()
         await self.rating_writes.stop()
+        await self.watchlist_writes.stop()
         await self.db.close()

@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
-import os
 import re
-import resource
-import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,8 +23,9 @@ from typing import Any
 import aiosqlite
 from aiosqlite.context import Result
 
-from bot.errors import DatabaseInUse, DatabaseTooNew, DatabaseUnusable
+from bot.errors import DatabaseTooNew, DatabaseUnusable
 from bot.store import _functions
+from bot.store._failures import unusable, write_failure
 
 log = logging.getLogger(__name__)
 
@@ -53,125 +50,6 @@ def migrations() -> list[tuple[int, str, str]]:
         if version != expected:
             raise RuntimeError(f"migration {name} is out of sequence: expected number {expected:04d}")
     return found
-
-
-def unusable(path: Path, exc: OSError | sqlite3.Error) -> DatabaseUnusable:
-    """Why the database at ``path`` cannot be used, in one plain sentence (by SQLite's error code)."""
-    if isinstance(exc, OSError):
-        return DatabaseUnusable(f"cannot create the folder {path.parent} for the database: {_reason(exc)}")
-    code = exc.sqlite_errorcode
-    primary = code & 0xFF
-    if primary == sqlite3.SQLITE_NOTADB:
-        return DatabaseUnusable(
-            f"{path} is not a SQLite database; point FILMBOT_DATABASE at filmbot's database, "
-            "or move this file away to start a new one"
-        )
-    if primary == sqlite3.SQLITE_CORRUPT:
-        return DatabaseUnusable(
-            f"{path} is damaged (cut short or overwritten; SQLite says: {exc}); restore it from a backup, "
-            "or move it away to start a new database"
-        )
-    if code == sqlite3.SQLITE_READONLY_DIRECTORY:
-        return DatabaseUnusable(
-            f"cannot write {path}: its folder is read-only, and SQLite needs to create "
-            f"{path.name}-wal and {path.name}-shm beside it"
-        )
-    if primary == sqlite3.SQLITE_READONLY:
-        return DatabaseUnusable(
-            f"{path} is read-only; give the user running filmbot write access to it, its folder "
-            f"and any {path.name}-wal and {path.name}-shm files beside it"
-        )
-    if primary == sqlite3.SQLITE_CANTOPEN:
-        return DatabaseUnusable(_cannot_open(path))
-    if primary in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
-        return DatabaseUnusable(_cannot_write(path, exc))
-    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return DatabaseUnusable(
-            f"{path} stayed locked by another program for 5 seconds; try again when it is done"
-        )
-    return DatabaseUnusable(f"cannot use {path} (SQLite says: {exc})")
-
-
-# SQLite's codes for a database that cannot be used as it stands (not a bug in a statement).
-_UNUSABLE = {
-    sqlite3.SQLITE_NOTADB,
-    sqlite3.SQLITE_CORRUPT,
-    sqlite3.SQLITE_READONLY,
-    sqlite3.SQLITE_CANTOPEN,
-    sqlite3.SQLITE_FULL,
-    sqlite3.SQLITE_IOERR,
-    sqlite3.SQLITE_BUSY,
-    sqlite3.SQLITE_LOCKED,
-}
-
-
-def database_failure(path: Path, exc: BaseException) -> DatabaseUnusable | None:
-    """``exc`` as ``DatabaseUnusable`` if it says the database at ``path`` is sick (damaged, read-only,
-    full…), e.g. a disk that fills while the catalog loads at start; ``None`` for any other error."""
-    if isinstance(exc, sqlite3.Error) and exc.sqlite_errorcode & 0xFF in _UNUSABLE:
-        return unusable(path, exc)
-    return None
-
-
-def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower() if exc.errno else str(exc)
-
-
-def _cannot_open(path: Path) -> str:
-    if path.is_dir():
-        return f"cannot open {path}: it is a folder; FILMBOT_DATABASE must name a file"
-    return f"cannot open {path}: check that the user running filmbot may read and write it and its folder"
-
-
-def _cannot_write(path: Path, exc: sqlite3.Error) -> str:
-    """A full disk and a file-size limit look alike to SQLite (SQLITE_FULL or a write error): ask the OS."""
-    limit, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
-    if limit != resource.RLIM_INFINITY:
-        return (
-            f"cannot write {path}: the file-size limit of this process ({limit:,} bytes, see ulimit -f) "
-            "is too small for the database"
-        )
-    free = shutil.disk_usage(path.parent if path.parent.is_dir() else ".").free
-    if exc.sqlite_errorcode == sqlite3.SQLITE_FULL or free < 1 << 20:
-        return f"cannot write {path}: the disk holding it is full ({free:,} bytes free)"
-    return f"cannot read or write {path}: the disk reported an error (SQLite says: {exc}); check the disk"
-
-
-def lock_path(database: Path) -> Path:
-    """The file ``hold_exclusive`` locks: ``<database>.lock``, beside the database."""
-    return database.with_name(f"{database.name}.lock")
-
-
-@contextmanager
-def hold_exclusive(database: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``<database>.lock`` for the block: one serving filmbot per database.
-
-    ``flock`` locks go with the process: a crash or kill -9 releases them, so a stale file means nothing.
-    """
-    if str(database) == ":memory:":
-        yield
-        return
-    lock = lock_path(database)
-    try:
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise DatabaseUnusable(f"cannot create the lock file {lock}: {_reason(exc)}") from exc
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
-            who = f" (process {holder})" if holder.isdigit() else ""
-            raise DatabaseInUse(
-                f"another filmbot{who} is already serving from {database}; stop it first, or give this "
-                "one its own FILMBOT_DATABASE"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
-    finally:
-        os.close(fd)
 
 
 class Duplicate(Exception):
@@ -230,6 +108,8 @@ class Database:
         await self.conn.execute("PRAGMA synchronous = FULL")
         await self.conn.execute("PRAGMA foreign_keys = ON")
         await self.conn.execute("PRAGMA busy_timeout = 5000")
+        # Zero what a write frees (a wiped poll secret, say); Debian's SQLite does by default, not every build.
+        await self.conn.execute("PRAGMA secure_delete = ON")
         await self.fetchone("SELECT count(*) FROM sqlite_schema")
 
     async def _check_writable(self) -> None:
@@ -257,6 +137,25 @@ class Database:
             if self._reader is not None:
                 await self._reader.close()
 
+    async def checkpoint(self, attempts: int = 20) -> bool:
+        """Copy the WAL into the database file and truncate it, so no older page version stays in the
+        WAL. A read still stepping on this connection (or another program's) makes SQLite refuse for a
+        moment: tried again, between writes, up to ``attempts`` times; False if it never completed."""
+        for attempt in range(attempts):
+            async with self._write_lock:
+                try:
+                    async with self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
+                        row = await cur.fetchone()
+                except sqlite3.Error as exc:
+                    if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_BUSY):
+                        log.warning("WAL checkpoint failed", exc_info=True)
+                        return False
+                else:
+                    if row is None or row[0] == 0:
+                        return True
+            await asyncio.sleep(0.01 * (attempt + 1))
+        return False
+
     async def user_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()
@@ -272,7 +171,7 @@ class Database:
                 f"than this filmbot ({len(known)}); upgrade filmbot, or point FILMBOT_DATABASE at another file"
             )
         for version, name, sql in known[current:]:
-            # Some rebuild what a large catalog already holds (0007 indexes every film's titles).
+            # Some rebuild what a large catalog already holds (0011 indexes every film's titles).
             log.info("applying migration %s", name)
             async with self._write_lock:
                 # executescript commits first; wrap the script so it applies completely or not at all.
@@ -297,18 +196,26 @@ class Database:
     async def transaction(self) -> AsyncIterator[Transaction]:
         """A write transaction: committed when the block exits, rolled back if it raises.
 
+        If the database refuses the write or its COMMIT (a full disk, a read-only or damaged file…), it
+        is rolled back and ``WriteFailed`` raised: nothing of it was saved.
+
         Callbacks registered with ``Transaction.after_commit`` run once the COMMIT has returned.
         """
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
-            tx = Transaction(self.conn)
             try:
-                yield tx
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            else:
-                await self.conn.execute("COMMIT")
+                await self.conn.execute("BEGIN IMMEDIATE")
+                tx = Transaction(self.conn)
+                try:
+                    yield tx
+                    await self.conn.execute("COMMIT")
+                except BaseException:
+                    await self._roll_back()
+                    raise
+            except sqlite3.Error as exc:
+                failed = write_failure(self.path, exc)
+                if failed is None:
+                    raise
+                raise failed from exc
         tx.committed()
 
     @asynccontextmanager
@@ -326,6 +233,15 @@ class Database:
             for name, value in usual.items():
                 await self.conn.execute(f"PRAGMA {name} = {value}")
             await self.conn.execute("PRAGMA shrink_memory")
+
+    async def _roll_back(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it does after some errors, a full disk
+        among them); a failing ROLLBACK must not hide the error that led to it."""
+        if self.conn.in_transaction:
+            try:
+                await self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                log.warning("ROLLBACK failed after a failed write", exc_info=True)
 
     def write(self) -> AbstractAsyncContextManager[Transaction]:
         """Where a repository writes: here, a transaction of its own."""

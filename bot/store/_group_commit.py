@@ -6,7 +6,9 @@ commit is in flight, every write that arrives queues up, and the next transactio
 The first write after a quiet spell is committed at once (the writer task is idle and picks it up).
 
 If a batch fails (one bad write, or the commit itself), it is rolled back and its writes are retried one
-transaction each, so a failure reaches only its own caller and every other write still commits.
+transaction each, so a failure reaches only its own caller and every other write still commits. If the
+database refuses the transaction itself (``WriteFailed``: a full disk, a read-only file), every caller in
+the batch gets that error at once: retrying each would fail alike.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
+from bot.errors import WriteFailed
 from bot.store._database import Database, Transaction
 
 log = logging.getLogger(__name__)
@@ -26,6 +29,12 @@ ResultT = TypeVar("ResultT")
 
 # Applies a batch of operations inside one transaction; returns one result per operation, in order.
 Apply = Callable[[Transaction, list[OpT]], Awaitable[list[ResultT]]]
+
+
+def _fail(batch: list[tuple[OpT, asyncio.Future[ResultT]]], error: BaseException) -> None:
+    for _, future in batch:
+        if not future.done():
+            future.set_exception(error)
 
 
 class GroupCommit(Generic[OpT, ResultT]):
@@ -89,11 +98,15 @@ class GroupCommit(Generic[OpT, ResultT]):
             for _, future in batch:
                 future.cancel()
             raise
+        except WriteFailed as error:
+            # The database refused the transaction itself (a full disk…): every write in it fails alike.
+            log.error("%s: %d writes not saved: %s", self._name, len(batch), error.detail)
+            _fail(batch, error)
+            return
         except Exception as error:
             if len(batch) == 1:
                 log.exception("%s: a write could not be committed", self._name)
-                if not batch[0][1].done():
-                    batch[0][1].set_exception(error)
+                _fail(batch, error)
                 return
             log.warning("%s: a batch of %d writes failed; retrying them one by one", self._name, len(batch))
             for item in batch:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from bot.catalog.models import ImportCounts, ImportOutcome
+from bot.catalog.models import ImportCounts, ImportOutcome, ImportRun, RunOutcome
 from bot.clock import Clock
 from bot.films.models import FilmSummary, ImportedFilm, Source
 from bot.store._database import Session
@@ -36,20 +37,44 @@ class CatalogStore:
             assert cur.lastrowid is not None
             return cur.lastrowid
 
-    async def finish_import(self, run_id: int, counts: ImportCounts) -> None:
+    async def finish_import(
+        self, run_id: int, counts: ImportCounts, outcome: RunOutcome = "done", error: str | None = None
+    ) -> None:
+        """End a run: what it wrote, how it ended, and why it stopped (if it did)."""
         async with self._db.write() as conn:
             await conn.execute(
-                "UPDATE catalog_imports SET finished_at = ?, added = ?, updated = ?, unchanged = ?, skipped = ? "
-                "WHERE id = ?",
+                "UPDATE catalog_imports SET finished_at = ?, added = ?, updated = ?, unchanged = ?, skipped = ?, "
+                "outcome = ?, error = ? WHERE id = ?",
                 (
                     self._clock.now().isoformat(),
                     counts.added,
                     counts.updated,
                     counts.unchanged,
                     counts.skipped,
+                    outcome,
+                    error,
                     run_id,
                 ),
             )
+
+    async def last_import(self) -> ImportRun | None:
+        """The latest import run, as recorded."""
+        row = await self._db.fetchone(
+            "SELECT id, format, path, started_at, finished_at, added, updated, unchanged, skipped, outcome, "
+            "error FROM catalog_imports ORDER BY id DESC LIMIT 1"
+        )
+        if row is None:
+            return None
+        return ImportRun(
+            id=row["id"],
+            format=row["format"],
+            path=row["path"],
+            started_at=datetime.fromisoformat(row["started_at"]),
+            finished_at=datetime.fromisoformat(row["finished_at"]) if row["finished_at"] else None,
+            counts=ImportCounts(row["added"], row["updated"], row["unchanged"], row["skipped"]),
+            outcome=row["outcome"],
+            error=row["error"],
+        )
 
     # -- bulk writes -------------------------------------------------------------------------------
 

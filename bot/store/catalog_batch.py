@@ -21,7 +21,7 @@ from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
 from bot.store import search
 from bot.store._database import Transaction
-from bot.store.films import source_columns
+from bot.store.catalog_cards import source_columns
 
 # Imported rows sort after a card's own rows on the card.
 IMPORTED_POSITION = 1000

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 import aiosqlite
 
 from bot.clock import Clock
-from bot.films.matching import match_key
 from bot.films.models import (
+    CardClash,
     Credit,
     DeleteRefused,
     Fact,
@@ -25,8 +25,9 @@ from bot.films.models import (
     merge_imported,
 )
 from bot.store import search
-from bot.store._database import Session, Transaction
+from bot.store._database import Session
 from bot.store._rows import summary_from_row
+from bot.store.catalog_cards import write_card
 
 
 class FilmStore:
@@ -121,7 +122,7 @@ class FilmStore:
             summary=summary_from_row(row, tuple(a["alias"] for a in alias_rows)),
             origin=row["origin"],
             imdb_id=row["imdb_id"],
-            sources=tuple(_source(r) for r in source_rows),
+            sources=tuple(source_from_row(r) for r in source_rows),
             facts=await self._facts(film_id, keys),
             credits=await self._credits(film_id, keys),
             scores=await self._scores(film_id, keys),
@@ -173,31 +174,12 @@ class FilmStore:
 
     # -- writes ------------------------------------------------------------------------------------
 
-    async def upsert(self, data: FilmData) -> UpsertOutcome:
-        """Write a film by slug; children are replaced as a whole. Unchanged content is not rewritten."""
-        digest = data.content_hash()
-        key = match_key(data.title, data.year)
+    async def upsert(self, data: FilmData, *, vacated: Collection[str] = ()) -> UpsertOutcome | CardClash:
+        """Write a card's film by slug; its own children are replaced as a whole, unchanged content is not
+        rewritten. ``vacated``: slugs of card films whose card is gone, which a card with the same IMDb id
+        takes over (a renamed card). A clash with another film is returned, and nothing is written."""
         async with self._db.write() as conn:
-            async with conn.execute("SELECT id, content_hash FROM films WHERE slug = ?", (data.slug,)) as cur:
-                existing = await cur.fetchone()
-            if existing is not None and existing["content_hash"] == digest:
-                await conn.execute(
-                    "UPDATE films SET match_key = ? WHERE id = ? AND match_key IS NOT ?",
-                    (key, existing["id"], key),
-                )
-                return "unchanged"
-            adopted = existing is None and data.origin == "card"
-            if adopted:
-                existing = await _adopt_imported_twin(conn, data)
-            columns = _film_columns(data, digest, key, self._clock.now().isoformat())
-            if existing is None:
-                film_id = await _insert_film(conn, columns)
-            else:
-                film_id = existing["id"]
-                await _update_film(conn, film_id, columns)
-            await _write_children(conn, film_id, data)
-            await search.reindex(conn, [film_id])
-        return "added" if existing is None or adopted else "updated"
+            return await write_card(conn, data, self._clock.now(), vacated)
 
     async def delete(self, slug: str) -> DeleteRefused | None:
         """Remove a film, unless member data (ratings, polls, parties) still refers to it."""
@@ -211,98 +193,6 @@ class FilmStore:
         except sqlite3.IntegrityError:
             return DeleteRefused(slug, "member data (ratings, polls or watch parties) refers to it")
         return None
-
-
-async def _adopt_imported_twin(conn: Transaction, data: FilmData) -> aiosqlite.Row | None:
-    """A card for a film an import already brought takes over that row, or None when there is none.
-
-    The card keeps the row's id (so member data stays attached) and the imported rows, which fill what
-    the card lacks; the import's own names stay as its aliases, as when the import comes after the card.
-    """
-    twin = await _imported_twin(conn, data)
-    if twin is not None:
-        await conn.execute(
-            "INSERT OR IGNORE INTO film_aliases (film_id, alias, source_id) "
-            "SELECT f.id, n.name, "
-            "(SELECT min(id) FROM film_sources WHERE film_id = f.id AND imported = 1) "
-            "FROM films f JOIN (SELECT title AS name FROM films WHERE id = ? "
-            "UNION ALL SELECT original_title FROM films WHERE id = ?) n ON n.name IS NOT NULL "
-            "WHERE f.id = ?",
-            (twin["id"], twin["id"], twin["id"]),
-        )
-    return twin
-
-
-async def _imported_twin(conn: Transaction, data: FilmData) -> aiosqlite.Row | None:
-    """The imported film a new card describes: the same IMDb id, else the same normalized title and year."""
-    if data.imdb_id:
-        async with conn.execute(
-            "SELECT id, content_hash FROM films WHERE imdb_id = ? AND origin = 'import'", (data.imdb_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        if row is not None:
-            return row
-    async with conn.execute(
-        "SELECT id, content_hash FROM films WHERE match_key = ? AND origin = 'import' ORDER BY id LIMIT 1",
-        (match_key(data.title, data.year),),
-    ) as cur:
-        return await cur.fetchone()
-
-
-def _film_columns(data: FilmData, digest: str, key: str, now: str) -> tuple[object, ...]:
-    """The films row's columns, in the order ``_insert_film`` and ``_update_film`` write them."""
-    return (
-        data.slug,
-        data.title,
-        data.original_title,
-        data.year,
-        data.origin,
-        data.imdb_id,
-        digest,
-        now,
-        key,
-    )
-
-
-async def _insert_film(conn: Transaction, columns: tuple[object, ...]) -> int:
-    cur = await conn.execute(
-        "INSERT INTO films (slug, title, original_title, year, origin, imdb_id, content_hash, "
-        "updated_at, match_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        columns,
-    )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
-
-
-async def _update_film(conn: Transaction, film_id: int, columns: tuple[object, ...]) -> None:
-    """Rewrite the film's row and drop its own children (rows an import brought stay: merged when read)."""
-    await conn.execute(
-        "UPDATE films SET slug = ?, title = ?, original_title = ?, year = ?, origin = ?, imdb_id = ?, "
-        "content_hash = ?, updated_at = ?, match_key = ? WHERE id = ?",
-        (*columns, film_id),
-    )
-    await conn.execute("DELETE FROM film_aliases WHERE film_id = ? AND source_id IS NULL", (film_id,))
-    for table in ("facts", "credits", "score_sources"):
-        await conn.execute(
-            f"DELETE FROM {table} WHERE film_id = ? AND source_id IN "
-            "(SELECT id FROM film_sources WHERE film_id = ? AND imported = 0)",
-            (film_id, film_id),
-        )
-    await conn.execute("DELETE FROM plot_sections WHERE film_id = ?", (film_id,))
-    await conn.execute("DELETE FROM film_sources WHERE film_id = ? AND imported = 0", (film_id,))
-
-
-def source_columns(source: Source) -> tuple[object, ...]:
-    """A source's film_sources columns: key, title, publisher, kind, url, file, as_of."""
-    return (
-        source.key,
-        source.title,
-        source.publisher,
-        source.kind,
-        source.url,
-        source.file,
-        source.as_of.isoformat(),
-    )
 
 
 def score_from_row(row: aiosqlite.Row, source: str) -> Score:
@@ -319,7 +209,8 @@ def score_from_row(row: aiosqlite.Row, source: str) -> Score:
     )
 
 
-def _source(row: aiosqlite.Row) -> Source:
+def source_from_row(row: aiosqlite.Row) -> Source:
+    """A film_sources row (key, title, publisher, kind, url, file, as_of)."""
     return Source(
         key=row["key"],
         title=row["title"],
@@ -328,55 +219,4 @@ def _source(row: aiosqlite.Row) -> Source:
         publisher=row["publisher"],
         url=row["url"],
         file=row["file"],
-    )
-
-
-async def _write_children(conn: Transaction, film_id: int, data: FilmData) -> None:
-    # A card's alias takes over the same alias brought by an import (it is the card's from now on).
-    await conn.executemany(
-        "INSERT OR REPLACE INTO film_aliases (film_id, alias, source_id) VALUES (?, ?, NULL)",
-        [(film_id, a) for a in data.aliases],
-    )
-    source_ids: dict[str, int] = {}
-    for source in data.sources:
-        cur = await conn.execute(
-            "INSERT INTO film_sources (film_id, key, title, publisher, kind, url, file, as_of) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (film_id, *source_columns(source)),
-        )
-        assert cur.lastrowid is not None
-        source_ids[source.key] = cur.lastrowid
-    await conn.executemany(
-        "INSERT INTO facts (film_id, position, key, value, detail, source_id) VALUES (?, ?, ?, ?, ?, ?)",
-        [(film_id, i, f.key, f.value, f.detail, source_ids[f.source]) for i, f in enumerate(data.facts)],
-    )
-    await conn.executemany(
-        "INSERT INTO credits (film_id, position, person, role, character, source_id) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (film_id, i, c.person, c.role, c.character, source_ids[c.source])
-            for i, c in enumerate(data.credits)
-        ],
-    )
-    await conn.executemany(
-        "INSERT INTO score_sources (film_id, position, name, kind, value, scale, votes, as_of, note, source_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                film_id,
-                i,
-                s.name,
-                s.kind,
-                s.value,
-                s.scale,
-                s.votes,
-                s.as_of.isoformat(),
-                s.note,
-                source_ids[s.source],
-            )
-            for i, s in enumerate(data.scores)
-        ],
-    )
-    await conn.executemany(
-        "INSERT INTO plot_sections (film_id, position, phase, spoiler_level, text) VALUES (?, ?, ?, ?, ?)",
-        [(film_id, p.position, p.phase, p.spoiler_level, p.text) for p in data.plot],
     )

@@ -3,15 +3,20 @@
 These are throwaway files in the import's temporary folder, not the bot's database: plain ``sqlite3``
 (the importer runs from the command line, blocking between batched writes), no migrations, journaling
 off. ``ImdbScratch`` joins IMDb's five dataset files by title id; ``SeenKeys`` remembers which films an
-import has already read, to skip duplicates.
+import has already read, to skip duplicates; ``FilmSpool`` keeps the films of a list (CSV, JSON) until the
+whole file has been read, so that a file that turns out unusable half-way writes nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
+
+from bot.films.models import ImportedFilm
 
 _CHUNK = 5000  # rows per executemany while staging
 
@@ -20,7 +25,7 @@ _PRAGMAS = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
 _IMDB_SCHEMA = """
 CREATE TABLE basics (tconst TEXT PRIMARY KEY, line INTEGER, title TEXT, original TEXT,
                      year INTEGER, runtime INTEGER, genres TEXT, bad TEXT) WITHOUT ROWID;
-CREATE TABLE ratings (tconst TEXT PRIMARY KEY, rating REAL, votes INTEGER) WITHOUT ROWID;
+CREATE TABLE ratings (tconst TEXT PRIMARY KEY, rating TEXT, votes TEXT) WITHOUT ROWID;  -- as written
 CREATE TABLE akas (tconst TEXT, ordering INTEGER, title TEXT);
 CREATE TABLE principals (tconst TEXT, ordering INTEGER, nconst TEXT, category TEXT, characters TEXT);
 CREATE TABLE names (nconst TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
@@ -38,6 +43,19 @@ _ADD_PRINCIPAL = (
 _ADD_NAME = (
     "INSERT OR IGNORE INTO names SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM principals WHERE nconst = ?1)"
 )
+
+
+class ScratchFailed(Exception):
+    """A scratch file could not be written or read (its disk full, say): nothing was imported."""
+
+
+@contextlib.contextmanager
+def scratch_errors(folder: Path) -> Iterator[None]:
+    """Turn a scratch file's SQLite error into ``ScratchFailed``, naming the folder (not the database)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise ScratchFailed(f"cannot write the import's scratch files in {folder} ({exc})") from exc
 
 
 class StagedTitle(NamedTuple):
@@ -215,6 +233,37 @@ class SeenKeys:
         """Record ``identity`` as read at ``line``; False if it was read before (the first one is kept)."""
         cur = self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (identity, line))
         return cur.rowcount == 1
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class FilmSpool:
+    """Films read from a list, in file order, kept on disk (``folder``/films.sqlite3) until written."""
+
+    def __init__(self, folder: Path) -> None:
+        self._db = sqlite3.connect(folder / "films.sqlite3")
+        self._db.executescript(
+            _PRAGMAS + "CREATE TABLE IF NOT EXISTS films (n INTEGER PRIMARY KEY, line INTEGER, film BLOB);"
+        )
+        self._pending: list[tuple[int, bytes]] = []
+
+    def add(self, line: int, film: ImportedFilm) -> None:
+        self._pending.append((line, pickle.dumps(film, pickle.HIGHEST_PROTOCOL)))
+        if len(self._pending) >= _CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._db.executemany("INSERT INTO films (line, film) VALUES (?, ?)", self._pending)
+        self._pending.clear()
+
+    def films(self) -> Iterator[tuple[int, ImportedFilm]]:
+        """Every film added, with its line, in the order added, streamed."""
+        self._flush()
+        self._db.commit()
+        for line, blob in self._db.execute("SELECT line, film FROM films ORDER BY n"):
+            # Our own file, written just above by this process: nothing from outside is unpickled.
+            yield line, pickle.loads(blob)
 
     def close(self) -> None:
         self._db.close()

@@ -7,7 +7,8 @@ flight is applied in one transaction by ``apply``. ``cast_now`` is the one-commi
 for the benchmark baseline).
 
 Anonymous polls: ballots are keyed by HMAC-SHA256(poll secret, user id). The secret never leaves this
-module and is wiped when the poll closes.
+module and is wiped when the poll closes: the row is updated (with ``secure_delete``, the freed bytes are
+zeroed) and ``shred_wiped_secrets`` truncates the WAL, which still held the page as it was before.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.polls.models import BallotResult, NewPoll, Poll, PollOption
-from bot.store._database import Session, Transaction
+from bot.store._database import Database, Session, Transaction
 from bot.store._group_commit import GroupCommit
 from bot.store.timers import decode_time, encode_time
 
@@ -172,6 +173,14 @@ class PollStore:
                 (encode_time(now), closed_by, poll_id),
             )
         return cur.rowcount == 1
+
+    async def shred_wiped_secrets(self) -> bool:
+        """After a secret was wiped (at close): truncate the WAL, which still holds the page as it was
+        before; with ``secure_delete`` the database file keeps no copy either. False if a reader (a
+        backup tool, say) kept the WAL from being truncated this time."""
+        if isinstance(self._db, Database):
+            return await self._db.checkpoint()
+        return False
 
     # -- ballots -------------------------------------------------------------------------------------
 

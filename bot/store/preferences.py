@@ -7,12 +7,14 @@ service and everything above it see ``GuildPreferences``, a typed record.
 from __future__ import annotations
 
 from bot.clock import Clock
-from bot.preferences.models import GuildPreferences, MemberPreferences
+from bot.preferences.models import GuildPreferences, MemberPreferences, WatchlistRules
 from bot.store._database import Session
 from bot.store.timers import encode_time
 
 _TIMEZONE = "timezone"
 _MODLOG_CHANNEL = "modlog_channel"
+_LETTERBOXD_CHANNEL = "letterboxd_channel"
+_WATCHLIST_CAP = "watchlist_cap"
 
 
 class PreferencesStore:
@@ -68,15 +70,17 @@ class PreferencesStore:
 
     async def guild(self, guild_id: int) -> GuildPreferences:
         rows = await self._db.fetchall(
-            "SELECT key, value FROM guild_settings WHERE guild_id = ? AND key IN (?, ?)",
-            (guild_id, _TIMEZONE, _MODLOG_CHANNEL),
+            "SELECT key, value FROM guild_settings WHERE guild_id = ? AND key IN (?, ?, ?)",
+            (guild_id, _TIMEZONE, _MODLOG_CHANNEL, _LETTERBOXD_CHANNEL),
         )
         values = {row["key"]: str(row["value"]) for row in rows}
         modlog = values.get(_MODLOG_CHANNEL)
+        letterboxd = values.get(_LETTERBOXD_CHANNEL)
         return GuildPreferences(
             guild_id,
             timezone=values.get(_TIMEZONE) or None,
             modlog_channel_id=int(modlog) if modlog else None,
+            letterboxd_channel_id=int(letterboxd) if letterboxd else None,
         )
 
     async def set_guild_timezone(self, guild_id: int, zone: str | None) -> None:
@@ -84,6 +88,50 @@ class PreferencesStore:
 
     async def set_modlog_channel(self, guild_id: int, channel_id: int | None) -> None:
         await self._set(guild_id, _MODLOG_CHANNEL, str(channel_id) if channel_id is not None else None)
+
+    async def set_letterboxd_channel(self, guild_id: int, channel_id: int | None) -> None:
+        await self._set(guild_id, _LETTERBOXD_CHANNEL, str(channel_id) if channel_id is not None else None)
+
+    # -- the watchlist's rules -----------------------------------------------------------------------
+
+    async def watchlist_rules(self, guild_id: int) -> WatchlistRules:
+        row = await self._db.fetchone(
+            "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, _WATCHLIST_CAP)
+        )
+        blocked = await self._db.fetchall(
+            "SELECT user_id FROM watchlist_blocks WHERE guild_id = ? ORDER BY blocked_at, user_id",
+            (guild_id,),
+        )
+        cap = int(row["value"]) if row is not None else None
+        return WatchlistRules(guild_id, cap, tuple(r["user_id"] for r in blocked))
+
+    async def watchlist_blocked(self, guild_id: int, user_id: int) -> bool:
+        row = await self._db.fetchone(
+            "SELECT 1 FROM watchlist_blocks WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+        return row is not None
+
+    async def set_watchlist_cap(self, guild_id: int, cap: int | None) -> None:
+        await self._set(guild_id, _WATCHLIST_CAP, str(cap) if cap is not None else None)
+
+    async def block_from_watchlist(self, guild_id: int, user_id: int, by: int) -> bool:
+        """Stop a member from suggesting films; False if they already were."""
+        async with self._db.write() as tx:
+            row = await tx.fetchone(
+                "INSERT INTO watchlist_blocks (guild_id, user_id, blocked_by, blocked_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (guild_id, user_id) DO NOTHING RETURNING user_id",
+                (guild_id, user_id, by, self._now()),
+            )
+        return row is not None
+
+    async def unblock_from_watchlist(self, guild_id: int, user_id: int) -> bool:
+        """Let a member suggest films again; False if they were not blocked."""
+        async with self._db.write() as tx:
+            row = await tx.fetchone(
+                "DELETE FROM watchlist_blocks WHERE guild_id = ? AND user_id = ? RETURNING user_id",
+                (guild_id, user_id),
+            )
+        return row is not None
 
     async def _set(self, guild_id: int, key: str, value: str | None) -> None:
         async with self._db.write() as tx:

@@ -10,16 +10,17 @@ one transaction each, so a failure reaches only its own caller.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
-from datetime import date, datetime
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.films.models import Score, Source
-from bot.scores.models import FilmRatings, Rating, RatingChange
+from bot.scores.models import DatedRating, FilmRatings, MergedRating, Rating, RatingChange
 from bot.store._database import Session, Transaction
 from bot.store._group_commit import GroupCommit
+from bot.store.films import score_from_row, source_from_row
 
 RatingOp = Callable[[Transaction], Awaitable[Any]]
 
@@ -45,6 +46,17 @@ def _halves(score: float) -> int:
     if halves != int(halves) or not 1 <= halves <= 20:
         raise ValueError(f"a rating is 0.5–10 in steps of 0.5, not {score}")
     return int(halves)
+
+
+def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[int, ...]]:
+    """Distinct ids, sorted, in groups small enough to bind in one statement (SQLite limits parameters)."""
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), size):
+        yield tuple(ordered[start : start + size])
+
+
+def _marks(values: tuple[int, ...]) -> str:
+    return ",".join("?" * len(values))
 
 
 async def apply_ops(tx: Transaction, ops: list[RatingOp]) -> list[Any]:
@@ -140,6 +152,50 @@ class RatingStore:
 
         return op
 
+    async def merge_dated(
+        self,
+        guild_id: int,
+        user_id: int,
+        ratings: Sequence[DatedRating],
+        wins: Callable[[Rating | None, DatedRating], bool],
+    ) -> list[MergedRating]:
+        """Write each dated rating that ``wins`` over the member's current one, all in one transaction.
+
+        The current ratings are read in the same transaction as the writes, so a rating the member makes
+        meanwhile is either seen by ``wins`` or made after the whole merge. A written rating's
+        ``updated_at`` is its ``rated_at`` (and ``created_at`` too when it is new); reviews are kept.
+        """
+
+        async def op(conn: Transaction) -> list[MergedRating]:
+            current: dict[int, Rating] = {}
+            ids = sorted({r.film_id for r in ratings})
+            for start in range(0, len(ids), 400):
+                chunk = ids[start : start + 400]
+                async with conn.execute(
+                    f"SELECT {_COLUMNS} FROM ratings WHERE guild_id = ? AND user_id = ? "
+                    f"AND film_id IN ({','.join('?' for _ in chunk)})",
+                    (guild_id, user_id, *chunk),
+                ) as cur:
+                    current.update((row["film_id"], _rating(row)) for row in await cur.fetchall())
+            merged = [
+                MergedRating(r, current.get(r.film_id), wins(current.get(r.film_id), r)) for r in ratings
+            ]
+            await conn.executemany(
+                f"INSERT INTO ratings ({_COLUMNS}) VALUES (?, ?, ?, ?, NULL, 0, ?, ?) "
+                "ON CONFLICT (guild_id, film_id, user_id) DO UPDATE SET "
+                "halves = excluded.halves, updated_at = excluded.updated_at",
+                [
+                    (guild_id, m.wanted.film_id, user_id, _halves(m.wanted.score), stamp, stamp)
+                    for m in merged
+                    if m.written
+                    for stamp in [m.wanted.rated_at.isoformat()]
+                ],
+            )
+            return merged
+
+        result: list[MergedRating] = await self._run(op)
+        return result
+
     async def remove(self, guild_id: int, film_id: int, user_id: int) -> Rating | None:
         """Delete a member's rating (committed before returning); the removed rating, or ``None``."""
 
@@ -177,12 +233,25 @@ class RatingStore:
         )
         return [_rating(row) for row in rows]
 
-    async def by_film(self, guild_id: int, *, min_count: int = 1) -> list[FilmRatings]:
-        """Every film rated at least ``min_count`` times in a server, with its ratings."""
+    async def by_film(
+        self, guild_id: int, *, min_count: int = 1, film_ids: Collection[int] | None = None
+    ) -> list[FilmRatings]:
+        """Every film rated at least ``min_count`` times in a server (of ``film_ids`` only, if given), with
+        its ratings."""
+        if film_ids is None:
+            return await self._by_film(guild_id, min_count, "", ())
+        out: list[FilmRatings] = []
+        for chunk in _chunks(film_ids):
+            out += await self._by_film(guild_id, min_count, f" AND film_id IN ({_marks(chunk)})", chunk)
+        return out
+
+    async def _by_film(
+        self, guild_id: int, min_count: int, only: str, film_ids: tuple[int, ...]
+    ) -> list[FilmRatings]:
         rows = await self._db.fetchall(
             "SELECT film_id, group_concat(halves) AS halves, count(*) AS n FROM ratings "
-            "WHERE guild_id = ? GROUP BY film_id HAVING count(*) >= ?",
-            (guild_id, min_count),
+            f"WHERE guild_id = ?{only} GROUP BY film_id HAVING count(*) >= ?",
+            (guild_id, *film_ids, min_count),
         )
         out = []
         for row in rows:
@@ -192,31 +261,17 @@ class RatingStore:
 
     async def outside_scores(self, film_ids: Iterable[int]) -> dict[int, list[Score]]:
         """The catalog's outside scores for many films at once (for ranking), keyed by film id."""
-        ids = sorted(set(film_ids))
-        found: dict[int, list[Score]] = {i: [] for i in ids}
-        # Chunked: SQLite limits the number of parameters in one statement.
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        found: dict[int, list[Score]] = {}
+        for chunk in _chunks(film_ids):
+            found.update({i: [] for i in chunk})
             rows = await self._db.fetchall(
                 "SELECT s.film_id, s.name, s.kind, s.value, s.scale, s.votes, s.as_of, s.note, f.key "
                 "FROM score_sources s JOIN film_sources f ON f.id = s.source_id "
-                f"WHERE s.film_id IN ({marks}) ORDER BY s.film_id, s.position, s.id",
-                tuple(chunk),
+                f"WHERE s.film_id IN ({_marks(chunk)}) ORDER BY s.film_id, s.position, s.id",
+                chunk,
             )
             for row in rows:
-                found[row["film_id"]].append(
-                    Score(
-                        name=row["name"],
-                        kind=row["kind"],
-                        value=row["value"],
-                        scale=row["scale"],
-                        votes=row["votes"],
-                        as_of=date.fromisoformat(row["as_of"]),
-                        note=row["note"],
-                        source=row["key"],
-                    )
-                )
+                found[row["film_id"]].append(score_from_row(row, row["key"]))
         return found
 
     async def film_sources(self, film_id: int) -> list[Source]:
@@ -225,15 +280,4 @@ class RatingStore:
             "SELECT key, title, publisher, kind, url, file, as_of FROM film_sources WHERE film_id = ? ORDER BY id",
             (film_id,),
         )
-        return [
-            Source(
-                key=r["key"],
-                title=r["title"],
-                kind=r["kind"],
-                as_of=date.fromisoformat(r["as_of"]),
-                publisher=r["publisher"],
-                url=r["url"],
-                file=r["file"],
-            )
-            for r in rows
-        ]
+        return [source_from_row(r) for r in rows]

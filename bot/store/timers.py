@@ -117,6 +117,21 @@ class TimerStore:
                 (state, encode_time(fired_at), late_by, error, timer_id),
             )
 
+    async def prune(self, before: datetime) -> int:
+        """Delete finished timers (fired, missed, failed, cancelled) due before ``before``; how many.
+
+        A finished row only guards against firing twice while its time is near; kept forever, recurring
+        work (a feed polled every half hour) would grow the table without bound. Rows a watch party's
+        delivery record still points at are kept with it.
+        """
+        async with self._db.write() as tx:
+            cur = await tx.execute(
+                "DELETE FROM timers WHERE state IN ('fired', 'missed', 'failed', 'cancelled') AND due_at < ? "
+                "AND id NOT IN (SELECT timer_id FROM watch_party_deliveries)",
+                (encode_time(before),),
+            )
+        return cur.rowcount
+
     async def get(self, timer_id: int) -> Timer | None:
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM timers WHERE id = ?", (timer_id,))
         return None if row is None else _timer(row)

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Finished timer rows are kept this long (a restart within it never fires them again), then deleted.
+RETENTION = timedelta(days=30)
+PRUNE_EVERY = timedelta(days=1)
+
 FireHandler = Callable[[Firing], Awaitable[None]]
 MissedHandler = Callable[[Firing], Awaitable[None]]
 
@@ -50,6 +54,7 @@ class TimerDispatcher:
         self._inflight: set[asyncio.Task[None]] = set()
         self._next_due: datetime | None = None
         self._sleeping = False
+        self._pruned_at: datetime | None = None
         store.on_timers_changed(self.wake)
 
     def register(self, kind: str, on_fire: FireHandler, on_missed: MissedHandler | None = None) -> None:
@@ -135,6 +140,7 @@ class TimerDispatcher:
                     self._inflight.add(task)
                     task.add_done_callback(self._handled)
                 recover = False
+                await self._prune_now_and_then(now)
                 next_due = self._next_due = await self._timers.next_due()
             except asyncio.CancelledError:
                 raise
@@ -143,6 +149,15 @@ class TimerDispatcher:
                 await asyncio.sleep(5)
                 continue
             await self._sleep(next_due)
+
+    async def _prune_now_and_then(self, now: datetime) -> None:
+        """Once a day (and at start), forget timers that finished more than ``RETENTION`` ago."""
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        removed = await self._timers.prune(now - RETENTION)
+        if removed:
+            log.info("forgot %d timers finished before %s", removed, now - RETENTION)
 
     def _handled(self, task: asyncio.Task[None]) -> None:
         self._inflight.discard(task)

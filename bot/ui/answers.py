@@ -18,8 +18,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import discord
 from discord import app_commands
 
-from bot.errors import UserError
-from bot.ui.errors import internal_error_embed, user_error_embed
+from bot.errors import UserError, WriteFailed
+from bot.ui.errors import internal_error_embed, not_saved_embed, user_error_embed
 
 log = logging.getLogger(__name__)
 
@@ -77,13 +77,20 @@ def root_cause(error: BaseException) -> BaseException:
 
 
 def error_embed(interaction: discord.Interaction[Any], error: BaseException) -> discord.Embed:
-    """What the member sees for ``error``; a fault is logged here with its traceback and a reference."""
+    """What the member sees for ``error``; a fault is logged here with its traceback and a reference.
+
+    A write the database refused (``WriteFailed``) is a fault too, but a known one: the member is told
+    that it was not saved, and why.
+    """
     embed = member_embed(error)
-    if embed is None:
-        reference = uuid.uuid4().hex[:8]
-        log.error(_FAILED, _what_failed(interaction), reference, exc_info=root_cause(error))
-        embed = internal_error_embed(reference)
-    return embed
+    if embed is not None:
+        return embed
+    reference = uuid.uuid4().hex[:8]
+    cause = root_cause(error)
+    log.error(_FAILED, _what_failed(interaction), reference, exc_info=cause)
+    if isinstance(cause, WriteFailed):
+        return not_saved_embed(cause.why, reference)
+    return internal_error_embed(reference)
 
 
 def _what_failed(interaction: discord.Interaction[Any]) -> str:
@@ -119,13 +126,8 @@ async def answering_errors(interaction: discord.Interaction[Any], work: Awaitabl
     """
     try:
         await work
-    except Exception as error:
-        embed = member_embed(error)
-        if embed is None:
-            reference = uuid.uuid4().hex[:8]
-            log.error(_FAILED, _what_failed(interaction), reference, exc_info=root_cause(error))
-            embed = internal_error_embed(reference)
-        await send_ephemeral(interaction, embed)
+    except Exception as error:  # noqa: BLE001 - answered and, if a fault, logged by error_embed
+        await send_ephemeral(interaction, error_embed(interaction, error))
 
 
 def answers_errors(

@@ -59,6 +59,23 @@ class IdFormat:
     fields: tuple[_Field, ...]
     parts: tuple[str | _Field, ...]  # literal text and fields, in order
 
+    def build(self, owner: str, compiled: re.Pattern[str], values: dict[str, object]) -> str:
+        """The custom_id for ``values`` (every field, nothing else), checked against ``compiled`` and
+        Discord's 100-character limit; ``owner`` names the item or modal in errors."""
+        names = {f.name for f in self.fields}
+        if set(values) != names:
+            raise TypeError(f"{owner}.make_id needs exactly {sorted(names)}, got {sorted(values)}")
+        text = "".join(p if isinstance(p, str) else str(values[p.name]) for p in self.parts)
+        if len(text) > CUSTOM_ID_LIMIT:
+            raise ValueError(f"{owner} custom_id is over {CUSTOM_ID_LIMIT} characters: {text!r}")
+        if not compiled.fullmatch(text):
+            raise ValueError(f"{owner} custom_id {text!r} does not match {compiled.pattern!r}")
+        return text
+
+    def values(self, match: re.Match[str]) -> dict[str, Any]:
+        """A matched id's fields: ints where the format says digits, else strings."""
+        return {f.name: int(match[f.name]) if f.numeric else match[f.name] for f in self.fields}
+
 
 def parse_format(fmt: str) -> IdFormat:
     """Parse a custom_id format. Braces inside a field's pattern may nest (``{key:[0-9a-f]{16}}``)."""
@@ -119,15 +136,7 @@ class RestartProofItem(discord.ui.DynamicItem[V], template=r"(?!)"):
     @classmethod
     def make_id(cls, **values: object) -> str:
         """This item's custom_id for ``values`` (every field named in the format, nothing else)."""
-        names = {f.name for f in cls._format.fields}
-        if set(values) != names:
-            raise TypeError(f"{cls.__name__}.make_id needs exactly {sorted(names)}, got {sorted(values)}")
-        text = "".join(p if isinstance(p, str) else str(values[p.name]) for p in cls._format.parts)
-        if len(text) > CUSTOM_ID_LIMIT:
-            raise ValueError(f"{cls.__name__} custom_id is over {CUSTOM_ID_LIMIT} characters: {text!r}")
-        if not cls.__discord_ui_compiled_template__.fullmatch(text):
-            raise ValueError(f"{cls.__name__} custom_id {text!r} does not match {cls.custom_id_format!r}")
-        return text
+        return cls._format.build(cls.__name__, cls.__discord_ui_compiled_template__, values)
 
     @classmethod
     def parse_id(cls, custom_id: str) -> dict[str, Any] | None:
@@ -137,7 +146,7 @@ class RestartProofItem(discord.ui.DynamicItem[V], template=r"(?!)"):
 
     @classmethod
     def _values(cls, match: re.Match[str]) -> dict[str, Any]:
-        return {f.name: int(match[f.name]) if f.numeric else match[f.name] for f in cls._format.fields}
+        return cls._format.values(match)
 
     @classmethod
     async def from_custom_id(

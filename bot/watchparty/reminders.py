@@ -9,6 +9,7 @@ repeat) still happen. No Discord here: messages and events go through the servic
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ from bot.watchparty.timeparse import describe_offset
 
 if TYPE_CHECKING:
     from bot.watchparty.service import PartyDelivery, WatchPartyService
+
+log = logging.getLogger(__name__)
 
 REMINDER = "watchparty-reminder"
 START = "watchparty-start"
@@ -105,6 +108,12 @@ class PartyReminders:
         party = await self._party(firing)
         if party is None:
             return
+        for hook in self._service.end_hooks:
+            try:
+                await hook(party)
+            except Exception:
+                # The party still ends (its event, its announcement); the hook's own failure is logged.
+                log.exception("a party-end hook failed for watch party %s", party.id)
         await self._service.mark(party.id, "completed", only_from=("scheduled", "started"))
         if party.voice_channel_id and party.event_id:
             await self._delivery.update_event(party, "finish")

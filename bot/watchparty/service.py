@@ -9,6 +9,7 @@ command being answered is a ``Reply``: acknowledged once the change is committed
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import fields, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
@@ -20,6 +21,7 @@ from bot.films.models import FilmSummary
 from bot.preferences.service import PreferencesService
 from bot.store import Duplicate, Repositories, Store
 from bot.timers import Firing, TimerDispatcher
+from bot.ui.member_text import optional_text
 from bot.watchparty.models import (
     ANSWERS,
     Answers,
@@ -72,6 +74,11 @@ class PartyDelivery(Protocol):
         """Say that ``what`` was missed while the bot was down, in ``channel_id`` or the party's channel."""
 
 
+# Called when a party's end timer fires, before the party is marked completed (so a retry after a crash
+# calls it again: it must be idempotent). The watched history records the viewing here.
+PartyEndHook = Callable[[Party], Awaitable[None]]
+
+
 class Reply(Protocol):
     """The moderator's command being answered."""
 
@@ -80,10 +87,6 @@ class Reply(Protocol):
 
     async def announce(self, scheduled: Scheduled) -> int:
         """Answer with the new party's announcement; its message id."""
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 class WatchPartyService:
@@ -95,10 +98,15 @@ class WatchPartyService:
         self._preferences = preferences
         self._delivery = delivery
         self.reminders = PartyReminders(self, store, clock, preferences, delivery)
+        self.end_hooks: list[PartyEndHook] = []
 
     def register_timers(self, timers: TimerDispatcher) -> None:
         """Hand the dispatcher the handlers for reminders, starts and ends."""
         self.reminders.register(timers)
+
+    def on_party_end(self, hook: PartyEndHook) -> None:
+        """Call ``hook`` with each party whose end timer fires (on time or late)."""
+        self.end_hooks.append(hook)
 
     # -- scheduling ----------------------------------------------------------------------------------
 
@@ -133,12 +141,8 @@ class WatchPartyService:
         offsets = parse_offsets(request.reminders if request.reminders is not None else DEFAULT_REMINDERS)
         if request.repeat is not None and request.repeat not in REPEAT_DAYS:
             raise BadInput("Repeat must be “weekly” or “biweekly”.")
-        location = _one_line(request.location).strip() if request.location else None
-        if location is not None and len(location) > LOCATION_LIMIT:
-            raise BadInput(f"The place can be at most {LOCATION_LIMIT} characters.")
-        note = request.note.strip() if request.note else None
-        if note is not None and len(note) > NOTE_LIMIT:
-            raise BadInput(f"The note can be at most {NOTE_LIMIT} characters (it has {len(note)}).")
+        location = optional_text(request.location, "The place", LOCATION_LIMIT)
+        note = optional_text(request.note, "The note", NOTE_LIMIT)
         return NewParty(
             guild_id=request.guild_id,
             channel_id=request.channel_id,

@@ -18,12 +18,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import parsing
 from bot.errors import BadInput
 from bot.preferences.zones import zone_named
 
 EXAMPLES = ("2026-12-05 20:00", "Dec 5 8pm", "tomorrow 21:00", "friday 8pm", "in 2 hours")
 # Further ahead than this is almost certainly a typo (a year too many).
 MAX_AHEAD = timedelta(days=366 * 2)
+# Reminder offsets: whole numbers of a unit ("1h30m", not "1.5h"), at most four weeks before, five at most.
+MIN_REMINDER = timedelta(seconds=1)
+MAX_REMINDER = timedelta(days=28)
+MAX_REMINDERS = 5
+# The description of a reminder offset (3600 -> "1 hour"); one wording for every length of time.
+describe_offset = parsing.describe
 
 _MONTHS = {
     name: number
@@ -47,19 +54,11 @@ _WEEKDAYS = {
     )
     for name in names
 }  # fmt: skip
-_UNITS = {
-    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
-    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
-    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
-    "d": 86400, "day": 86400, "days": 86400,
-    "w": 604800, "week": 604800, "weeks": 604800,
-}  # fmt: skip
-
 _RELATIVE = re.compile(r"^in\s+(?P<body>.+)$")
-_RELATIVE_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
-_TIME = re.compile(r"^(?:at\s+)?(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$")
-_ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})$")
-_ORDINAL = re.compile(r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?$")
+_TIME = re.compile(r"^(?:at\s+)?(?P<h>[0-9]{1,2})(?:[:.](?P<m>[0-9]{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$")
+_ISO_DATE = re.compile(r"^(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})$")
+_ORDINAL = re.compile(r"^(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?$")
+_OFFSET_HINT = "Use a comma-separated list like “1d,1h,10m” (d = days, h = hours, m = minutes)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,39 +70,43 @@ class ParsedTime:
     local: datetime
 
 
+def _examples() -> str:
+    return "These work: " + ", ".join(f"“{e}”" for e in EXAMPLES)
+
+
 def _refuse(text: str, why: str, zone: str) -> BadInput:
     return BadInput(
-        f"I can't read “{text[:80]}” as a time: {why}",
-        hints=(f"Times are read in {zone}. These work: " + ", ".join(f"“{e}”" for e in EXAMPLES),),
+        f"I can't read “{parsing.shown(text)}” as a time: {why}",
+        hints=(f"Times are read in {zone}. {_examples()}",),
     )
 
 
-def _read_time(text: str) -> time | None:
+def _read_time(text: str, typed: str, zone: str) -> time | None:
+    """A time of day ("20:00", "8pm", "at 8:30 p.m.", "noon"); None when ``text`` is not shaped like one;
+    ``BadInput`` when it is, but its hour or minute is out of range ("25:00", "13pm", "8:75")."""
     if text in ("noon", "midday"):
         return time(12, 0)
     if text == "midnight":
         return time(0, 0)
     match = _TIME.match(text)
-    if not match:
-        return None
+    if not match or (match["m"] is None and not match["ampm"]):
+        return None  # a bare number ("8") is too ambiguous: 8am or 8pm?
     hour, minute = int(match["h"]), int(match["m"] or 0)
     ampm = (match["ampm"] or "").replace(".", "")
-    if ampm:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if ampm == "pm" else 0)
-    elif match["m"] is None:
-        return None  # a bare number ("8") is too ambiguous: 8am or 8pm?
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
+    if ampm and not 1 <= hour <= 12:
+        raise _refuse(typed, f"with am or pm the hour goes from 1 to 12, not {hour} (“8pm”, “20:00”).", zone)
+    if hour > 23:
+        raise _refuse(typed, f"the hour goes from 0 to 23, not {hour} (“20:00”, “8pm”).", zone)
+    if minute > 59:
+        raise _refuse(typed, f"the minutes go from 00 to 59, not {minute:02} (“20:30”).", zone)
+    return time(hour % 12 + (12 if ampm == "pm" else 0) if ampm else hour, minute)
 
 
-def _split_time(words: list[str]) -> tuple[list[str], time | None]:
+def _split_time(words: list[str], typed: str, zone: str) -> tuple[list[str], time | None]:
     """Find the time of day at the end of the words ("8pm", "8 pm", "at 20:00")."""
     for take in (3, 2, 1):
         if len(words) >= take:
-            found = _read_time(" ".join(words[-take:]))
+            found = _read_time(" ".join(words[-take:]), typed, zone)
             if found is not None:
                 rest = words[:-take]
                 if rest and rest[-1] == "at":
@@ -127,7 +130,9 @@ def _month_day(words: list[str]) -> tuple[int, int] | None:
 
 
 def _localize(naive: datetime, zone: ZoneInfo, text: str, zone_name: str) -> datetime:
-    """Attach the zone, refusing local times that don't exist (spring forward) or happen twice (fall back)."""
+    """Attach the zone, refusing local times that don't exist (spring forward) or happen twice (fall back).
+
+    The caller has checked the year (``Window.check_year``), so converting to UTC cannot overflow."""
     first = naive.replace(tzinfo=zone, fold=0)
     second = naive.replace(tzinfo=zone, fold=1)
     round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
@@ -146,7 +151,7 @@ def _localize(naive: datetime, zone: ZoneInfo, text: str, zone_name: str) -> dat
             f"(daylight saving time ends), so I can't tell which one you mean.",
             hints=(
                 "Pick a time an hour earlier or later, or give it in UTC with the “timezone” option, "
-                f"or say how far ahead it is (“in 3 hours”). You typed “{text[:60]}”.",
+                f"or say how far ahead it is (“in 3 hours”). You typed “{parsing.shown(text)}”.",
             ),
         )
     return first
@@ -161,41 +166,46 @@ def parse_when(text: str, zone_name: str, now: datetime) -> ParsedTime:
     cleaned = " ".join(text.strip().lower().split())
     if not cleaned:
         raise _refuse(text, "it is empty.", zone_name)
-
-    relative = _RELATIVE.match(cleaned)
-    if relative:
-        at = _relative(relative["body"], text, now, zone_name)
-        return _checked(ParsedTime(at, zone_name, at.astimezone(zone)), text, now, zone_name)
-
-    iso = _iso(cleaned, zone)
-    if iso is not None:
-        at = iso.astimezone(UTC)
-        return _checked(ParsedTime(at, zone_name, at.astimezone(zone)), text, now, zone_name)
-
-    words, at_time = _split_time(cleaned.split(" "))
-    if at_time is None:
-        raise _refuse(
-            text,
-            "add a time of day with hours and minutes or am/pm (“20:00”, “8pm”, “8:30 pm”).",
-            zone_name,
-        )
-    day = _day(words, at_time, now.astimezone(zone), text, zone_name)
-    local = _localize(datetime.combine(day, at_time), zone, text, zone_name)
-    return _checked(ParsedTime(local.astimezone(UTC), zone_name, local), text, now, zone_name)
+    window = parsing.Window(now, MAX_AHEAD, "a watch party", (_examples(),), ahead_label="two years")
+    at = _exact(text, cleaned, window, zone)
+    if at is None:
+        words, at_time = _split_time(cleaned.split(" "), text, zone_name)
+        if at_time is None:
+            raise _refuse(
+                text,
+                "add a time of day with hours and minutes or am/pm (“20:00”, “8pm”, “8:30 pm”).",
+                zone_name,
+            )
+        day = _day(words, at_time, now.astimezone(zone), text, zone_name, window)
+        at = window.check(_localize(datetime.combine(day, at_time), zone, text, zone_name), text, zone)
+    return ParsedTime(at, zone_name, at.astimezone(zone))
 
 
-def _relative(body: str, text: str, now: datetime, zone_name: str) -> datetime:
-    """``in 2 hours``, ``in 1 day and 3 hours``: ``now`` plus that, to the second."""
-    body = body.replace(",", " ").replace(" and ", " ")
-    parts = _RELATIVE_PART.findall(body)
-    leftover = _RELATIVE_PART.sub("", body).strip()
-    if not parts or leftover or any(unit not in _UNITS for _, unit in parts):
-        raise _refuse(text, "say how far ahead in minutes, hours, days or weeks.", zone_name)
-    delta = timedelta(seconds=sum(float(n) * _UNITS[unit] for n, unit in parts))
-    return (now + delta).astimezone(UTC).replace(microsecond=0)
+def _exact(text: str, cleaned: str, window: parsing.Window, zone: ZoneInfo) -> datetime | None:
+    """A time given exactly: "in 2 hours", a Discord timestamp, ISO 8601; None for natural words."""
+    if (relative := _RELATIVE.match(cleaned)) is not None:
+        seconds = parsing.read_length(relative["body"])
+        if seconds is None:
+            raise _refuse(text, "say how far ahead in minutes, hours, days or weeks.", str(zone.key))
+        return window.after(seconds, text)
+    if (stamp := window.discord_time(text)) is not None:
+        return stamp
+    iso = window.iso(" ".join(text.split()), needs_time=True)
+    if iso is None:
+        return None
+    if iso.tzinfo is None:
+        iso = _localize(iso, zone, text, str(zone.key))
+    return window.check(iso, text, zone)
 
 
-def _day(words: list[str], at_time: time, local_now: datetime, text: str, zone_name: str) -> date:
+def _day(
+    words: list[str],
+    at_time: time,
+    local_now: datetime,
+    text: str,
+    zone_name: str,
+    window: parsing.Window,
+) -> date:
     """The local day the words before the time of day name ("", "today", "friday", "Dec 5", ...)."""
     today = local_now.date()
     naive_now = local_now.replace(tzinfo=None)
@@ -208,6 +218,7 @@ def _day(words: list[str], at_time: time, local_now: datetime, text: str, zone_n
     if len(words) in (1, 2) and words[-1] in _WEEKDAYS and (len(words) == 1 or words[0] in ("next", "this")):
         return _weekday(words, at_time, today, naive_now)
     if (iso_day := _ISO_DATE.match(" ".join(words))) is not None:
+        window.check_year(int(iso_day["y"]), text)
         try:
             return date(int(iso_day["y"]), int(iso_day["mo"]), int(iso_day["d"]))
         except ValueError:
@@ -217,7 +228,7 @@ def _day(words: list[str], at_time: time, local_now: datetime, text: str, zone_n
         if found is None:
             raise _refuse(text, "that date does not exist.", zone_name)
         return found
-    raise _refuse(text, f"I don't know the day “{' '.join(words)[:40]}”.", zone_name)
+    raise _refuse(text, f"I don't know the day “{parsing.shown(' '.join(words))}”.", zone_name)
 
 
 def _weekday(words: list[str], at_time: time, today: date, naive_now: datetime) -> date:
@@ -241,65 +252,31 @@ def _next_month_day(month: int, dom: int, at_time: time, today: date, naive_now:
     return None
 
 
-def _iso(cleaned: str, zone: ZoneInfo) -> datetime | None:
-    """``2026-12-05T20:00``, ``2026-12-05 20:00+01:00``, ``...Z``: with an offset it is exact."""
-    if not re.match(r"^\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}", cleaned):
-        return None
-    try:
-        value = datetime.fromisoformat(cleaned.upper().replace(" ", "T", 1))
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        return _localize(value, zone, cleaned, str(zone.key))
-    return value
-
-
-def _checked(parsed: ParsedTime, text: str, now: datetime, zone_name: str) -> ParsedTime:
-    if parsed.at <= now:
-        raise BadInput(
-            f"“{text[:80]}” is in the past ({parsed.local:%a %d %b %Y %H:%M} {zone_name}).",
-            hints=("Give a time ahead of now, e.g. “in 2 hours”, “tomorrow 21:00” or “friday 8pm”.",),
-        )
-    if parsed.at - now > MAX_AHEAD:
-        raise BadInput(
-            f"“{text[:80]}” is more than two years ahead; is the year right?",
-            hints=("For example “2026-12-05 20:00” or “Dec 5 8pm”.",),
-        )
-    return parsed
-
-
 def parse_offsets(text: str) -> tuple[int, ...]:
-    """Reminder offsets before the start, ``"1d,1h,10m"`` -> seconds, largest first; ``"none"`` -> ()."""
+    """Reminder offsets before the start, ``"1d,1h,10m"`` -> seconds, largest first; ``"none"`` -> ().
+
+    Commas or spaces separate offsets ("1d 1h" is two); "1h30m" is one; "30 min" is one."""
     cleaned = text.strip().lower()
     if cleaned in ("", "none", "off", "no"):
         return ()
+    glued = re.sub(r"(?<=[0-9.])\s+(?=[a-z])", "", cleaned)
     seconds: set[int] = set()
-    bad = re.sub(r"(\d+)\s*([a-z]+)|[,\s]+", "", cleaned)
-    parts = re.findall(r"(\d+)\s*([a-z]+)", cleaned)
-    for number, unit in parts if not bad else [("", bad)]:
-        if unit not in _UNITS or not number or int(number) == 0:
-            raise BadInput(
-                f"“{(number + unit)[:30] if not bad else bad[:30]}” is not a reminder offset.",
-                hints=("Use a comma-separated list like “1d,1h,10m” (d = days, h = hours, m = minutes).",),
-            )
-        value = int(number) * _UNITS[unit]
-        if value > 28 * 86400:
-            raise BadInput("Reminders can be at most 4 weeks before the party.")
-        seconds.add(value)
-    if len(seconds) > 5:
-        raise BadInput("At most 5 reminders per party.", hints=("For example “1d,1h,10m”.",))
+    for piece in re.split(r"[,\s]+", glued):
+        if not piece:
+            continue
+        value = parsing.read_length(piece)
+        if value is None:
+            raise BadInput(f"“{parsing.shown(piece)}” is not a reminder offset.", hints=(_OFFSET_HINT,))
+        offset = parsing.length(
+            value,
+            piece,
+            low=MIN_REMINDER,
+            high=MAX_REMINDER,
+            what="A reminder offset",
+            hints=(_OFFSET_HINT,),
+            decimals=False,
+        )
+        seconds.add(int(offset.total_seconds()))
+    if len(seconds) > MAX_REMINDERS:
+        raise BadInput(f"At most {MAX_REMINDERS} reminders per party.", hints=("For example “1d,1h,10m”.",))
     return tuple(sorted(seconds, reverse=True))
-
-
-def describe_offset(seconds: int) -> str:
-    """3600 -> "1 hour", 5400 -> "1 h 30 min", 86400 -> "1 day"."""
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [(days, "day"), (hours, "hour"), (minutes, "minute"), (secs, "second")]
-    used = [(n, unit) for n, unit in parts if n]
-    if len(used) == 1:
-        n, unit = used[0]
-        return f"{n} {unit}{'s' if n != 1 else ''}"
-    short = {"day": "d", "hour": "h", "minute": "min", "second": "s"}
-    return " ".join(f"{n} {short[unit]}" for n, unit in used) or "0 minutes"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.errors import NotFound
+from bot.errors import BadInput, NotFound
 from bot.films.card import FilmCard
 from bot.films.views import CardButton
 from bot.ui.items import RestartProofItem
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_CHANNEL_MENTION = re.compile(r"^<#(\d+)>$|^(\d{15,20})$")
 _STYLES = {
     "going": discord.ButtonStyle.success,
     "maybe": discord.ButtonStyle.primary,
@@ -113,6 +115,30 @@ async def info_embed(bot: FilmBot, details: Details) -> discord.Embed:
 async def rsvps_embed(bot: FilmBot, answers: Answers) -> discord.Embed:
     label, _ = await film_of(bot, answers.party)
     return render.rsvps_embed(answers.party, label, list(answers.rsvps))
+
+
+def read_where(guild: discord.Guild | None, text: str | None) -> tuple[int | None, str | None]:
+    """A voice or stage channel (picked, mentioned, or named) -> its id; anything else is a place."""
+    if not text or not text.strip():
+        return None, None
+    text = text.strip()
+    match = _CHANNEL_MENTION.match(text)
+    if match and guild is not None:
+        channel = guild.get_channel(int(match[1] or match[2]))
+        if isinstance(channel, discord.VoiceChannel | discord.StageChannel):
+            return channel.id, None
+        raise BadInput(
+            "That channel is not a voice or stage channel.",
+            hints=("Pick a voice channel from the list, or type a place (a link, “Kosmos cinema”).",),
+        )
+    if guild is not None:
+        for channel in guild.channels:
+            if (
+                isinstance(channel, discord.VoiceChannel | discord.StageChannel)
+                and channel.name.lower() == text.lower()
+            ):
+                return channel.id, None
+    return None, text
 
 
 DYNAMIC_ITEMS = (RsvpButton,)

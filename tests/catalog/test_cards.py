@@ -145,6 +145,7 @@ async def test_a_broken_card_does_not_remove_its_film(store: Store, tmp_path: Pa
 async def test_removed_card_is_kept_when_member_data_refers_to_it(store: Store, tmp_path: Path) -> None:
     folder = tmp_path / "films"
     write(folder, "a", minimal(slug="a", title="A"))
+    write(folder, "b", minimal(slug="b", title="B"))
     await load_cards(store, folder)
     summary = await store.films.summary_by_slug("a")
     assert summary is not None

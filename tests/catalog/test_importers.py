@@ -168,9 +168,10 @@ async def test_json_array_and_json_lines(store: Store, tmp_path: Path) -> None:
 
     lines = tmp_path / "films.jsonl"
     lines.write_text('{"title": "Tokyo Godfathers", "year": 2003}\n{"title": "Broken\n', encoding="utf-8")
-    report = await import_catalog(store, lines, "json")
-    assert report.added == 1
-    assert report.skipped_rows["invalid JSON (the rest of the file was not read)"].lines == [2]
+    # A list cut short is unusable as a whole: nothing of it is written, the line is named.
+    with pytest.raises(BadInput, match=r"films.jsonl: line 2: invalid JSON; nothing was imported"):
+        await import_catalog(store, lines, "json")
+    assert await store.films.summary_by_slug("tokyo-godfathers-2003") is None
 
 
 async def test_duplicate_rows_in_one_file_keep_the_first(store: Store, tmp_path: Path) -> None:

@@ -84,11 +84,14 @@ async def test_card_changes_keep_imported_rows_and_reimport_keeps_card_rows(
 
 async def test_card_loader_leaves_imported_films_alone(store: Store, tmp_path: Path) -> None:
     await import_catalog(store, imdb_folder(tmp_path / "imdb"), "imdb")
-    empty = tmp_path / "no-cards"
-    empty.mkdir()
-    report = await load_cards(store, empty)
-    assert report.removed == []
-    assert len(await store.films.slugs()) == 7
+    other = CARD.replace("solaris-tarkovsky", "stalker").replace('"Solaris"', '"Stalker"')
+    other = other.replace("1972", "1979").replace("tt0069293", "tt0079944")
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    (folder / "stalker.toml").write_text(other, encoding="utf-8")
+    report = await load_cards(store, folder)
+    assert report.added == ["stalker"] and report.removed == []
+    assert len(await store.films.slugs(origin="import")) == 7
 
 
 async def test_same_title_films_stay_distinct(store: Store, tmp_path: Path) -> None:

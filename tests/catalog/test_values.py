@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.catalog.importing import _values
+from bot.catalog import values as _values
 from bot.catalog.importing._files import TextSource
-from bot.catalog.importing._values import BadValue
-from bot.catalog.importing.tabular import read_json
+from bot.catalog.importing.json_list import read_json
+from bot.catalog.values import BadValue
 
 
 @pytest.mark.parametrize(
@@ -44,13 +44,42 @@ def test_ambiguous_or_wrong_dates_are_refused(text: str) -> None:
         _values.release_date(text)
 
 
-@given(st.text(max_size=30))
-def test_parsers_only_ever_refuse_with_a_reason(text: str) -> None:
-    for parse in (_values.runtime, _values.release_date, _values.year, _values.imdb_id):
+# Arbitrary text, and text made mostly of digits of every script, signs and separators, long or short.
+any_value = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet=st.sampled_from("0123456789²¹١٢٣０１９.,_-+eE:hm %\u00a0 "), max_size=60),
+    st.builds(lambda d, n: d * n, st.sampled_from(["9", "0", "1", "١"]), st.integers(1, 6000)),
+)
+
+
+@given(any_value)
+def test_parsers_return_a_value_in_range_or_refuse_with_a_reason(text: str) -> None:
+    checks = [
+        (_values.runtime, lambda v: 1 <= v <= _values.MAX_RUNTIME),
+        (_values.year, lambda v: _values.MIN_YEAR <= v <= _values.MAX_YEAR),
+        (lambda t: _values.votes(t, "votes"), lambda v: 0 <= v <= _values.MAX_VOTES),
+        (lambda t: _values.decimal(t, "rating", 0.0, 10.0), lambda v: 0.0 <= v <= 10.0),
+        (lambda t: _values.whole(t, "n", 5, 500), lambda v: 5 <= v <= 500),
+        (_values.release_date, lambda v: _values.MIN_YEAR <= int(v[:4]) <= _values.MAX_YEAR),
+        (lambda t: _values.day(t, "as_of"), lambda v: _values.MIN_YEAR <= v.year <= _values.MAX_YEAR),
+        (_values.imdb_id, lambda v: v.isascii()),
+    ]
+    for parse, in_range in checks:
         try:
-            parse(text)
+            value = parse(text)
         except BadValue as exc:
-            assert exc.reason
+            assert exc.reason and exc.field
+        else:
+            assert in_range(value), (text, value)
+            assert all(ch.isascii() for ch in str(value)), value
+
+
+@pytest.mark.parametrize("text", ["²", "¹²³", "١٢٣", "１２３", "1e3", "nan", "inf", "-1", "1_0", "9" * 5000])
+def test_numbers_are_ascii_digits_only(text: str) -> None:
+    with pytest.raises(BadValue):
+        _values.whole(text, "n", 0, 10**9)
+    with pytest.raises(BadValue):
+        _values.decimal(text, "n", 0, 10**9)
 
 
 def test_json_values_straddling_chunk_boundaries(tmp_path: Path) -> None:

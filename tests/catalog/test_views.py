@@ -19,6 +19,7 @@ from bot.catalog.views import (
 )
 from bot.films.models import FilmSummary
 from bot.ui.items import RestartProofItem
+from tests.discord_emulator.validation import validate_message
 
 # The templates as written before the items moved onto RestartProofItem (the page counter's id was
 # written by hand as "filmbot:films:noop:{key}", the key always 16 hex digits).
@@ -94,3 +95,17 @@ def test_a_browse_page_shows_its_buttons_and_menu() -> None:
         f"filmbot:films:browse:3:{filters.key}",
         "filmbot:films:open",
     ]
+
+
+def test_a_page_of_the_longest_titles_shows_every_film() -> None:
+    # Titles at the checker's bound (300 characters), all markdown: every line of the page still shows.
+    films = tuple(
+        FilmSummary(id=n, slug=f"f{n}", title=f"{n}" + "*_`|" * 75, year=2000 + n) for n in range(10)
+    )
+    page = BrowsePage(BrowseFilters(genre="Drama"), 1, 3, 30, films)
+    embed, view = browse_message(page)
+    payload = {"embeds": [embed.to_dict()], "components": view.to_components()}
+    assert not validate_message(payload), validate_message(payload).describe()
+    lines = (embed.description or "").splitlines()
+    assert len(lines) == 10 and all(line.endswith(f"… ({2000 + n})") for n, line in enumerate(lines)), lines
+    assert [line.split("`")[1].strip() for line in lines] == [str(n) for n in range(1, 11)]

@@ -38,21 +38,23 @@ def bot_environment(emulator: Emulator, database: Path, **extra: str) -> dict[st
 class InProcessBot:
     """``FilmBot`` running as a task in the test's event loop, set up the way ``bot.app.serve`` does it."""
 
-    def __init__(self, emulator: Emulator, database: Path, **env: str) -> None:
+    def __init__(self, emulator: Emulator, database: Path, *, clock: Any = None, **env: str) -> None:
         self.emulator = emulator
         self.database = database
         self.env = bot_environment(emulator, database, **env)
+        # A ``bot.clock.ManualClock`` drives the bot's timers (kept across restarts); None: the wall clock.
+        self.clock = clock
         self.bot: Any = None
         self._task: asyncio.Task[None] | None = None
 
     async def start(self, timeout: float = 20.0) -> Any:  # noqa: ASYNC109
         from bot.app import apply_endpoints
-        from bot.client import FilmBot
         from bot.settings import Settings
+        from bot.sharding import make_bot
 
         settings = Settings.from_env(self.env, env_file=None)
         apply_endpoints(settings)
-        bot = FilmBot(settings)
+        bot = make_bot(settings, clock=self.clock)
         self.bot = bot
 
         async def run() -> None:

@@ -12,7 +12,6 @@ Example::
 from __future__ import annotations
 
 import asyncio
-import copy
 import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,7 @@ from . import limits as L
 from . import permissions as P
 from .options import OptionBuilder
 from .payloads import interaction_payload, new_token
-from .state import Channel, Interaction, Member
+from .state import Channel, Guild, Interaction, Member, json_copy
 from .views import AutocompleteResult, InteractionResult, MessageView, walk_components
 
 if TYPE_CHECKING:
@@ -44,6 +43,9 @@ class Driver:
     require_answer: bool = True
     locale: str = "en-US"
     retry_grace: float = 0.5  # how long to wait for a valid answer after Discord rejected one
+    guild: int | None = (
+        None  # the guild (id) names like "member1" and "general" are found in; None: the first
+    )
 
     # -- who and where -----------------------------------------------------------------------------
     def as_member(self, who: str | int | Member, channel: str | int | Channel | None = None) -> Driver:
@@ -53,17 +55,24 @@ class Driver:
     def in_channel(self, channel: str | int | Channel) -> Driver:
         return dataclasses.replace(self, where=channel)
 
+    def in_guild(
+        self, guild: int | Guild, who: str | int | Member = "member1", channel: str = "general"
+    ) -> Driver:
+        """The same kind of member in another guild of a many-guild world (``emulator.world.clubs``)."""
+        ident = guild.id if isinstance(guild, Guild) else guild
+        return dataclasses.replace(self, guild=ident, who=who, where=channel)
+
     def lenient(self) -> Driver:
         """A driver that returns unanswered results instead of failing (for fault-injection tests)."""
         return dataclasses.replace(self, require_answer=False)
 
     @property
     def member(self) -> Member:
-        return self.emulator.world.member(self.who)
+        return self.emulator.world.member(self.who, self.guild)
 
     @property
     def channel(self) -> Channel:
-        return self.emulator.world.channel(self.where)
+        return self.emulator.world.channel(self.where, self.guild)
 
     # -- commands ----------------------------------------------------------------------------------
     def command(self, name: str) -> dict[str, Any]:
@@ -82,7 +91,7 @@ class Driver:
     ) -> dict[str, Any]:
         words = name.split()
         command = self.command(words[0])
-        builder = OptionBuilder(self.emulator.world, self.channel)
+        builder = OptionBuilder(self.emulator.world, self.channel, self.emulator.base_url)
         built = builder.build(
             command.get("options") or [], [*words[1:], *path], options, focused=focused, command=words[0]
         )
@@ -245,7 +254,7 @@ class Driver:
 
     async def delete_channel(self, channel: str | int | Channel) -> None:
         """A moderator deletes a channel: CHANNEL_DELETE is dispatched and the channel is gone."""
-        target = self.emulator.world.channel(channel)
+        target = self.emulator.world.channel(channel, self.guild)
         target.deleted = True
         await self.emulator.dispatch("CHANNEL_DELETE", target.to_dict())
 
@@ -254,7 +263,7 @@ class Driver:
         self, channel: str | int | Channel | None = None, *, include_ephemeral: bool = False
     ) -> list[MessageView]:
         """Messages in ``channel`` (default: the driver's), oldest first; ephemeral ones only if asked."""
-        target = self.channel if channel is None else self.emulator.world.channel(channel)
+        target = self.channel if channel is None else self.emulator.world.channel(channel, self.guild)
         found = [
             m
             for m in self.emulator.state.channel_messages(target.id)
@@ -309,7 +318,7 @@ class Driver:
             data=data,
             member=member,
             channel=channel,
-            message=copy.deepcopy(message) if message else None,
+            message=json_copy(message) if message else None,
             locale=self.locale,
         )
         loop = asyncio.get_running_loop()
@@ -329,12 +338,12 @@ class Driver:
         result = result_cls(emu, record)
         what = f"the bot to answer interaction type {itype} ({data.get('name') or data.get('custom_id')})"
         try:
-            await emu.wait_for(
+            await record.wait_until(
                 lambda: record.acknowledged or record.rejected, timeout=self._timeout, what=what
             )
             if not record.acknowledged:
                 # Discord refused the bot's answer; give its error path a moment to answer properly.
-                await emu.wait_for(lambda: record.acknowledged, timeout=self.retry_grace, what=what)
+                await record.wait_until(lambda: record.acknowledged, timeout=self.retry_grace, what=what)
         except AssertionError as exc:
             if self.require_answer:
                 detail = (

@@ -1,4 +1,11 @@
-"""The gateway: HELLO, IDENTIFY/READY, heartbeats, dispatch with sequence numbers, RESUME and INVALID_SESSION."""
+"""The gateway: HELLO, IDENTIFY/READY, heartbeats, dispatch with sequence numbers, RESUME and INVALID_SESSION.
+
+Shards: an IDENTIFY with ``shard: [shard_id, shard_count]`` opens a session that carries only the guilds
+with ``(guild_id >> 22) % shard_count == shard_id`` (its READY lists only those, their GUILD_CREATEs and
+events go to it alone; events without a guild, DMs', go to shard 0), as Discord routes them. A session
+without ``shard`` carries every guild, as before. A bad shard tuple is closed with 4010 (invalid shard) and
+a session that would carry more than ``Emulator.max_guilds_per_shard`` guilds with 4011 (sharding required).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,14 @@ import asyncio
 import json
 import logging
 import secrets
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
+
+from .world import shard_of
 
 if TYPE_CHECKING:
     from .server import Emulator
@@ -58,6 +69,26 @@ EVENT_INTENTS = {
     "GUILD_SCHEDULED_EVENT_USER_REMOVE": INTENT_GUILD_SCHEDULED_EVENTS,
 }
 MESSAGE_EVENTS = {"MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE", "MESSAGE_REACTION_ADD"}
+# Events whose guild is the payload itself (``id``), not a ``guild_id`` field.
+GUILD_EVENTS = {"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"}
+# Discord's close codes for a shard tuple it cannot use, and for a session that would carry too many guilds.
+CLOSE_INVALID_SHARD, CLOSE_SHARDING_REQUIRED = 4010, 4011
+
+
+def event_guild(event: str, data: dict[str, Any]) -> int | None:
+    """The guild a dispatch belongs to (None: a DM's or the user's own, which Discord sends to shard 0)."""
+    raw = data.get("id") if event in GUILD_EVENTS else data.get("guild_id")
+    return int(raw) if raw else None
+
+
+def parse_shard(value: Any) -> tuple[int, int] | None:
+    """``[shard_id, shard_count]`` as IDENTIFY sends it, or None when Discord would refuse it (4010)."""
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    if not all(isinstance(part, int) and not isinstance(part, bool) for part in value):
+        return None
+    shard_id, count = value
+    return (shard_id, count) if 0 <= shard_id < count else None
 
 
 @dataclass
@@ -81,8 +112,22 @@ class Session:
     buffer: list[dict[str, Any]] = field(default_factory=list)
     connection: Connection | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    shard: tuple[int, int] | None = None  # (shard_id, shard_count) from IDENTIFY; None: unsharded
+
+    @property
+    def shard_id(self) -> int:
+        return self.shard[0] if self.shard is not None else 0
+
+    def carries(self, guild_id: int | None) -> bool:
+        """Whether this session gets a guild's events (``None``: events with no guild, shard 0's)."""
+        if self.shard is None:
+            return True
+        shard_id, count = self.shard
+        return shard_id == 0 if guild_id is None else shard_of(guild_id, count) == shard_id
 
     def wants(self, event: str, data: dict[str, Any]) -> bool:
+        if not self.carries(event_guild(event, data)):
+            return False
         if event in MESSAGE_EVENTS:
             needed = INTENT_GUILD_MESSAGES if data.get("guild_id") else INTENT_DIRECT_MESSAGES
             return bool(self.intents & needed)
@@ -106,6 +151,12 @@ class Gateway:
         self.heartbeats = 0
         self.refuse_resumes = 0
         self.received: list[dict[str, Any]] = []
+        # Per shard (0 for unsharded sessions): fresh sessions, resumes, and when each IDENTIFY came.
+        self.identifies_by_shard: Counter[int] = Counter()
+        self.resumes_by_shard: Counter[int] = Counter()
+        self.identify_times: list[tuple[int, float]] = []
+        self._held_resumes: dict[int, asyncio.Event] = {}
+        self.waiting_resumes: Counter[int] = Counter()
 
     # -- websocket handler -------------------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
@@ -162,16 +213,26 @@ class Gateway:
         if data.get("token") != state.token:
             await conn.ws.close(code=4004, message=b"Authentication failed.")
             return
-        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents", 0)))
+        shard = parse_shard(data["shard"]) if "shard" in data else None
+        if "shard" in data and shard is None:
+            await conn.ws.close(code=CLOSE_INVALID_SHARD, message=b"Invalid shard.")
+            return
+        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents", 0)), shard=shard)
+        guilds = [guild for guild in state.guilds.values() if session.carries(guild.id)]
+        if len(guilds) > self.emulator.max_guilds_per_shard:
+            await conn.ws.close(code=CLOSE_SHARDING_REQUIRED, message=b"Sharding required.")
+            return
         self.sessions[session.id] = session
         session.connection = conn
         conn.session = session
         self.identifies += 1
+        self.identifies_by_shard[session.shard_id] += 1
+        self.identify_times.append((session.shard_id, asyncio.get_running_loop().time()))
         ready = {
             "v": 10,
             "user": state.bot.to_dict() | {"verified": True, "mfa_enabled": False, "email": None},
             "user_settings": {},
-            "guilds": [{"id": str(gid), "unavailable": True} for gid in state.guilds],
+            "guilds": [{"id": str(guild.id), "unavailable": True} for guild in guilds],
             "guild_join_requests": [],
             "relationships": [],
             "private_channels": [],
@@ -179,14 +240,14 @@ class Gateway:
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.emulator.gateway_url,
-            "shard": [0, 1],
+            "shard": list(shard) if shard is not None else [0, 1],
             "application": {"id": str(state.application_id), "flags": self.emulator.application_flags},
             "auth": {},
             "geo_ordered_rtc_regions": ["rotterdam"],
             "_trace": ['["gateway-emulator",{}]'],
         }
         await self._dispatch_to(session, "READY", ready)
-        for guild in state.guilds.values():
+        for guild in guilds:
             payload = guild.create_payload(
                 bot_id=state.bot.id, all_members=bool(session.intents & INTENT_GUILD_MEMBERS)
             )
@@ -210,6 +271,11 @@ class Gateway:
             await self._send(conn, {"op": INVALID_SESSION, "d": False, "s": None, "t": None})
             self.emulator.notify()
             return
+        held = self._held_resumes.get(session.shard_id)
+        if held is not None:
+            self.waiting_resumes[session.shard_id] += 1
+            self.emulator.notify()
+            await held.wait()
         old = session.connection
         if old is not None and old is not conn:
             await old.ws.close(code=4000)
@@ -221,6 +287,7 @@ class Gateway:
                 if frame["s"] > since:
                     await self._send(conn, frame)
         self.resumes += 1
+        self.resumes_by_shard[session.shard_id] += 1
         await self._dispatch_to(session, "RESUMED", {"_trace": ['["gateway-emulator",{}]']})
         self.emulator.notify()
 
@@ -282,18 +349,47 @@ class Gateway:
                 return conn.session
         return None
 
-    async def drop(self, code: int | None = None) -> None:
-        """Drop every connection: ``code=None`` aborts the TCP stream (no close frame); else close with ``code``."""
-        for conn in list(self.connections):
+    def session_for(self, shard_id: int) -> Session | None:
+        """The live session of shard ``shard_id`` (unsharded sessions count as shard 0), newest first."""
+        for conn in reversed(self.connections):
+            session = conn.session
+            if session is not None and not conn.ws.closed and session.shard_id == shard_id:
+                return session
+        return None
+
+    def shard_connected(self, shard_id: int) -> bool:
+        return self.session_for(shard_id) is not None
+
+    def _connections(self, shard: int | None) -> list[Connection]:
+        if shard is None:
+            return list(self.connections)
+        return [c for c in self.connections if c.session is not None and c.session.shard_id == shard]
+
+    async def drop(self, code: int | None = None, *, shard: int | None = None) -> None:
+        """Drop every connection (or shard ``shard``'s): ``code=None`` aborts the TCP stream (no close
+        frame); else close with ``code``."""
+        for conn in self._connections(shard):
             if code is None:
                 conn.abort()
             else:
                 await conn.ws.close(code=code, message=b"dropped by test")
 
-    async def send_reconnect(self) -> None:
-        """Send op 7 RECONNECT, which makes the client reconnect and resume."""
-        for conn in list(self.connections):
+    async def send_reconnect(self, *, shard: int | None = None) -> None:
+        """Send op 7 RECONNECT (to every connection, or shard ``shard``'s): the client reconnects and resumes."""
+        for conn in self._connections(shard):
             await self._send(conn, {"op": RECONNECT, "d": None, "s": None, "t": None})
+
+    def hold_resumes(self, shard: int) -> Callable[[], None]:
+        """Keep shard ``shard`` away: its RESUMEs wait unanswered (its guilds' events are buffered, as
+        Discord does) until the returned ``release()`` is called. ``waiting_resumes[shard]`` counts them."""
+        gate = self._held_resumes[shard] = asyncio.Event()
+
+        def release() -> None:
+            gate.set()
+            if self._held_resumes.get(shard) is gate:
+                del self._held_resumes[shard]
+
+        return release
 
     def refuse_next_resume(self, times: int = 1) -> None:
         """The next ``times`` RESUME attempts are answered with INVALID_SESSION(false)."""

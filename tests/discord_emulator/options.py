@@ -30,9 +30,13 @@ class FileOption:
 
 
 class OptionBuilder:
-    def __init__(self, world: World, channel: Channel) -> None:
+    def __init__(self, world: World, channel: Channel, base_url: str = "https://cdn.discordapp.com") -> None:
         self.world = world
         self.channel = channel
+        # Members, roles and channels named in options are the channel's guild's.
+        self.guild = world.state.guilds.get(channel.guild_id or 0, world.guild)
+        # Where attachment options are served: the emulator's own /attachments route, so a bot can read them.
+        self.base_url = base_url
         self.resolved: dict[str, dict[str, Any]] = {}
 
     def _resolve(self, kind: str, ident: int, data: dict[str, Any]) -> None:
@@ -41,7 +45,7 @@ class OptionBuilder:
     def _role(self, value: Any) -> Role | None:
         if isinstance(value, Role):
             return value
-        for role in self.world.guild.roles.values():
+        for role in self.guild.roles.values():
             if value in (role.name, role.id, str(role.id)):
                 return role
         return None
@@ -78,15 +82,15 @@ class OptionBuilder:
             return str(role.id)
         if isinstance(value, User):
             value = value.id
-        member = self.world.member(value)
+        member = self.world.member(value, self.guild.id)
         self._resolve("users", member.user.id, member.user.to_dict())
-        self._resolve("members", member.user.id, resolved_member(self.world.guild, member, self.channel))
+        self._resolve("members", member.user.id, resolved_member(self.guild, member, self.channel))
         return str(member.user.id)
 
     def _channel(self, value: Any) -> str:
-        channel = self.world.channel(value)
+        channel = self.world.channel(value, self.guild.id)
         data = channel.to_dict()
-        data["permissions"] = str(self.world.guild.channel_permissions(self.world.state.bot.id, channel.id))
+        data["permissions"] = str(self.guild.channel_permissions(self.world.state.bot.id, channel.id))
         self._resolve("channels", channel.id, data)
         return str(channel.id)
 
@@ -102,7 +106,7 @@ class OptionBuilder:
             raise TypeError(f"option {name!r} needs a FileOption")
         ident = self.world.state.ids.next()
         self.world.state.files[ident] = value.data
-        url = f"https://cdn.discordapp.com/ephemeral-attachments/{self.channel.id}/{ident}/{value.filename}"
+        url = f"{self.base_url}/attachments/{self.channel.id}/{ident}/{value.filename}"
         self._resolve(
             "attachments",
             ident,

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -48,6 +48,7 @@ class RequestRecord:
     body: Any = None
     files: int = 0
     at: float = field(default_factory=time.monotonic)
+    peer: str = ""  # the client's host:port: distinct values are distinct TCP connections
 
 
 @dataclass
@@ -79,9 +80,19 @@ class Emulator:
         webhook_token_ttl: float = 15 * 60,
         heartbeat_interval_ms: int = 41250,
         application_flags: int = (1 << 19) | (1 << 23),
+        guilds: int = 1,
+        recommended_shards: int | None = None,
+        max_concurrency: int = 1,
+        max_guilds_per_shard: int = 2500,
     ) -> None:
-        self.world = world or build_default_world(token)
+        self.world = world or build_default_world(token, guild_count=guilds)
         self.state = self.world.state
+        # GET /gateway/bot: the shard count Discord recommends (None: one per 1,000 guilds, as Discord
+        # roughly does) and how many IDENTIFYs may start at once (session_start_limit.max_concurrency).
+        self.recommended_shards = recommended_shards
+        self.max_concurrency = max_concurrency
+        # A session that would carry more guilds than this is closed with 4011 (sharding required).
+        self.max_guilds_per_shard = max_guilds_per_shard
         self.ack_timeout = ack_timeout
         self.webhook_token_ttl = webhook_token_ttl
         self.application_flags = application_flags
@@ -131,6 +142,12 @@ class Emulator:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    @property
+    def shard_count_recommended(self) -> int:
+        if self.recommended_shards is not None:
+            return self.recommended_shards
+        return max(1, -(-len(self.state.guilds) // 1000))
 
     @property
     def base_url(self) -> str:
@@ -196,19 +213,24 @@ class Emulator:
         timeout: float = 5.0,  # noqa: ASYNC109
         what: str = "condition",
     ) -> T:
-        """Wait (event-driven) until ``predicate()`` is truthy; returns its value or raises AssertionError."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
+        """Wait (event-driven) until ``predicate()`` is truthy; returns its value or raises AssertionError.
+
+        One deadline for the whole wait (not a ``wait_for`` task per wake-up): a burst of a thousand
+        clicks each waiting here would otherwise spend more time in timers than the bot does answering.
+        """
+        deadline = asyncio.get_running_loop().time() + timeout
+        try:
+            async with asyncio.timeout_at(deadline):
+                while True:
+                    result = predicate()
+                    if result:
+                        return result
+                    await self._changed.wait()
+        except TimeoutError:
             result = predicate()
             if result:
                 return result
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise AssertionError(f"timed out after {timeout:.1f}s waiting for {what}")
-            event = self._changed
-            with suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), remaining)
+            raise AssertionError(f"timed out after {timeout:.1f}s waiting for {what}") from None
 
     def record(self, kind: str, **data: Any) -> Action:
         action = Action(kind, at=asyncio.get_running_loop().time(), **data)

@@ -28,6 +28,19 @@ class SnowflakeGenerator:
         return value
 
 
+def snowflake_at(at_ms: int, increment: int = 0, *, worker_id: int = 2, process_id: int = 0) -> int:
+    """The snowflake of something created at ``at_ms`` (e.g. a guild made long before the world's other ids).
+
+    Worker 2, so that it never equals an id of a ``SnowflakeGenerator`` (worker 1).
+    """
+    return (
+        ((at_ms - DISCORD_EPOCH_MS) << 22)
+        | ((worker_id & 0x1F) << 17)
+        | ((process_id & 0x1F) << 12)
+        | (increment & 0xFFF)
+    )
+
+
 def snowflake_time(snowflake: int) -> dt.datetime:
     """Creation time of a snowflake."""
     ms = (int(snowflake) >> 22) + DISCORD_EPOCH_MS

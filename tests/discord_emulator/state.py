@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import copy
+import asyncio
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from . import permissions as P
 from .snowflakes import SnowflakeGenerator, iso
@@ -19,6 +21,15 @@ GUILD_TEXT, DM, GUILD_VOICE, GUILD_CATEGORY, PUBLIC_THREAD, PRIVATE_THREAD, GUIL
     13,
 )
 THREAD_TYPES = frozenset({10, 11, 12})
+T = TypeVar("T")
+
+
+def json_copy(value: T) -> T:
+    """A deep copy of JSON-shaped data (every message and payload here): several times faster than
+    ``copy.deepcopy``, which a burst of a thousand clicks on one message would otherwise spend most of its
+    time in."""
+    copied: T = json.loads(json.dumps(value))
+    return copied
 
 
 @dataclass
@@ -288,10 +299,23 @@ class Interaction:
     followup_ids: list[int] = field(default_factory=list)
     deferred_pending: bool = False
     rejected: list[int] = field(default_factory=list)  # error codes of callbacks Discord refused
+    # Set whenever the bot's callback is accepted or refused: the driver waits on this interaction alone.
+    answered: asyncio.Event = field(default_factory=asyncio.Event, repr=False, compare=False)
 
     @property
     def acknowledged(self) -> bool:
         return self.callback_type is not None
+
+    async def wait_until(self, predicate: Callable[[], object], *, timeout: float, what: str) -> None:  # noqa: ASYNC109
+        """Wait until ``predicate()`` holds, woken by this interaction's callbacks; AssertionError on timeout."""
+        try:
+            async with asyncio.timeout(timeout):
+                while not predicate():
+                    await self.answered.wait()
+                    self.answered.clear()
+        except TimeoutError:
+            if not predicate():
+                raise AssertionError(f"timed out after {timeout:.1f}s waiting for {what}") from None
 
 
 @dataclass
@@ -351,4 +375,4 @@ class WorldState:
 
     def snapshot_message(self, message_id: int) -> dict[str, Any] | None:
         message = self.messages.get(message_id)
-        return None if message is None else copy.deepcopy(message)
+        return None if message is None else json_copy(message)

@@ -7,6 +7,7 @@ import re
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,12 @@ import pytest
 
 from bot.client import FilmBot
 from bot.polls.delivery import PollDelivery
+from bot.store.timers import encode_time
 
 emulator_package = pytest.importorskip("tests.discord_emulator")
 
 from tests.discord_emulator import Driver, Emulator, MessageView  # noqa: E402
-from tests.discord_emulator.botrunner import InProcessBot  # noqa: E402
+from tests.discord_emulator.botrunner import InProcessBot, SubprocessBot  # noqa: E402
 from tests.discord_emulator.views import InteractionResult  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -202,10 +204,14 @@ async def test_hidden_and_anonymous(emulator: Emulator, polls: Bot, driver: Driv
     assert "hidden" in hidden.text and "100%" not in hidden.text
     member1 = emulator.world.member("member1").user.id
     assert all(str(member1) not in str(row) for row in polls.sql("SELECT * FROM poll_ballots"))
+    [(secret,)] = polls.sql("SELECT secret FROM polls WHERE id = ?", (poll,))
     await driver.slash("poll", "close", id=poll)
     posted = await driver.wait_for_message(predicate=lambda m: "Result" in m.text)
     assert "Winner: **Yes**" in posted.text and "anonymous" in posted.text
     assert "alice" not in posted.text.lower() and "bruno" not in posted.text.lower()
+    # The secret is gone from the database file and its write-ahead log, while the bot runs on.
+    for path in (polls.database, polls.database.with_name(polls.database.name + "-wal")):
+        assert not path.exists() or bytes(secret) not in path.read_bytes(), path.name
 
 
 async def test_role_restriction(emulator: Emulator, polls: Bot, driver: Driver) -> None:
@@ -227,13 +233,35 @@ async def test_mentions_in_options_ping_nobody(emulator: Emulator, polls: Bot, d
     assert "@\u200beveryone" in message.text
 
 
+async def test_invisible_and_direction_characters_never_reach_the_poll(
+    emulator: Emulator, polls: Bot, driver: Driver
+) -> None:
+    message = await create(
+        driver,
+        question="Open \u202egnp.exe?",
+        options="Heat\u200b; \u2066Ronin\u2069; e\u0301pique",
+        duration="1h",
+    )
+    assert "\u202e" not in message.text and "Open gnp.exe?" in message.text
+    assert [b["label"] for b in message.buttons][:3] == ["Heat", "Ronin", "épique"]
+    poll = poll_id_of(message)
+    assert polls.sql("SELECT label FROM poll_options WHERE poll_id = ? ORDER BY position", (poll,)) == [
+        ("Heat",),
+        ("Ronin",),
+        ("épique",),
+    ]
+
+
 async def test_bad_input_answers_ephemerally(emulator: Emulator, polls: Bot, driver: Driver) -> None:
     for options, duration, expected in (
         ("A", "1h", "at least two"),
         (";".join(str(i) for i in range(26)), "1h", "at most 25"),
         ("A;" + "b" * 81, "1h", "at most 80"),
-        ("A; B", "0m", "longer than zero"),
+        ("A; B", "0m", "at least 1 minute"),
         ("A; B", "40d", "32 days"),
+        ("Heat;Heat\u200b", "1h", "given twice"),
+        ("é;e\u0301", "1h", "given twice"),
+        ("Heat;\u200b\u200d", "1h", "An option is blank"),
     ):
         result = await driver.slash("poll", "create", question="Q", options=options, duration=duration)
         assert result.ephemeral and expected in result.text
@@ -400,3 +428,146 @@ async def test_live_tally_edits_are_coalesced_and_the_final_state_is_shown(
     await driver.wait_for_message(predicate=lambda m: "Result" in m.text)
     assert "4 ballots" in message.text and "Closed" in message.text  # the final state, shown at once
     await polls.delivery.stop()
+
+
+# -- closing races (issue 16, item 9) ---------------------------------------------------------------------
+
+
+def results_of(driver: Driver, poll: int) -> list[MessageView]:
+    return [m for m in driver.messages() if f"Poll #{poll} ·" in m.text and "Result" in m.text]
+
+
+# The first interaction answer (here: the first closer's deferral) held back.
+SLOW_FIRST_ANSWER = ("POST", "/interactions/*/*/callback")
+
+
+@pytest.mark.parametrize("slow_first", [False, True])
+async def test_two_members_closing_at_once_get_one_result_and_two_answers(
+    emulator: Emulator, polls: Bot, driver: Driver, slow_first: bool
+) -> None:
+    """Both closes run at once; with ``slow_first`` the first closer's answer is held back, so the second
+    closer reaches the result first (the interleaving that answered "Something went wrong")."""
+    for _ in range(3):
+        message = await create(driver, question="Race", options="A; B", duration="1h")
+        poll = poll_id_of(message)
+        await driver.as_member("member2").click(message, f"filmbot:poll:vote:{poll}:1")
+        if slow_first:
+            emulator.faults.slow(*SLOW_FIRST_ANSWER, delay=0.5, times=1)
+        author, moderator = await asyncio.gather(
+            driver.slash("poll", "close", id=poll),
+            driver.as_member("moderator").slash("poll", "close", id=poll),
+        )
+        [result] = results_of(driver, poll)
+        link = f"/{result.id}"
+        for answer in (author, moderator):
+            assert answer.ephemeral and "went wrong" not in answer.text, answer.text
+            assert link in answer.text and f"Poll #{poll}" in answer.text
+        assert sum("is closed. Result" in a.text for a in (author, moderator)) == 1
+        assert sum("was already closed by another member" in a.text for a in (author, moderator)) == 1
+        assert "Winner: **B**" in result.text
+        assert polls.sql("SELECT result_message_id FROM polls WHERE id = ?", (poll,)) == [(result.id,)]
+
+
+@pytest.mark.parametrize("slow_member", [False, True])
+async def test_a_close_racing_the_deadline_posts_one_result(
+    emulator: Emulator, polls: Bot, driver: Driver, slow_member: bool
+) -> None:
+    """``/poll close`` while the close timer fires. With ``slow_member`` the timer closes and posts first
+    (the member's deferral is held back); without, the member closes first and the timer finds it done."""
+    message = await create(driver, question="Deadline", options="A; B", duration="1h")
+    poll = poll_id_of(message)
+    await driver.as_member("member2").click(message, f"filmbot:poll:vote:{poll}:0")
+    bot: FilmBot = polls.runner.bot
+    if slow_member:
+        emulator.faults.slow(*SLOW_FIRST_ANSWER, delay=0.5, times=1)
+
+    async def deadline() -> None:
+        due = encode_time(bot.clock.now() - timedelta(seconds=1))
+        polls.sql("UPDATE timers SET due_at = ? WHERE ref = ?", (due, str(poll)))
+        bot.timers.wake()
+        await bot.timers.idle()
+
+    answer, _ = await asyncio.gather(driver.slash("poll", "close", id=poll), deadline())
+    await bot.timers.idle()
+    [result] = results_of(driver, poll)
+    assert answer.ephemeral and "went wrong" not in answer.text and f"/{result.id}" in answer.text
+    if slow_member:
+        assert "already closed at its deadline" in answer.text
+    assert polls.sql("SELECT state FROM timers WHERE ref = ?", (str(poll),)) in (
+        [("fired",)],
+        [("cancelled",)],
+    )
+    assert polls.sql("SELECT result_message_id FROM polls WHERE id = ?", (poll,)) == [(result.id,)]
+
+
+@pytest.mark.parametrize("history_readable", [True, False])
+async def test_a_result_posted_just_before_a_stop_is_not_posted_again(
+    emulator: Emulator, polls: Bot, driver: Driver, history_readable: bool
+) -> None:
+    """The bot stopped after Discord accepted the result but before the bot recorded it: at start it finds
+    the result in the channel (or, without Read Message History, Discord's nonce check hands it back)."""
+    message = await create(driver, question="Crash", options="A; B", duration="1h")
+    poll = poll_id_of(message)
+    await driver.slash("poll", "close", id=poll)
+    [posted] = results_of(driver, poll)
+    await polls.runner.stop()
+    polls.sql("UPDATE polls SET result_message_id = NULL WHERE id = ?", (poll,))  # the lost record
+    if not history_readable:
+        emulator.faults.fail("GET", "/channels/*/messages", 403, times=None)
+    await polls.start()
+
+    def recorded() -> bool:
+        return polls.sql("SELECT result_message_id FROM polls WHERE id = ?", (poll,)) == [(posted.id,)]
+
+    await emulator.wait_for(recorded, timeout=10, what="the result to be found and recorded")
+    assert [m.id for m in results_of(driver, poll)] == [posted.id]
+    repeats = [a for a in emulator.actions if a.kind == "message_nonce_repeat"]
+    assert len(repeats) == (0 if history_readable else 1)
+
+
+async def test_two_closers_of_a_poll_whose_channel_refuses_the_result_both_see_it(
+    emulator: Emulator, polls: Bot, driver: Driver
+) -> None:
+    message = await create(driver, question="Muted", options="A; B", duration="1h")
+    poll = poll_id_of(message)
+    emulator.faults.fail("POST", "/channels/*/messages", 403, times=None)
+    answers = await asyncio.gather(
+        driver.slash("poll", "close", id=poll), driver.as_member("moderator").slash("poll", "close", id=poll)
+    )
+    for answer in answers:
+        assert answer.ephemeral and "could not post its result" in answer.text and "Result" in answer.text
+    assert results_of(driver, poll) == []
+    # Nothing recorded: the next start tries the channel again.
+    assert polls.sql("SELECT result_message_id FROM polls WHERE id = ?", (poll,)) == [(None,)]
+
+
+# -- anonymity in the log (issue 16, item 10) -------------------------------------------------------------
+
+
+async def test_an_anonymous_vote_leaves_no_trace_of_the_voter_in_the_debug_log(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """``filmbot run`` at DEBUG: the gateway events are logged by their shape, never with who clicked what."""
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    database = tmp_path / "filmbot.sqlite3"
+    bot = SubprocessBot(emulator, database, workdir, FILMBOT_LOG_LEVEL="DEBUG")
+    await bot.start()
+    driver = Driver(emulator)
+    voter = emulator.world.member("member2")
+    try:
+        message = await create(driver, question="Secret?", options="Yes; No", duration="1h", anonymous=True)
+        poll = poll_id_of(message)
+        vote = await driver.as_member(voter).click(message, f"filmbot:poll:vote:{poll}:0")
+        assert "Vote recorded" in vote.text
+        mine = await driver.as_member(voter).click(message, f"filmbot:poll:ballot:{poll}")
+        assert "Yes" in mine.text
+    finally:
+        assert await bot.terminate() == 0
+    log = "\n".join(bot.output)
+    assert "DEBUG" in log and "INTERACTION_CREATE" in log  # really at DEBUG, gateway events included
+    for trace in (str(voter.user.id), voter.user.username):
+        assert trace not in log, f"{trace!r} is in the log"
+    assert "WebSocket Event: <op 0 INTERACTION_CREATE seq" in log
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)).fetchone() == (1,)

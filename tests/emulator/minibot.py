@@ -70,9 +70,13 @@ class QuestionModal(discord.ui.Modal, title="Ask a question"):
 
 
 class MiniBot(commands.Bot):
-    def __init__(self) -> None:
+    def __init__(self, **shards: Any) -> None:
         super().__init__(
-            command_prefix="!", intents=discord.Intents.default(), tree_cls=MiniTree, guild_ready_timeout=0.1
+            command_prefix="!",
+            intents=discord.Intents.default(),
+            tree_cls=MiniTree,
+            guild_ready_timeout=0.1,
+            **shards,
         )
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
@@ -158,6 +162,10 @@ async def kitchen(interaction: discord.Interaction[Any]) -> None:
     await third.delete()
 
 
+class ShardedMiniBot(MiniBot, commands.AutoShardedBot):
+    """The same bot over several shards (``shard_count``, ``shard_ids``), as discord.py's AutoShardedBot."""
+
+
 def point_at(emulator: Emulator) -> None:
     discord.http.Route.BASE = emulator.api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emulator.gateway_url)
@@ -174,9 +182,16 @@ class RunningBot:
             await asyncio.wait_for(self.task, timeout=5)
 
 
-async def start_minibot(emulator: Emulator, timeout: float = 10.0) -> RunningBot:  # noqa: ASYNC109
+async def start_minibot(
+    emulator: Emulator,
+    timeout: float = 10.0,  # noqa: ASYNC109
+    *,
+    shard_count: int | None = None,
+    shard_ids: list[int] | None = None,
+) -> RunningBot:
+    """The mini bot, ready; with ``shard_count``, sharded (discord.py's AutoShardedBot)."""
     point_at(emulator)
-    bot = MiniBot()
+    bot = MiniBot() if shard_count is None else ShardedMiniBot(shard_count=shard_count, shard_ids=shard_ids)
     task = asyncio.create_task(bot.start(emulator.state.token))
     ready = asyncio.create_task(bot.wait_until_ready())
     done, _ = await asyncio.wait({ready, task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)

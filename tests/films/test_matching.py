@@ -60,6 +60,9 @@ def test_split_year() -> None:
     assert split_year("Solaris (1972)") == ("Solaris", 1972)
     assert split_year("Solaris 2002") == ("Solaris", 2002)
     assert split_year("2001") == ("2001", None)
+    # A year is typed in ASCII digits; other scripts' digits and superscripts stay part of the title.
+    assert split_year("Solaris (١٩٧٢)") == ("Solaris (١٩٧٢)", None)
+    assert split_year("Solaris ¹⁹⁷²") == ("Solaris ¹⁹⁷²", None)
 
 
 async def test_a_year_in_the_title_still_finds_the_film(index: FilmService) -> None:

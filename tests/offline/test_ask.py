@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.offline.printing import render
-from bot.offline.runner import ask
+from bot.offline.runner import OfflineSession, ask
 from bot.settings import Settings
 from tests.conftest import FILMS_DIR, REPO
 
@@ -98,3 +98,31 @@ async def test_deferred_answer_is_filled_by_the_first_followup(settings: Setting
     (event,) = result.transcript.events.values()
     assert event["name"].startswith("Watch party: 100 Meters")
     assert "Discord scheduled event (scheduled)" in render(result)
+
+
+async def test_a_session_answers_many_commands_each_with_its_own_transcript(settings: Settings) -> None:
+    """``OfflineSession`` (what ``benchmarks/fuzz.py`` runs) prepares the bot once for many commands."""
+    async with OfflineSession(settings) as session:
+        card = await session.ask("/film 100-meters")
+        refused = await session.invoke(
+            ("poll", "create"), {"question": "Q", "options": "a;b", "duration": "²"}
+        )
+        (first,) = card.transcript.messages.values()
+        (second,) = refused.transcript.messages.values()
+        assert first.payload["embeds"][0]["title"] == "100 Meters (2025)"
+        assert second.ephemeral and "“²” is not a duration" in second.payload["embeds"][0]["description"]
+        typed = await session.invoke(("top",), {"min_ratings": "١٠"})
+        assert typed.refused is not None and "is not a whole number" in typed.refused.message
+        unknown = await session.invoke(("film",), {"title": "x", "year": "1"})
+        assert unknown.refused is not None and "has no option year" in unknown.refused.message
+
+
+async def test_a_session_answers_autocomplete_as_the_member_types(settings: Settings) -> None:
+    async with OfflineSession(settings) as session:
+        films = await session.autocomplete(("film",), {"title": "100 met"}, "title")
+        assert films.transcript.callbacks == [8]
+        assert films.transcript.autocomplete is not None
+        assert films.transcript.autocomplete[0]["value"] == "100-meters"
+        # An integer option's text so far is sent as typed, even when it is not a number yet.
+        polls = await session.autocomplete(("poll", "close"), {"id": "#abc"}, "id")
+        assert polls.refused is None and polls.transcript.autocomplete == []

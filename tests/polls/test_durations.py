@@ -23,6 +23,9 @@ NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
         ("1.5h", timedelta(minutes=90)),
         ("32d", timedelta(days=32)),
         ("1w", timedelta(days=7)),
+        ("90 minutes", timedelta(minutes=90)),
+        ("in 2 hours", timedelta(hours=2)),
+        ("1 day and 2 hours", timedelta(days=1, hours=2)),
     ],
 )
 def test_lengths(text: str, length: timedelta) -> None:
@@ -48,18 +51,37 @@ def test_end_times(text: str, when: datetime) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("0m", "longer than zero"),
-        ("0d0h", "longer than zero"),
-        ("30s", "at least a minute"),
-        ("33d", "at most 32 days"),
+        ("0m", "at least 1 minute; “0m” is shorter"),
+        ("0d0h", "at least 1 minute"),
+        ("30s", "at least 1 minute"),
+        ("33d", "at most 32 days; “33d” is longer"),
         ("32d1m", "at most 32 days"),
         ("2025-12-31 10:00", "in the past"),
         ("2026-03-01", "at most 32 days"),
+        ("2026-01-01T12:00:30Z", "at least 1 minute"),
         ("next friday", "not a duration"),
         ("", "duration"),
         ("@everyone", "not a duration"),
+        ("30", "needs a unit: “30m”, “30h” or “30d”"),
+        ("2026-02-30 10:00", "that date does not exist"),
+        ("2026-01-02 24:30", "that time does not exist"),
+        ("2026-01-02T20:00+25:00", "that time does not exist"),
+        ("1,5h", "not a duration"),
+        # Issue 16, item 6: each of these was "Something went wrong".
+        ("9" * 56 + "d", "at most 32 days"),
+        ("9" * 60, "more than 32 days ahead"),
+        ("<t:-99999999999999>", "in the past"),
+        ("<t:99999999999999999>", "more than 32 days ahead"),
+        ("²", "not a duration"),
+        ("¹²³", "not a duration"),
+        # Digits other than 0-9 are never read as numbers (int() would take "١٢" as 12).
+        ("١٢h", "not a duration"),
+        ("２h", "not a duration"),
+        ("1e9s", "not a duration"),
     ],
 )
 def test_refused(text: str, message: str) -> None:
-    with pytest.raises(BadInput, match=message):
+    with pytest.raises(BadInput) as caught:
         parse_deadline(text, NOW)
+    assert message in caught.value.message
+    assert caught.value.hints, "every refusal says what would work"

@@ -79,3 +79,30 @@ async def test_server_settings_written_by_earlier_versions_read_back(store: Stor
     assert await PreferencesService(store).guild(GUILD) == GuildPreferences(
         GUILD, "Europe/Paris", 1234567890123456789
     )
+
+
+async def test_a_zone_saved_before_zones_were_limited_to_places_is_refused_with_the_way_out(
+    store: Store,
+) -> None:
+    """Issue 16, item 14: ``Factory`` and ``localtime`` were accepted; a member or server that saved one
+    is told to set a real zone (the option still works), and one saved as ``Etc/GMT`` reads as UTC."""
+    async with store.db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO member_settings (user_id, timezone, updated_at) VALUES (?, 'Factory', ?), (?, 'Etc/GMT', ?)",
+            (MOD, "2026-01-01T00:00:00+00:00", MOD + 1, "2026-01-01T00:00:00+00:00"),
+        )
+        await tx.execute(
+            "INSERT INTO guild_settings (guild_id, key, value, updated_at) VALUES (?, 'timezone', 'localtime', ?)",
+            (GUILD, "2026-01-01T00:00:00+00:00"),
+        )
+    preferences = PreferencesService(store)
+    with pytest.raises(BadInput) as caught:
+        await preferences.zone_for(GUILD, MOD)
+    assert "Your saved time zone “Factory” is not a place's time zone" in caught.value.message
+    assert "/timezone set" in caught.value.hints[0]
+    assert await preferences.zone_for(GUILD, MOD, "Europe/Paris") == "Europe/Paris"
+    assert await preferences.zone_for(GUILD, MOD + 1) == "UTC"
+    with pytest.raises(BadInput, match="This server's saved time zone “localtime”"):
+        await preferences.zone_for(GUILD, MOD + 2)
+    assert await preferences.set_member_timezone(MOD, "Europe/Paris") == "Europe/Paris"
+    assert await preferences.zone_for(GUILD, MOD) == "Europe/Paris"

@@ -11,6 +11,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.store import Store
 from bot.timers import Firing, TimerDispatcher
+from bot.timers.dispatcher import RETENTION
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -443,3 +444,32 @@ async def test_idle_raises_when_the_dispatcher_stops_while_it_waits(store: Store
     await dispatcher.stop()
     with pytest.raises(RuntimeError, match="not running"):
         await asyncio.wait_for(waiting, timeout=60)
+
+
+async def test_finished_timers_are_forgotten_after_the_retention_but_pending_ones_never(
+    store: Store, clock: ManualClock
+) -> None:
+    seen = Recorder()
+    old = await store.timers.add("t", "old", T0 - RETENTION - timedelta(days=1))
+    recent = await store.timers.add("t", "recent", T0 - timedelta(days=1))
+    far = await store.timers.add("t", "far", T0 + RETENTION * 3)
+    cancelled = await store.timers.add("t", "cancelled", T0 - RETENTION - timedelta(days=2))
+    await store.timers.cancel("t", "cancelled")
+    async with store.transaction() as tx:  # an old firing as if from a long-gone lifetime
+        for timer_id in (old, recent):
+            await tx.timers.finish(timer_id, "fired", fired_at=T0 - timedelta(days=1), late_by=0.0)
+    dispatcher = TimerDispatcher(store, clock, grace=timedelta(minutes=15))
+    dispatcher.register("t", seen.on_fire)
+    dispatcher.start()
+    try:
+        await settle(dispatcher, clock)
+        assert await store.timers.get(old) is None and await store.timers.get(cancelled) is None
+        assert await store.timers.get(recent) is not None  # inside the retention
+        pending = await store.timers.get(far)
+        assert pending is not None and pending.state == "pending"  # never pruned, however far ahead
+        # A day later the dispatcher prunes again: "recent" is still inside the retention.
+        await settle(dispatcher, clock, 86_400)
+        assert await store.timers.get(recent) is not None
+    finally:
+        await dispatcher.stop()
+    assert seen.refs == []

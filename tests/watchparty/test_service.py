@@ -213,3 +213,15 @@ async def test_delivery_records_and_dm_subscribers(
     await preferences.set_member_timezone(5, "Asia/Tokyo")  # does not reset the DM choice
     member = await preferences.member(5)
     assert member.dm_reminders and member.timezone == "Asia/Tokyo"
+
+
+async def test_place_and_note_are_normalized_and_blank_ones_refused(
+    service: WatchPartyService, catalog_store: Store, film: FilmSummary
+) -> None:
+    scheduled = await service.schedule(
+        request(film, note="Bring\u200b  snacks \u202e!", location="Kino\u00a0\u2066Babylon")
+    )
+    assert scheduled.party.note == "Bring snacks !" and scheduled.party.location == "Kino Babylon"
+    for bad in (request(film, note="\u200b\u200c"), request(film, location="\u2066\u2069\u3164")):
+        with pytest.raises(BadInput, match="is blank"):
+            await service.schedule(bad)

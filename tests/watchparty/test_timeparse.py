@@ -44,6 +44,10 @@ ACCEPTED = [
     ("in 1 day and 2 hours", "UTC", "2026-03-28T14:00:00+00:00"),
     ("  In   10 MIN ", "UTC", "2026-03-27T12:10:00+00:00"),
     ("Dec 5 8pm", "europe/paris", "2026-12-05T19:00:00+00:00"),  # zone name in any case
+    ("<t:1775000000:F>", "Europe/Paris", "2026-03-31T23:33:20+00:00"),  # a pasted Discord timestamp
+    ("in 1.5 hours", "UTC", "2026-03-27T13:30:00+00:00"),
+    ("2026-12-05 20:00 UTC", "Europe/Paris", "2026-12-05T20:00:00+00:00"),
+    ("2026-12-05 8pm", "UTC", "2026-12-05T20:00:00+00:00"),
 ]
 
 
@@ -66,8 +70,11 @@ REFUSED = [
     ("blah", "time of day"),
     ("8", "time of day"),  # 8am or 8pm?
     ("friday", "time of day"),
-    ("25:00", "time of day"),
-    ("13pm", "time of day"),
+    ("25:00", "the hour goes from 0 to 23, not 25"),
+    ("tomorrow 25:00", "the hour goes from 0 to 23, not 25"),
+    ("13pm", "with am or pm the hour goes from 1 to 12, not 13"),
+    ("friday 0am", "with am or pm the hour goes from 1 to 12, not 0"),
+    ("20:75", "the minutes go from 00 to 59, not 75"),
     ("yesterday 8pm", "I don't know the day"),
     ("2026-02-30 20:00", "does not exist"),
     ("in soon", "how far ahead"),
@@ -76,6 +83,17 @@ REFUSED = [
     ("today 09:00", "in the past"),
     ("in 800 days", "two years"),
     ("2030-01-01 20:00", "two years"),
+    ("2026-12-05 24:00", "that time does not exist"),
+    ("<t:1>", "in the past"),
+    ("in 2 ²", "how far ahead"),
+    ("in ٢ hours", "how far ahead"),
+    ("١٢:٠٠", "time of day"),
+    ("9999-12-31 8pm", "two years"),
+    ("0001-01-01 8pm", "in the past"),
+    # Issue 16, item 6: each of these was "Something went wrong".
+    ("in 9999999999 days", "two years"),
+    ("in 99999999999999999 weeks", "two years"),
+    ("9999-12-31T23:59:00-05:00", "two years"),
 ]
 
 
@@ -83,6 +101,7 @@ REFUSED = [
 def test_refused_with_examples(text: str, why: str) -> None:
     with pytest.raises(BadInput) as caught:
         parse_when(text, "UTC", NOW)
+    assert f"“{text.strip()}”" in caught.value.message or not text, "the refusal quotes the input as typed"
     assert why in caught.value.message
     hints = " ".join(caught.value.hints)
     assert "“" in hints  # every refusal shows something that would work, quoted
@@ -116,6 +135,21 @@ def test_fall_back_ambiguous_hour_is_refused() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "zone", "why"),
+    [
+        # Issue 16, item 6: the far end of the calendar, converted to UTC, was past year 9999 or before 1.
+        ("9999-12-31 23:59", "America/New_York", "two years"),
+        ("0001-01-01 00:30", "Asia/Tokyo", "in the past"),
+        ("9999-12-31 11pm", "America/New_York", "two years"),
+        ("0001-01-01 12am", "Pacific/Kiritimati", "in the past"),
+    ],
+)
+def test_the_ends_of_the_calendar_are_refused_in_any_zone(text: str, zone: str, why: str) -> None:
+    with pytest.raises(BadInput, match=why):
+        parse_when(text, zone, NOW)
+
+
 def test_unknown_zone_is_refused() -> None:
     with pytest.raises(BadInput, match="not a time zone"):
         parse_when("in 2 hours", "Mars/Olympus", NOW)
@@ -134,16 +168,44 @@ def test_naive_now_is_a_programming_error() -> None:
         ("none", ()),
         ("30 min", (1800,)),
         ("1w", (604800,)),
+        ("1h30m", (5400,)),  # one offset, not two
+        ("1 h 30 m", (3600, 1800)),
+        ("2 hours, 1 day", (86400, 7200)),
+        ("1h,60m", (3600,)),  # the same moment once
     ],
 )
 def test_offsets(text: str, expected: tuple[int, ...]) -> None:
     assert parse_offsets(text) == expected
 
 
-@pytest.mark.parametrize("text", ["1x", "0m", "soon", "5w", "1m,2m,3m,4m,5m,6m"])
-def test_bad_offsets(text: str) -> None:
-    with pytest.raises(BadInput):
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("1x", "“1x” is not a reminder offset"),
+        ("0m", "at least 1 second; “0m” is shorter"),
+        ("soon", "not a reminder offset"),
+        ("5w", "at most 28 days; “5w” is longer"),
+        ("1m,2m,3m,4m,5m,6m", "At most 5 reminders"),
+        ("²h", "not a reminder offset"),
+        ("9" * 60 + "d", "at most 28 days"),
+        # Issue 16, item 14: "1.5h" was called "“1.” is not a reminder offset".
+        ("1.5h", "whole numbers, not decimals like “1.5h”"),
+        ("1d,0.5d", "not decimals like “0.5d”"),
+    ],
+)
+def test_bad_offsets(text: str, why: str) -> None:
+    with pytest.raises(BadInput) as caught:
         parse_offsets(text)
+    assert why in caught.value.message
+
+
+def test_a_decimal_offset_is_answered_with_what_to_type_instead() -> None:
+    with pytest.raises(BadInput) as caught:
+        parse_offsets("1.5h")
+    assert "Write it as “1h30m” or “90m”." in caught.value.hints
+    with pytest.raises(BadInput) as caught:
+        parse_offsets("2.5d")
+    assert "Write it as “2d12h”." in caught.value.hints
 
 
 def test_describe_offset() -> None:
@@ -160,6 +222,19 @@ def test_zone_names_and_abbreviations() -> None:
     assert canonical_zone("utc") == "UTC"
     assert canonical_zone("paris") == "Europe/Paris" and canonical_zone("new york") == "America/New_York"
     assert canonical_zone("Nowhere/Special") is None
+    assert canonical_zone("US/Eastern") == "US/Eastern"  # the older region names still work
+    assert canonical_zone("gmt") == canonical_zone("Etc/GMT") == "UTC"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["localtime", "Factory", "factory", "posixrules", "EST5EDT", "Etc/GMT+5", "Japan", "../UTC", "\x00"],
+)
+def test_only_places_and_utc_are_time_zones(name: str) -> None:
+    """Issue 16, item 14: ``localtime`` (the host's own zone) and ``Factory`` were accepted."""
+    assert canonical_zone(name) is None
+    with pytest.raises(BadInput, match="not a time zone I know: use the zone of a place, or UTC"):
+        parse_when("in 2 hours", name, NOW)
 
 
 def test_zone_autocomplete_is_fuzzy_and_at_most_25() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.catalog.importing._values import BadValue
+from bot.catalog.values import BadValue
 from bot.films.models import ImportedFilm
 
 

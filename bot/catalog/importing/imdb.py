@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from bot.catalog.importing import _values
-from bot.catalog.importing._files import TextSource, file_date
+from bot.catalog import values
+from bot.catalog.card_fields import name_problem
+from bot.catalog.importing._files import MAX_LINE, TextSource, file_date
 from bot.catalog.importing._items import Item
-from bot.catalog.importing._values import BadValue
 from bot.catalog.importing.progress import Progress
 from bot.catalog.importing.report import ImportReport
+from bot.catalog.values import BadValue
 from bot.errors import BadInput
 from bot.films.models import Credit, Fact, ImportedFilm, Score, Source
 from bot.store.import_scratch import AkaRow, ImdbScratch, NameRow, PrincipalRow, RatingRow, StagedTitle
@@ -68,13 +69,24 @@ def _null(value: str) -> str:
     return "" if value == NULL else value
 
 
+def _shown(name: str) -> str:
+    """``name``, or "" when it cannot be shown (too long, control characters)."""
+    return name if name_problem(name) is None else ""
+
+
 class ImdbReader:
     """Stage the files in a scratch store in the folder ``scratch``, then yield films one by one."""
 
     def __init__(
-        self, files: dict[str, Path], scratch: Path, report: ImportReport, progress: Progress
+        self,
+        files: dict[str, Path],
+        scratch: Path,
+        report: ImportReport,
+        progress: Progress,
+        encoding: str | None = None,
     ) -> None:
         self.files = files
+        self.encoding = encoding
         self.report = report
         self.progress = progress
         self.scratch = ImdbScratch(scratch)
@@ -87,10 +99,14 @@ class ImdbReader:
     def _rows(self, name: str) -> Iterator[tuple[int, list[str]]]:
         """Data rows of one file (after its header), each checked for its column count."""
         width = COLUMNS[name]
-        with TextSource(self.files[name]) as src:
+        with TextSource(self.files[name], self.encoding) as src:
             self.progress.start(name, src.size)
             for number, line in src.lines():
                 if number == 1:
+                    continue
+                if line is None:
+                    if name == "title.basics":
+                        self.report.skip_row(f"line longer than {MAX_LINE:,} characters", number)
                     continue
                 cells = line.split("\t")
                 if len(cells) != width:
@@ -138,8 +154,12 @@ class ImdbReader:
             if not title:
                 self.report.skip_row("no title", number)
                 continue
+            problem = name_problem(title)
+            if problem is not None:
+                self.report.skip_row(f"title {problem}", number)
+                continue
             try:
-                _values.imdb_id(tconst)
+                values.imdb_id(tconst)
             except BadValue:
                 self.report.skip_row("not an IMDb id like tt0111161", number)
                 continue
@@ -147,19 +167,19 @@ class ImdbReader:
             year = runtime_minutes = None
             if _null(start):
                 try:
-                    year = _values.year(start)
+                    year = values.year(start)
                 except BadValue as exc:
                     bad.append(str(exc))
             if _null(runtime):
                 try:
-                    runtime_minutes = _values.runtime(runtime)
+                    runtime_minutes = values.runtime(runtime)
                 except BadValue as exc:
                     bad.append(str(exc))
             yield StagedTitle(
                 tconst,
                 number,
                 title,
-                _null(original).strip(),
+                _shown(_null(original).strip()),
                 year,
                 runtime_minutes,
                 _null(genres),
@@ -184,20 +204,28 @@ class ImdbReader:
         rating = self.scratch.rating(tconst)
         if rating is not None:
             try:
-                value = _values.number(rating.average, "averageRating", 0.0, 10.0)
-                votes = _values.votes(rating.votes, "numVotes")
+                value = values.decimal(rating.average, "averageRating", 0.0, 10.0)
+                votes = values.votes(rating.votes, "numVotes")
                 scores.append(Score("IMDb", "average", value, key, ratings_day, scale=10.0, votes=votes))
             except BadValue as exc:
                 bad.append(str(exc))
         names = {title.casefold(), original.casefold()}
         aliases: list[str] = []
         for alias in self.scratch.aliases(tconst):
-            if alias and alias != NULL and alias.casefold() not in names and len(aliases) < MAX_ALIASES:
+            if (
+                alias
+                and alias != NULL
+                and alias.casefold() not in names
+                and len(aliases) < MAX_ALIASES
+                and name_problem(alias) is None
+            ):
                 names.add(alias.casefold())
                 aliases.append(alias)
         credits = []
         cast = 0
         for person in self.scratch.people(tconst):
+            if name_problem(person.name) is not None:
+                continue
             if person.category == "director":
                 credits.append(Credit(person.name, "director", key))
             elif person.category in CAST_CATEGORIES and cast < MAX_CAST:
@@ -223,8 +251,9 @@ def _characters(raw: str | None) -> str | None:
         return None
     try:
         value = json.loads(raw)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, a number too long to read, or nested too deeply
         return None
     if isinstance(value, list) and all(isinstance(v, str) for v in value) and value:
-        return " / ".join(value)[:200]
+        shown = " / ".join(" ".join(v.split()) for v in value)
+        return shown[:200] if name_problem(shown[:200]) is None else None
     return None

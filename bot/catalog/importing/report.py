@@ -30,6 +30,8 @@ class ImportReport:
     skipped_rows: dict[str, SkipKind] = field(default_factory=dict)
     skipped_values: dict[str, SkipKind] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Why the import stopped before the end (the file unusable, a write failed), or None.
+    stopped: str | None = None
 
     def skip_row(self, reason: str, line: int) -> None:
         self.skipped_rows.setdefault(reason, SkipKind()).add(line)
@@ -49,13 +51,28 @@ class ImportReport:
         elif outcome == "unchanged":
             self.unchanged += 1
 
+    @property
+    def written(self) -> bool:
+        return not self.dry_run and bool(self.added or self.updated)
+
+    def _ending(self) -> str:
+        if self.stopped is None:
+            return " (dry run: nothing written)" if self.dry_run else ""
+        if not self.written:
+            return " (stopped: nothing was written)"
+        return (
+            " (stopped part-way: what was written stays; run the same import again to finish it, films "
+            "already written are recognised and left as they are)"
+        )
+
     def lines(self) -> list[str]:
         verb = "would be " if self.dry_run else ""
         out = [
             f"{self.source}: {self.added:,} {verb}added, {self.updated:,} {verb}updated, "
-            f"{self.unchanged:,} unchanged, {self.skipped:,} skipped"
-            + (" (dry run: nothing written)" if self.dry_run else "")
+            f"{self.unchanged:,} unchanged, {self.skipped:,} skipped" + self._ending()
         ]
+        if self.stopped is not None:
+            out.append(f"  stopped: {self.stopped}")
         for title, kinds in (("skipped rows", self.skipped_rows), ("values left out", self.skipped_values)):
             for reason, kind in sorted(kinds.items(), key=lambda item: -item[1].count):
                 more = ", …" if kind.count > len(kind.lines) else ""

@@ -3,31 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bot.catalog.importing import imdb, tabular
+from bot.catalog.importing import imdb, json_list, tabular
 from bot.catalog.importing._batches import BatchWriter
-from bot.catalog.importing._files import TextSource, file_date
+from bot.catalog.importing._files import TextSource, file_date, text_encoding
 from bot.catalog.importing._items import Item
 from bot.catalog.importing.progress import NoProgress, Progress
 from bot.catalog.importing.report import ImportReport
-from bot.catalog.models import ImportCounts
+from bot.catalog.models import ImportCounts, RunOutcome
 from bot.errors import BadInput
 from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
 from bot.store import Store
-from bot.store.import_scratch import SeenKeys
+from bot.store.import_scratch import FilmSpool, ScratchFailed, SeenKeys, scratch_errors
 
 log = logging.getLogger(__name__)
 
 Format = Literal["imdb", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("imdb", "csv", "json")
-# Items read between two turns of the event loop (a few milliseconds of reading).
+# Films written between two turns of the event loop (a few milliseconds of reading the scratch files).
 YIELD_EVERY = 10
 
 
@@ -56,6 +58,18 @@ def _check_path(path: Path, fmt: str) -> None:
         raise BadInput(f"{path} is a folder; give the {fmt.upper()} file")
 
 
+class ImportStopped(Exception):
+    """The import stopped while writing; ``report`` says what it did and why (``report.stopped``).
+
+    Its ``__cause__`` is what stopped it (a database error, say). What was written stays, and running
+    the same import again finishes it. The import's run row has ended.
+    """
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(report.stopped)
+        self.report = report
+
+
 async def import_catalog(
     store: Store,
     path: Path,
@@ -64,40 +78,144 @@ async def import_catalog(
     mapping: Mapping[str, str] | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> ImportReport:
     """Import every film in ``path``; with ``dry_run`` read and check everything but write nothing.
 
-    Files are read with blocking calls between batched writes: this runs from the command line
-    (``filmbot films import``), where nothing else shares the event loop.
+    The whole file is read and checked first, into scratch files on disk, and only then written in
+    batches: a file that turns out damaged or not text in its encoding raises ``BadInput``
+    (``UnusableFile``) having written nothing. A failure while writing raises ``ImportStopped`` with the
+    report; what was written stays, and the next run of the same import finishes it. The run row ends
+    either way. IMDb datasets are staged on a thread, and the writing yields to the event loop every few
+    films while one batch is written and the next read, so a bot importing this goes on answering.
     """
     progress = progress or NoProgress()
     _check_path(path, fmt)
-    with tempfile.TemporaryDirectory(prefix="filmbot-import-") as scratch:
+    encoding = text_encoding(encoding) if encoding else None
+    with tempfile.TemporaryDirectory(prefix="filmbot-import-") as folder:
+        scratch = Path(folder)
         if fmt == "imdb":
             files = imdb.find_files(path)
             source = imdb.source_for(files)
             report = ImportReport(f"IMDb datasets in {files['title.basics'].parent}", dry_run)
-            reader = imdb.ImdbReader(files, Path(scratch), report, progress)
+            reader = imdb.ImdbReader(files, scratch, report, progress, encoding)
+            seen = SeenKeys(scratch)
             try:
-                # Staging reads whole files: on a thread, so a bot importing this goes on answering.
-                staging = asyncio.ensure_future(asyncio.to_thread(reader.stage))
-                try:
-                    await asyncio.shield(staging)
-                finally:
-                    # Even when cancelled: the thread cannot be stopped, its files stay until it is done.
-                    await asyncio.wait([staging])
-                await _write(store, reader.films(source), source, report, Path(scratch), progress, fmt, path)
+                films = _accept_all(reader.films(source), report, seen)
+                await _run(_Job(store, source, report, progress, fmt, path, scratch), reader.stage, films)
             finally:
+                seen.close()
                 reader.close()
             return report
         source = tabular_source(path)
         report = ImportReport(path.name, dry_run)
-        with TextSource(path) as src:
-            read = tabular.read_csv if fmt == "csv" else tabular.read_json
-            items = read(src, mapping or {}, source.key, source.as_of)
-            progress.start(path.name, src.size)
-            await _write(store, items, source, report, Path(scratch), progress, fmt, path, src)
+        spool = FilmSpool(scratch)
+        try:
+            job = _Job(store, source, report, progress, fmt, path, scratch)
+            read = functools.partial(_read_list, job, mapping or {}, encoding, spool)
+            await _run(job, read, spool.films())
+        finally:
+            spool.close()
         return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    store: Store
+    source: Source
+    report: ImportReport
+    progress: Progress
+    fmt: str
+    path: Path
+    scratch: Path
+
+
+def _read_list(job: _Job, mapping: Mapping[str, str], encoding: str | None, spool: FilmSpool) -> None:
+    """Read a CSV or JSON list whole, checking every row; the films to write go to ``spool``."""
+    seen = SeenKeys(job.scratch)
+    try:
+        with TextSource(job.path, encoding) as src:
+            read = tabular.read_csv if job.fmt == "csv" else json_list.read_json
+            job.progress.start(job.path.name, src.size)
+            for item in read(src, mapping, job.source.key, job.source.as_of):
+                job.report.read += 1
+                film = _accepted(item, job.report, seen)
+                if film is not None:
+                    spool.add(item.line, film)
+                if job.report.read % 4096 == 0:
+                    job.progress.update(src.position, job.report.read)
+    finally:
+        seen.close()
+        job.progress.finish()
+
+
+def _accept_all(
+    items: Iterator[Item], report: ImportReport, seen: SeenKeys
+) -> Iterator[tuple[int, ImportedFilm]]:
+    for item in items:
+        film = _accepted(item, report, seen)
+        if film is not None:
+            yield item.line, film
+
+
+async def _run(job: _Job, read: Callable[[], None], films: Iterator[tuple[int, ImportedFilm]]) -> None:
+    """Read everything, then write it; the run row (not in a dry run) ends however this ends."""
+    catalog = job.store.catalog
+    run_id = (
+        None if job.report.dry_run else await catalog.begin_import(job.fmt, str(job.path), job.source.key)
+    )
+    outcome: RunOutcome = "interrupted"
+    try:
+        with scratch_errors(job.scratch):
+            if job.fmt == "imdb":
+                await _staged(read)
+            else:
+                read()
+        await _write(job, films)
+        outcome = "done"
+    except BadInput as exc:  # the file cannot be used (UnusableFile, a header --map cannot match): unwritten
+        outcome, job.report.stopped = "failed", exc.message
+        raise
+    except ScratchFailed as exc:
+        outcome, job.report.stopped = "failed", f"{exc}; nothing was imported"
+        raise BadInput(
+            f"{job.report.stopped}. Free some space there, or set TMPDIR to a folder with room"
+        ) from exc
+    except Exception as exc:
+        outcome, job.report.stopped = "failed", _failure(exc)
+        raise ImportStopped(job.report) from exc
+    finally:
+        if outcome == "interrupted":
+            job.report.stopped = "interrupted before the end"
+        if run_id is not None:
+            await _finish(job, run_id, outcome)
+    log.info("import finished: %s", job.report.lines()[0])
+
+
+async def _staged(read: Callable[[], None]) -> None:
+    """Staging reads whole files: on a thread, so a bot importing this goes on answering."""
+    staging = asyncio.ensure_future(asyncio.to_thread(read))
+    try:
+        await asyncio.shield(staging)
+    finally:
+        # Even when cancelled: the thread cannot be stopped, its files stay until it is done.
+        await asyncio.wait([staging])
+    staging.result()
+
+
+def _failure(exc: Exception) -> str:
+    text = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+async def _finish(job: _Job, run_id: int, outcome: RunOutcome) -> None:
+    """End the run row; when the database itself failed, say so in the log rather than hide the cause."""
+    report = job.report
+    counts = ImportCounts(report.added, report.updated, report.unchanged, report.skipped)
+    try:
+        await job.store.catalog.finish_import(run_id, counts, outcome, report.stopped)
+    except Exception:
+        log.exception("the import's run row %d could not be ended (%s)", run_id, outcome)
 
 
 def _accepted(item: Item, report: ImportReport, seen: SeenKeys) -> ImportedFilm | None:
@@ -113,43 +231,20 @@ def _accepted(item: Item, report: ImportReport, seen: SeenKeys) -> ImportedFilm 
     return item.film
 
 
-async def _write(
-    store: Store,
-    items: Iterator[Item],
-    source: Source,
-    report: ImportReport,
-    scratch: Path,
-    progress: Progress,
-    fmt: str,
-    path: Path,
-    src: TextSource | None = None,
-) -> None:
-    seen = SeenKeys(scratch)  # identities read so far, on disk, not in memory
-    run_id: int | None = None
-    staged_total = report.read
-    if src is None:
-        progress.start("writing films", staged_total)
-    batches = BatchWriter(store, source, report, progress, src)
+async def _write(job: _Job, films: Iterator[tuple[int, ImportedFilm]]) -> None:
+    """Write the films in batches, each batch one transaction (with its title index), one batch written
+    while the next is read, under the store's bulk settings."""
+    report = job.report
+    job.progress.start("writing films", max(report.read, 1))
+    batches = BatchWriter(job.store, job.source, report, job.progress, None)
     try:
-        async with store.db.bulk():
-            for count, item in enumerate(items, start=1):
-                if run_id is None and not report.dry_run:
-                    # Recorded once the file has proved readable (its header accepted).
-                    run_id = await store.catalog.begin_import(fmt, str(path), source.key)
-                if src is not None:
-                    report.read += 1
+        async with job.store.db.bulk():
+            for count, (line, film) in enumerate(films, start=1):
                 if count % YIELD_EVERY == 0:
                     # Reading blocks: let the batch being written (and a bot importing this) go on.
                     await asyncio.sleep(0)
-                film = _accepted(item, report, seen)
-                if film is not None:
-                    await batches.add(film, item.line)
+                await batches.add(film, line)
             await batches.finish()
     finally:
         await batches.settle()
-        seen.close()
-        progress.finish()
-    if run_id is not None:
-        counts = ImportCounts(report.added, report.updated, report.unchanged, report.skipped)
-        await store.catalog.finish_import(run_id, counts)
-    log.info("import finished: %s", report.lines()[0])
+        job.progress.finish()

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import csv
-import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from bot.catalog.importing import _values
-from bot.catalog.importing._files import TextSource
+from bot.catalog import values
+from bot.catalog.card_fields import name_problem
+from bot.catalog.importing._files import MAX_LINE, TextSource, UnusableFile
 from bot.catalog.importing._items import Item
-from bot.catalog.importing._values import BadValue
+from bot.catalog.values import BadValue
 from bot.errors import BadInput
 from bot.films.models import Credit, Fact, ImportedFilm, Score
 
@@ -43,8 +43,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "tomatometer": ("tomatometer", "rotten_tomatoes", "rt_score"),
     "letterboxd_rating": ("letterboxd_rating", "letterboxd"),
 }
-# One film's JSON object is small; a value this long is a broken file, not a film.
-MAX_VALUE_CHARS = 1 << 20
+# The most names kept from one list cell (cast, directors, genres, aliases).
+MAX_NAMES = 50
 FILM_TYPES = {"movie", "film", "tvmovie", "tv movie", "feature"}
 # name, kind, scale, low, high
 SCORES = {
@@ -55,7 +55,7 @@ SCORES = {
 }
 
 
-def _header_key(header: str) -> str:
+def header_key(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", header.strip().casefold()).strip("_")
 
 
@@ -74,22 +74,28 @@ def parse_map(spec: str | None) -> dict[str, str]:
     return mapping
 
 
+def match_columns(names: Iterable[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """Column (or JSON key) name -> field: --map first, then the recognized names, each field once."""
+    known = {spelling: field for field, spellings in FIELDS.items() for spelling in spellings}
+    columns = dict(mapping)
+    taken = set(columns.values())
+    for name in names:
+        field = known.get(header_key(name))
+        if name not in columns and field and field not in taken:
+            columns[name] = field
+            taken.add(field)
+    return columns
+
+
 def resolve_columns(headers: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
-    """Column name -> field, from --map first, then recognized headers."""
-    known = {spelling: name for name, spellings in FIELDS.items() for spelling in spellings}
+    """Column name -> field, from --map first, then recognized headers; the file needs a title column."""
     unknown = [c for c in mapping if c not in headers]
     if unknown:
         raise BadInput(
             f"--map names column(s) not in the file: {', '.join(unknown)}; columns: {', '.join(headers)}"
         )
-    columns = dict(mapping)
-    taken = set(mapping.values())
-    for header in headers:
-        name = known.get(_header_key(header))
-        if header not in columns and name and name not in taken:
-            columns[header] = name
-            taken.add(name)
-    if "title" not in taken:
+    columns = match_columns(headers, mapping)
+    if "title" not in columns.values():
         raise BadInput(
             f"no title column among {', '.join(headers) or '(none)'}; name it with --map COLUMN=title"
         )
@@ -104,12 +110,16 @@ class _Fields:
         self.bad: list[BadValue] = []
 
     def text(self, name: str) -> str:
+        """The field as text: a string, a JSON number as written, or a JSON list of them joined by '; '."""
         value = self.fields.get(name)
         if value is None:
             return ""
-        if isinstance(value, list):
-            return "; ".join(str(v) for v in value)
-        return str(value).strip()
+        if isinstance(value, str):
+            return value.strip()
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return "; ".join(v.strip() for v in value)
+        self.bad.append(BadValue(name, "not text, a number or a list of names"))
+        return ""
 
     def read(self, name: str, parse: Any, *args: Any) -> Any:
         raw = self.text(name)
@@ -121,14 +131,29 @@ class _Fields:
             self.bad.append(exc)
             return None
 
+    def names(self, name: str, separators: str = ";|,", *, limit: int = MAX_NAMES) -> list[str]:
+        """A list cell's names, each one fit to show; the rest left out with a reason."""
+        kept: list[str] = []
+        for part in values.names(self.text(name), separators):
+            problem = name_problem(part)
+            if problem is not None:
+                self.bad.append(BadValue(name, problem))
+            elif len(kept) == limit:
+                self.bad.append(BadValue(name, f"more than {limit} names (the first {limit} kept)"))
+                break
+            else:
+                kept.append(part)
+        return kept
+
 
 def _skip_reason(row: _Fields) -> str | None:
     """Why the row is not a film to import, or None."""
     title = row.text("title")
     if not title:
         return "no title"
-    if len(title) > 300:
-        return "title longer than 300 characters"
+    problem = name_problem(title)
+    if problem is not None:
+        return f"title {problem}"
     kind = row.text("title_type").casefold()
     if kind and kind not in FILM_TYPES:
         return "not a film (title type)"
@@ -138,9 +163,9 @@ def _skip_reason(row: _Fields) -> str | None:
 def _scores(row: _Fields, source: str, as_of: date) -> list[Score]:
     scores: list[Score] = []
     for name, (label, kind, scale) in SCORES.items():
-        value = row.read(name, _values.number, name, 0.0, scale or 100.0)
+        value = row.read(name, values.decimal, name, 0.0, scale or 100.0)
         if value is not None:
-            votes = row.read("imdb_votes", _values.votes, "imdb_votes") if name == "imdb_rating" else None
+            votes = row.read("imdb_votes", values.votes, "imdb_votes") if name == "imdb_rating" else None
             scores.append(Score(label, kind, value, source, as_of, scale=scale, votes=votes))
     return scores
 
@@ -152,28 +177,32 @@ def film_from_fields(fields: Mapping[str, Any], source: str, as_of: date, line: 
     if skip is not None:
         return Item(line, None, skip=skip)
     title = row.text("title")
-    imdb = row.read("imdb_id", _values.imdb_id)
-    year = row.read("year", _values.year)
-    released = row.read("release_date", _values.release_date)
+    imdb = row.read("imdb_id", values.imdb_id)
+    year = row.read("year", values.year)
+    released = row.read("release_date", values.release_date)
     if year is None and released is not None:
         year = int(released[:4])
     facts: list[Fact] = []
-    minutes = row.read("runtime", _values.runtime)
+    minutes = row.read("runtime", values.runtime)
     if minutes is not None:
         facts.append(Fact("runtime_minutes", str(minutes), source))
     if released is not None:
         facts.append(Fact("release_theatrical", released, source))
-    facts += [Fact("genre", g, source) for g in _values.names(row.text("genres"), ",;|/")]
-    credits = [Credit(p, "director", source) for p in _values.names(row.text("director"))]
-    credits += [Credit(p, "cast", source) for p in _values.names(row.text("cast"))]
+    facts += [Fact("genre", g, source) for g in row.names("genres", ",;|/")]
+    credits = [Credit(p, "director", source) for p in row.names("director")]
+    credits += [Credit(p, "cast", source) for p in row.names("cast")]
     scores = _scores(row, source, as_of)
     original = row.text("original_title") or None
+    problem = name_problem(original) if original else None
+    if problem is not None:
+        row.bad.append(BadValue("original_title", problem))
+        original = None
     film = ImportedFilm(
         title=title,
         year=year,
         original_title=original if original and original != title else None,
         imdb_id=imdb,
-        aliases=tuple(a for a in _values.names(row.text("aliases"), ";|") if a != title),
+        aliases=tuple(a for a in row.names("aliases", ";|") if a != title),
         facts=tuple(facts),
         credits=tuple(credits),
         scores=tuple(scores),
@@ -182,88 +211,42 @@ def film_from_fields(fields: Mapping[str, Any], source: str, as_of: date, line: 
 
 
 def read_csv(src: TextSource, mapping: Mapping[str, str], source: str, as_of: date) -> Iterator[Item]:
-    sample = src.text.readline()
+    lines = src.lines(keep_ends=True)
+    _, sample = next(lines, (0, ""))
+    if sample is None:
+        raise UnusableFile(f"{src.path.name}: its first line is longer than {MAX_LINE:,} characters")
     dialect = csv.excel_tab if sample.count("\t") > sample.count(",") else csv.excel
-    headers = next(csv.reader([sample], dialect))
+    headers = next(csv.reader([sample], dialect), [])
     columns = resolve_columns(headers, mapping)
     width = len(headers)
-    reader = csv.reader(src.text, dialect)
+    overlong: list[int] = []
+
+    def feed() -> Iterator[str]:
+        for number, text in lines:
+            if text is None:
+                overlong.append(number)
+                text = "\n"  # in its place: the line numbers stay right
+            yield text
+
+    reader = csv.reader(feed(), dialect)
     line = 1
-    for row in reader:
-        start, line = line + 1, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != width:
-            yield Item(start, None, skip=f"{len(row)} columns where the header has {width}")
-            continue
-        fields = {columns[h]: cell for h, cell in zip(headers, row, strict=True) if h in columns}
-        yield film_from_fields(fields, source, as_of, start)
-
-
-def read_json(src: TextSource, mapping: Mapping[str, str], source: str, as_of: date) -> Iterator[Item]:
-    """A JSON array of objects, or JSON Lines; streamed one object at a time."""
-    decoder = json.JSONDecoder()
-    columns: dict[str, str] | None = None
-    for line, value in _json_values(src, decoder):
-        if isinstance(value, _Broken):
-            yield Item(line, None, skip="invalid JSON (the rest of the file was not read)")
-            return
-        if not isinstance(value, dict):
-            yield Item(line, None, skip="not a JSON object")
-            continue
-        if columns is None or any(k not in columns for k in value):
-            seen = list(dict.fromkeys([*(columns or {}), *value]))
-            columns = {k: v for k, v in _json_columns(seen, mapping).items()}
-        fields = {columns[k]: v for k, v in value.items() if k in columns}
-        yield film_from_fields(fields, source, as_of, line)
-
-
-def _json_columns(keys: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
-    known = {spelling: name for name, spellings in FIELDS.items() for spelling in spellings}
-    columns = {k: v for k, v in mapping.items()}
-    taken = set(columns.values())
-    for key in keys:
-        name = known.get(_header_key(key))
-        if key not in columns and name and name not in taken:
-            columns[key] = name
-            taken.add(name)
-    return columns
-
-
-def _json_values(src: TextSource, decoder: json.JSONDecoder) -> Iterator[tuple[int, Any]]:
-    """Top-level values of a JSON array (or of a JSON Lines file), with the line each starts on."""
-    buffer, pos, line, in_array, started, eof = "", 0, 1, False, False, False
     while True:
-        start = pos
-        while pos < len(buffer) and buffer[pos] in " \t\r\n,":
-            pos += 1
-        line += buffer.count("\n", start, pos)
-        if not started and pos < len(buffer):
-            started = True
-            if buffer[pos] == "[":
-                in_array, pos = True, pos + 1
-                continue
-        if (in_array and buffer.startswith("]", pos)) or (eof and pos >= len(buffer)):
+        try:
+            row = next(reader, None)
+            problem = None
+        except csv.Error as exc:
+            row, problem = [], f"unreadable CSV row ({exc})"
+        start, line = line + 1, reader.line_num + 1
+        yield from (Item(n, None, skip=f"line longer than {MAX_LINE:,} characters") for n in overlong)
+        overlong.clear()
+        if row is None:
             return
-        end = -1
-        if pos < len(buffer):
-            try:
-                value, end = decoder.raw_decode(buffer, pos)
-            except json.JSONDecodeError:
-                end = -1
-        if (end < 0 or end == len(buffer)) and not eof and len(buffer) - pos < MAX_VALUE_CHARS:
-            # The value may go on in the next chunk.
-            chunk = src.text.read(1 << 16)
-            eof = not chunk
-            buffer, pos = buffer[pos:] + chunk, 0
+        if problem is not None:
+            yield Item(start, None, skip=problem)
+        elif not any(cell.strip() for cell in row):
             continue
-        if end < 0:
-            yield line, _Broken()
-            return
-        yield line, value
-        line += buffer.count("\n", pos, end)
-        pos = end
-
-
-class _Broken:
-    """A value that is not valid JSON: the reader reports it and stops (nothing after it can be trusted)."""
+        elif len(row) != width:
+            yield Item(start, None, skip=f"{len(row)} columns where the header has {width}")
+        else:
+            fields = {columns[h]: cell for h, cell in zip(headers, row, strict=True) if h in columns}
+            yield film_from_fields(fields, source, as_of, start)

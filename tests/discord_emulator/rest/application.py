@@ -84,9 +84,14 @@ async def get_gateway(request: web.Request) -> web.Response:
 
 @routes.get(API + "/gateway/bot")
 async def get_gateway_bot(request: web.Request) -> web.Response:
-    url = emulator_of(request).gateway_url
-    limit = {"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1}
-    return ok({"url": url, "shards": 1, "session_start_limit": limit})
+    emu = emulator_of(request)
+    limit = {
+        "total": 1000,
+        "remaining": max(0, 1000 - emu.gateway.identifies),
+        "reset_after": 14400000,
+        "max_concurrency": emu.max_concurrency,
+    }
+    return ok({"url": emu.gateway_url, "shards": emu.shard_count_recommended, "session_start_limit": limit})
 
 
 # -- application commands -------------------------------------------------------------------------

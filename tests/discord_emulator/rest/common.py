@@ -148,10 +148,17 @@ async def middleware(request: web.Request, handler: Handler) -> web.StreamRespon
             response.status,
             request.get(PAYLOAD_KEY),
             len(request.get(UPLOADS_KEY) or []),
+            peer=_peer(request),
         )
     )
     emu.notify()
     return response
+
+
+def _peer(request: web.Request) -> str:
+    """The client's end of the TCP connection (``host:port``): one per connection the bot opened."""
+    peer = request.transport.get_extra_info("peername") if request.transport is not None else None
+    return f"{peer[0]}:{peer[1]}" if peer else ""
 
 
 async def _run(

@@ -87,11 +87,13 @@ async def callback(request: web.Request) -> web.Response:
         ctype, data, message = await _checked_callback(emu, inter, payload, uploads)
     except DiscordHTTPError as exc:
         inter.rejected.append(exc.code)
+        inter.answered.set()
         emu.notify()
         raise
     inter.callback_type = ctype
     inter.callback_data = data
     inter.callback_at = asyncio.get_running_loop().time()
+    inter.answered.set()
     emu.record(
         "callback",
         interaction_id=inter.id,

@@ -1,0 +1,1 @@
+"""Letterboxd without its API: a member's exported ratings, and their public diary feed posted in a server."""
