@@ -9,8 +9,8 @@ cached in ``$TMPDIR/filmbot-catalog-bench``) are imported into a fresh database 
 process of its own, then, each in a fresh process (``benchmarks/_catalog_run.py``):
 
 - **filmbot**: ``FilmBot.prepare()`` as ``filmbot run`` does (time to ready, RSS), then the query set
-  through ``FilmService.autocomplete``: the title index in the database (migration 0011);
-- **in-memory** (the baseline, filmbot before migration 0011): the same bot plus the title index built in
+  through ``FilmService.autocomplete``: the title index in the database (migration 0012);
+- **in-memory** (the baseline, filmbot before migration 0012): the same bot plus the title index built in
   Python from every film, the way ``FilmService.refresh`` built it;
 - **difflib**: ``difflib.get_close_matches`` over every title, on the first queries only, and only up to
   100,000 films (about 1 s a query there; 10 s at 1,000,000 films, so it is stopped above 100,000);

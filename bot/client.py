@@ -17,6 +17,8 @@ from discord.ext import commands
 
 import cogs
 from bot import offload
+from bot.catalog.download.child import ChildRefresh
+from bot.catalog.download.service import ImdbRefreshService
 from bot.catalog.loader import NoCards, load_cards
 from bot.catalog.service import CatalogService
 from bot.clock import Clock, SystemClock
@@ -118,6 +120,7 @@ class FilmBot(commands.Bot):
     scores = _Prepared[ScoreService]()
     plots = _Prepared[PlotService]()
     catalog = _Prepared[CatalogService]()
+    imdb_refresh = _Prepared[ImdbRefreshService]()
     polls = _Prepared[PollService]()
     preferences = _Prepared[PreferencesService]()
     watch_parties = _Prepared[WatchPartyService]()
@@ -158,6 +161,12 @@ class FilmBot(commands.Bot):
         self.scores = ScoreService(store, self.films, self.clock)
         self.plots = PlotService(store)
         self.catalog = CatalogService(store)
+        self.imdb_refresh = ImdbRefreshService(
+            store, self.clock, self.settings.imdb_refresh, ChildRefresh(self.settings)
+        )
+        self.imdb_refresh.register_timers(self.timers)
+        if not self.offline:
+            await self.imdb_refresh.schedule()
         self.preferences = PreferencesService(store)
         self.watchlist = WatchlistService(store, self.clock, self.preferences)
         self.polls = PollService(store, self.clock, scores=self.scores, watchlist=self.watchlist)
@@ -243,6 +252,8 @@ class FilmBot(commands.Bot):
         self.ready_event.set()
 
     async def close(self) -> None:
+        if "imdb_refresh" in self.__dict__:
+            await self.imdb_refresh.stop()
         if "timers" in self.__dict__:
             await self.timers.stop()
         if self._catch_up is not None:

@@ -18,6 +18,8 @@ from bot.parsing import decimal
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+IMDB_DATASETS_URL = "https://datasets.imdbws.com/"
+IMDB_REFRESH = ("off", "daily", "weekly", "monthly")
 LETTERBOXD_URL = "https://letterboxd.com"
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -72,6 +74,9 @@ class Settings:
     timer_grace: timedelta = timedelta(minutes=15)
     # discord.py waits this long after the last GUILD_CREATE before READY (its default is 2 s).
     guild_ready_timeout: float = 2.0
+    # Where `filmbot films download imdb` fetches IMDb's dataset files, and how often the bot refreshes them.
+    imdb_datasets_url: str = IMDB_DATASETS_URL
+    imdb_refresh: str = "off"
     # Where members' public diary feeds are read: <letterboxd_url>/<username>/rss/.
     letterboxd_url: str = LETTERBOXD_URL
     # FILMBOT_SHARD_COUNT / FILMBOT_SHARD_IDS; None: one gateway connection (discord.py's plain Bot).
@@ -90,9 +95,7 @@ class Settings:
         def get(key: str, default: str = "") -> str:
             return values.get(key, "").strip() or default
 
-        level = get("FILMBOT_LOG_LEVEL", "INFO").upper()
-        if level not in _LOG_LEVELS:
-            raise ConfigError(f"FILMBOT_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {level!r}")
+        level = choice("FILMBOT_LOG_LEVEL", get("FILMBOT_LOG_LEVEL", "INFO").upper(), _LOG_LEVELS)
         grace = number("FILMBOT_TIMER_GRACE_MINUTES", get("FILMBOT_TIMER_GRACE_MINUTES", "15"), *_GRACE)
         return cls(
             token=Secret(get("DISCORD_TOKEN")),
@@ -105,6 +108,12 @@ class Settings:
             timer_grace=timedelta(minutes=grace),
             guild_ready_timeout=number(
                 "FILMBOT_GUILD_READY_TIMEOUT", get("FILMBOT_GUILD_READY_TIMEOUT", "2"), *_READY
+            ),
+            imdb_datasets_url=url(
+                "FILMBOT_IMDB_DATASETS_URL", get("FILMBOT_IMDB_DATASETS_URL", IMDB_DATASETS_URL), _HTTP
+            ),
+            imdb_refresh=choice(
+                "FILMBOT_IMDB_REFRESH", get("FILMBOT_IMDB_REFRESH", "off").lower(), IMDB_REFRESH
             ),
             letterboxd_url=url(
                 "FILMBOT_LETTERBOXD_URL", get("FILMBOT_LETTERBOXD_URL", LETTERBOXD_URL), _HTTP
@@ -215,6 +224,12 @@ def guild_ids(raw: str) -> tuple[int, ...]:
             )
         found.append(int(part))
     return tuple(found)
+
+
+def choice(key: str, raw: str, choices: tuple[str, ...]) -> str:
+    if raw not in choices:
+        raise ConfigError(f"{key} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
 
 
 def url(key: str, raw: str, schemes: tuple[str, ...]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sized
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -65,7 +66,7 @@ _TOP_LEVEL = {
 _TABLE_FIELDS = {
     "facts": {"key", "value", "detail", "sources"},
     "credits": {"person", "role", "character", "sources"},
-    "scores": {"name", "kind", "value", "scale", "votes", "as_of", "note", "sources"},
+    "scores": {"name", "kind", "value", "scale", "votes", "as_of", "note", "site_named", "sources"},
     "plot": {"phase", "level", "text"},
 }
 _TABLE_LIMITS = {"facts": MAX_ROWS, "credits": MAX_ROWS, "scores": MAX_SCORES, "plot": MAX_PLOT_SECTIONS}
@@ -200,15 +201,29 @@ def _sources(check: FieldChecker, value: Any) -> list[Source]:
         kind = check.text(table, "kind", where, limit=20)
         if kind is not None and kind not in SOURCE_KINDS:
             check.fail(f"{where}kind", f"{kind!r} is not one of {', '.join(SOURCE_KINDS)}")
-        as_of = check.day(table, "as_of", where)
+        as_of, dated = _source_date(check, table, where)
         url = check.text(table, "url", where, required=False, limit=500)
         if url is not None and not URL.fullmatch(url):
             check.fail(f"{where}url", "must be a web address starting with https:// (no spaces)")
         publisher = check.text(table, "publisher", where, required=False, limit=200)
         file = check.text(table, "file", where, required=False, limit=200)
+        licence = check.text(table, "licence", where, required=False, limit=100)
         if title and kind in SOURCE_KINDS and as_of:
-            sources.append(Source(key, title, kind, as_of, publisher=publisher, url=url, file=file))
+            sources.append(
+                Source(key, title, kind, as_of, publisher, url, file, dated=dated, licence=licence)
+            )
     return sources
+
+
+def _source_date(check: FieldChecker, table: dict[str, Any], where: str) -> tuple[date | None, bool]:
+    """A source's date: ``as_of``, the day it was published, or, for a document that gives no date of its
+    own, ``retrieved``, the day it was read (then it is shown as undated). Exactly one of the two."""
+    if "as_of" in table and "retrieved" in table:
+        check.fail(f"{where}retrieved", "give as_of (published) or retrieved (an undated source), not both")
+        return None, True
+    if "retrieved" in table:
+        return check.day(table, "retrieved", where), False
+    return check.day(table, "as_of", where), True
 
 
 def _fact_value(check: FieldChecker, table: dict[str, Any], key: str | None, where: str) -> str | None:
@@ -288,6 +303,9 @@ def _scores(check: FieldChecker, value: Any, known: set[str], sources: dict[str,
             else None
         )
         note = check.text(table, "note", where, required=False)
+        site_named = table.get("site_named", True)
+        if not isinstance(site_named, bool):
+            check.fail(f"{where}site_named", "must be true or false (false: the document names no site)")
         as_of = check.day(table, "as_of", where) if "as_of" in table else None
         refs = check.sources(table, where, known)
         if name and kind and number is not None:
@@ -301,6 +319,8 @@ def _scores(check: FieldChecker, value: Any, known: set[str], sources: dict[str,
                     note=note,
                     as_of=as_of or sources[ref].as_of,
                     source=ref,
+                    dated=as_of is not None or sources[ref].dated,
+                    site_named=site_named is not False,
                 )
                 for ref in refs
             )

@@ -16,18 +16,31 @@ RELEASE_LABELS = {"premiere": "Premiere", "release_theatrical": "Theaters", "rel
 
 
 @dataclass(frozen=True, slots=True)
-class Cited:
-    """A value and the numbers of the sources behind it (1-based, as listed on the card)."""
+class Detail:
+    """A qualifier of a value (a country, a character, a scope) and only the sources that state it."""
 
     text: str
     refs: tuple[int, ...]
-    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cited:
+    """A value and the numbers of the sources behind it (1-based, as listed on the card).
+
+    ``refs`` are the sources that state the value; each detail carries its own sources, never pooled:
+    a detail only one source gives is cited to that source alone."""
+
+    text: str
+    refs: tuple[int, ...]
+    details: tuple[Detail, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class CastMember:
+    """A performer, the sources that credit them, and each character with the sources that name it."""
+
     person: str
-    characters: tuple[str, ...]
+    characters: tuple[Detail, ...]
     refs: tuple[int, ...]
 
 
@@ -39,6 +52,8 @@ class SourceRef:
     as_of: date
     publisher: str | None = None
     url: str | None = None
+    dated: bool = True  # False: the document gives no date; ``as_of`` is the day it was retrieved
+    licence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,33 +153,42 @@ def build_card(film: Film) -> FilmCard:
         tagline=facts("tagline"),
         box_office=facts("box_office"),
         sources=tuple(
-            SourceRef(numbers[s.key], s.title, s.kind, s.as_of, s.publisher, s.url) for s in film.sources
+            SourceRef(numbers[s.key], s.title, s.kind, s.as_of, s.publisher, s.url, s.dated, s.licence)
+            for s in film.sources
         ),
     )
 
 
 def _cite(rows: Iterable[tuple[str, str | None, str]], numbers: dict[str, int]) -> tuple[Cited, ...]:
-    """Rows of (text, detail, source key) grouped by text, each with its source numbers and details."""
-    grouped: dict[str, tuple[list[int], list[str]]] = {}
+    """Rows of (text, detail, source key) grouped by text: the value cites every source that states it,
+    and each detail cites only the sources that give that detail."""
+    grouped: dict[str, tuple[list[int], dict[str, list[int]]]] = {}
     for text, detail, source in rows:
-        refs, details = grouped.setdefault(text, ([], []))
-        if numbers[source] not in refs:
-            refs.append(numbers[source])
-        if detail and detail not in details:
-            details.append(detail)
+        refs, details = grouped.setdefault(text, ([], {}))
+        _add(refs, numbers[source])
+        if detail:
+            _add(details.setdefault(detail, []), numbers[source])
     return tuple(
-        Cited(text, tuple(sorted(refs)), tuple(details)) for text, (refs, details) in grouped.items()
+        Cited(text, tuple(sorted(refs)), _details(details)) for text, (refs, details) in grouped.items()
     )
 
 
+def _add(refs: list[int], number: int) -> None:
+    if number not in refs:
+        refs.append(number)
+
+
+def _details(details: dict[str, list[int]]) -> tuple[Detail, ...]:
+    return tuple(Detail(text, tuple(sorted(refs))) for text, refs in details.items())
+
+
 def _cast(film: Film, numbers: dict[str, int]) -> tuple[CastMember, ...]:
-    """Voice and cast credits, one line per person with every character they play."""
-    cast: dict[str, tuple[list[str], list[int]]] = {}
+    """Voice and cast credits, one line per person; each character cites only the sources that name it."""
+    cast: dict[str, tuple[dict[str, list[int]], list[int]]] = {}
     for credit in film.credits:
         if credit.role in ("voice", "cast"):
-            characters, refs = cast.setdefault(credit.person, ([], []))
-            if credit.character and credit.character not in characters:
-                characters.append(credit.character)
-            if numbers[credit.source] not in refs:
-                refs.append(numbers[credit.source])
-    return tuple(CastMember(p, tuple(ch), tuple(sorted(r))) for p, (ch, r) in cast.items())
+            characters, refs = cast.setdefault(credit.person, ({}, []))
+            _add(refs, numbers[credit.source])
+            if credit.character:
+                _add(characters.setdefault(credit.character, []), numbers[credit.source])
+    return tuple(CastMember(p, _details(ch), tuple(sorted(r))) for p, (ch, r) in cast.items())

@@ -46,6 +46,9 @@ UpsertOutcome = Literal["added", "updated", "unchanged"]
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """A document or dataset a film's values cite. ``as_of`` is the date it was published (``dated``) or,
+    when it gives no date of its own (``dated`` false), the day it was retrieved."""
+
     key: str
     title: str
     kind: str
@@ -53,6 +56,8 @@ class Source:
     publisher: str | None = None
     url: str | None = None
     file: str | None = None
+    dated: bool = True
+    licence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,8 @@ class Score:
     scale: float | None = None
     votes: int | None = None
     note: str | None = None
+    dated: bool = True  # False: the document gives no date for it; ``as_of`` is then only when it was read
+    site_named: bool = True  # False: the document does not say which site it comes from
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +147,10 @@ class ImportedFilm:
                 self.aliases,
                 [(f.key, f.value, f.detail) for f in self.facts],
                 [(c.person, c.role, c.character) for c in self.credits],
-                [(s.name, s.kind, s.value, s.scale, s.votes, s.as_of.isoformat(), s.note) for s in self.scores],
+                [(s.name, s.kind, s.value, s.scale, s.votes, s.as_of.isoformat(), s.note, s.dated, s.site_named)
+                 for s in self.scores],
                 [source.key, source.title, source.kind, source.as_of.isoformat(), source.publisher, source.url,
-                 source.file],
+                 source.file, source.dated, source.licence],
             ],
             ensure_ascii=False,
         )  # fmt: skip

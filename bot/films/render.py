@@ -2,26 +2,43 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import discord
 
-from bot.films.card import CastMember, Cited, FilmCard
+from bot.films.card import CastMember, Cited, Detail, FilmCard
 from bot.ui import limits
 from bot.ui.embeds import Field, build_embed
 from bot.ui.text import join_limited, plain, truncate
 
 CARD_COLOUR = 0xE8B04B
 CAST_SHOWN = 12
+# What kind of document each source is, as a reader needs to know it.
+SOURCE_KINDS = {
+    "review": "press review",
+    "article": "press article",
+    "listing": "film listing",
+    "aggregator": "score site",
+    "dataset": "dataset",
+    "official": "official site",
+}
 
 
 def refs(numbers: tuple[int, ...]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
+def details_text(details: tuple[Detail, ...]) -> str:
+    """Each detail followed by its own source numbers: "United States [3]; Japan [1][2]"."""
+    return "; ".join(f"{plain(d.text)} {refs(d.refs)}" for d in details)
+
+
 def cited(item: Cited, *, details: bool = True) -> str:
-    text = plain(item.text)
+    """A value with its sources, then its details each with theirs: "GKIDS [3][4] (United States [3])"."""
+    text = f"{plain(item.text)} {refs(item.refs)}".strip()
     if details and item.details:
-        text += f" ({plain('; '.join(item.details))})"
-    return f"{text} {refs(item.refs)}".strip()
+        text += f" ({details_text(item.details)})"
+    return text
 
 
 def cited_list(items: tuple[Cited, ...], sep: str = "\n", *, details: bool = True) -> str:
@@ -29,10 +46,10 @@ def cited_list(items: tuple[Cited, ...], sep: str = "\n", *, details: bool = Tru
 
 
 def _cast_line(member: CastMember) -> str:
-    who = plain(member.person)
+    who = f"{plain(member.person)} {refs(member.refs)}"
     if member.characters:
-        who += f" as {plain(' / '.join(member.characters))}"
-    return f"{who} {refs(member.refs)}"
+        who += " as " + " / ".join(f"{plain(c.text)} {refs(c.refs)}" for c in member.characters)
+    return who
 
 
 def _runtime(card: FilmCard) -> str:
@@ -40,6 +57,13 @@ def _runtime(card: FilmCard) -> str:
     if card.runtime_disagrees:
         text += "\n*Sources disagree.*"
     return text
+
+
+def _box_office(card: FilmCard) -> str:
+    text = cited_list(card.box_office)
+    if len(card.box_office) > 1:
+        text += "\n*The figures disagree; each is shown as its source states it.*"
+    return truncate(text, limits.EMBED_FIELD_VALUE)
 
 
 def _source_work(card: FilmCard) -> str:
@@ -53,11 +77,19 @@ def _source_work(card: FilmCard) -> str:
     return truncate("\n".join(lines), limits.EMBED_FIELD_VALUE)
 
 
+def source_date(as_of: date, dated: bool, licence: str | None = None) -> str:
+    """A source's own date, or that it gives none and when it was read; its licence where one is given."""
+    text = as_of.isoformat() if dated else f"undated; retrieved {as_of.isoformat()}"
+    return f"{text}; {licence}" if licence else text
+
+
 def _footer(card: FilmCard) -> str:
     parts = []
     for source in card.sources:
         name = source.title if not source.publisher else f"{source.publisher}: {source.title}"
-        parts.append(f"[{source.number}] {truncate(name, 90)} ({source.as_of.isoformat()})")
+        kind = SOURCE_KINDS.get(source.kind, source.kind)
+        when = source_date(source.as_of, source.dated, source.licence)
+        parts.append(f"[{source.number}] {kind}: {truncate(name, 90)} ({when})")
     origin = "Curated film card" if card.origin == "card" else "Imported catalog data"
     return truncate(f"{origin} · Sources: " + " · ".join(parts), limits.EMBED_FOOTER)
 
@@ -70,7 +102,7 @@ def card_fields(card: FilmCard) -> list[Field]:
     return [
         Field("Director", cited_list(card.directors, ", "), inline=True),
         Field("Runtime", _runtime(card), inline=True),
-        Field("Studio", cited_list(card.studios, ", ", details=False), inline=True),
+        Field("Studios", cited_list(card.studios, "\n")),
         Field("Source work", _source_work(card)),
         Field("Released", cited_list(card.releases)),
         Field("Genres", cited_list(card.genres, ", ", details=False), inline=True),
@@ -78,9 +110,9 @@ def card_fields(card: FilmCard) -> list[Field]:
         Field("Voice cast" if card.cast else "Cast", join_limited(cast, limits.EMBED_FIELD_VALUE)),
         Field("Music", cited_list(card.music, ", "), inline=True),
         Field("Character design", cited_list(card.character_design, ", "), inline=True),
-        Field("Production", cited_list(card.production, ", ", details=False)),
+        Field("Production", cited_list(card.production, ", ")),
         Field("Distribution", cited_list(card.distributors, ", ")),
-        Field("Box office", cited_list(card.box_office)),
+        Field("Box office", _box_office(card)),
         Field("Tagline", cited_list(card.tagline)),
     ]
 

@@ -8,7 +8,9 @@ The method, in full (the README's "Scores" section says the same for members):
 3. **Approval percentages are never averaged with ratings.** "92% of critics liked it" measures how many
    liked it, not how much; those figures are shown beside the ratings, untouched.
 4. **Outside consensus** ``C`` = the plain mean of the normalized average ratings, each distinct source
-   counted once (vote counts are unknown for most sources, so none is weighted above another).
+   counted once (vote counts are unknown for most sources, so none is weighted above another). A rating
+   whose site the document does not name (``site_named`` false) is shown, labelled, but never counted:
+   nobody can tell whose audience it measures, or whether it repeats a site already counted.
 5. **Member score** ``B`` = a Bayesian average of this server's ratings (0.5–10, normalized ×10):
    ``B = (m × P + Σ ratings) / (m + n)`` with prior weight ``m = 10`` and prior mean ``P = C``, or the
    neutral ``P = 50`` (the middle of the scale) when the film has no outside average. A few ratings move
@@ -49,6 +51,13 @@ class OutsideScore:
     as_of: date  # the most recent date among the documents that report it
     sources: tuple[str, ...]  # source keys, in card order
     note: str | None = None
+    dated: bool = True  # False: no document gives a date for it (``as_of`` is only when it was read)
+    site_named: bool = True  # False: the site is not named; shown, never counted in the aggregate
+
+    @property
+    def counted(self) -> bool:
+        """Whether this figure is one of the aggregate's inputs."""
+        return self.site_named and self.normalized is not None
 
     @property
     def normalized(self) -> float | None:
@@ -88,7 +97,7 @@ class Aggregate:
     @property
     def inputs(self) -> tuple[tuple[str, float], ...]:
         """The figures the aggregate is the mean of: (label, 0–100 value)."""
-        parts = [(s.name, s.normalized) for s in self.averages if s.normalized is not None]
+        parts = [(s.name, s.normalized) for s in self.averages if s.counted]
         if self.members is not None:
             parts.append(("Members", self.members.bayesian))
         return tuple((name, value) for name, value in parts if value is not None)
@@ -102,9 +111,9 @@ def number(value: float) -> str:
 
 def group_scores(scores: Iterable[Score]) -> tuple[OutsideScore, ...]:
     """Merge rows that report the same figure (name, kind, value, scale, votes) from different documents."""
-    grouped: dict[tuple[str, str, float, float | None, int | None], OutsideScore] = {}
+    grouped: dict[tuple[str, str, float, float | None, int | None, bool], OutsideScore] = {}
     for score in scores:
-        key = (score.name, score.kind, score.value, score.scale, score.votes)
+        key = (score.name, score.kind, score.value, score.scale, score.votes, score.site_named)
         seen = grouped.get(key)
         if seen is None:
             grouped[key] = OutsideScore(
@@ -116,6 +125,8 @@ def group_scores(scores: Iterable[Score]) -> tuple[OutsideScore, ...]:
                 as_of=score.as_of,
                 sources=(score.source,),
                 note=score.note,
+                dated=score.dated,
+                site_named=score.site_named,
             )
         else:
             grouped[key] = OutsideScore(
@@ -124,11 +135,20 @@ def group_scores(scores: Iterable[Score]) -> tuple[OutsideScore, ...]:
                 value=seen.value,
                 scale=seen.scale,
                 votes=seen.votes,
-                as_of=max(seen.as_of, score.as_of),
+                as_of=_latest(seen, score),
                 sources=seen.sources if score.source in seen.sources else (*seen.sources, score.source),
                 note=seen.note or score.note,
+                dated=seen.dated or score.dated,
+                site_named=seen.site_named,
             )
     return tuple(grouped.values())
+
+
+def _latest(seen: OutsideScore, score: Score) -> date:
+    """The most recent date a document gives for the figure; a dated report outranks an undated one."""
+    if seen.dated != score.dated:
+        return seen.as_of if seen.dated else score.as_of
+    return max(seen.as_of, score.as_of)
 
 
 def check_rating(value: float) -> float:
@@ -154,7 +174,7 @@ def aggregate(
             raise ValueError(f"{s.name}: an approval percentage is 0–100, got {s.value}")
         if s.kind not in ("average", "approval"):
             raise ValueError(f"{s.name}: unknown score kind {s.kind!r}")
-    normalized = [n for s in averages if (n := s.normalized) is not None]
+    normalized = [n for s in averages if s.counted and (n := s.normalized) is not None]
     consensus = sum(normalized) / len(normalized) if normalized else None
 
     members: MemberScore | None = None

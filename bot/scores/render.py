@@ -10,6 +10,7 @@ import re
 import discord
 
 from bot.films.card import format_partial_date
+from bot.films.render import source_date
 from bot.scores.aggregate import OutsideScore, number
 from bot.scores.models import Rating, RatingRemoved, RatingSaved, RatingsPage, ScoreSummary, TopPage
 from bot.spoilers.safety import spoiler
@@ -42,20 +43,28 @@ def _sources(summary: ScoreSummary, score: OutsideScore) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
+def _when(score: OutsideScore) -> str:
+    """The score's own date, or "undated" when no document that reports it gives one."""
+    return f"as of {format_partial_date(score.as_of.isoformat())}" if score.dated else "undated"
+
+
+def _site(score: OutsideScore) -> str:
+    return plain(score.name) + ("" if score.site_named else " (site not named; not counted)")
+
+
 def _average_line(summary: ScoreSummary, score: OutsideScore) -> str:
     assert score.scale is not None and score.normalized is not None
     votes = f" from {score.votes:,} votes" if score.votes else ""
     return (
-        f"{plain(score.name)}: **{number(score.value)}**/{number(score.scale)}{votes} → {score.normalized:.0f}/100"
-        f" · as of {format_partial_date(score.as_of.isoformat())} {_sources(summary, score)}"
+        f"{_site(score)}: **{number(score.value)}**/{number(score.scale)}{votes} → {score.normalized:.0f}/100"
+        f" · {_when(score)} {_sources(summary, score)}"
     ).strip()
 
 
 def _approval_line(summary: ScoreSummary, score: OutsideScore) -> str:
     votes = f" of {score.votes:,} reviews" if score.votes else ""
     return (
-        f"{plain(score.name)}: **{number(score.value)}%** liked it{votes}"
-        f" · as of {format_partial_date(score.as_of.isoformat())} {_sources(summary, score)}"
+        f"{_site(score)}: **{number(score.value)}%** liked it{votes} · {_when(score)} {_sources(summary, score)}"
     ).strip()
 
 
@@ -95,8 +104,13 @@ def _method(summary: ScoreSummary) -> str:
     return (
         f"Aggregate = mean of {count} figure{'s' if count != 1 else ''} on 0–100: ({inputs}) / {count} "
         f"= **{result.aggregate:.1f}**. Ratings are scaled to 0–100 (/10 ×10, /5 ×20); approval "
-        "percentages are shown beside them, never averaged in."
+        "percentages are shown beside them, never averaged in"
+        + ("; a rating whose site is not named is shown but not counted." if _unnamed(summary) else ".")
     )
+
+
+def _unnamed(summary: ScoreSummary) -> bool:
+    return any(not s.site_named for s in summary.breakdown.averages)
 
 
 def _footer(summary: ScoreSummary) -> str:
@@ -107,7 +121,7 @@ def _footer(summary: ScoreSummary) -> str:
     for position, source in enumerate(summary.sources, start=1):
         if source.key in cited:
             name = source.title if not source.publisher else f"{source.publisher}: {source.title}"
-            parts.append(f"[{position}] {truncate(name, 80)}")
+            parts.append(f"[{position}] {truncate(name, 80)} ({source_date(source.as_of, source.dated)})")
     return truncate("Sources: " + " · ".join(parts), limits.EMBED_FOOTER) if parts else ""
 
 

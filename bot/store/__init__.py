@@ -16,9 +16,10 @@ from typing import Any
 from bot.clock import Clock, SystemClock
 from bot.polls.models import BallotResult
 from bot.store._database import Database, Duplicate, Session, migrations
-from bot.store._failures import database_failure, hold_exclusive, lock_path
+from bot.store._failures import database_failure
 from bot.store._functions import register_functions
 from bot.store._group_commit import GroupCommit
+from bot.store._lock import hold_exclusive, hold_lock, lock_path
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
 from bot.store.history import HistoryStore
@@ -42,6 +43,7 @@ __all__ = [
     "Store",
     "database_failure",
     "hold_exclusive",
+    "hold_lock",
     "lock_path",
     "migrations",
     "register_functions",

@@ -52,6 +52,18 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+async def _stopped(opening: aiosqlite.Connection) -> None:
+    """Wait for the worker thread of a connection that failed to open to end.
+
+    aiosqlite stops it by queueing a last call whose result it posts to this event loop: returning at
+    once lets ``asyncio.run`` close the loop first, and the thread then dies printing a traceback ("Event
+    loop is closed") under the one-sentence error.
+    """
+    thread = getattr(opening, "_thread", None)
+    if thread is not None and thread.is_alive():
+        await asyncio.to_thread(thread.join, 5)
+
+
 class Duplicate(Exception):
     """A write would break a uniqueness rule: the row (or its twin) is already there."""
 
@@ -77,11 +89,15 @@ class Database:
         ``DatabaseUnusable`` with one plain sentence saying why.
         """
         path = Path(path)
+        opening: aiosqlite.Connection | None = None
         try:
             if str(path) != ":memory:":
                 path.parent.mkdir(parents=True, exist_ok=True)
-            conn = await aiosqlite.connect(path, isolation_level=None)
+            opening = aiosqlite.connect(path, isolation_level=None)
+            conn = await opening
         except (OSError, sqlite3.Error) as exc:
+            if opening is not None:
+                await _stopped(opening)
             raise unusable(path, exc) from exc
         db = cls(conn, path)
         try:
@@ -171,7 +187,7 @@ class Database:
                 f"than this filmbot ({len(known)}); upgrade filmbot, or point FILMBOT_DATABASE at another file"
             )
         for version, name, sql in known[current:]:
-            # Some rebuild what a large catalog already holds (0011 indexes every film's titles).
+            # Some rebuild what a large catalog already holds (0012 indexes every film's titles).
             log.info("applying migration %s", name)
             async with self._write_lock:
                 # executescript commits first; wrap the script so it applies completely or not at all.

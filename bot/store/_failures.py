@@ -1,18 +1,13 @@
-"""Why the database cannot be used or written, in plain sentences; and the lock that lets one filmbot
-serve a database at a time."""
+"""Why the database cannot be used or written, in plain sentences (the lock helpers are in ``_lock``)."""
 
 from __future__ import annotations
 
-import fcntl
-import os
 import resource
 import shutil
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from bot.errors import DatabaseInUse, DatabaseUnusable, WriteFailed
+from bot.errors import DatabaseUnusable, WriteFailed
 
 
 def unusable(path: Path, exc: OSError | sqlite3.Error) -> DatabaseUnusable:
@@ -117,40 +112,3 @@ def _cannot_write(path: Path, exc: sqlite3.Error) -> str:
     if exc.sqlite_errorcode == sqlite3.SQLITE_FULL or free < 1 << 20:
         return f"cannot write {path}: the disk holding it is full ({free:,} bytes free)"
     return f"cannot read or write {path}: the disk reported an error (SQLite says: {exc}); check the disk"
-
-
-def lock_path(database: Path) -> Path:
-    """The file ``hold_exclusive`` locks: ``<database>.lock``, beside the database."""
-    return database.with_name(f"{database.name}.lock")
-
-
-@contextmanager
-def hold_exclusive(database: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``<database>.lock`` for the block: one serving filmbot per database.
-
-    ``flock`` locks go with the process: a crash or kill -9 releases them, so a stale file means nothing.
-    """
-    if str(database) == ":memory:":
-        yield
-        return
-    lock = lock_path(database)
-    try:
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise DatabaseUnusable(f"cannot create the lock file {lock}: {_reason(exc)}") from exc
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
-            who = f" (process {holder})" if holder.isdigit() else ""
-            raise DatabaseInUse(
-                f"another filmbot{who} is already serving from {database}; stop it first, or give this "
-                "one its own FILMBOT_DATABASE"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
-    finally:
-        os.close(fd)

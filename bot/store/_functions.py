@@ -1,6 +1,6 @@
 """filmbot's own SQL functions, registered on every connection the store opens.
 
-The title index (``search_names``, ``search_words``) is written by SQL statements (migration 0011 and
+The title index (``search_names``, ``search_words``) is written by SQL statements (migration 0012 and
 ``bot/store/search.py``) that need filmbot's normalization of a name, which only Python has. These
 functions bring it to SQL; they return JSON arrays, which the statements expand with ``json_each``.
 """

@@ -234,8 +234,8 @@ class ImportBatch:
         source = self.source
         first = await self._next_id("film_sources")
         await self.conn.executemany(
-            "INSERT INTO film_sources (id, film_id, key, title, publisher, kind, url, file, as_of, imported, "
-            "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+            "INSERT INTO film_sources (id, film_id, key, title, publisher, kind, url, file, as_of, dated, licence, "
+            "imported, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
             [
                 (first + n, film_id, *source_columns(source), digest)
                 for n, (_, film_id, digest, _) in enumerate(films)
@@ -255,7 +255,7 @@ class ImportBatch:
         )
         await self.conn.executemany(
             "INSERT INTO score_sources (film_id, position, name, kind, value, scale, votes, as_of, note, "
-            "source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "source_id, dated, site_named) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             scores,
         )
 
@@ -297,7 +297,7 @@ def _child_rows(
         ]
         scores += [
             (film_id, IMPORTED_POSITION + i, s.name, s.kind, s.value, s.scale, s.votes, s.as_of.isoformat(),
-             s.note, sid)
+             s.note, sid, int(s.dated), int(s.site_named))
             for i, s in enumerate(film.scores)
         ]  # fmt: skip
     return aliases, facts, credits, scores

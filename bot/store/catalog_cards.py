@@ -180,7 +180,7 @@ async def _update_film(conn: Transaction, film_id: int, columns: tuple[object, .
 
 
 def source_columns(source: Source) -> tuple[object, ...]:
-    """A source's film_sources columns: key, title, publisher, kind, url, file, as_of."""
+    """A source's film_sources columns: key, title, publisher, kind, url, file, as_of, dated, licence."""
     return (
         source.key,
         source.title,
@@ -189,6 +189,8 @@ def source_columns(source: Source) -> tuple[object, ...]:
         source.url,
         source.file,
         source.as_of.isoformat(),
+        int(source.dated),
+        source.licence,
     )
 
 
@@ -201,8 +203,8 @@ async def _write_children(conn: Transaction, film_id: int, data: FilmData) -> No
     source_ids: dict[str, int] = {}
     for source in data.sources:
         cur = await conn.execute(
-            "INSERT INTO film_sources (film_id, key, title, publisher, kind, url, file, as_of) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO film_sources (film_id, key, title, publisher, kind, url, file, as_of, dated, licence) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (film_id, *source_columns(source)),
         )
         assert cur.lastrowid is not None
@@ -219,8 +221,8 @@ async def _write_children(conn: Transaction, film_id: int, data: FilmData) -> No
         ],
     )
     await conn.executemany(
-        "INSERT INTO score_sources (film_id, position, name, kind, value, scale, votes, as_of, note, source_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO score_sources (film_id, position, name, kind, value, scale, votes, as_of, note, source_id, "
+        "dated, site_named) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 film_id,
@@ -233,6 +235,8 @@ async def _write_children(conn: Transaction, film_id: int, data: FilmData) -> No
                 s.as_of.isoformat(),
                 s.note,
                 source_ids[s.source],
+                int(s.dated),
+                int(s.site_named),
             )
             for i, s in enumerate(data.scores)
         ],

@@ -112,7 +112,7 @@ class FilmStore:
         )
         # The film's own sources first, then imported ones: the numbering does not depend on load order.
         source_rows = await self._db.fetchall(
-            "SELECT id, key, title, publisher, kind, url, file, as_of, imported FROM film_sources "
+            "SELECT id, key, title, publisher, kind, url, file, as_of, dated, licence, imported FROM film_sources "
             "WHERE film_id = ? ORDER BY imported, id",
             (film_id,),
         )
@@ -153,7 +153,7 @@ class FilmStore:
 
     async def _scores(self, film_id: int, keys: dict[int, str]) -> tuple[Score, ...]:
         rows = await self._db.fetchall(
-            "SELECT name, kind, value, scale, votes, as_of, note, source_id FROM score_sources "
+            "SELECT name, kind, value, scale, votes, as_of, note, dated, site_named, source_id FROM score_sources "
             "WHERE film_id = ? ORDER BY position, id",
             (film_id,),
         )
@@ -196,7 +196,8 @@ class FilmStore:
 
 
 def score_from_row(row: aiosqlite.Row, source: str) -> Score:
-    """A score_sources row (name, kind, value, scale, votes, as_of, note) cited to ``source``."""
+    """A score_sources row (name, kind, value, scale, votes, as_of, note, dated, site_named) cited to
+    ``source``."""
     return Score(
         name=row["name"],
         kind=row["kind"],
@@ -206,11 +207,13 @@ def score_from_row(row: aiosqlite.Row, source: str) -> Score:
         as_of=date.fromisoformat(row["as_of"]),
         note=row["note"],
         source=source,
+        dated=bool(row["dated"]),
+        site_named=bool(row["site_named"]),
     )
 
 
 def source_from_row(row: aiosqlite.Row) -> Source:
-    """A film_sources row (key, title, publisher, kind, url, file, as_of)."""
+    """A film_sources row (key, title, publisher, kind, url, file, as_of, dated, licence)."""
     return Source(
         key=row["key"],
         title=row["title"],
@@ -219,4 +222,6 @@ def source_from_row(row: aiosqlite.Row) -> Source:
         publisher=row["publisher"],
         url=row["url"],
         file=row["file"],
+        dated=bool(row["dated"]),
+        licence=row["licence"],
     )

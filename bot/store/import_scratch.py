@@ -1,22 +1,21 @@
 """Scratch SQLite files for one catalog import, so big datasets are read with flat memory.
 
-These are throwaway files in the import's temporary folder, not the bot's database: plain ``sqlite3``
-(the importer runs from the command line, blocking between batched writes), no migrations, journaling
-off. ``ImdbScratch`` joins IMDb's five dataset files by title id; ``SeenKeys`` remembers which films an
-import has already read, to skip duplicates; ``FilmSpool`` keeps the films of a list (CSV, JSON) until the
-whole file has been read, so that a file that turns out unusable half-way writes nothing.
+These are throwaway files in the import's scratch folder, not the bot's database: plain ``sqlite3`` (the
+importer stages files with blocking calls), no migrations, journaling off. ``ImdbScratch`` joins IMDb's
+dataset files by title id; ``SeenKeys`` remembers which films an import has already read, to skip
+duplicates; ``ReadyBatches`` keeps the films read and checked until the whole file has been read, so that
+a file that turns out unusable half-way writes nothing. A scratch file that cannot be written raises
+``ScratchFull`` (a full disk, a file-size limit) or, for any other SQLite error, ``ScratchFailed``
+(through ``scratch_errors``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
-
-from bot.films.models import ImportedFilm
 
 _CHUNK = 5000  # rows per executemany while staging
 
@@ -25,13 +24,14 @@ _PRAGMAS = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
 _IMDB_SCHEMA = """
 CREATE TABLE basics (tconst TEXT PRIMARY KEY, line INTEGER, title TEXT, original TEXT,
                      year INTEGER, runtime INTEGER, genres TEXT, bad TEXT) WITHOUT ROWID;
-CREATE TABLE ratings (tconst TEXT PRIMARY KEY, rating TEXT, votes TEXT) WITHOUT ROWID;  -- as written
+CREATE TABLE ratings (tconst TEXT PRIMARY KEY, rating REAL, votes INTEGER) WITHOUT ROWID;  -- checked
 CREATE TABLE akas (tconst TEXT, ordering INTEGER, title TEXT);
 CREATE TABLE principals (tconst TEXT, ordering INTEGER, nconst TEXT, category TEXT, characters TEXT);
+CREATE TABLE directors (tconst TEXT, ordering INTEGER, nconst TEXT);
 CREATE TABLE names (nconst TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
 """
 
-# Rows of the other files are kept only for staged films (and names only for staged principals).
+# Rows of the other files are kept only for staged films (and names only for staged people).
 _ADD_BASIC = "INSERT OR IGNORE INTO basics VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 _ADD_RATING = (
     "INSERT OR IGNORE INTO ratings SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM basics WHERE tconst = ?1)"
@@ -40,16 +40,40 @@ _ADD_AKA = "INSERT INTO akas SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM basic
 _ADD_PRINCIPAL = (
     "INSERT INTO principals SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM basics WHERE tconst = ?1)"
 )
-_ADD_NAME = (
-    "INSERT OR IGNORE INTO names SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM principals WHERE nconst = ?1)"
+_ADD_DIRECTOR = (
+    "INSERT INTO directors SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM basics WHERE tconst = ?1)"
 )
+_ADD_NAME = (
+    "INSERT OR IGNORE INTO names SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM principals WHERE nconst = ?1) "
+    "OR EXISTS (SELECT 1 FROM directors WHERE nconst = ?1)"
+)
+# SQLite's codes for a file that cannot grow: the disk is full, or a write failed (a file-size limit).
+_NO_ROOM = (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+
+
+class ScratchFull(Exception):
+    """A scratch file could not be written: the disk holding it is full (or a file-size limit was hit)."""
+
+    def __init__(self, folder: Path, detail: str) -> None:
+        super().__init__(f"cannot write the import's scratch files in {folder} ({detail})")
+        self.folder = folder
+
+
+@contextmanager
+def _writing(folder: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if exc.sqlite_errorcode & 0xFF in _NO_ROOM:
+            raise ScratchFull(folder, str(exc)) from exc
+        raise
 
 
 class ScratchFailed(Exception):
     """A scratch file could not be written or read (its disk full, say): nothing was imported."""
 
 
-@contextlib.contextmanager
+@contextmanager
 def scratch_errors(folder: Path) -> Iterator[None]:
     """Turn a scratch file's SQLite error into ``ScratchFailed``, naming the folder (not the database)."""
     try:
@@ -72,11 +96,11 @@ class StagedTitle(NamedTuple):
 
 
 class RatingRow(NamedTuple):
-    """A ``title.ratings`` row as read (text, checked when the film is assembled)."""
+    """A ``title.ratings`` row, checked: the average out of 10 and its number of votes."""
 
     tconst: str
-    average: str
-    votes: str
+    average: float
+    votes: int
 
 
 class AkaRow(NamedTuple):
@@ -97,6 +121,14 @@ class PrincipalRow(NamedTuple):
     characters: str
 
 
+class DirectorRow(NamedTuple):
+    """One director of a title, from ``title.crew`` (in the file's order)."""
+
+    tconst: str
+    ordering: int
+    nconst: str
+
+
 class NameRow(NamedTuple):
     """A ``name.basics`` row: a person's id and name."""
 
@@ -105,10 +137,10 @@ class NameRow(NamedTuple):
 
 
 class StagedRating(NamedTuple):
-    """A film's rating as staged, as text: the caller checks it."""
+    """A film's rating as staged."""
 
-    average: str
-    votes: str
+    average: float
+    votes: int
 
 
 class StagedPerson(NamedTuple):
@@ -123,10 +155,12 @@ class ImdbScratch:
     """IMDb's files staged in ``folder``/imdb.sqlite3: ``title.basics`` first, then the rest by title id."""
 
     def __init__(self, folder: Path) -> None:
+        self._folder = folder
         self._path = folder / "imdb.sqlite3"
         # Staged on a worker thread (``asyncio.to_thread``), read back on the caller's: one thread at a time.
         self._db = sqlite3.connect(self._path, check_same_thread=False)
-        self._db.executescript(_PRAGMAS + _IMDB_SCHEMA)
+        with _writing(folder):
+            self._db.executescript(_PRAGMAS + _IMDB_SCHEMA)
         self._lookup: sqlite3.Connection | None = None
 
     def close(self) -> None:
@@ -139,40 +173,62 @@ class ImdbScratch:
 
     def add_basics(self, rows: Iterable[StagedTitle], on_duplicate: Callable[[StagedTitle], None]) -> None:
         """Stage films one by one; ``on_duplicate`` hears of each id already staged (the first is kept)."""
-        for row in rows:
-            values = (*row[:7], "\n".join(row.problems))
-            if self._db.execute(_ADD_BASIC, values).rowcount == 0:
-                on_duplicate(row)
-        self._db.commit()
+        with _writing(self._folder):
+            for row in rows:
+                values = (*row[:7], "\n".join(row.problems))
+                if self._db.execute(_ADD_BASIC, values).rowcount == 0:
+                    on_duplicate(row)
+            self._db.commit()
 
     def add_ratings(self, rows: Iterable[RatingRow]) -> None:
         """Stage ratings of staged films (the first rating of a film is kept)."""
         self._add_chunked(_ADD_RATING, rows)
 
+    def keep_voted(self, min_votes: int) -> int:
+        """Drop the staged films with fewer than ``min_votes`` votes (or no rating); returns how many."""
+        with _writing(self._folder):
+            dropped = self._db.execute(
+                "DELETE FROM basics WHERE tconst NOT IN (SELECT tconst FROM ratings WHERE votes >= ?)",
+                (min_votes,),
+            ).rowcount
+            self._db.execute("DELETE FROM ratings WHERE tconst NOT IN (SELECT tconst FROM basics)")
+            self._db.commit()
+        return dropped
+
     def add_akas(self, rows: Iterable[AkaRow]) -> None:
         """Stage alternative titles of staged films, then index them by film."""
         self._add_chunked(_ADD_AKA, rows)
-        self._db.execute("CREATE INDEX akas_t ON akas (tconst, ordering)")
+        with _writing(self._folder):
+            self._db.execute("CREATE INDEX akas_t ON akas (tconst, ordering)")
 
     def add_principals(self, rows: Iterable[PrincipalRow]) -> None:
         """Stage principals of staged films, then index them by film and by person."""
         self._add_chunked(_ADD_PRINCIPAL, rows)
-        self._db.execute("CREATE INDEX principals_t ON principals (tconst, ordering)")
-        self._db.execute("CREATE INDEX principals_n ON principals (nconst)")
+        with _writing(self._folder):
+            self._db.execute("CREATE INDEX principals_t ON principals (tconst, ordering)")
+            self._db.execute("CREATE INDEX principals_n ON principals (nconst)")
+
+    def add_directors(self, rows: Iterable[DirectorRow]) -> None:
+        """Stage the directors ``title.crew`` lists for staged films, then index them by film and person."""
+        self._add_chunked(_ADD_DIRECTOR, rows)
+        with _writing(self._folder):
+            self._db.execute("CREATE INDEX directors_t ON directors (tconst, ordering)")
+            self._db.execute("CREATE INDEX directors_n ON directors (nconst)")
 
     def add_names(self, rows: Iterable[NameRow]) -> None:
-        """Stage the names of staged principals (call after ``add_principals``)."""
+        """Stage the names of staged people (call after ``add_principals`` and ``add_directors``)."""
         self._add_chunked(_ADD_NAME, rows)
 
-    def _add_chunked(self, sql: str, rows: Iterable[tuple[str, ...]]) -> None:
-        batch: list[tuple[str, ...]] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= _CHUNK:
-                self._db.executemany(sql, batch)
-                batch.clear()
-        self._db.executemany(sql, batch)
-        self._db.commit()
+    def _add_chunked(self, sql: str, rows: Iterable[tuple[object, ...]]) -> None:
+        with _writing(self._folder):
+            batch: list[tuple[object, ...]] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= _CHUNK:
+                    self._db.executemany(sql, batch)
+                    batch.clear()
+            self._db.executemany(sql, batch)
+            self._db.commit()
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -190,7 +246,7 @@ class ImdbScratch:
         row = (
             self._reader().execute("SELECT rating, votes FROM ratings WHERE tconst = ?", (tconst,)).fetchone()
         )
-        return None if row is None else StagedRating(str(row[0]), str(row[1]))
+        return None if row is None else StagedRating(float(row[0]), int(row[1]))
 
     def aliases(self, tconst: str) -> Iterator[str]:
         """A film's alternative titles, in IMDb's order (unfiltered: may repeat or be ``\\N``)."""
@@ -207,6 +263,15 @@ class ImdbScratch:
         for category, characters, name in self._reader().execute(sql, (tconst,)):
             yield StagedPerson(category, characters, name)
 
+    def directors(self, tconst: str) -> Iterator[str]:
+        """The names of a film's directors from ``title.crew`` (those whose names were staged), in order."""
+        sql = (
+            "SELECT n.name FROM directors d JOIN names n ON n.nconst = d.nconst "
+            "WHERE d.tconst = ? ORDER BY d.ordering"
+        )
+        for (name,) in self._reader().execute(sql, (tconst,)):
+            yield name
+
     def _reader(self) -> sqlite3.Connection:
         """A second connection for per-film look-ups while ``films()`` streams on the first."""
         if self._lookup is None:
@@ -217,53 +282,46 @@ class ImdbScratch:
         return self._lookup
 
 
-class SeenKeys:
-    """Film identities already read in one import, with the line of each, kept on disk (``folder``/seen.sqlite3)."""
+class ReadyBatches:
+    """An import's films, read and checked, in batches (opaque bytes) waiting to be written, kept on disk
+    (``folder``/ready.sqlite3) so that reading and writing are separate passes at any size."""
 
     def __init__(self, folder: Path) -> None:
-        self._db = sqlite3.connect(folder / "seen.sqlite3", isolation_level=None)
-        self._db.executescript(
-            _PRAGMAS
-            + "CREATE TABLE IF NOT EXISTS seen (identity TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID;"
-        )
-        # A throwaway file: one transaction for the whole import, not one (and its locking) per film.
-        self._db.execute("BEGIN")
+        self._folder = folder
+        self._db = sqlite3.connect(folder / "ready.sqlite3")
+        with _writing(folder):
+            self._db.executescript(_PRAGMAS + "CREATE TABLE ready (n INTEGER PRIMARY KEY, batch BLOB);")
 
-    def first(self, identity: str, line: int) -> bool:
-        """Record ``identity`` as read at ``line``; False if it was read before (the first one is kept)."""
-        cur = self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (identity, line))
-        return cur.rowcount == 1
+    def add(self, batch: bytes) -> None:
+        with _writing(self._folder):
+            self._db.execute("INSERT INTO ready (batch) VALUES (?)", (batch,))
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._db.commit()
+        for (batch,) in self._db.execute("SELECT batch FROM ready ORDER BY n"):
+            yield batch
 
     def close(self) -> None:
         self._db.close()
 
 
-class FilmSpool:
-    """Films read from a list, in file order, kept on disk (``folder``/films.sqlite3) until written."""
+class SeenKeys:
+    """Film identities already read in one import, with the line of each, kept on disk (``folder``/seen.sqlite3)."""
 
     def __init__(self, folder: Path) -> None:
-        self._db = sqlite3.connect(folder / "films.sqlite3")
-        self._db.executescript(
-            _PRAGMAS + "CREATE TABLE IF NOT EXISTS films (n INTEGER PRIMARY KEY, line INTEGER, film BLOB);"
-        )
-        self._pending: list[tuple[int, bytes]] = []
+        self._folder = folder
+        self._db = sqlite3.connect(folder / "seen.sqlite3")
+        with _writing(folder):
+            self._db.executescript(
+                _PRAGMAS
+                + "CREATE TABLE IF NOT EXISTS seen (identity TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID;"
+            )
 
-    def add(self, line: int, film: ImportedFilm) -> None:
-        self._pending.append((line, pickle.dumps(film, pickle.HIGHEST_PROTOCOL)))
-        if len(self._pending) >= _CHUNK:
-            self._flush()
-
-    def _flush(self) -> None:
-        self._db.executemany("INSERT INTO films (line, film) VALUES (?, ?)", self._pending)
-        self._pending.clear()
-
-    def films(self) -> Iterator[tuple[int, ImportedFilm]]:
-        """Every film added, with its line, in the order added, streamed."""
-        self._flush()
-        self._db.commit()
-        for line, blob in self._db.execute("SELECT line, film FROM films ORDER BY n"):
-            # Our own file, written just above by this process: nothing from outside is unpickled.
-            yield line, pickle.loads(blob)
+    def first(self, identity: str, line: int) -> bool:
+        """Record ``identity`` as read at ``line``; False if it was read before (the first one is kept)."""
+        with _writing(self._folder):
+            cur = self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (identity, line))
+        return cur.rowcount == 1
 
     def close(self) -> None:
         self._db.close()

@@ -265,7 +265,7 @@ class RatingStore:
         for chunk in _chunks(film_ids):
             found.update({i: [] for i in chunk})
             rows = await self._db.fetchall(
-                "SELECT s.film_id, s.name, s.kind, s.value, s.scale, s.votes, s.as_of, s.note, f.key "
+                "SELECT s.film_id, s.name, s.kind, s.value, s.scale, s.votes, s.as_of, s.note, s.dated, s.site_named, f.key "
                 "FROM score_sources s JOIN film_sources f ON f.id = s.source_id "
                 f"WHERE s.film_id IN ({_marks(chunk)}) ORDER BY s.film_id, s.position, s.id",
                 chunk,
@@ -277,7 +277,8 @@ class RatingStore:
     async def film_sources(self, film_id: int) -> list[Source]:
         """A film's documents in card order (the card numbers them from 1 in this order)."""
         rows = await self._db.fetchall(
-            "SELECT key, title, publisher, kind, url, file, as_of FROM film_sources WHERE film_id = ? ORDER BY id",
+            "SELECT key, title, publisher, kind, url, file, as_of, dated, licence FROM film_sources "
+            "WHERE film_id = ? ORDER BY id",
             (film_id,),
         )
         return [source_from_row(r) for r in rows]

@@ -1,4 +1,4 @@
-"""SQL for title search: the index of every film's names (migration 0011), read and kept in step.
+"""SQL for title search: the index of every film's names (migration 0012), read and kept in step.
 
 Reads (``SearchStore``) run on the database's read-only connection: a search answers while an import
 holds the writing connection, and sees only committed films. Three kinds of candidates, each a few index

@@ -94,8 +94,8 @@ async def test_numvotes_in_exotic_digits_is_left_out(tmp_path: Path) -> None:
     )
     out = summary(await run_import(tmp_path, folder))
     assert "2 added" in out
-    assert "values left out: numVotes: not a whole number of votes: 1 (line 2)" in out
-    assert "values left out: numVotes: outside 0–10,000,000,000: 1 (line 3)" in out
+    assert "values left out: numVotes: not a whole number of votes: 1 (title.ratings.tsv line 2)" in out
+    assert "values left out: numVotes: outside 0–10,000,000,000: 1 (title.ratings.tsv line 3)" in out
 
 
 @pytest.mark.parametrize(
@@ -138,6 +138,8 @@ async def test_a_damaged_dataset_imports_nothing(tmp_path: Path, damage: str) ->
 
 
 async def test_a_failed_write_ends_its_run_and_the_import_finishes_when_run_again(tmp_path: Path) -> None:
+    # The import is one transaction (the cat-download merge): a failed write keeps nothing, says so, and
+    # the run row still ends; running the same import again does all of it.
     database = tmp_path / "filmbot.sqlite3"
     await (await Store.open(database)).close()  # migrated
     path = tmp_path / "films.csv"
@@ -150,18 +152,18 @@ async def test_a_failed_write_ends_its_run_and_the_import_finishes_when_run_agai
     done = await run_import(tmp_path, path)
     assert done.status == 1 and "Traceback" not in done.stderr, done.stderr
     assert done.stdout.startswith(
-        "films.csv: 1,000 added, 0 updated, 0 unchanged, 0 skipped (stopped part-way"
+        "films.csv: 0 added, 0 updated, 0 unchanged, 0 skipped (stopped: nothing was written)"
     )
-    assert "run the same import again to finish it" in done.stdout
     assert "simulated write failure" in done.stderr.splitlines()[-1]
+    assert await titles(database) == []
     with sqlite3.connect(database) as conn:
         run = conn.execute(
             "SELECT finished_at IS NOT NULL, outcome, added, error FROM catalog_imports"
         ).fetchall()
         conn.execute("DROP TRIGGER second_batch_fails")
-    assert run == [(1, "failed", 1000, "IntegrityError: simulated write failure")]
+    assert run == [(1, "failed", 0, "IntegrityError: simulated write failure")]
     again = summary(await run_import(tmp_path, path))
-    assert again.startswith("films.csv: 1,500 added, 0 updated, 1,000 unchanged, 0 skipped\n")
+    assert again.startswith("films.csv: 2,500 added, 0 updated, 0 unchanged, 0 skipped\n")
     assert len(await titles(database)) == 2500
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT outcome FROM catalog_imports ORDER BY id").fetchall() == [

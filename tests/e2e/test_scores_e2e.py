@@ -34,8 +34,11 @@ async def test_rate_then_scores_shows_embed_and_chart(
     approvals = fields["Approval (share who liked it, not averaged)"]
     assert "**100%**" in approvals and "**92%**" in approvals
     assert "Raw mean 8.5/10 from 1 rating" in fields["This server's members"]
-    # (81 + 76 + 77 + (10 × 78 + 85) / 11) / 4 = 78.2
-    assert embed["description"].startswith("**Aggregate 78/100**")
+    # The listing's 7.7 names no site: shown, not counted. (81 + 76 + (10 × 78.5 + 85) / 11) / 3 = 78.7
+    assert embed["description"].startswith("**Aggregate 79/100**")
+    assert "site not named; not counted" in ratings
+    # The documents give no dates: every score says "undated", none borrows the day the card was written.
+    assert "undated" in ratings and "as of" not in ratings
     ((name, data),) = shown.files.items()
     assert name == "scores-100-meters.png" and embed["image"]["url"] == f"attachment://{name}"
     assert data.startswith(PNG) and len(data) < 1_000_000
@@ -88,5 +91,5 @@ async def test_many_members_rating_at_once_lose_nothing(
     )
     assert all(a.ephemeral and a.embed["title"] == "Rating saved" for a in answers)
     top = await driver.slash("top", min_ratings=6)
-    # mean (5 + … + 10) / 6 = 7.5 from 6, shrunk toward 78: (780 + 450) / 16 = 76.9 → 7.7
+    # mean (5 + … + 10) / 6 = 7.5 from 6, shrunk toward 78.5: (785 + 450) / 16 = 77.2 → 7.7
     assert "100 Meters (2025) — **7.7**/10 (mean 7.5 from 6)" in top.embed["description"]

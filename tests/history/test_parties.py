@@ -154,7 +154,8 @@ async def test_the_close_timer_closes_the_menu_even_when_it_fires_late(night: Ni
     night.timers.start()
     await night.timers.idle()
     assert (await night.prompt(party)).state == "closed"
-    assert night.prompts.closed == [(prompt.id, "Aggregate 78/100 · members 8/10 (1)")]
+    # IMDb 81 and Letterboxd 76 (the unnamed 7.7 is not counted) and the member score (785 + 80) / 11.
+    assert night.prompts.closed == [(prompt.id, "Aggregate 79/100 · members 8/10 (1)")]
     (close,) = await night.store.timers.for_ref(CLOSE_TIMER, str(prompt.id))
     assert close.state == "missed"
     with pytest.raises(RatingsClosed):

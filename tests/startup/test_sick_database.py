@@ -11,6 +11,7 @@ import shutil
 import signal
 import sqlite3
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -201,3 +202,22 @@ async def test_a_full_disk_while_the_catalog_loads(tmp_path: Path) -> None:
             conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
     done = await filmbot(*ASK, env=environment(database), cwd=tmp_path, preexec=_file_size_limit(8192))
     one_sentence(done, DATABASE, f"cannot write {database}", "file-size limit")
+
+
+def test_a_connection_that_fails_to_open_ends_before_its_event_loop(tmp_path: Path) -> None:
+    # aiosqlite's worker thread posts its last result to the loop: if Database.open returned before the
+    # thread ended, asyncio.run closed the loop first and the thread printed "Event loop is closed".
+    script = (
+        "import asyncio, contextlib, sys\n"
+        "from pathlib import Path\n"
+        "from bot.store._database import Database\n"
+        "async def attempt():\n"
+        "    with contextlib.suppress(Exception):\n"
+        "        await Database.open(Path(sys.argv[1]))\n"
+        "for _ in range(30):\n"
+        "    asyncio.run(attempt())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr

@@ -1,6 +1,6 @@
 """The title index in the database stays in step with the films through every write: cards added, changed
 and removed, imports added, updated, matched to a card or rolled back, and the upgrade that builds it
-(migration 0011) for the films a database already holds.
+(migration 0012) for the films a database already holds.
 
 After each step the index is compared with one computed from scratch: every film's names as
 ``name_keys`` gives them, with its year and vote count; each word with the number of names holding it; and
@@ -116,7 +116,7 @@ async def test_the_upgrade_indexes_the_films_already_there(tmp_path: Path) -> No
         before = await expected(store)
     finally:
         await store.close()
-    # The same database as filmbot wrote it before migration 0011.
+    # The same database as filmbot wrote it before migration 0012.
     with sqlite3.connect(path) as conn:
         conn.executescript(
             "DROP TABLE search_names; DROP TABLE search_fts; DROP TABLE search_words; DROP TABLE search_lengths; "

@@ -11,6 +11,8 @@ FIRST_LINES = 5
 class SkipKind:
     count: int = 0
     lines: list[int] = field(default_factory=list)
+    reason: str = ""
+    file: str = ""  # the file the line numbers are in
 
     def add(self, line: int) -> None:
         self.count += 1
@@ -22,6 +24,8 @@ class SkipKind:
 class ImportReport:
     source: str
     dry_run: bool = False
+    # The file whose lines the films come from (the CSV file, IMDb's title.basics): named beside line numbers.
+    file: str = ""
     read: int = 0
     added: int = 0
     updated: int = 0
@@ -33,11 +37,17 @@ class ImportReport:
     # Why the import stopped before the end (the file unusable, a write failed), or None.
     stopped: str | None = None
 
-    def skip_row(self, reason: str, line: int) -> None:
-        self.skipped_rows.setdefault(reason, SkipKind()).add(line)
+    def skip_row(self, reason: str, line: int, file: str | None = None) -> None:
+        """A row left out; ``file``: the file ``line`` is in, when it is not ``self.file``."""
+        self._kind(self.skipped_rows, reason, file).add(line)
 
-    def skip_value(self, reason: str, line: int) -> None:
-        self.skipped_values.setdefault(reason, SkipKind()).add(line)
+    def skip_value(self, reason: str, line: int, file: str | None = None) -> None:
+        self._kind(self.skipped_values, reason, file).add(line)
+
+    def _kind(self, kinds: dict[str, SkipKind], reason: str, file: str | None) -> SkipKind:
+        """Kinds are keyed by reason, prefixed with the file when it is another one than ``self.file``."""
+        key = reason if file is None or file == self.file else f"{file}: {reason}"
+        return kinds.setdefault(key, SkipKind(reason=reason, file=file or self.file))
 
     @property
     def skipped(self) -> int:
@@ -51,19 +61,11 @@ class ImportReport:
         elif outcome == "unchanged":
             self.unchanged += 1
 
-    @property
-    def written(self) -> bool:
-        return not self.dry_run and bool(self.added or self.updated)
-
     def _ending(self) -> str:
         if self.stopped is None:
             return " (dry run: nothing written)" if self.dry_run else ""
-        if not self.written:
-            return " (stopped: nothing was written)"
-        return (
-            " (stopped part-way: what was written stays; run the same import again to finish it, films "
-            "already written are recognised and left as they are)"
-        )
+        # An import is one transaction (bot.catalog.importing.run): one that stopped kept nothing.
+        return " (stopped: nothing was written)"
 
     def lines(self) -> list[str]:
         verb = "would be " if self.dry_run else ""
@@ -74,9 +76,11 @@ class ImportReport:
         if self.stopped is not None:
             out.append(f"  stopped: {self.stopped}")
         for title, kinds in (("skipped rows", self.skipped_rows), ("values left out", self.skipped_values)):
-            for reason, kind in sorted(kinds.items(), key=lambda item: -item[1].count):
+            for kind in sorted(kinds.values(), key=lambda kind: -kind.count):
                 more = ", …" if kind.count > len(kind.lines) else ""
-                where = ", ".join(map(str, kind.lines)) + more
-                out.append(f"  {title}: {reason}: {kind.count:,} (line {where})")
+                # The file is named when the import reads several (IMDb's); a list's name is the source's.
+                named = kind.file and kind.file != self.source
+                where = (f"{kind.file} " if named else "") + "line " + ", ".join(map(str, kind.lines))
+                out.append(f"  {title}: {kind.reason}: {kind.count:,} ({where}{more})")
         out += [f"  note: {note}" for note in self.notes]
         return out
