@@ -265,8 +265,9 @@ def _title(rng: random.Random) -> str:
     return f"{adj} {noun} {noun2}"
 
 
-def films(count: int, seed: int = 8) -> Iterator[SynthFilm]:
-    """``count`` films; about 3% share a title with an earlier film (a remake in another year)."""
+def films(count: int, seed: int = 8, *, first_id: int = 1_000_000) -> Iterator[SynthFilm]:
+    """``count`` films; about 3% share a title with an earlier film (a remake in another year). IMDb ids
+    count up from tt``first_id``."""
     rng = random.Random(seed)
     titles: list[str] = []
     for n in range(count):
@@ -285,7 +286,7 @@ def films(count: int, seed: int = 8) -> Iterator[SynthFilm]:
         if rng.random() < 0.15:
             aliases = (f"{title.split(':')[0]} ({rng.choice(('US', 'UK', 'working title'))})",)
         yield SynthFilm(
-            tconst=f"tt{1_000_000 + n:07d}",
+            tconst=f"tt{first_id + n:07d}",
             title=title,
             original_title=original,
             year=rng.randint(1920, 2025),

@@ -41,11 +41,10 @@ async def _handler_times(db: Path, runs: int = 200) -> list[float]:
     try:
         await load_cards(store, REPO / "data" / "films")
         service = FilmService(store)
-        await service.refresh()
         times = []
         for _ in range(runs):
             start = time.perf_counter()
-            card = await service.card(service.resolve("100-meters"))
+            card = await service.card(await service.resolve("100-meters"))
             render.card_embed(card).to_dict()
             times.append(time.perf_counter() - start)
         return times

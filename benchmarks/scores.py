@@ -70,9 +70,8 @@ async def _upserts_per_second(directory: Path, name: str, grouped: bool, concurr
 async def _summary(directory: Path) -> ScoreSummary:
     store, _ = await _fresh_store(directory, "chart")
     films = FilmService(store)
-    await films.refresh()
     scores = ScoreService(store, films, SystemClock())
-    film = films.resolve("100-meters")
+    film = await films.resolve("100-meters")
     await asyncio.gather(*(scores.rate(1, film, u, (u % 20 + 1) / 2) for u in range(200)))
     summary = await scores.summary(film, 1)
     await store.close()

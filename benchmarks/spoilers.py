@@ -46,8 +46,7 @@ async def _plot_render_times(runs: int = 200) -> tuple[str, list[float], int]:
         try:
             await load_cards(store, REPO / "data" / "films")
             films = FilmService(store)
-            await films.refresh()
-            film = films.resolve("100-meters")
+            film = await films.resolve("100-meters")
             service = PlotService(store)
             plot_text = "\n\n".join(p.text for p in await service.phases(film))
             times = []

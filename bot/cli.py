@@ -238,5 +238,5 @@ async def _films_import(
         await store.close()
     print("\n".join(report.lines()))
     if not dry_run and (report.added or report.updated):
-        print("A running bot rebuilds its title index in the background as members next type a title.")
+        print("A running bot finds the new films at once: its title index is kept in the database.")
     return 0

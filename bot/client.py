@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -157,12 +158,11 @@ class FilmBot(commands.Bot):
             log.error("film cards not loaded: %s", exc.message)  # the bot serves the films it has
         self.timers = TimerDispatcher(store, self.clock, grace=self.settings.timer_grace)
         self.films = FilmService(store)
-        await self.films.refresh()
         self.scores = ScoreService(store, self.films, self.clock)
         self.plots = PlotService(store)
         self.catalog = CatalogService(store)
         self.imdb_refresh = ImdbRefreshService(
-            store, self.clock, self.settings.imdb_refresh, ChildRefresh(self.settings), self.films.catch_up
+            store, self.clock, self.settings.imdb_refresh, ChildRefresh(self.settings)
         )
         self.imdb_refresh.register_timers(self.timers)
         if not self.offline:
@@ -189,6 +189,11 @@ class FilmBot(commands.Bot):
         for module in pkgutil.iter_modules(cogs.__path__, f"{cogs.__name__}."):
             if not module.name.rsplit(".", 1)[-1].startswith("_"):
                 await self.load_extension(module.name)
+        if not gc.get_freeze_count():
+            # What start-up built lives as long as the process: out of every later collection, so the full
+            # ones a catalog import's allocations set off scan only what came after (not ~0.1 s of it).
+            gc.collect()
+            gc.freeze()
 
     def gateway_connections(self) -> int:
         """How many gateway websockets this process holds (each keeps one pooled connection)."""

@@ -58,7 +58,7 @@ class Plot(commands.Cog):
         if not isinstance(typed, str) or not typed.strip():
             return []
         try:
-            film = self.bot.films.resolve(typed)
+            film = await self.bot.films.resolve(typed)
         except NotFound:
             return []
         return [

@@ -64,16 +64,14 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def films(catalog_store: Store) -> FilmService:
-    """The film service over the loaded catalog, its title index built."""
-    service = FilmService(catalog_store)
-    await service.refresh()
-    return service
+    """The film service over the loaded catalog."""
+    return FilmService(catalog_store)
 
 
 @pytest.fixture
-def film(films: FilmService) -> FilmSummary:
+async def film(films: FilmService) -> FilmSummary:
     """The summary of ``FILM_SLUG`` in the loaded catalog."""
-    return films.resolve(FILM_SLUG)
+    return await films.resolve(FILM_SLUG)
 
 
 # The loopback Discord emulator and its fixtures (emulator, driver, filmbot, filmbot_process).

@@ -1,28 +1,23 @@
-"""Title matching: every spelling a member types (typos, punctuation, word order, aliases) finds the film.
+"""Title matching: how names are normalized, split into words, and scored against what a member typed.
 
-Built to stay instant at 100,000 films. Each film's names (slug, title, original title, aliases) are
-normalized once; a query then runs in two steps:
+The names themselves live in the database (``bot/store/search.py``: every film's normalized names, a word
+index and the catalog's vocabulary, kept in step by every write); ``bot/films/search.py`` decides which of
+them to fetch for a query. This module is the part both share: ``normalize`` and ``name_keys`` make the
+names the store indexes (the store calls them as SQL functions), and ``score_key`` ranks the few hundred
+candidates a query fetches with RapidFuzz's compiled scorers.
 
-1. **Candidates**, in time that does not grow with the catalog's Python object count:
-   - names that *start with* the query (a typed prefix), from a sorted array found by bisection;
-   - names sharing the most word trigrams with the query (typos, word order, partial names), counted
-     with ``numpy.bincount`` over a compressed trigram → names table.
-2. **Re-ranking** of those few hundred candidates with RapidFuzz's compiled scorers (``score_key``).
-
-Queries of one or two characters take only the prefix path: a trigram says nothing about them.
+Changing what ``normalize`` or ``name_keys`` return needs a migration that rebuilds the index.
 """
 
 from __future__ import annotations
 
-import bisect
-import heapq
+import functools
 import re
+import string
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
-import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from bot.films.models import FilmSummary
@@ -32,19 +27,19 @@ _NON_WORD = re.compile(r"[^\w]+")
 _YEAR = re.compile(r"(?:^|\s)\(?((?:18[7-9]|19[0-9]|20[0-9])[0-9])\)?$")
 # Spelling variants folded to one form before comparing.
 _VARIANTS = {"metres": "meters", "metre": "meter", "colour": "color", "theatre": "theater", "and": "&"}
-# How many trigram candidates and prefix candidates are re-ranked per query.
-TRIGRAM_CANDIDATES = 160
-PREFIX_CANDIDATES = 96
-# At most this many trigram postings are counted per query (the rarest trigrams first).
-POSTINGS_BUDGET = 40_000
+# Letters tried in place of (or beside) each letter of a misspelled word, besides the word's own letters.
+_TYPO_LETTERS = string.ascii_lowercase + string.digits
 
 
 def normalize(text: str) -> str:
     """Lowercase, strip accents and punctuation, fold spelling variants; '100-Metres!' -> '100 meters'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    words = _NON_WORD.sub(" ", stripped.replace("'", "").replace("’", "")).split()
-    return " ".join(_VARIANTS.get(w, w) for w in words)
+    if text.isascii():  # most titles: nothing to decompose (and a catalog import normalizes a million)
+        stripped = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    parts = _NON_WORD.sub(" ", stripped.replace("'", "").replace("’", "")).split()
+    return " ".join(_VARIANTS.get(w, w) for w in parts)
 
 
 def match_key(title: str, year: int | None) -> str:
@@ -60,13 +55,40 @@ def split_year(query: str) -> tuple[str, int | None]:
     return query, None
 
 
-def trigrams(key: str) -> set[str]:
-    """Word trigrams of a normalized name, each word padded: word order does not change them."""
-    grams: set[str] = set()
-    for word in key.split():
-        padded = f" {word} "
-        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return grams
+def words(key: str) -> list[str]:
+    """The distinct words of a normalized name, in order: 'the river the' -> ['the', 'river']."""
+    return list(dict.fromkeys(key.split()))
+
+
+def typo_variants(word: str) -> set[str]:
+    """Every spelling one edit away from ``word`` (a letter dropped, added, changed, or two swapped).
+
+    The words a member meant when ``word`` is not in the catalog's vocabulary are among these; the store
+    keeps only those it knows. Letters tried are ASCII letters and digits (what ``normalize`` leaves of
+    Latin scripts) and, for a word in another script, the lower-case letters near its own in Unicode
+    (the Cyrillic alphabet for a Cyrillic word).
+    """
+    letters = set(_TYPO_LETTERS) | set(word) | _script_letters(word)
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    found = {a + b[1:] for a, b in splits if b}
+    found |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    found |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    found |= {a + c + b for a, b in splits for c in letters}
+    found.discard(word)
+    return found
+
+
+@functools.cache
+def _letters_near(block: int) -> frozenset[str]:
+    """The lower-case letters among the 128 code points from ``block``."""
+    return frozenset(c for c in map(chr, range(block, block + 128)) if c.islower())
+
+
+def _script_letters(word: str) -> set[str]:
+    near: set[str] = set()
+    for block in {ord(c) & ~0x7F for c in word if not c.isascii()}:
+        near |= _letters_near(block)
+    return near
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +101,10 @@ class Match:
 _SLUG_SUFFIX = re.compile(r"(?:-(?:18|19|20)\d\d)?(?:-tt\d+)?$")
 
 
-def name_keys(film: FilmSummary) -> list[str]:
+def name_keys(slug: str, title: str, original_title: str | None, aliases: Iterable[str]) -> list[str]:
     """A film's distinct normalized names: slug (less a year or id suffix), title, original title, aliases."""
-    slug = _SLUG_SUFFIX.sub("", film.slug) or film.slug
-    raw = [slug.replace("-", " "), film.title, film.original_title or "", *film.aliases]
+    bare = _SLUG_SUFFIX.sub("", slug) or slug
+    raw = [bare.replace("-", " "), title, original_title or "", *aliases]
     return [k for k in dict.fromkeys(normalize(r) for r in raw) if k]
 
 
@@ -111,152 +133,3 @@ def score_key(query: str, key: str) -> float:
         # Only the exact name scores 100: the same words in another order are a different film.
         97.0,
     )
-
-
-IntArray = npt.NDArray[np.int32]
-
-
-class TitleIndex:
-    """An immutable in-memory index of every film's names; build a new one when the catalog changes."""
-
-    def __init__(
-        self, films: Iterable[FilmSummary] = (), popularity: Mapping[int, int] | None = None
-    ) -> None:
-        """``popularity``: film id -> rating votes; among equally good matches the better known comes first."""
-        popularity = popularity or {}
-        self._films: list[FilmSummary] = []
-        self._by_slug: dict[str, FilmSummary] = {}
-        keys: list[str] = []
-        owners: list[int] = []
-        for film in films:
-            position = len(self._films)
-            self._films.append(film)
-            self._by_slug[film.slug] = film
-            for key in name_keys(film):
-                keys.append(key)
-                owners.append(position)
-        self._votes = [popularity.get(f.id, 0) for f in self._films]
-        self._keys = keys
-        self._owner: IntArray = np.asarray(owners, dtype=np.int32)
-        self._build_prefixes(keys)
-        self._build_trigrams(keys)
-        self._first: list[FilmSummary] | None = None
-
-    def _build_prefixes(self, keys: list[str]) -> None:
-        # Every name compact ('100meters'), sorted for bisection: a name starting with the typed text
-        # ('100 m') also starts with it compacted ('100m'), so one form serves both.
-        entries = sorted((key.replace(" ", ""), i) for i, key in enumerate(keys))
-        self._prefix_text = [form for form, _ in entries]
-        self._prefix_key: IntArray = np.asarray([i for _, i in entries], dtype=np.int32)
-        self._prefix_len: IntArray = np.asarray([len(form) for form, _ in entries], dtype=np.int32)
-
-    def _build_trigrams(self, keys: list[str]) -> None:
-        postings: dict[str, list[int]] = {}
-        sizes = np.zeros(len(keys), dtype=np.int32)
-        for i, key in enumerate(keys):
-            grams = trigrams(key)
-            sizes[i] = len(grams)
-            for gram in grams:
-                postings.setdefault(gram, []).append(i)
-        self._gram_row = {gram: row for row, gram in enumerate(postings)}
-        lengths = np.fromiter((len(p) for p in postings.values()), dtype=np.int64, count=len(postings))
-        self._gram_start = np.zeros(len(postings) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=self._gram_start[1:])
-        flat = np.empty(int(self._gram_start[-1]), dtype=np.int32)
-        for row, ids in enumerate(postings.values()):
-            flat[self._gram_start[row] : self._gram_start[row + 1]] = ids
-        self._postings: IntArray = flat
-        self._key_grams: IntArray = sizes
-
-    def __len__(self) -> int:
-        return len(self._films)
-
-    @property
-    def films(self) -> list[FilmSummary]:
-        return self._films
-
-    def by_slug(self, slug: str) -> FilmSummary | None:
-        return self._by_slug.get(slug)
-
-    # -- candidates ----------------------------------------------------------------------------------
-
-    def _prefix_candidates(self, wanted: str, limit: int) -> set[int]:
-        """Names starting with ``wanted`` (compared compact), the shortest when there are many."""
-        form = wanted.replace(" ", "")
-        lo = bisect.bisect_left(self._prefix_text, form)
-        hi = bisect.bisect_left(self._prefix_text, form + "\U0010ffff", lo)
-        if hi - lo <= limit:
-            return set(self._prefix_key[lo:hi].tolist())
-        shortest = np.argpartition(self._prefix_len[lo:hi], limit)[:limit]
-        return set(self._prefix_key[lo + shortest].tolist())
-
-    def _trigram_candidates(self, wanted: str, limit: int) -> set[int]:
-        """Names sharing the most word trigrams with ``wanted``, by Dice coefficient."""
-        grams = trigrams(wanted)
-        rows = [self._gram_row[g] for g in grams if g in self._gram_row]
-        if not rows:
-            return set()
-        sizes = self._gram_start[1:][rows] - self._gram_start[:-1][rows]
-        # Count the rarest trigrams first, within a budget of postings: the commonest ('the', ' of') cost
-        # the most and tell the least. Latency stays bounded however common the query's words are.
-        order = np.argsort(sizes, kind="stable")
-        within = np.cumsum(sizes[order]) <= POSTINGS_BUDGET
-        keep = order[: max(int(within.sum()), 1)]
-        hits = np.concatenate(
-            [self._postings[self._gram_start[rows[k]] : self._gram_start[rows[k] + 1]] for k in keep]
-        )
-        counts = np.bincount(hits, minlength=len(self._keys))
-        touched = np.flatnonzero(counts)
-        query_grams = len(grams)
-        dice = counts[touched] * 2.0 / (self._key_grams[touched] + query_grams)
-        if len(touched) > limit:
-            best = np.argpartition(dice, -limit)[-limit:]
-            touched = touched[best]
-            dice = dice[best]
-        # A name sharing under a fifth of its trigrams is noise, not a typo.
-        return set(touched[dice >= 0.2].tolist())
-
-    # -- search --------------------------------------------------------------------------------------
-
-    def search(self, query: str, limit: int = 25, *, cutoff: float = 55.0) -> list[Match]:
-        """The best films for ``query``, best first; a trailing year prefers films of that year."""
-        text, year = split_year(query)
-        wanted = normalize(text)
-        if not wanted:
-            return []
-        candidates = self._prefix_candidates(wanted, PREFIX_CANDIDATES)
-        if len(wanted.replace(" ", "")) >= 3:
-            candidates |= self._trigram_candidates(wanted, TRIGRAM_CANDIDATES)
-        best: dict[int, Match] = {}
-        for position in candidates:
-            key = self._keys[position]
-            score = score_key(wanted, key)
-            if score < cutoff:
-                continue
-            owner = int(self._owner[position])
-            film = self._films[owner]
-            if year is not None and film.year is not None:
-                score += 5.0 if film.year == year else -5.0
-            current = best.get(owner)
-            if current is None or score > current.score:
-                best[owner] = Match(film=film, score=float(score), matched=key)
-        votes = {m.film.id: self._votes[owner] for owner, m in best.items()}
-        ranked = sorted(
-            best.values(),
-            key=lambda m: (
-                -m.score,
-                -votes[m.film.id],
-                -(m.film.year or 0),
-                m.film.title.casefold(),
-                m.film.slug,
-            ),
-        )
-        return ranked[:limit]
-
-    def first(self, limit: int) -> list[FilmSummary]:
-        """Films in title order, for an empty query (computed once per index)."""
-        if self._first is None or len(self._first) < min(limit, len(self._films)):
-            self._first = heapq.nsmallest(
-                max(limit, 25), self._films, key=lambda f: (f.title.casefold(), f.year or 0, f.slug)
-            )
-        return self._first[:limit]

@@ -174,6 +174,25 @@ class FilmSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class WordGroup:
+    """One word of a title search as the word index is asked for it: a name must hold one of ``terms``,
+    or a word starting with ``prefix``. ``docs`` is how many names hold one of them (rarest asked first)."""
+
+    terms: tuple[str, ...]
+    prefix: str | None = None
+    docs: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NameHit:
+    """One of a film's normalized names that a title search fetched, to be scored against the query."""
+
+    film: FilmSummary
+    name: str
+    votes: int  # the film's largest rating vote count
+
+
+@dataclass(frozen=True, slots=True)
 class Film:
     """A film with everything the store holds about it."""
 

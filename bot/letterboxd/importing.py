@@ -8,7 +8,6 @@ merged in one unit of work by the score service: the newer rating wins (``scores
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 from bot.films.service import FilmService
@@ -30,8 +29,10 @@ def to_score(stars: float) -> float:
     return stars * 2
 
 
-def _match_all(films: FilmService, ratings: tuple[ExportRating, ...]) -> list[tuple[ExportRating, FilmMatch]]:
-    return [(rating, match_film(films, rating.name, rating.year)) for rating in ratings]
+async def _match_all(
+    films: FilmService, ratings: tuple[ExportRating, ...]
+) -> list[tuple[ExportRating, FilmMatch]]:
+    return [(rating, await match_film(films, rating.name, rating.year)) for rating in ratings]
 
 
 def _outcome(merged: MergedRating) -> ImportOutcome:
@@ -46,8 +47,8 @@ async def import_export(
     films: FilmService, scores: ScoreService, guild_id: int, user_id: int, export: Export
 ) -> ImportSummary:
     """Rate the export's films that are in the catalog for the member; committed before returning."""
-    # Thousands of title searches: in a worker thread, so the bot keeps answering meanwhile.
-    matches = await asyncio.to_thread(_match_all, films, export.ratings)
+    # Thousands of title searches, each in the database (its read connection): the bot answers between them.
+    matches = await _match_all(films, export.ratings)
     chosen: dict[int, tuple[ExportRating, FilmMatch]] = {}
     missing: list[ExportRating] = []
     ambiguous: list[ExportRating] = []

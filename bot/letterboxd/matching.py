@@ -22,21 +22,22 @@ CANDIDATES = 12
 MISSING = FilmMatch("missing")
 
 
-def _same_title(films: FilmService, title: str, year: int | None) -> list[FilmSummary]:
+async def _same_title(films: FilmService, title: str, year: int | None) -> list[FilmSummary]:
     wanted = normalize(title)
     if not wanted:
         return []
     query = f"{title} ({year})" if year is not None else title
     found: dict[int, FilmSummary] = {}
-    for match in films.search(query, CANDIDATES):
-        if wanted in name_keys(match.film):
+    for match in await films.search(query, CANDIDATES):
+        film = match.film
+        if wanted in name_keys(film.slug, film.title, film.original_title, film.aliases):
             found.setdefault(match.film.id, match.film)
     return list(found.values())
 
 
-def match_film(films: FilmService, title: str, year: int | None) -> FilmMatch:
+async def match_film(films: FilmService, title: str, year: int | None) -> FilmMatch:
     """The catalog film a Letterboxd title and year name, or why there is none."""
-    same = _same_title(films, title, year)
+    same = await _same_title(films, title, year)
     if not same:
         return MISSING
     if year is None:

@@ -207,7 +207,7 @@ class FeedPoller:
             await repo.finish_post(key, "seen", error="this server has no Letterboxd channel")
             return Delivered(error="this server has no Letterboxd channel", lasting=True)
         attempt = await repo.begin_attempt(key)  # committed before the attempt: a retry knows of it
-        match = match_film(self._films, pending.entry.film_title, pending.entry.film_year)
+        match = await match_film(self._films, pending.entry.film_title, pending.entry.film_year)
         post = DiaryPost(
             pending=dataclasses.replace(pending, attempts=attempt),
             film=match.film,

@@ -15,13 +15,9 @@ from typing import Any
 
 from bot.clock import Clock, SystemClock
 from bot.polls.models import BallotResult
-from bot.store._database import (
-    Database,
-    Duplicate,
-    Session,
-    database_failure,
-    migrations,
-)
+from bot.store._database import Database, Duplicate, Session, migrations
+from bot.store._failures import database_failure
+from bot.store._functions import register_functions
 from bot.store._group_commit import GroupCommit
 from bot.store._lock import hold_exclusive, hold_lock, lock_path
 from bot.store.catalog import CatalogStore
@@ -32,6 +28,7 @@ from bot.store.meta import MetaStore
 from bot.store.polls import MAX_BATCH, BallotOp, PollStore
 from bot.store.preferences import PreferencesStore
 from bot.store.ratings import RatingOp, RatingStore, apply_ops
+from bot.store.search import SearchStore
 from bot.store.spoilers import SpoilerStore
 from bot.store.timers import TimerStore
 from bot.store.watch_parties import WatchPartyStore
@@ -49,6 +46,7 @@ __all__ = [
     "hold_lock",
     "lock_path",
     "migrations",
+    "register_functions",
 ]
 
 
@@ -67,6 +65,7 @@ class Repositories:
     ) -> None:
         self.films = FilmStore(session, clock)
         self.catalog = CatalogStore(session, clock)
+        self.search = SearchStore(session)
         self.meta = MetaStore(session)
         self.ratings = RatingStore(session, rating_writes)
         self.timers = TimerStore(session, clock, timers_changed)

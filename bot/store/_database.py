@@ -13,8 +13,6 @@ import asyncio
 import contextlib
 import logging
 import re
-import resource
-import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -25,13 +23,19 @@ from typing import Any
 import aiosqlite
 from aiosqlite.context import Result
 
-from bot.errors import DatabaseTooNew, DatabaseUnusable, WriteFailed
+from bot.errors import DatabaseTooNew, DatabaseUnusable
+from bot.store import _functions
+from bot.store._failures import unusable, write_failure
 
 log = logging.getLogger(__name__)
 
 Params = tuple[Any, ...] | list[Any] | dict[str, Any]
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# A bulk write's settings: a page cache (KiB; SQLite's default is 2,000) big enough for the pages of the
+# indexes it updates at random (a million films touch hundreds of MB of them); a checkpoint every 50,000
+# pages, not 1,000 (pages every batch rewrites are copied back once); statement journals in memory.
+BULK = {"cache_size": -256 * 1024, "wal_autocheckpoint": 50_000, "temp_store": 2}
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -46,110 +50,6 @@ def migrations() -> list[tuple[int, str, str]]:
         if version != expected:
             raise RuntimeError(f"migration {name} is out of sequence: expected number {expected:04d}")
     return found
-
-
-def unusable(path: Path, exc: OSError | sqlite3.Error) -> DatabaseUnusable:
-    """Why the database at ``path`` cannot be used, in one plain sentence (by SQLite's error code)."""
-    if isinstance(exc, OSError):
-        return DatabaseUnusable(f"cannot create the folder {path.parent} for the database: {_reason(exc)}")
-    code = exc.sqlite_errorcode
-    primary = code & 0xFF
-    if primary == sqlite3.SQLITE_NOTADB:
-        return DatabaseUnusable(
-            f"{path} is not a SQLite database; point FILMBOT_DATABASE at filmbot's database, "
-            "or move this file away to start a new one"
-        )
-    if primary == sqlite3.SQLITE_CORRUPT:
-        return DatabaseUnusable(
-            f"{path} is damaged (cut short or overwritten; SQLite says: {exc}); restore it from a backup, "
-            "or move it away to start a new database"
-        )
-    if code == sqlite3.SQLITE_READONLY_DIRECTORY:
-        return DatabaseUnusable(
-            f"cannot write {path}: its folder is read-only, and SQLite needs to create "
-            f"{path.name}-wal and {path.name}-shm beside it"
-        )
-    if primary == sqlite3.SQLITE_READONLY:
-        return DatabaseUnusable(
-            f"{path} is read-only; give the user running filmbot write access to it, its folder "
-            f"and any {path.name}-wal and {path.name}-shm files beside it"
-        )
-    if primary == sqlite3.SQLITE_CANTOPEN:
-        return DatabaseUnusable(_cannot_open(path))
-    if primary in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
-        return DatabaseUnusable(_cannot_write(path, exc))
-    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return DatabaseUnusable(
-            f"{path} stayed locked by another program for 5 seconds; try again when it is done"
-        )
-    return DatabaseUnusable(f"cannot use {path} (SQLite says: {exc})")
-
-
-# SQLite's codes for a database that cannot be used as it stands (not a bug in a statement).
-_UNUSABLE = {
-    sqlite3.SQLITE_NOTADB,
-    sqlite3.SQLITE_CORRUPT,
-    sqlite3.SQLITE_READONLY,
-    sqlite3.SQLITE_CANTOPEN,
-    sqlite3.SQLITE_FULL,
-    sqlite3.SQLITE_IOERR,
-    sqlite3.SQLITE_BUSY,
-    sqlite3.SQLITE_LOCKED,
-}
-
-
-def database_failure(path: Path, exc: BaseException) -> DatabaseUnusable | None:
-    """``exc`` as ``DatabaseUnusable`` if it says the database at ``path`` is sick (damaged, read-only,
-    full…), e.g. a disk that fills while the catalog loads at start; ``None`` for any other error."""
-    if isinstance(exc, sqlite3.Error) and exc.sqlite_errorcode & 0xFF in _UNUSABLE:
-        return unusable(path, exc)
-    return None
-
-
-# What the member is told about a write the database refused, by SQLite's primary error code.
-_WRITE_REFUSALS = {
-    sqlite3.SQLITE_FULL: "the disk holding the bot's database is full",
-    sqlite3.SQLITE_IOERR: "the disk holding the bot's database is full or failing",
-    sqlite3.SQLITE_READONLY: "the bot's database is read-only",
-    sqlite3.SQLITE_BUSY: "another program kept the bot's database locked",
-    sqlite3.SQLITE_LOCKED: "another program kept the bot's database locked",
-    sqlite3.SQLITE_CORRUPT: "the bot's database file is damaged",
-    sqlite3.SQLITE_NOTADB: "the bot's database file is damaged",
-    sqlite3.SQLITE_CANTOPEN: "the bot's database file could not be opened",
-}
-
-
-def write_failure(path: Path, exc: sqlite3.Error) -> WriteFailed | None:
-    """``exc``, raised by a write that was then rolled back, as ``WriteFailed`` if the database refused it
-    (full, read-only, damaged, locked); ``None`` for any other error (a bug in a statement, say)."""
-    why = _WRITE_REFUSALS.get(exc.sqlite_errorcode & 0xFF)
-    if why is None:
-        return None
-    return WriteFailed(unusable(path, exc).message, why)
-
-
-def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower() if exc.errno else str(exc)
-
-
-def _cannot_open(path: Path) -> str:
-    if path.is_dir():
-        return f"cannot open {path}: it is a folder; FILMBOT_DATABASE must name a file"
-    return f"cannot open {path}: check that the user running filmbot may read and write it and its folder"
-
-
-def _cannot_write(path: Path, exc: sqlite3.Error) -> str:
-    """A full disk and a file-size limit look alike to SQLite (SQLITE_FULL or a write error): ask the OS."""
-    limit, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
-    if limit != resource.RLIM_INFINITY:
-        return (
-            f"cannot write {path}: the file-size limit of this process ({limit:,} bytes, see ulimit -f) "
-            "is too small for the database"
-        )
-    free = shutil.disk_usage(path.parent if path.parent.is_dir() else ".").free
-    if exc.sqlite_errorcode == sqlite3.SQLITE_FULL or free < 1 << 20:
-        return f"cannot write {path}: the disk holding it is full ({free:,} bytes free)"
-    return f"cannot read or write {path}: the disk reported an error (SQLite says: {exc}); check the disk"
 
 
 async def _stopped(opening: aiosqlite.Connection) -> None:
@@ -169,12 +69,17 @@ class Duplicate(Exception):
 
 
 class Database:
-    """One aiosqlite connection. Reads run freely; writes go through ``transaction()``."""
+    """One aiosqlite connection. Reads run freely; writes go through ``transaction()``.
+
+    A second, read-only connection serves ``read()``: searches that must answer while a long write (a
+    catalog import) holds the first connection, and must see only what is committed.
+    """
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._reader: aiosqlite.Connection | None = None
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -199,9 +104,12 @@ class Database:
             await db._check()
             await db.migrate()
             await db._check_writable()
+            await db._open_reader()
         except BaseException as exc:
-            with contextlib.suppress(Exception):
-                await conn.close()
+            for opened in (conn, db._reader):
+                if opened is not None:
+                    with contextlib.suppress(Exception):
+                        await opened.close()
             if isinstance(exc, OSError | sqlite3.Error):
                 raise unusable(path, exc) from exc
             raise
@@ -210,6 +118,7 @@ class Database:
     async def _check(self) -> None:
         """Settings, then a read of the schema: a damaged or truncated file fails here, not later."""
         self.conn.row_factory = aiosqlite.Row
+        await _functions.register(self.conn)
         await self.conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a commit is on disk (WAL fsynced) before we acknowledge anything to a member.
         await self.conn.execute("PRAGMA synchronous = FULL")
@@ -230,9 +139,19 @@ class Database:
                 if self.conn.in_transaction:
                     await self.conn.execute("ROLLBACK")
 
+    async def _open_reader(self) -> None:
+        if str(self.path) == ":memory:":
+            return  # a second connection would open another, empty database
+        self._reader = await aiosqlite.connect(self.path, isolation_level=None)
+        self._reader.row_factory = aiosqlite.Row
+        await self._reader.execute("PRAGMA query_only = ON")
+        await self._reader.execute("PRAGMA busy_timeout = 5000")
+
     async def close(self) -> None:
         async with self._write_lock:
             await self.conn.close()
+            if self._reader is not None:
+                await self._reader.close()
 
     async def checkpoint(self, attempts: int = 20) -> bool:
         """Copy the WAL into the database file and truncate it, so no older page version stays in the
@@ -268,15 +187,23 @@ class Database:
                 f"than this filmbot ({len(known)}); upgrade filmbot, or point FILMBOT_DATABASE at another file"
             )
         for version, name, sql in known[current:]:
+            # Some rebuild what a large catalog already holds (0012 indexes every film's titles).
+            log.info("applying migration %s", name)
             async with self._write_lock:
                 # executescript commits first; wrap the script so it applies completely or not at all.
                 try:
                     await self.conn.executescript(
                         f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
                     )
-                except BaseException:
+                except BaseException as exc:
                     if self.conn.in_transaction:
                         await self.conn.execute("ROLLBACK")
+                    if isinstance(exc, sqlite3.OperationalError) and "no such module: fts5" in str(exc):
+                        raise DatabaseUnusable(
+                            f"the SQLite library this Python uses ({sqlite3.sqlite_version}) was built without "
+                            "FTS5, which filmbot's title search needs; use a Python whose sqlite3 has it (the "
+                            "python.org and most distribution builds do)"
+                        ) from exc
                     raise
             log.info("applied migration %s", name)
         return len(known)
@@ -307,6 +234,22 @@ class Database:
                 raise failed from exc
         tx.committed()
 
+    @asynccontextmanager
+    async def bulk(self) -> AsyncIterator[None]:
+        """The ``BULK`` settings for the length of a bulk write (a catalog import); then the usual ones
+        again, the big cache's memory freed."""
+        usual = {}
+        for name, value in BULK.items():
+            row = await self.fetchone(f"PRAGMA {name}")
+            usual[name] = row[0] if row else value
+            await self.conn.execute(f"PRAGMA {name} = {value}")
+        try:
+            yield
+        finally:
+            for name, value in usual.items():
+                await self.conn.execute(f"PRAGMA {name} = {value}")
+            await self.conn.execute("PRAGMA shrink_memory")
+
     async def _roll_back(self) -> None:
         """Undo the open transaction, if SQLite has not already (it does after some errors, a full disk
         among them); a failing ROLLBACK must not hide the error that led to it."""
@@ -331,6 +274,11 @@ class Database:
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         async with self.conn.execute(sql, params) as cur:
             return await cur.fetchone()
+
+    async def read(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """Rows from the read-only connection: what is committed, never queued behind a write."""
+        async with (self._reader or self.conn).execute(sql, params) as cur:
+            return list(await cur.fetchall())
 
 
 class Transaction:
@@ -370,6 +318,10 @@ class Transaction:
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         async with self._conn.execute(sql, params) as cur:
             return await cur.fetchone()
+
+    async def read(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """Inside a transaction, reads see its own writes."""
+        return await self.fetchall(sql, params)
 
 
 # What a repository is given: the database (a transaction per write) or one open transaction.

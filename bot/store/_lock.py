@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.errors import DatabaseInUse, DatabaseUnusable
-from bot.store._database import _reason
+from bot.store._failures import _reason
 
 
 def lock_path(database: Path) -> Path:

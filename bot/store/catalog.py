@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from bot.catalog.models import ImportCounts, ImportOutcome, ImportRun, RunOutcome
 from bot.clock import Clock
 from bot.films.models import FilmSummary, ImportedFilm, Source
 from bot.store._database import Session
+from bot.store._rows import summary_from_row
 from bot.store.catalog_batch import ImportBatch
 
 
@@ -92,19 +91,13 @@ class CatalogStore:
             return rolled_back.outcomes
         return outcomes
 
-    # -- for the title index ----------------------------------------------------------------------------
-
     async def popularity(self) -> dict[int, int]:
-        """Each film's largest rating vote count (how well known it is), for ranking equal matches."""
+        """Each film's largest rating vote count (how well known it is; the title index ranks equal
+        matches by it)."""
         rows = await self._db.fetchall(
             "SELECT film_id, max(votes) AS votes FROM score_sources WHERE votes IS NOT NULL GROUP BY film_id"
         )
         return {r["film_id"]: r["votes"] for r in rows}
-
-    async def data_version(self) -> int:
-        """Changes whenever another connection (``filmbot films import``) commits to the database."""
-        row = await self._db.fetchone("PRAGMA data_version")
-        return int(row[0]) if row else 0
 
     # -- browsing ----------------------------------------------------------------------------------
 
@@ -125,7 +118,7 @@ class CatalogStore:
             "ORDER BY votes DESC NULLS LAST, f.title COLLATE NOCASE, f.year, f.id LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
-        return [_summary(r) for r in rows]
+        return [summary_from_row(r) for r in rows]
 
     async def random_film(self, *, genre: str | None) -> FilmSummary | None:
         where, params = _filters(genre, None, None)
@@ -134,7 +127,7 @@ class CatalogStore:
             "ORDER BY random() LIMIT 1",
             params,
         )
-        return None if row is None else _summary(row)
+        return None if row is None else summary_from_row(row)
 
     async def genres(self, prefix: str, limit: int) -> list[str]:
         rows = await self._db.fetchall(
@@ -176,13 +169,3 @@ def _filters(genre: str | None, year: int | None, director: str | None) -> tuple
         )
         params.append(director)
     return " AND ".join(clauses), tuple(params)
-
-
-def _summary(row: aiosqlite.Row) -> FilmSummary:
-    return FilmSummary(
-        id=row["id"],
-        slug=row["slug"],
-        title=row["title"],
-        year=row["year"],
-        original_title=row["original_title"],
-    )

@@ -2,11 +2,12 @@
 
 A film is found by IMDb id, else by normalized title and year (never across different ids). On a card
 film only the import's own rows change (the card's values win when read); an imported film's title,
-year and original title follow the import.
+year and original title follow the import. The title index follows in the same transaction.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ import aiosqlite
 from bot.catalog.models import ImportOutcome
 from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
+from bot.store import search
 from bot.store._database import Transaction
 from bot.store.catalog_cards import source_columns
 
@@ -60,7 +62,8 @@ class ImportBatch:
         return int(rows[0][0])
 
     async def write(self, films: Sequence[ImportedFilm]) -> list[ImportOutcome]:
-        keys = [match_key(f.title, f.year) for f in films]
+        # Milliseconds of pure Python per batch: on a thread, so a bot importing this goes on answering.
+        keys, digests = await asyncio.to_thread(_fingerprints, films, self.source)
         targets = await self._targets(films, keys)
         hashes = await self._hashes([t.film_id for t in targets if t is not None])
         outcomes: list[ImportOutcome] = []
@@ -69,8 +72,7 @@ class ImportBatch:
         new_keys: set[str] = set()
         new: list[tuple[ImportedFilm, str, str]] = []
         changed: list[tuple[ImportedFilm, _Existing, str, int | None]] = []
-        for film, key, target in zip(films, keys, targets, strict=True):
-            digest = film.content_hash(self.source)
+        for film, key, digest, target in zip(films, keys, digests, targets, strict=True):
             if target is None:
                 if (film.imdb_id in new_ids) if film.imdb_id else (key in new_keys):
                     outcomes.append("duplicate")
@@ -93,6 +95,7 @@ class ImportBatch:
             changed.append((film, target, digest, source_id))
             outcomes.append("updated")
         await self._update(changed)
+        await search.reindex(self.conn, [t.film_id for _, t, _, _ in changed])
         await self._insert(new)
         return outcomes
 
@@ -164,6 +167,7 @@ class ImportBatch:
         await self._children([(f, t.film_id, digest, t.origin == "card") for f, t, digest, _ in changed])
 
     async def _insert(self, new: list[tuple[ImportedFilm, str, str]]) -> None:
+        """Add the new films, and index them."""
         if not new:
             return
         slugs = await self._slugs([f for f, _, _ in new])
@@ -189,6 +193,13 @@ class ImportBatch:
             rows,
         )
         await self._children([(f, first + n, digest, False) for n, (f, _, digest) in enumerate(new)])
+        await search.index_added(
+            self.conn,
+            [
+                search.AddedFilm(first + n, slug, f.title, f.original_title, f.aliases, f.year, _votes(f))
+                for n, ((f, _, _), slug) in enumerate(zip(new, slugs, strict=True))
+            ],
+        )
 
     async def _slugs(self, films: list[ImportedFilm]) -> list[str]:
         """'title-year', or with the IMDb id (or a number) appended when that is taken."""
@@ -196,23 +207,28 @@ class ImportBatch:
         for film in films:
             base = slugify(film.title) or (film.imdb_id or "film")
             wanted.append(f"{base}-{film.year}" if film.year else base)
-        taken = {
-            r[0] for r in await self._rows(f"SELECT slug FROM films WHERE slug IN ({_in(wanted)})", wanted)
-        }
+        taken = await self._taken(wanted)
+        # Remakes share 'title-year' often in a large catalog: their 'title-year-ttID' are asked all at once.
+        asked = {f"{slug}-{film.imdb_id}" for film, slug in zip(films, wanted, strict=True) if film.imdb_id}
+        taken |= await self._taken(sorted(asked))
         slugs: list[str] = []
         for film, slug in zip(films, wanted, strict=True):
             if slug in taken:
                 candidate = f"{slug}-{film.imdb_id}" if film.imdb_id else slug
                 n = 2
-                while candidate in taken or await self._rows(
-                    "SELECT 1 FROM films WHERE slug = ?", [candidate]
-                ):
+                while candidate in taken or (candidate not in asked and await self._taken([candidate])):
                     candidate = f"{slug}-{n}"
                     n += 1
                 slug = candidate
             taken.add(slug)
             slugs.append(slug)
         return slugs
+
+    async def _taken(self, slugs: Sequence[str]) -> set[str]:
+        """Which of ``slugs`` films already have."""
+        if not slugs:
+            return set()
+        return {r[0] for r in await self._rows(f"SELECT slug FROM films WHERE slug IN ({_in(slugs)})", slugs)}
 
     async def _children(self, films: list[tuple[ImportedFilm, int, str, bool]]) -> None:
         source = self.source
@@ -225,27 +241,7 @@ class ImportBatch:
                 for n, (_, film_id, digest, _) in enumerate(films)
             ],
         )
-        aliases, facts, credits, scores = [], [], [], []
-        for n, (film, film_id, _, on_card) in enumerate(films):
-            sid = first + n
-            names = list(film.aliases)
-            if on_card:
-                # The card keeps its title; the import's names still find the film.
-                names = [film.title, *([film.original_title] if film.original_title else []), *names]
-            aliases += [(film_id, a, sid) for a in dict.fromkeys(names)]
-            facts += [
-                (film_id, IMPORTED_POSITION + i, f.key, f.value, f.detail, sid)
-                for i, f in enumerate(film.facts)
-            ]
-            credits += [
-                (film_id, IMPORTED_POSITION + i, c.person, c.role, c.character, sid)
-                for i, c in enumerate(film.credits)
-            ]
-            scores += [
-                (film_id, IMPORTED_POSITION + i, s.name, s.kind, s.value, s.scale, s.votes, s.as_of.isoformat(),
-                 s.note, sid, int(s.dated), int(s.site_named))
-                for i, s in enumerate(film.scores)
-            ]  # fmt: skip
+        aliases, facts, credits, scores = await asyncio.to_thread(_child_rows, films, first)
         await self.conn.executemany(
             "INSERT OR IGNORE INTO film_aliases (film_id, alias, source_id) VALUES (?, ?, ?)", aliases
         )
@@ -262,3 +258,46 @@ class ImportBatch:
             "source_id, dated, site_named) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             scores,
         )
+
+
+def _votes(film: ImportedFilm) -> int:
+    """The film's largest rating vote count (what the title index ranks equal matches by)."""
+    return max((s.votes for s in film.scores if s.votes is not None), default=0)
+
+
+def _fingerprints(films: Sequence[ImportedFilm], source: Source) -> tuple[list[str], list[str]]:
+    """Each film's match key and content hash."""
+    return [match_key(f.title, f.year) for f in films], [f.content_hash(source) for f in films]
+
+
+Rows = list[tuple[object, ...]]
+
+
+def _child_rows(
+    films: list[tuple[ImportedFilm, int, str, bool]], first: int
+) -> tuple[Rows, Rows, Rows, Rows]:
+    """The alias, fact, credit and score rows of films whose import sources are numbered from ``first``."""
+    aliases: Rows = []
+    facts: Rows = []
+    credits: Rows = []
+    scores: Rows = []
+    for n, (film, film_id, _, on_card) in enumerate(films):
+        sid = first + n
+        names = list(film.aliases)
+        if on_card:
+            # The card keeps its title; the import's names still find the film.
+            names = [film.title, *([film.original_title] if film.original_title else []), *names]
+        aliases += [(film_id, a, sid) for a in dict.fromkeys(names)]
+        facts += [
+            (film_id, IMPORTED_POSITION + i, f.key, f.value, f.detail, sid) for i, f in enumerate(film.facts)
+        ]
+        credits += [
+            (film_id, IMPORTED_POSITION + i, c.person, c.role, c.character, sid)
+            for i, c in enumerate(film.credits)
+        ]
+        scores += [
+            (film_id, IMPORTED_POSITION + i, s.name, s.kind, s.value, s.scale, s.votes, s.as_of.isoformat(),
+             s.note, sid, int(s.dated), int(s.site_named))
+            for i, s in enumerate(film.scores)
+        ]  # fmt: skip
+    return aliases, facts, credits, scores

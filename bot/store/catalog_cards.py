@@ -17,6 +17,7 @@ import aiosqlite
 
 from bot.films.matching import match_key
 from bot.films.models import CardClash, FilmData, Source, UpsertOutcome
+from bot.store import search
 from bot.store._database import Transaction
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ async def write_card(
             log.info("film %s is now %s: its card was renamed", target["slug"], data.slug)
         await _update_film(conn, film_id, columns)
     await _write_children(conn, film_id, data)
+    await search.reindex(conn, [film_id])
     return "added" if target is None or adopted else "updated"
 
 
@@ -128,6 +130,7 @@ async def _free_imdb_id(conn: Transaction, holder: aiosqlite.Row) -> CardClash |
             f"(slug {holder['slug']}), which member data (ratings, polls or watch parties) refers to; "
             "remove imdb_id from this card to keep the two films apart",
         )
+    await search.forget(conn, [holder["id"]])  # its names are still indexed under its id
     log.info(
         "imported film %s removed: card film with IMDb id %s replaces it", holder["slug"], holder["imdb_id"]
     )

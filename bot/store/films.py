@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 
 import aiosqlite
@@ -23,7 +24,9 @@ from bot.films.models import (
     UpsertOutcome,
     merge_imported,
 )
+from bot.store import search
 from bot.store._database import Session
+from bot.store._rows import summary_from_row
 from bot.store.catalog_cards import write_card
 
 
@@ -35,7 +38,7 @@ class FilmStore:
     # -- reads -------------------------------------------------------------------------------------
 
     async def summaries(self) -> list[FilmSummary]:
-        """Every film's identity with its aliases, for building the title index."""
+        """Every film's identity with its aliases: the whole catalog in memory (a check, or an export)."""
         aliases: dict[int, list[str]] = {}
         for row in await self._db.fetchall(
             "SELECT film_id, alias FROM film_aliases "
@@ -43,7 +46,7 @@ class FilmStore:
         ):
             aliases.setdefault(row["film_id"], []).append(row["alias"])
         rows = await self._db.fetchall("SELECT id, slug, title, year, original_title FROM films ORDER BY id")
-        return [_summary(row, tuple(aliases.get(row["id"], ()))) for row in rows]
+        return [summary_from_row(row, tuple(aliases.get(row["id"], ()))) for row in rows]
 
     async def slugs(self, origin: str | None = None) -> set[str]:
         if origin is None:
@@ -53,15 +56,43 @@ class FilmStore:
         return {row["slug"] for row in rows}
 
     async def summary_by_slug(self, slug: str) -> FilmSummary | None:
-        """One film's identity by slug (the bot resolves titles through its index; tests and the scores
-        benchmark use this to pick a film)."""
-        row = await self._db.fetchone(
-            "SELECT id, slug, title, year, original_title FROM films WHERE slug = ?", (slug,)
+        """One film's identity by slug, from committed data (an autocomplete pick comes back as its slug)."""
+        return await self._summary_where("slug = ?", slug)
+
+    async def summary_by_id(self, film_id: int) -> FilmSummary | None:
+        """One film's identity by store id (as kept in buttons and member data)."""
+        return await self._summary_where("id = ?", film_id)
+
+    async def _summary_where(self, where: str, value: object) -> FilmSummary | None:
+        rows = await self._db.read(
+            f"SELECT id, slug, title, year, original_title FROM films WHERE {where}", (value,)
         )
-        if row is None:
+        if not rows:
             return None
-        aliases = await self._db.fetchall("SELECT alias FROM film_aliases WHERE film_id = ?", (row["id"],))
-        return _summary(row, tuple(a["alias"] for a in aliases))
+        return summary_from_row(rows[0], (await self.aliases([rows[0]["id"]])).get(rows[0]["id"], ()))
+
+    async def aliases(self, film_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        """The aliases of each of ``film_ids`` that has any: the film's own first, then imported ones."""
+        if not film_ids:
+            return {}
+        rows = await self._db.read(
+            "SELECT film_id, alias FROM film_aliases WHERE film_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY film_id, source_id IS NOT NULL, CASE WHEN source_id IS NULL THEN rowid END, alias",
+            (json.dumps(list(film_ids)),),
+        )
+        found: dict[int, list[str]] = {}
+        for row in rows:
+            found.setdefault(row["film_id"], []).append(row["alias"])
+        return {film_id: tuple(names) for film_id, names in found.items()}
+
+    async def first_by_title(self, limit: int) -> list[FilmSummary]:
+        """The first films in title order (what an empty search lists)."""
+        rows = await self._db.read(
+            "SELECT id, slug, title, year, original_title FROM films "
+            "ORDER BY title COLLATE NOCASE, year, slug LIMIT ?",
+            (limit,),
+        )
+        return [summary_from_row(row) for row in rows]
 
     async def slug_for_id(self, film_id: int) -> str | None:
         row = await self._db.fetchone("SELECT slug FROM films WHERE id = ?", (film_id,))
@@ -88,7 +119,7 @@ class FilmStore:
         keys = {r["id"]: r["key"] for r in source_rows}
         imported = {r["key"] for r in source_rows if r["imported"]}
         film = Film(
-            summary=_summary(row, tuple(a["alias"] for a in alias_rows)),
+            summary=summary_from_row(row, tuple(a["alias"] for a in alias_rows)),
             origin=row["origin"],
             imdb_id=row["imdb_id"],
             sources=tuple(source_from_row(r) for r in source_rows),
@@ -154,7 +185,11 @@ class FilmStore:
         """Remove a film, unless member data (ratings, polls, parties) still refers to it."""
         try:
             async with self._db.write() as conn:
-                await conn.execute("DELETE FROM films WHERE slug = ?", (slug,))
+                row = await conn.fetchone("SELECT id FROM films WHERE slug = ?", (slug,))
+                if row is None:
+                    return None
+                await search.forget(conn, [row["id"]])
+                await conn.execute("DELETE FROM films WHERE id = ?", (row["id"],))
         except sqlite3.IntegrityError:
             return DeleteRefused(slug, "member data (ratings, polls or watch parties) refers to it")
         return None
@@ -189,15 +224,4 @@ def source_from_row(row: aiosqlite.Row) -> Source:
         file=row["file"],
         dated=bool(row["dated"]),
         licence=row["licence"],
-    )
-
-
-def _summary(row: aiosqlite.Row, aliases: tuple[str, ...]) -> FilmSummary:
-    return FilmSummary(
-        id=row["id"],
-        slug=row["slug"],
-        title=row["title"],
-        year=row["year"],
-        original_title=row["original_title"],
-        aliases=aliases,
     )

@@ -157,7 +157,8 @@ class ImdbScratch:
     def __init__(self, folder: Path) -> None:
         self._folder = folder
         self._path = folder / "imdb.sqlite3"
-        self._db = sqlite3.connect(self._path)
+        # Staged on a worker thread (``asyncio.to_thread``), read back on the caller's: one thread at a time.
+        self._db = sqlite3.connect(self._path, check_same_thread=False)
         with _writing(folder):
             self._db.executescript(_PRAGMAS + _IMDB_SCHEMA)
         self._lookup: sqlite3.Connection | None = None
@@ -274,7 +275,10 @@ class ImdbScratch:
     def _reader(self) -> sqlite3.Connection:
         """A second connection for per-film look-ups while ``films()`` streams on the first."""
         if self._lookup is None:
-            self._lookup = sqlite3.connect(self._path)
+            self._lookup = sqlite3.connect(self._path, isolation_level=None)
+            # One read transaction for every look-up: staging is over, and a statement outside one
+            # pays for taking and checking the file's locks each time (three per film).
+            self._lookup.execute("BEGIN")
         return self._lookup
 
 

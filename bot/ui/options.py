@@ -23,12 +23,11 @@ class FilmTransformer(app_commands.Transformer):
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction[Any], value: str
     ) -> list[app_commands.Choice[str]]:
-        service = client_of(interaction).films
-        await service.catch_up()
-        return [app_commands.Choice(name=c.name, value=c.value) for c in service.autocomplete(value)]
+        choices = await client_of(interaction).films.autocomplete(value)
+        return [app_commands.Choice(name=c.name, value=c.value) for c in choices]
 
     async def transform(self, interaction: discord.Interaction[Any], value: str) -> FilmSummary:
-        return client_of(interaction).films.resolve(value)
+        return await client_of(interaction).films.resolve(value)
 
 
 FilmOption = app_commands.Transform[FilmSummary, FilmTransformer]

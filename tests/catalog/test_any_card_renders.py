@@ -65,14 +65,13 @@ async def test_every_view_of_any_valid_card_fits_discord(store: Store, raw: dict
     card = card_from_mapping(raw, f"{SLUG}.toml")  # the checker accepts it: CardError fails the test
     assert await store.films.upsert(card) in ("added", "updated", "unchanged")
     films = FilmService(store)
-    await films.refresh()
-    film = films.resolve(SLUG)
+    film = await films.resolve(SLUG)
     scores = ScoreService(store, films, ManualClock(NOW))
     bot = cast(Any, type("Bot", (), {"films": films, "scores": scores}))
 
     embed, view = await card_message(bot, film, GUILD)
     _valid(payload_of(embeds=[embed], view=view))
-    choices = [{"name": c.name, "value": c.value} for c in films.autocomplete(card.title[:20])]
+    choices = [{"name": c.name, "value": c.value} for c in await films.autocomplete(card.title[:20])]
     assert not validate_autocomplete({"choices": choices}), choices
 
     for guild in (None, GUILD):

@@ -1,22 +1,21 @@
-"""The running bot's index: it catches up with an import made by another process, and ranks the better
-known of two equal matches first."""
+"""The running bot's title search: it finds what an import made by another process committed (with
+nothing rebuilt), never what an import in progress has not committed yet, and ranks the better known of
+two equal matches first."""
 
 from __future__ import annotations
 
-import asyncio
+from datetime import date
 from pathlib import Path
 
 from bot.catalog.importing import import_catalog
+from bot.films.models import ImportedFilm, Source
 from bot.films.service import FilmService
 from bot.store import Store
 
 
 async def test_an_import_from_another_process_reaches_a_running_index(store: Store, tmp_path: Path) -> None:
     service = FilmService(store)
-    await service.refresh()
-    assert service.autocomplete("stalker") == []
-    await service.catch_up()  # nothing changed: nothing to do
-    assert service._rebuild is None
+    assert await service.autocomplete("stalker") == []
 
     path = tmp_path / "films.csv"
     path.write_text("title,year\nStalker,1979\n", encoding="utf-8")
@@ -26,10 +25,27 @@ async def test_an_import_from_another_process_reaches_a_running_index(store: Sto
     finally:
         await other.close()
 
-    await service.catch_up()
-    assert service._rebuild is not None
-    await asyncio.wait_for(service._rebuild, 10)
-    assert [c.name for c in service.autocomplete("stalker")] == ["Stalker (1979)"]
+    assert [c.name for c in await service.autocomplete("stalker")] == ["Stalker (1979)"]
+    assert (await service.resolve("Stalker")).title == "Stalker"
+
+
+async def test_films_of_an_import_in_progress_are_found_once_it_commits(store: Store) -> None:
+    service = FilmService(store)
+    source = Source("a-list", "A list", "dataset", date(2026, 1, 1))
+    async with store.transaction() as tx:
+        await tx.catalog.write_batch([ImportedFilm("Stalker", 1979)], source)
+        # Written, not committed: the bot's searches (on their own connection) do not see it yet.
+        assert await service.autocomplete("stalker") == []
+        assert await service.autocomplete("") == []
+    assert [c.name for c in await service.autocomplete("stalker")] == ["Stalker (1979)"]
+
+
+async def test_an_import_rolled_back_leaves_nothing_to_find(store: Store) -> None:
+    service = FilmService(store)
+    source = Source("a-list", "A list", "dataset", date(2026, 1, 1))
+    await store.catalog.write_batch([ImportedFilm("Stalker", 1979)], source, dry_run=True)
+    assert await service.autocomplete("stalker") == []
+    assert await store.db.fetchone("SELECT 1 FROM search_names") is None
 
 
 async def test_equal_matches_rank_the_better_known_first(store: Store, tmp_path: Path) -> None:
@@ -43,8 +59,7 @@ async def test_equal_matches_rank_the_better_known_first(store: Store, tmp_path:
     )
     await import_catalog(store, path, "csv")
     service = FilmService(store)
-    await service.refresh()
-    assert [c.name for c in service.autocomplete("the thing")] == [
+    assert [c.name for c in await service.autocomplete("the thing")] == [
         "The Thing (1982)",
         "The Thing (2011)",
         "The Thing (1951)",

@@ -32,11 +32,10 @@ class Bot:
         settings = Settings(database=store.db.path, imdb_datasets_url=server.url, imdb_refresh=every)
         self.films = FilmService(store)
         self.dispatcher = TimerDispatcher(store, clock)
-        self.refresh = ImdbRefreshService(store, clock, every, ChildRefresh(settings), self.films.catch_up)
+        self.refresh = ImdbRefreshService(store, clock, every, ChildRefresh(settings))
         self.refresh.register_timers(self.dispatcher)
 
     async def start(self) -> Timer | None:
-        await self.films.refresh()
         pending = await self.refresh.schedule()
         self.dispatcher.start()
         return pending
@@ -79,10 +78,10 @@ async def test_the_refresh_runs_imports_and_schedules_the_next_one(
 
         assert await bot.rows() == [("fired", NOW), ("pending", NOW + WEEK)]
         assert await imports(store) == 1
-        # The running index catches up with what the child process imported, without a restart.
-        assert bot.films._rebuild is not None
-        await asyncio.wait_for(bot.films._rebuild, 60)
-        assert [c.name for c in bot.films.autocomplete("princess bride")] == ["The Princess Bride (1987)"]
+        # The running bot finds what the child process imported, without a restart.
+        assert [c.name for c in await bot.films.autocomplete("princess bride")] == [
+            "The Princess Bride (1987)"
+        ]
 
         # A week later IMDb's files are the same: 304s, nothing downloaded, nothing imported.
         server.requests.clear()

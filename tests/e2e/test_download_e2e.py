@@ -58,8 +58,6 @@ async def test_the_running_bot_refreshes_and_finds_the_new_films_without_a_resta
     try:
         # Never refreshed: the refresh is due at once, and runs as soon as the bot is ready.
         await asyncio.wait_for(bot.timers.idle(), 120)
-        if bot.films._rebuild is not None:
-            await asyncio.wait_for(bot.films._rebuild, 60)
         choices = await driver.autocomplete("film", "title", "princess bri")
         assert choices.names[0] == "The Princess Bride (1987)"
         card = await driver.slash("film", title="solaris 1972")

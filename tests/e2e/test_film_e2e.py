@@ -45,7 +45,7 @@ async def test_unknown_title_answers_ephemerally(emulator: Emulator, filmbot: An
 async def test_card_button_posted_before_a_restart_still_works(
     emulator: Emulator, filmbot: Any, driver: Driver
 ) -> None:
-    film = filmbot.bot.films.resolve("100-meters")
+    film = await filmbot.bot.films.resolve("100-meters")
     button = {"type": 2, "style": 2, "label": "100 Meters", "custom_id": f"filmbot:film:card:{film.id}"}
     posted = emulator.seed_message(
         "film-night", "Tonight's film", components=[{"type": 1, "components": [button]}]

@@ -207,7 +207,6 @@ async def add_films(filmbot: InProcessBot, count: int) -> list[str]:
             )
         )
         slugs.append(slug)
-    await bot.films.refresh()
     return slugs
 
 

@@ -169,13 +169,12 @@ async def add_long_film(filmbot: Any) -> list[str]:
     await filmbot.bot.store.films.upsert(
         FilmData(slug="long-haul", title="Long Haul", origin="import", year=2024, plot=plot)
     )
-    await filmbot.bot.films.refresh()
     return texts
 
 
 async def test_a_plot_longer_than_one_message(emulator: Emulator, filmbot: Any, driver: Driver) -> None:
     secrets = await add_long_film(filmbot)
-    film = filmbot.bot.films.resolve("long-haul")
+    film = await filmbot.bot.films.resolve("long-haul")
     expected = len(render.plot_embeds(await filmbot.bot.plots.reveal(film)))
     assert expected > 1
     result = await driver.slash("plot", film="long-haul")
@@ -205,7 +204,6 @@ async def test_buttons_of_a_removed_film_answer_clearly(
     await add_long_film(filmbot)
     partial = await driver.slash("plot", film="long-haul", upto="Premise")
     assert await filmbot.bot.store.films.delete("long-haul") is None
-    await filmbot.bot.films.refresh()
     clicked = await driver.click(partial, label="Next phase: Act 1")
     assert clicked.answered
     (answer,) = (

@@ -49,7 +49,7 @@ def _number(pattern: str, text: str) -> int:
 async def _state(filmbot: Any, driver: Driver) -> dict[str, Any]:
     """What the 0.1 ids point at: a film, two polls, a party, a rating, a saved browse filter."""
     moderator = driver.as_member("moderator")
-    film = filmbot.bot.films.resolve("100-meters").id
+    film = (await filmbot.bot.films.resolve("100-meters")).id
     single = await moderator.slash("poll", "create", question="Upgrade?", options="Yes;No", duration="1d")
     ranked = await moderator.slash(
         "poll", "create", question="Rank them", options="A;B;C", duration="1d", mode="ranked"

@@ -25,8 +25,7 @@ def assert_within_limits(data: Mapping[str, Any]) -> None:
 
 async def test_100_meters_card_shows_disagreement_and_sources(catalog_store: Store) -> None:
     service = FilmService(catalog_store)
-    await service.refresh()
-    card = await service.card(service.resolve("100-meters"))
+    card = await service.card(await service.resolve("100-meters"))
     embed = card_embed(card)
     data = embed.to_dict()
     assert_within_limits(data)
@@ -113,8 +112,7 @@ async def test_card_buttons_offer_the_plot_only_when_there_is_one(catalog_store:
     from bot.films.views import card_view
 
     service = FilmService(catalog_store)
-    await service.refresh()
-    film = service.resolve("100-meters")
+    film = await service.resolve("100-meters")
     card = await service.card(film)
     assert card.has_plot
     with_plot = [item.custom_id for item in card_view(film, has_plot=True).children]  # type: ignore[attr-defined]

@@ -28,8 +28,7 @@ async def add_films(store: Store, films: FilmService, count: int) -> list[FilmSu
                 slug=f"film-{n:02d}", title=f"Film {n:02d}", origin="card", year=1990 + n, sources=(source,)
             )
         )
-    await films.refresh()
-    return [films.resolve(f"film-{n:02d}") for n in range(count)]
+    return [await films.resolve(f"film-{n:02d}") for n in range(count)]
 
 
 async def test_a_day_is_read_in_the_servers_zone(

@@ -43,8 +43,7 @@ async def imported(store: Store, films: FilmService) -> FilmSummary:
         ],
         source,
     )
-    await films.refresh()
-    return films.resolve("Imported Only")
+    return await films.resolve("Imported Only")
 
 
 @pytest.fixture

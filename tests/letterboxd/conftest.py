@@ -47,9 +47,7 @@ class Channel:
 @pytest.fixture
 async def films(catalog_store: Store, tmp_path: Path) -> FilmService:
     await add_catalog(catalog_store, tmp_path)
-    service = FilmService(catalog_store)
-    await service.refresh()
-    return service
+    return FilmService(catalog_store)
 
 
 @pytest.fixture

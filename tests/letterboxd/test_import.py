@@ -32,25 +32,31 @@ async def _upload(
 async def _ratings(store: Store, films: FilmService, user: int = MEMBER) -> dict[str, float]:
     found = {}
     for slug in ("solaris", "solaris-2002", "amelie", "flow", "paris-texas", "drive-my-car", "100-meters"):
-        film = films.resolve(slug) if slug != "solaris" else films.search("Solaris (1972)", 1)[0].film
+        film = (
+            await films.resolve(slug)
+            if slug != "solaris"
+            else (await films.search("Solaris (1972)", 1))[0].film
+        )
         for rating in await store.ratings.page(GUILD, film.id, offset=0, limit=50):
             if rating.user_id == user:
                 found[film.label] = rating.score
     return found
 
 
-def test_matching_by_title_and_year_never_guesses(films: FilmService) -> None:
-    solaris = match_film(films, "Solaris", 1972)
+async def test_matching_by_title_and_year_never_guesses(films: FilmService) -> None:
+    solaris = await match_film(films, "Solaris", 1972)
     assert solaris.kind == "matched" and solaris.film is not None and solaris.film.year == 1972
-    assert match_film(films, "Solaris", 2002).film.year == 2002  # type: ignore[union-attr]
-    assert match_film(films, "Solaris", 1990).kind == "missing"  # two of that title, neither of that year
-    assert match_film(films, "Solaris", None).kind == "ambiguous"
-    assert match_film(films, "The Thing", 1982).kind == "ambiguous"  # two of that title and year
-    assert match_film(films, "Solyaris", 1972).kind == "matched"  # its original title
-    assert match_film(films, "Drive My Car", 2022).kind == "matched"  # the only one, a year off
-    assert match_film(films, "Flow", 2019).kind == "missing"  # five years off is another film
-    assert match_film(films, "Flowers", 2024).kind == "missing"  # a near title is not the title
-    assert match_film(films, "Amelie", 2001).kind == "matched"
+    assert (await match_film(films, "Solaris", 2002)).film.year == 2002  # type: ignore[union-attr]
+    assert (
+        await match_film(films, "Solaris", 1990)
+    ).kind == "missing"  # two of that title, neither of that year
+    assert (await match_film(films, "Solaris", None)).kind == "ambiguous"
+    assert (await match_film(films, "The Thing", 1982)).kind == "ambiguous"  # two of that title and year
+    assert (await match_film(films, "Solyaris", 1972)).kind == "matched"  # its original title
+    assert (await match_film(films, "Drive My Car", 2022)).kind == "matched"  # the only one, a year off
+    assert (await match_film(films, "Flow", 2019)).kind == "missing"  # five years off is another film
+    assert (await match_film(films, "Flowers", 2024)).kind == "missing"  # a near title is not the title
+    assert (await match_film(films, "Amelie", 2001)).kind == "matched"
 
 
 async def test_an_export_becomes_ratings_times_two(
@@ -96,7 +102,7 @@ async def test_the_newer_rating_wins(
 ) -> None:
     scores = ScoreService(catalog_store, films, clock)  # rated here on 27 March 2026 (the clock)
     for slug, score in (("flow", 6), ("paris-texas", 8), ("amelie", 7), ("100-meters", 9)):
-        await scores.rate(GUILD, films.resolve(slug), MEMBER, score, review="mine")
+        await scores.rate(GUILD, await films.resolve(slug), MEMBER, score, review="mine")
     data = ratings_csv(
         [
             ("2026-03-28", "Flow", "2024", "4"),  # later on Letterboxd: replaces 6 with 8
@@ -117,7 +123,7 @@ async def test_the_newer_rating_wins(
     assert (
         ratings["Flow (2024)"] == 8 and ratings["Paris, Texas (1984)"] == 8 and ratings["Amélie (2001)"] == 7
     )
-    (flow,) = await catalog_store.ratings.page(GUILD, films.resolve("flow").id, offset=0, limit=5)
+    (flow,) = await catalog_store.ratings.page(GUILD, (await films.resolve("flow")).id, offset=0, limit=5)
     assert flow.review == "mine"  # the review written here stays with the new score
     # Importing the same file again changes nothing.
     again = await _upload(feeds, service, data, "ratings.csv")
@@ -168,7 +174,7 @@ async def test_each_member_imports_their_own(
 async def test_an_import_is_one_unit(catalog_store: Store, films: FilmService, clock: ManualClock) -> None:
     scores = ScoreService(catalog_store, films, clock)
     at = datetime(2026, 1, 1, tzinfo=UTC)
-    flow, amelie = films.resolve("flow"), films.resolve("amelie")
+    flow, amelie = await films.resolve("flow"), await films.resolve("amelie")
     with pytest.raises(BadInput):  # one score off the scale: none is written
         await scores.import_dated(
             GUILD, MEMBER, [DatedRating(flow.id, 8, at), DatedRating(amelie.id, 7.3, at)]

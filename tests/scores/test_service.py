@@ -18,7 +18,6 @@ GUILD = 7
 
 async def service(store: Store) -> tuple[ScoreService, FilmService]:
     films = FilmService(store)
-    await films.refresh()
     return ScoreService(store, films, ManualClock()), films
 
 
@@ -58,7 +57,7 @@ def test_reviews_are_trimmed_and_limited() -> None:
 
 async def test_summary_without_a_server_has_no_members(catalog_store: Store) -> None:
     scores, films = await service(catalog_store)
-    film = films.resolve("100-meters")
+    film = await films.resolve("100-meters")
     await scores.rate(GUILD, film, 1, 9)
     anywhere = await scores.summary(film, None)
     # IMDb 81 and Letterboxd 76; the listing's 7.7 names no site, so it is not counted.
@@ -74,7 +73,7 @@ async def test_rate_rejects_before_writing_and_remove_says_when_nothing_to_remov
     catalog_store: Store,
 ) -> None:
     scores, films = await service(catalog_store)
-    film = films.resolve("100-meters")
+    film = await films.resolve("100-meters")
     with pytest.raises(BadInput):
         await scores.rate(GUILD, film, 1, 7.3)
     assert await catalog_store.ratings.count(GUILD, film.id) == 0
@@ -84,7 +83,7 @@ async def test_rate_rejects_before_writing_and_remove_says_when_nothing_to_remov
 
 async def test_ratings_pages(catalog_store: Store) -> None:
     scores, films = await service(catalog_store)
-    film = films.resolve("100-meters")
+    film = await films.resolve("100-meters")
     for member in range(RATINGS_PER_PAGE * 2 + 1):
         await scores.rate(GUILD, film, member, 6)
     last = await scores.ratings_page(GUILD, film, 99)
@@ -97,7 +96,9 @@ async def test_top_ranks_by_the_bayesian_member_score(catalog_store: Store) -> N
     await add_film(catalog_store, "well-liked", imdb=6.0)
     await add_film(catalog_store, "no-outside-score", imdb=None)
     scores, films = await service(catalog_store)
-    hundred, liked, unknown = (films.resolve(s) for s in ("100-meters", "well-liked", "no-outside-score"))
+    hundred, liked, unknown = [
+        await films.resolve(s) for s in ("100-meters", "well-liked", "no-outside-score")
+    ]
     # Three perfect ratings for a film with no outside score: shrunk toward 50, (500 + 300) / 13 = 61.5.
     for member in range(3):
         await scores.rate(GUILD, unknown, member, 10)
@@ -123,7 +124,7 @@ async def test_top_pages(catalog_store: Store) -> None:
         await add_film(catalog_store, f"film-{index:02d}", imdb=5.0)
     scores, films = await service(catalog_store)
     for index in range(TOP_PER_PAGE + 2):
-        await scores.rate(GUILD, films.resolve(f"film-{index:02d}"), 1, (index % 20 + 1) / 2)
+        await scores.rate(GUILD, await films.resolve(f"film-{index:02d}"), 1, (index % 20 + 1) / 2)
     first, second = await scores.top(GUILD, 1, 0), await scores.top(GUILD, 1, 1)
     assert (first.pages, len(first.entries), len(second.entries)) == (2, TOP_PER_PAGE, 2)
     assert second.entries[0].rank == TOP_PER_PAGE + 1

@@ -46,8 +46,7 @@ def messages(reveal: PlotReveal) -> list[dict[str, object]]:
 @pytest.fixture
 async def film(catalog_store: Store) -> FilmSummary:
     films = FilmService(catalog_store)
-    await films.refresh()
-    return films.resolve("100-meters")
+    return await films.resolve("100-meters")
 
 
 async def test_every_reveal_of_the_real_film_passes(catalog_store: Store, film: FilmSummary) -> None:

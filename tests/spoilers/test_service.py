@@ -18,8 +18,7 @@ PHASES = ["Premise", "Childhood", "High school", "Adulthood", "The final race"]
 @pytest.fixture
 async def film(catalog_store: Store) -> FilmSummary:
     films = FilmService(catalog_store)
-    await films.refresh()
-    return films.resolve("100-meters")
+    return await films.resolve("100-meters")
 
 
 @pytest.fixture

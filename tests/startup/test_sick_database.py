@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import migrations
+from bot.store import migrations, register_functions
 from tests.startup._cli import DATABASE, environment, filmbot, one_sentence, real_database
 
 NOBODY = 65534
@@ -197,6 +197,7 @@ async def test_a_full_disk_while_the_catalog_loads(tmp_path: Path) -> None:
     # Migrated and empty: opening writes nothing, the first write is loading the cards into the WAL.
     database = tmp_path / "filmbot.sqlite3"
     with contextlib.closing(sqlite3.connect(database)) as conn:
+        register_functions(conn)
         for version, _name, sql in migrations():
             conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
     done = await filmbot(*ASK, env=environment(database), cwd=tmp_path, preexec=_file_size_limit(8192))

@@ -10,6 +10,7 @@ import pytest
 
 from bot.films.models import Fact, FilmData, Source
 from bot.store import Store, migrations
+from bot.store._database import BULK
 
 SOURCE = Source(key="doc", title="A document", kind="review", as_of=date(2026, 1, 2))
 
@@ -110,3 +111,14 @@ async def test_score_rows_respect_their_scale(store: Store) -> None:
                 "INSERT INTO score_sources (film_id, position, name, kind, value, scale, as_of, source_id) "
                 "SELECT f.id, 0, 'x', 'average', 11, 10, '2026-01-01', s.id FROM films f JOIN film_sources s ON s.film_id = f.id"
             )
+
+
+async def test_a_bulk_write_has_its_own_settings_and_gives_them_back(store: Store) -> None:
+    async def settings() -> dict[str, int]:
+        return {name: (await store.db.fetchall(f"PRAGMA {name}"))[0][0] for name in BULK}
+
+    usual = await settings()
+    assert usual != BULK
+    async with store.db.bulk():
+        assert await settings() == BULK
+    assert await settings() == usual

@@ -95,7 +95,6 @@ async def test_movie_night_options_mix_named_and_drawn_films_with_score_lines(
     store: Store, clock: ManualClock, catalog: list[FilmSummary]
 ) -> None:
     films = FilmService(store)
-    await films.refresh()
     preferences = PreferencesService(store)
     watchlist = WatchlistService(store, clock, preferences, rng=random.Random(1))
     polls = PollService(store, clock, scores=ScoreService(store, films, clock), watchlist=watchlist)

@@ -92,7 +92,7 @@ async def harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Harness]:
 
 
 async def schedule(h: Harness, when: str = "in 2 hours", reminders: str = "1h,10m") -> int:
-    film = h.bot.films.resolve("100-meters")
+    film = await h.bot.films.resolve("100-meters")
     request = ScheduleRequest(
         guild_id=GUILD, channel_id=CHANNEL, user_id=1, film=film, when=when, reminders=reminders
     )

@@ -25,8 +25,7 @@ GUILD, CHANNEL, MOD = 10, 20, 30
 @pytest.fixture
 async def film(catalog_store: Store) -> FilmSummary:
     films = FilmService(catalog_store)
-    await films.refresh()
-    return films.resolve("100-meters")
+    return await films.resolve("100-meters")
 
 
 @pytest.fixture

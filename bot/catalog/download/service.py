@@ -5,7 +5,7 @@ setting is on. ``schedule()`` (at start) adds it when there is none, due one per
 refresh (at once if there never was one), and replaces it when the period changed; each refresh adds the
 next row when it finishes, one period later (six hours later after a failure). A refresh interrupted by
 a stop is claimed again by the dispatcher at the next start and resumes its partial downloads. The work
-runs in a child process (``child.py``); afterwards the bot's film index catches up with what it imported.
+runs in a child process (``child.py``); the bot finds what it imported as soon as the import commits.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ def after(moment: datetime, every: str) -> datetime:
 
 
 class ImdbRefreshService:
-    """Schedules and runs the refresh; ``on_changed`` is called after each run (the index catches up)."""
+    """Schedules and runs the refresh; ``on_changed``, if given, is called after each run (the title index
+    lives in the database: a running bot finds what the child imported as soon as it commits)."""
 
     def __init__(
         self,
@@ -60,7 +61,7 @@ class ImdbRefreshService:
         clock: Clock,
         every: str,
         runner: RefreshRunner,
-        on_changed: Callable[[], Awaitable[None]],
+        on_changed: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -105,7 +106,7 @@ class ImdbRefreshService:
         return max(after(max(ran), self.every), now) if ran else now
 
     async def refresh_due(self, firing: Firing) -> None:
-        """The timer's handler: run the refresh, let the index catch up, add the next row.
+        """The timer's handler: run the refresh, call ``on_changed``, add the next row.
 
         Cancelled by ``stop()`` (the bot is stopping), it adds nothing: the row stays claimed, and the
         dispatcher runs it again at the next start.
@@ -116,7 +117,8 @@ class ImdbRefreshService:
         finally:
             self._running = None
         try:
-            await self._on_changed()
+            if self._on_changed is not None:
+                await self._on_changed()
         finally:
             await self._add_next(failed=not run.ok)
         if not run.ok:

@@ -278,7 +278,8 @@ class _Writer:
         self.progress.start("writing films", self.accepted)
         written = 0
         try:
-            async with self.store.transaction() as tx:
+            # The store's bulk settings (a big page cache) for the length of the one transaction.
+            async with self.store.db.bulk(), self.store.transaction() as tx:
                 report = self.report
                 for blob in ready:
                     # Our own scratch file, written by _keep above in this process: nothing from outside.

@@ -1,0 +1,19 @@
+"""Rows turned into records that more than one repository reads."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.films.models import FilmSummary
+
+
+def summary_from_row(row: aiosqlite.Row, aliases: tuple[str, ...] = ()) -> FilmSummary:
+    """A film's identity from a row with its id, slug, title, year and original_title columns."""
+    return FilmSummary(
+        id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        year=row["year"],
+        original_title=row["original_title"],
+        aliases=aliases,
+    )
