@@ -19,7 +19,7 @@ from bot.store._database import Database, Duplicate, Session, migrations
 from bot.store._failures import database_failure
 from bot.store._functions import register_functions
 from bot.store._group_commit import GroupCommit
-from bot.store._lock import hold_exclusive, hold_lock, lock_path
+from bot.store._lock import hold_exclusive, hold_import, hold_lock, lock_path
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
 from bot.store.history import HistoryStore
@@ -43,6 +43,7 @@ __all__ = [
     "Store",
     "database_failure",
     "hold_exclusive",
+    "hold_import",
     "hold_lock",
     "lock_path",
     "migrations",

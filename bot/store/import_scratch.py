@@ -232,6 +232,10 @@ class ImdbScratch:
 
     # -- reading -----------------------------------------------------------------------------------
 
+    def count(self) -> int:
+        """How many films are staged."""
+        return int(self._db.execute("SELECT count(*) FROM basics").fetchone()[0])
+
     def films(self) -> Iterator[StagedTitle]:
         """Every staged film, in title id order, streamed."""
         rows = self._db.execute(

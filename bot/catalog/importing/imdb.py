@@ -288,6 +288,11 @@ class ImdbReader:
 
     # -- assembling --------------------------------------------------------------------------------
 
+    def staged_count(self) -> int:
+        """Stage every file (``stage``); how many films it kept (what ``films`` yields)."""
+        self.stage()
+        return self.scratch.count()
+
     def films(self, source: Source) -> Iterator[Item]:
         ratings_day = (
             file_date(self.files["title.ratings"]) if "title.ratings" in self.files else source.as_of
