@@ -4,9 +4,10 @@ These are throwaway files in the import's scratch folder, not the bot's database
 importer stages files with blocking calls), no migrations, journaling off. ``ImdbScratch`` joins IMDb's
 dataset files by title id; ``SeenKeys`` remembers which films an import has already read, to skip
 duplicates; ``ReadyBatches`` keeps the films read and checked until the whole file has been read, so that
-a file that turns out unusable half-way writes nothing. A scratch file that cannot be written raises
-``ScratchFull`` (a full disk, a file-size limit) or, for any other SQLite error, ``ScratchFailed``
-(through ``scratch_errors``).
+a file that turns out unusable half-way writes nothing. Each is used by one thread at a time, not always
+the same one (the importer reads on worker threads, to keep a bot's event loop free). A scratch file that
+cannot be written raises ``ScratchFull`` (a full disk, a file-size limit) or, for any other SQLite error,
+``ScratchFailed`` (through ``scratch_errors``).
 """
 
 from __future__ import annotations
@@ -157,7 +158,7 @@ class ImdbScratch:
     def __init__(self, folder: Path) -> None:
         self._folder = folder
         self._path = folder / "imdb.sqlite3"
-        # Staged on a worker thread (``asyncio.to_thread``), read back on the caller's: one thread at a time.
+        # Staged and read on worker threads (``asyncio.to_thread``), one thread at a time.
         self._db = sqlite3.connect(self._path, check_same_thread=False)
         with _writing(folder):
             self._db.executescript(_PRAGMAS + _IMDB_SCHEMA)
@@ -279,7 +280,7 @@ class ImdbScratch:
     def _reader(self) -> sqlite3.Connection:
         """A second connection for per-film look-ups while ``films()`` streams on the first."""
         if self._lookup is None:
-            self._lookup = sqlite3.connect(self._path, isolation_level=None)
+            self._lookup = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
             # One read transaction for every look-up: staging is over, and a statement outside one
             # pays for taking and checking the file's locks each time (three per film).
             self._lookup.execute("BEGIN")
@@ -292,7 +293,7 @@ class ReadyBatches:
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
-        self._db = sqlite3.connect(folder / "ready.sqlite3")
+        self._db = sqlite3.connect(folder / "ready.sqlite3", check_same_thread=False)
         with _writing(folder):
             self._db.executescript(_PRAGMAS + "CREATE TABLE ready (n INTEGER PRIMARY KEY, batch BLOB);")
 
@@ -314,7 +315,7 @@ class SeenKeys:
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
-        self._db = sqlite3.connect(folder / "seen.sqlite3")
+        self._db = sqlite3.connect(folder / "seen.sqlite3", check_same_thread=False)
         with _writing(folder):
             self._db.executescript(
                 _PRAGMAS

@@ -186,8 +186,12 @@ async def index_added(conn: Transaction, films: Sequence[AddedFilm]) -> None:
     names ``reindex`` would find, normalized on a worker thread rather than on the database's, whose time
     bounds how fast an import goes."""
     names, counts = await asyncio.to_thread(_added_rows, films)
-    await conn.executemany(
-        "INSERT INTO search_names (id, name, compact, len, year, votes) VALUES (?, ?, ?, ?, ?, ?)", names
+    # One statement for the batch, not one a name: FTS5 writes out what it holds in memory at the start of
+    # every statement that writes to it (its trigger here), so one a name would leave a segment a name.
+    await conn.execute(
+        "INSERT INTO search_names (id, name, compact, len, year, votes) "
+        "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)",
+        (names,),
     )
     await conn.executemany(
         "INSERT INTO search_words (word, docs) VALUES (?, ?) "
@@ -196,7 +200,8 @@ async def index_added(conn: Transaction, films: Sequence[AddedFilm]) -> None:
     )
 
 
-def _added_rows(films: Sequence[AddedFilm]) -> tuple[list[tuple[object, ...]], list[tuple[str, int]]]:
+def _added_rows(films: Sequence[AddedFilm]) -> tuple[str, list[tuple[str, int]]]:
+    """The films' names (a JSON array of rows) and how many of them hold each word."""
     names: list[tuple[object, ...]] = []
     counts: Counter[str] = Counter()
     for film in films:
@@ -207,7 +212,7 @@ def _added_rows(films: Sequence[AddedFilm]) -> tuple[list[tuple[object, ...]], l
                 ((film.film_id << 8) | n, name, compact, min(len(compact), 255), film.year, film.votes)
             )
             counts.update(words(name))
-    return names, sorted(counts.items())
+    return json.dumps(names, ensure_ascii=False), sorted(counts.items())
 
 
 async def forget(conn: Transaction, film_ids: Collection[int]) -> None:

@@ -120,12 +120,12 @@ async def import_catalog(
     ``encoding``: the files' text encoding (``--encoding``; default UTF-8, or what a byte-order mark shows).
     ``min_votes`` (IMDb datasets only): keep only films with at least that many IMDb votes.
     ``scratch_dir``: where the import's scratch files go (default: the system's temporary folder).
-    ``also``: more writes committed in the same transaction as the films (not in a dry run).
+    ``also``: more writes committed in the import's last transaction, with its films (not in a dry run).
 
     A file that cannot be used raises ``BadInput`` (``UnusableFile``) having written nothing; a failed
-    write raises ``ImportStopped``, ``DatabaseUnusable`` or ``NoRoom``, the store as it was. Files are
-    read with blocking calls: run it where nothing else shares the event loop (the command line, or the
-    child process a running bot starts for a refresh).
+    write raises ``ImportStopped``, ``DatabaseUnusable`` or ``NoRoom``, the films it added deleted again.
+    Files are read on worker threads; a running bot still starts a refresh in a child process (its CPU
+    and memory are then not the bot's).
     """
     progress = progress or NoProgress()
     _check_path(path, fmt)
@@ -208,7 +208,8 @@ class _Writer:
         outcome: RunOutcome = "interrupted"
         began = time.monotonic()
         try:
-            batches = self._read_whole(items, ready, staged)
+            # Blocking reads, on a worker thread: a bot importing this goes on answering meanwhile.
+            batches = await asyncio.to_thread(self._read_whole, items, ready, staged)
             # The files were read whole and proved usable: the run is recorded from here, in its own
             # commit, so that it can be ended even when a transaction of the import is rolled back.
             if not report.dry_run:
@@ -344,7 +345,7 @@ class _Writer:
         """Write batches for about ``CHUNK_SECONDS``; False once there are no more."""
         until = time.monotonic() + CHUNK_SECONDS
         while time.monotonic() < until:
-            batch = next(batches, None)
+            batch = await asyncio.to_thread(next, batches, None)
             if batch is None:
                 return False
             self.line = batch[-1][1]
