@@ -109,9 +109,10 @@ class Store(Repositories):
         return cls(await Database.open(path), clock or SystemClock())
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Repositories]:
-        """A unit of work: every repository bound to one transaction, committed when the block ends."""
-        async with self.db.transaction() as tx:
+    async def transaction(self, *, durable: bool = True) -> AsyncIterator[Repositories]:
+        """A unit of work: every repository bound to one transaction, committed when the block ends
+        (``durable=False``: see ``Database.transaction``)."""
+        async with self.db.transaction(durable=durable) as tx:
             yield Repositories(tx, self.clock, self._timers_changed)
 
     def on_timers_changed(self, listener: Callable[[], None]) -> None:

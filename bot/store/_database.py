@@ -209,16 +209,22 @@ class Database:
         return len(known)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
+    async def transaction(self, *, durable: bool = True) -> AsyncIterator[Transaction]:
         """A write transaction: committed when the block exits, rolled back if it raises.
 
         If the database refuses the write or its COMMIT (a full disk, a read-only or damaged file…), it
         is rolled back and ``WriteFailed`` raised: nothing of it was saved.
 
+        ``durable=False``: the COMMIT does not wait for the disk (``synchronous = NORMAL``; still atomic, and
+        durable with the next durable commit). Only for writes nobody has been told of yet: a catalog
+        import's transactions before its last, whose films are not shown until that one commits.
+
         Callbacks registered with ``Transaction.after_commit`` run once the COMMIT has returned.
         """
         async with self._write_lock:
             try:
+                if not durable:  # a setting SQLite takes only outside a transaction
+                    await self.conn.execute("PRAGMA synchronous = NORMAL")
                 await self.conn.execute("BEGIN IMMEDIATE")
                 tx = Transaction(self.conn)
                 try:
@@ -232,6 +238,9 @@ class Database:
                 if failed is None:
                     raise
                 raise failed from exc
+            finally:
+                if not durable:  # before any other transaction on this connection
+                    await self.conn.execute("PRAGMA synchronous = FULL")
         tx.committed()
 
     @asynccontextmanager

@@ -317,8 +317,9 @@ class _Writer:
             seen.close()
 
     async def _write(self, batches: Iterator[Batch], run_id: int | None) -> None:
-        """The second pass: transactions of about ``CHUNK_SECONDS`` each, ``PAUSE_SECONDS`` apart; the last
-        one ends the run and publishes what it added. A dry run rolls each one back."""
+        """The second pass: transactions of about ``CHUNK_SECONDS`` each, ``PAUSE_SECONDS`` apart (not waiting
+        for the disk: nothing they hold is shown yet), then a last one, durable, that ends the run and
+        shows what the import added. A dry run rolls each one back."""
         self.progress.start("writing films", self.accepted)
         self.written = 0
         try:
@@ -327,10 +328,8 @@ class _Writer:
                 more = True
                 while more:
                     try:
-                        async with self.store.transaction() as tx:
+                        async with self.store.transaction(durable=False) as tx:
                             more = await self._chunk(tx, batches)
-                            if not more and run_id is not None:
-                                await self._end(tx, run_id)
                             if run_id is None:
                                 raise _RollBack
                         self.kept_updates = self.report.updated
@@ -338,6 +337,9 @@ class _Writer:
                         pass
                     if more:
                         await asyncio.sleep(PAUSE_SECONDS)
+            if run_id is not None:
+                async with self.store.transaction() as tx:
+                    await self._end(tx, run_id)
         finally:
             self.progress.finish()
 
