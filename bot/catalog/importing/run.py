@@ -157,14 +157,15 @@ async def import_catalog(
         return report
 
 
-def _accepted(item: Item, report: ImportReport, seen: SeenKeys) -> ImportedFilm | None:
-    """The item's film when it is one to write; otherwise why not goes in the report."""
+def _accepted(item: Item, report: ImportReport, seen: SeenKeys | None) -> ImportedFilm | None:
+    """The item's film when it is one to write; otherwise why not goes in the report (``seen``: the
+    identities read so far, None when the items are known to be distinct)."""
     for bad in item.bad_values:
         report.skip_value(f"{bad.field}: {bad.reason}", item.line)
     if item.film is None:
         report.skip_row(item.skip or "unreadable", item.line)
         return None
-    if not seen.first(_identity(item.film), item.line):
+    if seen is not None and not seen.first(_identity(item.film), item.line):
         report.skip_row("duplicate film (the first one is kept)", item.line)
         return None
     return item.film
@@ -284,7 +285,7 @@ class _Writer:
         with scratch_errors(self.scratch):
             if staged is not None:
                 self.accepted = staged()
-                return self._batches(items)
+                return self._batches(items, distinct=True)
             for batch in self._batches(items):
                 ready.add(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
                 self.accepted += len(batch)
@@ -295,9 +296,10 @@ class _Writer:
         # Our own scratch file, written above in this process: nothing from outside.
         return (pickle.loads(blob) for blob in ready)
 
-    def _batches(self, items: Iterator[Item]) -> Iterator[Batch]:
-        """Each item checked (duplicates, bad values), films in batches of ``BATCH``."""
-        seen = SeenKeys(self.scratch)  # identities read so far, on disk, not in memory
+    def _batches(self, items: Iterator[Item], *, distinct: bool = False) -> Iterator[Batch]:
+        """Each item checked (duplicates, unless ``distinct``; bad values), films in batches of ``BATCH``."""
+        # Identities read so far, on disk, not in memory (IMDb's films are staged by id: distinct).
+        seen = None if distinct else SeenKeys(self.scratch)
         batch: Batch = []
         try:
             with scratch_errors(self.scratch):
@@ -314,7 +316,8 @@ class _Writer:
                 if batch:
                     yield batch
         finally:
-            seen.close()
+            if seen is not None:
+                seen.close()
 
     async def _write(self, batches: Iterator[Batch], run_id: int | None) -> None:
         """The second pass: transactions of about ``CHUNK_SECONDS`` each, ``PAUSE_SECONDS`` apart (not waiting
