@@ -360,8 +360,8 @@ def _print_bot(bot: InBot) -> None:
     )
     print(table(rows))
     print(
-        f"The child's import wrote for {bot.transaction_s:.1f} s in transactions of about 0.4 s, 0.1 s apart: the\n"
-        "bot's writes wait for one of them at most (before, for the whole import, failing after SQLite's 5 s)."
+        f"The child's import wrote for {bot.transaction_s:.1f} s, ending a transaction whenever the bot waited to\n"
+        "write: the bot's writes wait for a batch (before, for the whole import, failing after SQLite's 5 s)."
     )
 
 

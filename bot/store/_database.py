@@ -26,6 +26,7 @@ from aiosqlite.context import Result
 from bot.errors import DatabaseTooNew, DatabaseUnusable
 from bot.store import _functions
 from bot.store._failures import unusable, write_failure
+from bot.store._waiting import WaitSignal
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,12 @@ class Database:
         self.path = path
         self._write_lock = asyncio.Lock()
         self._reader: aiosqlite.Connection | None = None
+        self._queued = 0  # transactions of this process waiting for ``_write_lock``
+        self._signal = WaitSignal(path)
+
+    def writers_waiting(self) -> bool:
+        """Whether another write waits for the one in progress: in this process, or (a filmbot) in another."""
+        return self._queued > 0 or self._signal.others_waiting()
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -152,6 +159,7 @@ class Database:
             await self.conn.close()
             if self._reader is not None:
                 await self._reader.close()
+            self._signal.close()
 
     async def checkpoint(self, attempts: int = 20) -> bool:
         """Copy the WAL into the database file and truncate it, so no older page version stays in the
@@ -221,11 +229,17 @@ class Database:
 
         Callbacks registered with ``Transaction.after_commit`` run once the COMMIT has returned.
         """
-        async with self._write_lock:
+        self._queued += 1
+        try:
+            await self._write_lock.acquire()
+        finally:
+            self._queued -= 1
+        try:
             try:
                 if not durable:  # a setting SQLite takes only outside a transaction
                     await self.conn.execute("PRAGMA synchronous = NORMAL")
-                await self.conn.execute("BEGIN IMMEDIATE")
+                with self._signal.waiting():  # a catalog import in another process lets go for us
+                    await self._begin()
                 tx = Transaction(self.conn)
                 try:
                     yield tx
@@ -241,6 +255,8 @@ class Database:
             finally:
                 if not durable:  # before any other transaction on this connection
                     await self.conn.execute("PRAGMA synchronous = FULL")
+        finally:
+            self._write_lock.release()
         tx.committed()
 
     @asynccontextmanager
@@ -258,6 +274,21 @@ class Database:
             for name, value in usual.items():
                 await self.conn.execute(f"PRAGMA {name} = {value}")
             await self.conn.execute("PRAGMA shrink_memory")
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE (it may wait for another connection's transaction). Cancelled meanwhile, it still
+        runs on the connection's thread: then it is waited for and undone, so that no transaction is left
+        open holding the write lock."""
+        try:
+            await self.conn.execute("BEGIN IMMEDIATE")
+        except asyncio.CancelledError:
+            await asyncio.shield(self._undo_begin())
+            raise
+
+    async def _undo_begin(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            await self.conn.execute("SELECT 1")  # queued behind the BEGIN: returns once it has run
+        await self._roll_back()
 
     async def _roll_back(self) -> None:
         """Undo the open transaction, if SQLite has not already (it does after some errors, a full disk

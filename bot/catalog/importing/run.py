@@ -3,10 +3,11 @@
 An import has two passes. First every file is read whole and checked into scratch files on disk (bounded
 memory: lines and nesting are capped, text is decoded exactly): a file that turns out damaged, cut short,
 not text in its encoding or not in IMDb's layout stops the import there, having written nothing. Then the
-films are written in transactions of about ``CHUNK_SECONDS`` each, ``PAUSE_SECONDS`` apart, so that a
-running bot's own writes (votes, ratings: in another process when a refresh or ``filmbot films import``
-runs) wait at most one of them, never the whole import (an import used to be one transaction: a bot's
-vote waited for all of it and failed after SQLite's 5 s busy timeout).
+films are written in transactions of at most ``CHUNK_SECONDS``, each ended after the batch in hand as soon
+as another writer waits (a running bot's vote or rating: in another process when a refresh or ``filmbot
+films import`` runs), which then gets in before the next one. A bot's write waits for a batch, never the
+whole import (an import used to be one transaction: a vote waited for all of it and failed after SQLite's
+5 s busy timeout).
 
 Nothing half-imported is shown: the films an import adds get ids above every film's, and stay out of
 title search and browsing (``catalog_unpublished``, migration 0013) until its last transaction, which
@@ -52,10 +53,12 @@ log = logging.getLogger(__name__)
 Format = Literal["imdb", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("imdb", "csv", "json")
 BATCH = 1000
-# An import's write transaction ends once it has been open this long (and its batch is written) …
-CHUNK_SECONDS = 0.4
-# … and the import lets go of SQLite's write lock this long: a writer in another process waiting for it (a
-# running bot's vote) tries again at least every 0.1 s (SQLite's busy handler), so it gets its turn.
+# An import's write transaction ends after the batch in hand as soon as another filmbot writer waits for the
+# database (``Database.writers_waiting``: a running bot's vote), else once it has been open this long (each
+# commit rewrites every index page the transaction touched: more often costs gigabytes at a million films).
+CHUNK_SECONDS = 2.0
+# After a transaction another writer waited for, the import lets go of SQLite's write lock this long: one
+# in another process tries again at least every 0.1 s (SQLite's busy handler), so it gets its turn.
 PAUSE_SECONDS = 0.11
 Batch = list[tuple[ImportedFilm, int]]
 # IMDb's files staged whole and checked: how many films are ready to be assembled.
@@ -320,25 +323,25 @@ class _Writer:
                 seen.close()
 
     async def _write(self, batches: Iterator[Batch], run_id: int | None) -> None:
-        """The second pass: transactions of about ``CHUNK_SECONDS`` each, ``PAUSE_SECONDS`` apart (not waiting
-        for the disk: nothing they hold is shown yet), then a last one, durable, that ends the run and
-        shows what the import added. A dry run rolls each one back."""
+        """The second pass: transactions of at most ``CHUNK_SECONDS``, each ended early when another writer
+        waits (not waiting for the disk: nothing they hold is shown yet), then a last one, durable, that ends
+        the run and shows what the import added. A dry run rolls each one back."""
         self.progress.start("writing films", self.accepted)
         self.written = 0
         try:
             # The store's bulk settings (a big page cache) for the length of the import.
             async with self.store.db.bulk():
-                more = True
+                more = waited = True
                 while more:
                     try:
                         async with self.store.transaction(durable=False) as tx:
-                            more = await self._chunk(tx, batches)
+                            more, waited = await self._chunk(tx, batches)
                             if run_id is None:
                                 raise _RollBack
                         self.kept_updates = self.report.updated
                     except _RollBack:
                         pass
-                    if more:
+                    if more and waited:
                         await asyncio.sleep(PAUSE_SECONDS)
             if run_id is not None:
                 async with self.store.transaction() as tx:
@@ -346,18 +349,22 @@ class _Writer:
         finally:
             self.progress.finish()
 
-    async def _chunk(self, tx: Repositories, batches: Iterator[Batch]) -> bool:
-        """Write batches for about ``CHUNK_SECONDS``; False once there are no more."""
+    async def _chunk(self, tx: Repositories, batches: Iterator[Batch]) -> tuple[bool, bool]:
+        """Write batches until another writer waits, or for ``CHUNK_SECONDS``: whether there are more
+        batches, and whether a writer is waiting."""
         until = time.monotonic() + CHUNK_SECONDS
-        while time.monotonic() < until:
+        while True:
             batch = await asyncio.to_thread(next, batches, None)
             if batch is None:
-                return False
+                return False, False
             self.line = batch[-1][1]
             await self._flush(tx, batch)
             self.written += len(batch)
             self.progress.update(self.written, self.written)
-        return True
+            if self.store.db.writers_waiting():
+                return True, True
+            if time.monotonic() >= until:
+                return True, False
 
     async def _end(self, tx: Repositories, run_id: int) -> None:
         """The import's last writes, in its last transaction: its run row ends, its films are shown."""
