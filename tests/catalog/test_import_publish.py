@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.catalog.importing import import_catalog
-from bot.catalog.importing.run import BATCH
+from bot.catalog.importing.run import BATCH, ImportStopped
 from bot.errors import BadInput, WriteFailed
 from bot.films.service import FilmService
 from bot.store import Store
@@ -176,3 +176,49 @@ async def test_a_second_import_while_one_writes_is_refused(store: Store, tmp_pat
     ):
         await import_catalog(store, other, "csv")
     assert (await importing).added == FILMS
+
+
+async def test_a_failed_refresh_keeps_the_films_it_updated_and_deletes_those_it_added(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "films.csv"
+    path.write_text(
+        "title,year,runtime\n" + "".join(f"Film {n},2000,90\n" for n in range(3000)), encoding="utf-8"
+    )
+    await import_catalog(store, path, "csv")
+    # The refresh: 500 new films, every film's runtime changed, and its fourth batch fails (as a disk would).
+    rows = [f"Film {n},2000,91\n" for n in (*range(3000, 3500), *range(3000))]
+    path.write_text("title,year,runtime\n" + "".join(rows), encoding="utf-8")
+    async with store.db.transaction() as tx:
+        await tx.execute(
+            "CREATE TRIGGER fourth_batch_fails BEFORE UPDATE ON films WHEN new.title = 'Film 2999' "
+            "BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END"
+        )
+    bot = await Store.open(store.db.path)
+    stop = asyncio.Event()
+
+    async def vote_meanwhile() -> None:  # a bot's writes wait: the import commits after every batch
+        while not stop.is_set():
+            await bot.meta.set("votes", "1")
+
+    voting = asyncio.create_task(vote_meanwhile())
+    try:
+        with pytest.raises(ImportStopped) as failed:
+            await import_catalog(store, path, "csv")
+    finally:
+        stop.set()
+        await voting
+        await bot.close()
+    report = failed.value.report
+    assert report.lines()[:2] == [
+        "films.csv: 0 added, 2,500 updated, 0 unchanged, 0 skipped "
+        "(stopped: the films it added were taken out again; run it again to finish)",
+        "  stopped: IntegrityError: simulated write failure",
+    ]
+    assert await count(store, "SELECT count(*) FROM films") == 3000  # the 500 added are gone
+    assert (
+        await count(store, "SELECT count(*) FROM facts WHERE key = 'runtime_minutes' AND value = '91'")
+        == 2500
+    )
+    last = await store.catalog.last_import()
+    assert last is not None and last.outcome == "failed" and last.counts.updated == 2500

@@ -197,6 +197,7 @@ class _Writer:
         self.scratch, self.also, self.src = scratch, also, src
         self.accepted = 0
         self.line = 0  # the line of the last item read (or written), named if reading or writing fails
+        self.written = 0  # films written so far (committed or not)
         self.kept_updates = 0  # films updated in transactions already committed (kept if the import fails)
 
     async def run(self, items: Iterator[Item], fmt: str, path: Path, staged: Staged | None = None) -> None:
@@ -270,14 +271,16 @@ class _Writer:
                 exc_info=log.isEnabledFor(logging.DEBUG),
             )
 
-    def _kept(self) -> str:
-        """What a failed import kept, in a few words."""
+    def _kept(self, sentence: bool = False) -> str:
+        """What a failed import kept, in a few words (``sentence``: starting with a capital)."""
         if not self.kept_updates:
-            return "nothing was imported"
-        return (
-            f"the films it added were taken out again; the {self.kept_updates:,} it had updated keep "
-            "their new values; run it again to finish"
-        )
+            said = "nothing was imported"
+        else:
+            said = (
+                f"the films it added were taken out again; the {self.kept_updates:,} it had updated keep "
+                "their new values; run it again to finish"
+            )
+        return said[0].upper() + said[1:] if sentence else said
 
     def _read_whole(
         self, items: Iterator[Item], ready: ReadyBatches, staged: Staged | None
@@ -394,10 +397,10 @@ class _Writer:
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG):
             return no_room(where, self.scratch)
         if isinstance(exc, WriteFailed):  # the store's transaction refused by the database, rolled back
-            return DatabaseUnusable(f"{where}: {exc.detail}. {self._kept().capitalize()}")
+            return DatabaseUnusable(f"{where}: {exc.detail}. {self._kept(sentence=True)}")
         failure = database_failure(self.store.db.path, exc)
         if failure is not None:
-            return DatabaseUnusable(f"{where}: {failure.message}. {self._kept().capitalize()}")
+            return DatabaseUnusable(f"{where}: {failure.message}. {self._kept(sentence=True)}")
         return None
 
 
