@@ -7,10 +7,11 @@ JSON object on its last line: ``python -m benchmarks._catalog_run TASK ARGS…``
 - ``memory DATABASE QUERIES``: the same bot, plus today's in-memory title index built from the store the
   way the bot built it before migration 0007 (the baseline);
 - ``difflib DATABASE QUERIES LIMIT``: ``difflib.get_close_matches`` over every title (the naive baseline);
-- ``stall DATABASE DATASET DATASET``: a prepared bot answering an autocomplete every 20 ms, first for a few
-  seconds with nothing imported (what the machine's load alone costs), then while ``filmbot films
-  import`` (another process) imports the first dataset, then while the bot itself imports the second (as a
-  scheduled refresh does): the longest event-loop stall of each.
+- ``stall DATABASE DATASET DATASET``: a prepared bot answering an autocomplete and writing a member's
+  rating every 20 ms, first for a few seconds with nothing imported (what the machine's load alone
+  costs), then while ``filmbot films import`` (another process, as a refresh's child is) imports the
+  first dataset, then while the bot itself imports the second: the longest event-loop stall of each, and
+  the longest wait of the bot's writes (and how many failed).
 """
 
 from __future__ import annotations
@@ -169,20 +170,54 @@ async def _stall(database: str, by_process: str, by_bot: str) -> dict[str, Any]:
         await bot.prepare()
         out: dict[str, Any] = {}
         for where, dataset in (("none", ""), ("process", by_process), ("bot", by_bot)):
-            stalls, latencies = await _while_importing(bot, dataset, where)
+            stalls, latencies, writes = await _while_importing(bot, dataset, where)
             out[where] = {
                 "stall_ms": max(stalls) * 1000,
                 "p99": percentile(latencies, 99) * 1000,
                 "max": max(latencies) * 1000,
                 "queries": len(latencies),
-            }
+            } | writes.figures()
     return out
 
 
-async def _while_importing(bot: FilmBot, dataset: str, where: str) -> tuple[list[float], list[float]]:
+class _Ratings:
+    """The bot's own writes meanwhile: a member's rating every 20 ms through the group-commit engine, as
+    ``/rate`` makes them; how long each waited until committed, and how many failed."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+        self.failed = 0
+
+    async def write(self, bot: FilmBot, done: asyncio.Event) -> None:
+        row = await bot.store.db.fetchone("SELECT min(id) FROM films")
+        film_id = int(row[0]) if row and row[0] is not None else 0
+        member = 0
+        while not done.is_set():
+            member += 1
+            started = time.perf_counter()
+            try:
+                await bot.store.ratings.upsert(1, film_id, member, 1 + member % 5, now=bot.clock.now())
+            except Exception:  # noqa: BLE001 - counted: a write the bot would tell a member failed
+                self.failed += 1
+            self.waits.append(time.perf_counter() - started)
+            await asyncio.sleep(0.02)
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "write_max_ms": max(self.waits, default=0.0) * 1000,
+            "write_p99_ms": percentile(self.waits, 99) * 1000 if self.waits else 0.0,
+            "writes": len(self.waits),
+            "writes_failed": self.failed,
+        }
+
+
+async def _while_importing(
+    bot: FilmBot, dataset: str, where: str
+) -> tuple[list[float], list[float], _Ratings]:
     done = asyncio.Event()
     stalls: list[float] = []
     latencies: list[float] = []
+    ratings = _Ratings()
 
     async def watch() -> None:
         while not done.is_set():
@@ -218,8 +253,8 @@ async def _while_importing(bot: FilmBot, dataset: str, where: str) -> tuple[list
         finally:
             done.set()
 
-    await asyncio.gather(watch(), type_titles(), run_import())
-    return stalls, latencies
+    await asyncio.gather(watch(), type_titles(), ratings.write(bot, done), run_import())
+    return stalls, latencies, ratings
 
 
 def main() -> None:

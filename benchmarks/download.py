@@ -218,7 +218,7 @@ class ChildLines(logging.Handler):
         self.lines.append(record.getMessage())
 
     def transaction_seconds(self) -> float:
-        found = [re.search(r"one transaction, ([0-9.]+) s", line) for line in self.lines]
+        found = [re.search(r"([0-9.]+) s writing", line) for line in self.lines]
         return max((float(m[1]) for m in found if m), default=0.0)
 
 
@@ -360,8 +360,8 @@ def _print_bot(bot: InBot) -> None:
     )
     print(table(rows))
     print(
-        f"The child's import is one transaction ({bot.transaction_s:.1f} s here): SQLite lets no other write in\n"
-        "meanwhile, so the bot's writes wait for it, and fail after SQLite's 5 s busy timeout."
+        f"The child's import wrote for {bot.transaction_s:.1f} s, ending a transaction whenever the bot waited to\n"
+        "write: the bot's writes wait for a batch (before, for the whole import, failing after SQLite's 5 s)."
     )
 
 

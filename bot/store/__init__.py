@@ -19,7 +19,7 @@ from bot.store._database import Database, Duplicate, Session, migrations
 from bot.store._failures import database_failure
 from bot.store._functions import register_functions
 from bot.store._group_commit import GroupCommit
-from bot.store._lock import hold_exclusive, hold_lock, lock_path
+from bot.store._lock import hold_exclusive, hold_import, hold_lock, lock_path
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
 from bot.store.history import HistoryStore
@@ -43,6 +43,7 @@ __all__ = [
     "Store",
     "database_failure",
     "hold_exclusive",
+    "hold_import",
     "hold_lock",
     "lock_path",
     "migrations",
@@ -108,9 +109,10 @@ class Store(Repositories):
         return cls(await Database.open(path), clock or SystemClock())
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Repositories]:
-        """A unit of work: every repository bound to one transaction, committed when the block ends."""
-        async with self.db.transaction() as tx:
+    async def transaction(self, *, durable: bool = True) -> AsyncIterator[Repositories]:
+        """A unit of work: every repository bound to one transaction, committed when the block ends
+        (``durable=False``: see ``Database.transaction``)."""
+        async with self.db.transaction(durable=durable) as tx:
             yield Repositories(tx, self.clock, self._timers_changed)
 
     def on_timers_changed(self, listener: Callable[[], None]) -> None:

@@ -26,6 +26,7 @@ from aiosqlite.context import Result
 from bot.errors import DatabaseTooNew, DatabaseUnusable
 from bot.store import _functions
 from bot.store._failures import unusable, write_failure
+from bot.store._waiting import WaitSignal
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,12 @@ class Database:
         self.path = path
         self._write_lock = asyncio.Lock()
         self._reader: aiosqlite.Connection | None = None
+        self._queued = 0  # transactions of this process waiting for ``_write_lock``
+        self._signal = WaitSignal(path)
+
+    def writers_waiting(self) -> bool:
+        """Whether another write waits for the one in progress: in this process, or (a filmbot) in another."""
+        return self._queued > 0 or self._signal.others_waiting()
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -152,6 +159,7 @@ class Database:
             await self.conn.close()
             if self._reader is not None:
                 await self._reader.close()
+            self._signal.close()
 
     async def checkpoint(self, attempts: int = 20) -> bool:
         """Copy the WAL into the database file and truncate it, so no older page version stays in the
@@ -209,17 +217,29 @@ class Database:
         return len(known)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
+    async def transaction(self, *, durable: bool = True) -> AsyncIterator[Transaction]:
         """A write transaction: committed when the block exits, rolled back if it raises.
 
         If the database refuses the write or its COMMIT (a full disk, a read-only or damaged file…), it
         is rolled back and ``WriteFailed`` raised: nothing of it was saved.
 
+        ``durable=False``: the COMMIT does not wait for the disk (``synchronous = NORMAL``; still atomic, and
+        durable with the next durable commit). Only for writes nobody has been told of yet: a catalog
+        import's transactions before its last, whose films are not shown until that one commits.
+
         Callbacks registered with ``Transaction.after_commit`` run once the COMMIT has returned.
         """
-        async with self._write_lock:
+        self._queued += 1
+        try:
+            await self._write_lock.acquire()
+        finally:
+            self._queued -= 1
+        try:
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
+                if not durable:  # a setting SQLite takes only outside a transaction
+                    await self.conn.execute("PRAGMA synchronous = NORMAL")
+                with self._signal.waiting():  # a catalog import in another process lets go for us
+                    await self._begin()
                 tx = Transaction(self.conn)
                 try:
                     yield tx
@@ -232,6 +252,11 @@ class Database:
                 if failed is None:
                     raise
                 raise failed from exc
+            finally:
+                if not durable:  # before any other transaction on this connection
+                    await self.conn.execute("PRAGMA synchronous = FULL")
+        finally:
+            self._write_lock.release()
         tx.committed()
 
     @asynccontextmanager
@@ -249,6 +274,21 @@ class Database:
             for name, value in usual.items():
                 await self.conn.execute(f"PRAGMA {name} = {value}")
             await self.conn.execute("PRAGMA shrink_memory")
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE (it may wait for another connection's transaction). Cancelled meanwhile, it still
+        runs on the connection's thread: then it is waited for and undone, so that no transaction is left
+        open holding the write lock."""
+        try:
+            await self.conn.execute("BEGIN IMMEDIATE")
+        except asyncio.CancelledError:
+            await asyncio.shield(self._undo_begin())
+            raise
+
+    async def _undo_begin(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            await self.conn.execute("SELECT 1")  # queued behind the BEGIN: returns once it has run
+        await self._roll_back()
 
     async def _roll_back(self) -> None:
         """Undo the open transaction, if SQLite has not already (it does after some errors, a full disk

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.errors import DatabaseInUse, DatabaseUnusable
+from bot.errors import BadInput, DatabaseInUse, DatabaseUnusable
 from bot.store._failures import _reason
 
 
@@ -56,6 +56,26 @@ def hold_exclusive(database: Path) -> Iterator[None]:
     with contextlib.ExitStack() as held:
         try:
             lock.parent.mkdir(parents=True, exist_ok=True)
+            held.enter_context(hold_lock(lock, busy))
+        except OSError as exc:
+            raise DatabaseUnusable(f"cannot create the lock file {lock}: {_reason(exc)}") from exc
+        yield
+
+
+@contextmanager
+def hold_import(database: Path) -> Iterator[None]:
+    """One catalog import at a time per database (``<database>.import.lock``): an import writes in many short
+    transactions, and one beginning clears what a killed one left unpublished."""
+    if str(database) == ":memory:":
+        yield
+        return
+    lock = database.with_name(f"{database.name}.import.lock")
+
+    def busy(who: str) -> BadInput:
+        return BadInput(f"another catalog import{who} is writing to {database}; wait for it to finish")
+
+    with contextlib.ExitStack() as held:
+        try:
             held.enter_context(hold_lock(lock, busy))
         except OSError as exc:
             raise DatabaseUnusable(f"cannot create the lock file {lock}: {_reason(exc)}") from exc

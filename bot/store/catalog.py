@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 
 from bot.catalog.models import ImportCounts, ImportOutcome, ImportRun, RunOutcome
 from bot.clock import Clock
 from bot.films.models import FilmSummary, ImportedFilm, Source
+from bot.store import search
 from bot.store._database import Session
 from bot.store._rows import summary_from_row
 from bot.store.catalog_batch import ImportBatch
+
+# Films at or above the first id an import in progress could add (migration 0013) are not shown yet.
+PUBLISHED = f"f.id < {search.PUBLISHED_BELOW}"
+# Films an unpublished import added, deleted this many at a time (each its own short transaction).
+DISCARD_CHUNK = 2000
 
 
 class _RolledBack(Exception):
@@ -75,6 +82,47 @@ class CatalogStore:
             outcome=row["outcome"],
             error=row["error"],
         )
+
+    # -- publishing an import ----------------------------------------------------------------------
+
+    async def hold_back(self, run_id: int) -> None:
+        """From here on, films added by the import ``run_id`` stay out of search and browsing (they get
+        ids above every film's) until ``publish``; in a commit of its own, before the import writes any."""
+        async with self._db.write() as conn:
+            await conn.execute(
+                "INSERT INTO catalog_unpublished (run_id, first_id) SELECT ?, coalesce(max(id), 0) + 1 FROM films",
+                (run_id,),
+            )
+
+    async def publish(self, run_id: int) -> None:
+        """Show the films the import ``run_id`` added (in its last transaction, with its run row's end)."""
+        async with self._db.write() as conn:
+            await conn.execute("DELETE FROM catalog_unpublished WHERE run_id = ?", (run_id,))
+
+    async def discard_unpublished(self) -> int:
+        """Delete the films added by imports that never published them (failed, interrupted or killed),
+        in short transactions, then forget those imports' holds; returns how many films were deleted."""
+        deleted = 0
+        for hold in await self._db.fetchall("SELECT run_id, first_id FROM catalog_unpublished"):
+            while True:
+                async with self._db.write() as conn:
+                    rows = await conn.fetchall(
+                        "SELECT id FROM films WHERE id >= ? AND origin = 'import' ORDER BY id LIMIT ?",
+                        (hold["first_id"], DISCARD_CHUNK),
+                    )
+                    ids = [r["id"] for r in rows]
+                    await search.forget(conn, ids)
+                    await conn.execute(
+                        "DELETE FROM films WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+                    )
+                    if len(ids) < DISCARD_CHUNK:
+                        await conn.execute(
+                            "DELETE FROM catalog_unpublished WHERE run_id = ?", (hold["run_id"],)
+                        )
+                deleted += len(ids)
+                if len(ids) < DISCARD_CHUNK:
+                    break
+        return deleted
 
     # -- bulk writes -------------------------------------------------------------------------------
 
@@ -151,7 +199,7 @@ def _like_prefix(prefix: str) -> str:
 
 
 def _filters(genre: str | None, year: int | None, director: str | None) -> tuple[str, tuple[object, ...]]:
-    clauses = ["1"]
+    clauses = [PUBLISHED]
     params: list[object] = []
     if year is not None:
         clauses.append("f.year = ?")

@@ -57,7 +57,7 @@ class FilmStore:
 
     async def summary_by_slug(self, slug: str) -> FilmSummary | None:
         """One film's identity by slug, from committed data (an autocomplete pick comes back as its slug)."""
-        return await self._summary_where("slug = ?", slug)
+        return await self._summary_where(f"slug = ? AND id < {search.PUBLISHED_BELOW}", slug)
 
     async def summary_by_id(self, film_id: int) -> FilmSummary | None:
         """One film's identity by store id (as kept in buttons and member data)."""
@@ -88,7 +88,7 @@ class FilmStore:
     async def first_by_title(self, limit: int) -> list[FilmSummary]:
         """The first films in title order (what an empty search lists)."""
         rows = await self._db.read(
-            "SELECT id, slug, title, year, original_title FROM films "
+            f"SELECT id, slug, title, year, original_title FROM films WHERE id < {search.PUBLISHED_BELOW} "
             "ORDER BY title COLLATE NOCASE, year, slug LIMIT ?",
             (limit,),
         )

@@ -4,9 +4,10 @@ These are throwaway files in the import's scratch folder, not the bot's database
 importer stages files with blocking calls), no migrations, journaling off. ``ImdbScratch`` joins IMDb's
 dataset files by title id; ``SeenKeys`` remembers which films an import has already read, to skip
 duplicates; ``ReadyBatches`` keeps the films read and checked until the whole file has been read, so that
-a file that turns out unusable half-way writes nothing. A scratch file that cannot be written raises
-``ScratchFull`` (a full disk, a file-size limit) or, for any other SQLite error, ``ScratchFailed``
-(through ``scratch_errors``).
+a file that turns out unusable half-way writes nothing. Each is used by one thread at a time, not always
+the same one (the importer reads on worker threads, to keep a bot's event loop free). A scratch file that
+cannot be written raises ``ScratchFull`` (a full disk, a file-size limit) or, for any other SQLite error,
+``ScratchFailed`` (through ``scratch_errors``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 _CHUNK = 5000  # rows per executemany while staging
 
@@ -151,13 +152,44 @@ class StagedPerson(NamedTuple):
     name: str
 
 
+class StagedFilm(NamedTuple):
+    """A staged film with what the other files say of it, each in IMDb's order: its rating (or None), its
+    alternative titles (unfiltered: may repeat or be ``\\N``), its principals whose names were staged, and
+    the names of its directors from ``title.crew`` (those whose names were staged)."""
+
+    title: StagedTitle
+    rating: StagedRating | None
+    aliases: list[str]
+    people: list[StagedPerson]
+    directors: list[str]
+
+
+class _Follow:
+    """Rows ordered by title id, handed out film by film as the films go past in the same order."""
+
+    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        self._rows = rows
+        self._next = next(self._rows, None)
+
+    def of(self, tconst: str) -> list[tuple[Any, ...]]:
+        """The rows of ``tconst`` (the rows of earlier ids, films that were not staged, are passed over)."""
+        found = []
+        row = self._next
+        while row is not None and row[0] <= tconst:
+            if row[0] == tconst:
+                found.append(row[1:])
+            row = next(self._rows, None)
+        self._next = row
+        return found
+
+
 class ImdbScratch:
     """IMDb's files staged in ``folder``/imdb.sqlite3: ``title.basics`` first, then the rest by title id."""
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
         self._path = folder / "imdb.sqlite3"
-        # Staged on a worker thread (``asyncio.to_thread``), read back on the caller's: one thread at a time.
+        # Staged and read on worker threads (``asyncio.to_thread``), one thread at a time.
         self._db = sqlite3.connect(self._path, check_same_thread=False)
         with _writing(folder):
             self._db.executescript(_PRAGMAS + _IMDB_SCHEMA)
@@ -232,50 +264,47 @@ class ImdbScratch:
 
     # -- reading -----------------------------------------------------------------------------------
 
-    def films(self) -> Iterator[StagedTitle]:
-        """Every staged film, in title id order, streamed."""
+    def count(self) -> int:
+        """How many films are staged."""
+        return int(self._db.execute("SELECT count(*) FROM basics").fetchone()[0])
+
+    def films(self) -> Iterator[StagedFilm]:
+        """Every staged film with its rating, alternative titles, principals and directors, in title id
+        order, streamed: each table is read once, in the same order, beside the films (a merge join), not
+        looked up film by film."""
+        lookup = self._reader()
+        ratings = _Follow(lookup.execute("SELECT tconst, rating, votes FROM ratings ORDER BY tconst"))
+        akas = _Follow(lookup.execute("SELECT tconst, title FROM akas ORDER BY tconst, ordering"))
+        people = _Follow(
+            lookup.execute(
+                "SELECT p.tconst, p.category, p.characters, n.name FROM principals p "
+                "JOIN names n ON n.nconst = p.nconst ORDER BY p.tconst, p.ordering"
+            )
+        )
+        directors = _Follow(
+            lookup.execute(
+                "SELECT d.tconst, n.name FROM directors d JOIN names n ON n.nconst = d.nconst "
+                "ORDER BY d.tconst, d.ordering"
+            )
+        )
         rows = self._db.execute(
             "SELECT tconst, line, title, original, year, runtime, genres, bad FROM basics ORDER BY tconst"
         )
         for tconst, line, title, original, year, runtime, genres, bad in rows:
             problems = tuple(p for p in bad.split("\n") if p)
-            yield StagedTitle(tconst, line, title, original, year, runtime, genres, problems)
-
-    def rating(self, tconst: str) -> StagedRating | None:
-        """A film's staged rating, or None if it has none."""
-        row = (
-            self._reader().execute("SELECT rating, votes FROM ratings WHERE tconst = ?", (tconst,)).fetchone()
-        )
-        return None if row is None else StagedRating(float(row[0]), int(row[1]))
-
-    def aliases(self, tconst: str) -> Iterator[str]:
-        """A film's alternative titles, in IMDb's order (unfiltered: may repeat or be ``\\N``)."""
-        sql = "SELECT title FROM akas WHERE tconst = ? ORDER BY ordering"
-        for (title,) in self._reader().execute(sql, (tconst,)):
-            yield title
-
-    def people(self, tconst: str) -> Iterator[StagedPerson]:
-        """A film's principals whose names were staged, in IMDb's order."""
-        sql = (
-            "SELECT p.category, p.characters, n.name FROM principals p JOIN names n ON n.nconst = p.nconst "
-            "WHERE p.tconst = ? ORDER BY p.ordering"
-        )
-        for category, characters, name in self._reader().execute(sql, (tconst,)):
-            yield StagedPerson(category, characters, name)
-
-    def directors(self, tconst: str) -> Iterator[str]:
-        """The names of a film's directors from ``title.crew`` (those whose names were staged), in order."""
-        sql = (
-            "SELECT n.name FROM directors d JOIN names n ON n.nconst = d.nconst "
-            "WHERE d.tconst = ? ORDER BY d.ordering"
-        )
-        for (name,) in self._reader().execute(sql, (tconst,)):
-            yield name
+            rated = ratings.of(tconst)
+            yield StagedFilm(
+                StagedTitle(tconst, line, title, original, year, runtime, genres, problems),
+                StagedRating(float(rated[0][0]), int(rated[0][1])) if rated else None,
+                [title for (title,) in akas.of(tconst)],
+                [StagedPerson(*person) for person in people.of(tconst)],
+                [name for (name,) in directors.of(tconst)],
+            )
 
     def _reader(self) -> sqlite3.Connection:
         """A second connection for per-film look-ups while ``films()`` streams on the first."""
         if self._lookup is None:
-            self._lookup = sqlite3.connect(self._path, isolation_level=None)
+            self._lookup = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
             # One read transaction for every look-up: staging is over, and a statement outside one
             # pays for taking and checking the file's locks each time (three per film).
             self._lookup.execute("BEGIN")
@@ -288,7 +317,7 @@ class ReadyBatches:
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
-        self._db = sqlite3.connect(folder / "ready.sqlite3")
+        self._db = sqlite3.connect(folder / "ready.sqlite3", check_same_thread=False)
         with _writing(folder):
             self._db.executescript(_PRAGMAS + "CREATE TABLE ready (n INTEGER PRIMARY KEY, batch BLOB);")
 
@@ -310,7 +339,7 @@ class SeenKeys:
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
-        self._db = sqlite3.connect(folder / "seen.sqlite3")
+        self._db = sqlite3.connect(folder / "seen.sqlite3", check_same_thread=False)
         with _writing(folder):
             self._db.executescript(
                 _PRAGMAS

@@ -34,24 +34,28 @@ NEAR = 2
 # Above every character: the upper bound of a prefix range.
 _LAST = "\U0010ffff"
 _IDS = "SELECT value FROM json_each(:ids)"
+# Films below this id are shown; those an import in progress has added (migration 0013) are not, yet.
+PUBLISHED_BELOW = "(SELECT coalesce(min(first_id), 1 << 32) FROM catalog_unpublished)"
+# The same bound for names (a film's names are film_id << 8 | n).
+_SHOWN = f"({PUBLISHED_BELOW} << 8)"
 
 _PREFIX = """
 SELECT id FROM (
     SELECT n.id FROM search_lengths l
     JOIN search_names n ON n.len = l.len AND n.compact >= :prefix{n} AND n.compact < :prefix{n} || :last
-    WHERE l.len >= length(:prefix{n}) ORDER BY l.len, n.compact, n.votes DESC LIMIT :prefix_limit)"""
+    WHERE l.len >= length(:prefix{n}) AND n.id < {shown} ORDER BY l.len, n.compact, n.votes DESC LIMIT :prefix_limit)"""
 _YEAR = """
 SELECT id FROM (
     SELECT id FROM search_names WHERE len = min(length(:prefix{n}), 255) AND compact = :prefix{n} AND year = :year
-    LIMIT :prefix_limit)"""
+      AND id < {shown} LIMIT :prefix_limit)"""
 # Names holding the words, shortest first from NEAR below the query's length (FTS5 rowids begin with the
 # name's length): a misspelled or reordered title is about as long as the film's name, a partial one
 # longer. One pass: FTS5 reads an AND of common words from where it starts on to its matches, so a second
 # window (shorter names, say) would cost a second pass over the words' postings.
-_WORDS = """
+_WORDS = f"""
 SELECT id FROM (
     SELECT rowid & 0xffffffffff AS id FROM search_fts WHERE search_fts MATCH :match AND rowid >= :shortest
-    ORDER BY rowid LIMIT :word_limit)"""
+      AND rowid & 0xffffffffff < {_SHOWN} ORDER BY rowid LIMIT :word_limit)"""
 _HITS = """
 SELECT n.name, n.votes, f.id, f.slug, f.title, f.year, f.original_title
 FROM hits JOIN search_names n ON n.id = hits.id JOIN films f ON f.id = n.id >> 8"""
@@ -96,7 +100,8 @@ class SearchStore:
         parts: list[str] = []
         params: dict[str, object] = {"last": _LAST, "prefix_limit": prefix_limit, "year": year}
         for n, prefix in enumerate(prefixes):
-            parts += [_PREFIX.format(n=n), *([_YEAR.format(n=n)] if year is not None else [])]
+            parts += [_PREFIX.format(n=n, shown=_SHOWN)]
+            parts += [_YEAR.format(n=n, shown=_SHOWN)] if year is not None else []
             params[f"prefix{n}"] = prefix
         if groups:
             parts.append(_WORDS)
@@ -181,8 +186,12 @@ async def index_added(conn: Transaction, films: Sequence[AddedFilm]) -> None:
     names ``reindex`` would find, normalized on a worker thread rather than on the database's, whose time
     bounds how fast an import goes."""
     names, counts = await asyncio.to_thread(_added_rows, films)
-    await conn.executemany(
-        "INSERT INTO search_names (id, name, compact, len, year, votes) VALUES (?, ?, ?, ?, ?, ?)", names
+    # One statement for the batch, not one a name: FTS5 writes out what it holds in memory at the start of
+    # every statement that writes to it (its trigger here), so one a name would leave a segment a name.
+    await conn.execute(
+        "INSERT INTO search_names (id, name, compact, len, year, votes) "
+        "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)",
+        (names,),
     )
     await conn.executemany(
         "INSERT INTO search_words (word, docs) VALUES (?, ?) "
@@ -191,7 +200,8 @@ async def index_added(conn: Transaction, films: Sequence[AddedFilm]) -> None:
     )
 
 
-def _added_rows(films: Sequence[AddedFilm]) -> tuple[list[tuple[object, ...]], list[tuple[str, int]]]:
+def _added_rows(films: Sequence[AddedFilm]) -> tuple[str, list[tuple[str, int]]]:
+    """The films' names (a JSON array of rows) and how many of them hold each word."""
     names: list[tuple[object, ...]] = []
     counts: Counter[str] = Counter()
     for film in films:
@@ -202,7 +212,7 @@ def _added_rows(films: Sequence[AddedFilm]) -> tuple[list[tuple[object, ...]], l
                 ((film.film_id << 8) | n, name, compact, min(len(compact), 255), film.year, film.votes)
             )
             counts.update(words(name))
-    return names, sorted(counts.items())
+    return json.dumps(names, ensure_ascii=False), sorted(counts.items())
 
 
 async def forget(conn: Transaction, film_ids: Collection[int]) -> None:

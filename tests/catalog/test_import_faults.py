@@ -1,9 +1,8 @@
-"""Bad dataset files: each gives a clear message naming the file and line, and an import is one unit:
-a failure (or an interruption) half-way leaves the catalog exactly as it was."""
+"""Bad dataset files: each gives a clear message naming the file and line, and writes nothing (an import
+interrupted half-way: ``test_import_publish.py``)."""
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 from pathlib import Path
 
@@ -108,44 +107,3 @@ async def test_a_cut_short_csv_imports_nothing(store: Store, tmp_path: Path) -> 
         await import_catalog(store, path, "csv")
     assert await film_count(store) == 0
     assert (await store.db.fetchall("SELECT count(*) FROM catalog_imports"))[0][0] == 0
-
-
-class _Watch:
-    """An import's progress: ``reached`` is set once ``at`` films have been written (not committed)."""
-
-    def __init__(self, at: int) -> None:
-        self.at = at
-        self.reached = asyncio.Event()
-        self.phase = ""
-
-    def start(self, phase: str, total: int) -> None:
-        self.phase = phase
-
-    def finish(self) -> None: ...
-
-    def update(self, done: int, films: int) -> None:
-        if self.phase == "writing films" and films >= self.at:
-            self.reached.set()
-
-
-async def test_an_import_is_invisible_until_it_commits_and_gone_if_interrupted(
-    store: Store, tmp_path: Path
-) -> None:
-    path = tmp_path / "films.csv"
-    rows = "".join(f"Film {n},{1950 + n % 70}\n" for n in range(20_000))
-    path.write_text("title,year\n" + rows, encoding="utf-8")
-    other = await Store.open(store.db.path)  # another connection, like the running bot's
-    try:
-        watch = _Watch(at=2000)
-        importing = asyncio.create_task(import_catalog(store, path, "csv", progress=watch))
-        await watch.reached.wait()  # 2,000 films written in the import's transaction, 18,000 to go
-        assert await film_count(other) == 0
-        importing.cancel()  # an interruption (Ctrl-C) half-way
-        with pytest.raises(asyncio.CancelledError):
-            await importing
-        assert await film_count(other) == 0
-        assert await film_count(store) == 0
-        report = await import_catalog(store, path, "csv")  # and a whole run afterwards is whole
-        assert report.added == 20_000 and await film_count(other) == 20_000
-    finally:
-        await other.close()

@@ -3,6 +3,7 @@ dispatcher's listener hears about timer rows only once they are committed."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -93,3 +94,44 @@ async def test_the_store_is_usable_after_a_rolled_back_unit_of_work(store: Store
     async with store.transaction() as tx:
         await tx.meta.set("uow-b", "2")
     assert seen_from_outside(store)[0] == [("uow-b", "2")]
+
+
+async def test_a_transaction_that_need_not_wait_for_the_disk_gives_the_full_setting_back(
+    store: Store,
+) -> None:
+    async def synchronous() -> int:
+        return int((await store.db.fetchall("PRAGMA synchronous"))[0][0])
+
+    assert await synchronous() == 2  # FULL: a commit is on disk before anyone is told
+    async with store.db.transaction(durable=False) as tx:
+        await tx.execute("INSERT INTO meta (key, value) VALUES ('uow-fast', '1')")
+    assert await synchronous() == 2
+    with pytest.raises(Boom):
+        async with store.db.transaction(durable=False):
+            raise Boom
+    assert await synchronous() == 2
+    assert seen_from_outside(store)[0] == [("uow-fast", "1")]
+
+
+async def test_a_write_waiting_for_another_connection_knows_it_and_undoes_its_begin_if_cancelled(
+    store: Store,
+) -> None:
+    other = await Store.open(store.db.path)  # another connection (or process) writing to the same file
+    try:
+        async with other.db.transaction():
+            assert not other.db.writers_waiting()
+            waiting = asyncio.create_task(store.meta.set("uow-waiting", "1"))
+            while not other.db.writers_waiting():  # noqa: ASYNC110 - the waiter's flock: nothing to await
+                await asyncio.sleep(0.01)
+            waiting.cancel()
+            await asyncio.sleep(0)  # the cancellation is delivered while the BEGIN still waits
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        # The cancelled BEGIN ran once the other transaction ended, and was undone: nothing holds the lock.
+        assert not store.db.conn.in_transaction
+        await other.meta.set("uow-after", "1")
+        await store.meta.set("uow-mine", "1")
+        assert not other.db.writers_waiting()
+    finally:
+        await other.close()
+    assert seen_from_outside(store)[0] == [("uow-after", "1"), ("uow-mine", "1")]

@@ -3,8 +3,8 @@
 The bot runs exactly the command an administrator runs, in a process of its own: the download, the
 gzip checks and the import (seconds to minutes of CPU and a few hundred MB of scratch data at IMDb's
 size) then never hold the bot's event loop or its GIL, and their memory goes back to the system when
-the child ends. The child writes through its own database connection in one transaction, so the bot's
-connection sees the whole import at once, when it commits (``PRAGMA data_version`` tells the film index).
+the child ends. The child writes through its own database connection in short transactions (the bot's own
+writes get in between them), and the films it adds are shown at once, in its last one.
 The bot reads the child's output line by line and logs it.
 """
 
@@ -84,7 +84,7 @@ class ChildRefresh:
 
 
 async def _stop(process: asyncio.subprocess.Process) -> None:
-    """The bot is stopping: the child stops too (its partial file is kept; its transaction rolls back)."""
+    """The bot is stopping: the child stops too (its partial file is kept; the films it added are deleted again)."""
     if process.returncode is not None:
         return
     process.terminate()

@@ -29,7 +29,7 @@ def films_download(settings: Settings, dest: Path | None, min_votes: int | None,
         )
         raise
     except ImportStopped as stopped:
-        # The import's transaction was rolled back: the summary says so, then the one line on what stopped it.
+        # The import stopped (the films it added taken out again): the summary says so, then why it stopped.
         print("\n".join(stopped.report.lines()))
         raise stopped.__cause__ or stopped from None
     except BadInput as exc:

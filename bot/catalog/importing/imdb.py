@@ -42,6 +42,7 @@ from bot.store.import_scratch import (
     PrincipalRow,
     RatingRow,
     ScratchFull,
+    StagedFilm,
     StagedTitle,
 )
 
@@ -288,6 +289,11 @@ class ImdbReader:
 
     # -- assembling --------------------------------------------------------------------------------
 
+    def staged_count(self) -> int:
+        """Stage every file (``stage``); how many films it kept (what ``films`` yields)."""
+        self.stage()
+        return self.scratch.count()
+
     def films(self, source: Source) -> Iterator[Item]:
         ratings_day = (
             file_date(self.files["title.ratings"]) if "title.ratings" in self.files else source.as_of
@@ -295,11 +301,11 @@ class ImdbReader:
         for staged in self.scratch.films():
             yield self._film(source.key, ratings_day, staged)
 
-    def _film(self, key: str, ratings_day: date, staged: StagedTitle) -> Item:
+    def _film(self, key: str, ratings_day: date, film: StagedFilm) -> Item:
+        staged, rating = film.title, film.rating
         tconst, title, original = staged.tconst, staged.title, staged.original
         facts = [Fact("runtime_minutes", str(staged.runtime), key)] if staged.runtime else []
         facts += [Fact("genre", g, key) for g in staged.genres.split(",") if g]
-        rating = self.scratch.rating(tconst)
         # Checked as title.ratings was staged (values.decimal, values.votes): a bad row was left out there.
         scores = (
             [Score("IMDb", "average", rating.average, key, ratings_day, scale=10.0, votes=rating.votes)]
@@ -308,7 +314,7 @@ class ImdbReader:
         )
         names = {title.casefold(), original.casefold()}
         aliases: list[str] = []
-        for alias in self.scratch.aliases(tconst):
+        for alias in film.aliases:
             if (
                 alias
                 and alias != NULL
@@ -318,28 +324,28 @@ class ImdbReader:
             ):
                 names.add(alias.casefold())
                 aliases.append(alias)
-        film = ImportedFilm(
+        imported = ImportedFilm(
             title=title,
             year=staged.year,
             original_title=original if original and original != title else None,
             imdb_id=tconst,
             aliases=tuple(aliases),
             facts=tuple(facts),
-            credits=tuple(self._credits(key, tconst)),
+            credits=tuple(self._credits(key, film)),
             scores=tuple(scores),
         )
         problems = tuple(BadValue(*p.split(": ", 1)) for p in staged.problems)
-        return Item(staged.line, film, problems)
+        return Item(staged.line, imported, problems)
 
-    def _credits(self, key: str, tconst: str) -> Iterator[Credit]:
+    def _credits(self, key: str, film: StagedFilm) -> Iterator[Credit]:
         """Directors (from ``title.crew`` when it was given, else the principals), then up to ten cast."""
         crew = "title.crew" in self.files
         if crew:
-            for name in self.scratch.directors(tconst):
+            for name in film.directors:
                 if name_problem(name) is None:  # a name that cannot be shown is left out
                     yield Credit(name, "director", key)
         cast = 0
-        for person in self.scratch.people(tconst):
+        for person in film.people:
             if name_problem(person.name) is not None:
                 continue
             if person.category == "director" and not crew:

@@ -64,7 +64,10 @@ class ImportReport:
     def _ending(self) -> str:
         if self.stopped is None:
             return " (dry run: nothing written)" if self.dry_run else ""
-        # An import is one transaction (bot.catalog.importing.run): one that stopped kept nothing.
+        # An import that stopped takes the films it added out again (bot.catalog.importing.run); those it
+        # had updated keep their new values.
+        if self.updated:
+            return " (stopped: the films it added were taken out again; run it again to finish)"
         return " (stopped: nothing was written)"
 
     def lines(self) -> list[str]:

@@ -1,23 +1,30 @@
-"""One import: read a dataset in any format, check it whole, write it in one transaction, report.
+"""One import: read a dataset in any format, check it whole, write it in short transactions, report.
 
 An import has two passes. First every file is read whole and checked into scratch files on disk (bounded
 memory: lines and nesting are capped, text is decoded exactly): a file that turns out damaged, cut short,
-not text in its encoding or not in IMDb's layout stops the import there, having written nothing. Then
-every film is written in one transaction, with the run row's end and any ``also`` writes: a failure while
-writing (a full disk, a database error, an interruption) rolls all of it back, so the catalog is as it
-was, and a running bot (which reads on its own connection) sees all of an import or none of it.
+not text in its encoding or not in IMDb's layout stops the import there, having written nothing. Then the
+films are written in transactions of at most ``CHUNK_SECONDS``, each ended after the batch in hand as soon
+as another writer waits (a running bot's vote or rating: in another process when a refresh or ``filmbot
+films import`` runs), which then gets in before the next one. A bot's write waits for a batch, never the
+whole import (an import used to be one transaction: a vote waited for all of it and failed after SQLite's
+5 s busy timeout).
 
-Issue #16 asked for "a failed import leaves the store as it was, or is resumable and says so"; the write
-used to be resumable batches, each its own transaction. One transaction keeps the stronger of the two
-promises (the store exactly as it was; running the same import again does all of it), at the price of
-one longer write lock (other writers wait; the read pass holds none). Either way the import's run row
-(``catalog_imports``) always ends: it is begun, in its own commit, once the files have been read whole
-(a file that cannot be used records no run), ended as ``done`` in the import's transaction, or, when the
-transaction fails or is interrupted, ended after the rollback as ``failed`` or ``interrupted`` with why.
+Nothing half-imported is shown: the films an import adds get ids above every film's, and stay out of
+title search and browsing (``catalog_unpublished``, migration 0013) until its last transaction, which
+also ends its run row and makes any ``also`` writes. A film it changes is rewritten whole (its rows and
+its title index entries) in one transaction. A failure or an interruption deletes the films it added
+again, in short transactions (an import killed outright leaves them to the next import, which deletes
+them before it writes); the films it had already updated keep their new values, and running it again
+finishes it (what is already written counts as unchanged). The run row (``catalog_imports``) always ends:
+it is begun, in its own commit, once the files have been read whole (a file that cannot be used records
+no run), ended as ``done`` in the import's last transaction, or, when a write fails or the import is
+interrupted, as ``failed`` or ``interrupted`` with why. One import writes to a database at a time
+(``hold_import``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 import pickle
@@ -38,7 +45,7 @@ from bot.catalog.models import ImportCounts, RunOutcome
 from bot.errors import BadInput, DatabaseUnusable, StartupError, WriteFailed
 from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
-from bot.store import Repositories, Store, database_failure
+from bot.store import Repositories, Store, database_failure, hold_import
 from bot.store.import_scratch import ReadyBatches, ScratchFailed, ScratchFull, SeenKeys, scratch_errors
 
 log = logging.getLogger(__name__)
@@ -46,6 +53,16 @@ log = logging.getLogger(__name__)
 Format = Literal["imdb", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("imdb", "csv", "json")
 BATCH = 1000
+# An import's write transaction ends after the batch in hand as soon as another filmbot writer waits for the
+# database (``Database.writers_waiting``: a running bot's vote), else once it has been open this long (each
+# commit rewrites every index page the transaction touched: more often costs gigabytes at a million films).
+CHUNK_SECONDS = 2.0
+# After a transaction another writer waited for, the import lets go of SQLite's write lock this long: one
+# in another process tries again at least every 0.1 s (SQLite's busy handler), so it gets its turn.
+PAUSE_SECONDS = 0.11
+Batch = list[tuple[ImportedFilm, int]]
+# IMDb's files staged whole and checked: how many films are ready to be assembled.
+Staged = Callable[[], int]
 # More writes that belong to the import's unit of work (a download records which file versions it read).
 AlsoWrite = Callable[[Repositories], Awaitable[None]]
 
@@ -106,12 +123,12 @@ async def import_catalog(
     ``encoding``: the files' text encoding (``--encoding``; default UTF-8, or what a byte-order mark shows).
     ``min_votes`` (IMDb datasets only): keep only films with at least that many IMDb votes.
     ``scratch_dir``: where the import's scratch files go (default: the system's temporary folder).
-    ``also``: more writes committed in the same transaction as the films (not in a dry run).
+    ``also``: more writes committed in the import's last transaction, with its films (not in a dry run).
 
     A file that cannot be used raises ``BadInput`` (``UnusableFile``) having written nothing; a failed
-    write raises ``ImportStopped``, ``DatabaseUnusable`` or ``NoRoom``, the store as it was. Files are
-    read with blocking calls: run it where nothing else shares the event loop (the command line, or the
-    child process a running bot starts for a refresh).
+    write raises ``ImportStopped``, ``DatabaseUnusable`` or ``NoRoom``, the films it added deleted again.
+    Files are read on worker threads; a running bot still starts a refresh in a child process (its CPU
+    and memory are then not the bot's).
     """
     progress = progress or NoProgress()
     _check_path(path, fmt)
@@ -129,7 +146,7 @@ async def import_catalog(
             reader = imdb.ImdbReader(files, scratch, report, progress, encoding, min_votes=min_votes)
             try:
                 writer = _Writer(store, source, report, scratch, progress, also)
-                await writer.run(reader.films(source), fmt, path, reader.stage)
+                await writer.run(reader.films(source), fmt, path, reader.staged_count)
             finally:
                 reader.close()
             return report
@@ -143,14 +160,15 @@ async def import_catalog(
         return report
 
 
-def _accepted(item: Item, report: ImportReport, seen: SeenKeys) -> ImportedFilm | None:
-    """The item's film when it is one to write; otherwise why not goes in the report."""
+def _accepted(item: Item, report: ImportReport, seen: SeenKeys | None) -> ImportedFilm | None:
+    """The item's film when it is one to write; otherwise why not goes in the report (``seen``: the
+    identities read so far, None when the items are known to be distinct)."""
     for bad in item.bad_values:
         report.skip_value(f"{bad.field}: {bad.reason}", item.line)
     if item.film is None:
         report.skip_row(item.skip or "unreadable", item.line)
         return None
-    if not seen.first(_identity(item.film), item.line):
+    if seen is not None and not seen.first(_identity(item.film), item.line):
         report.skip_row("duplicate film (the first one is kept)", item.line)
         return None
     return item.film
@@ -161,9 +179,9 @@ class _RollBack(Exception):
 
 
 class _Writer:
-    """Writes an import in two passes: every film is read, checked and assembled first (no lock held),
-    then all are written in one transaction (see the module's docstring), which is thus as short as it
-    can be: other writers to the database wait for it."""
+    """Writes an import in two passes: every film is read and checked first (no lock held; IMDb's files are
+    staged whole, other files' films are kept on disk), then written in short transactions, the films
+    it adds held back from search until the last one (see the module's docstring)."""
 
     def __init__(
         self,
@@ -179,33 +197,38 @@ class _Writer:
         self.scratch, self.also, self.src = scratch, also, src
         self.accepted = 0
         self.line = 0  # the line of the last item read (or written), named if reading or writing fails
+        self.written = 0  # films written so far (committed or not)
+        self.kept_updates = 0  # films updated in transactions already committed (kept if the import fails)
 
-    async def run(
-        self, items: Iterator[Item], fmt: str, path: Path, stage: Callable[[], None] | None = None
-    ) -> None:
-        """Read (``stage``, then ``items``) whole, then write; a begun run row ends however this ends."""
+    async def run(self, items: Iterator[Item], fmt: str, path: Path, staged: Staged | None = None) -> None:
+        """Read (``staged``: IMDb's files, staged whole first) and check, then write; a begun run row
+        ends however this ends."""
+        with hold_import(self.store.db.path):
+            await self._run(items, fmt, path, staged)
+
+    async def _run(self, items: Iterator[Item], fmt: str, path: Path, staged: Staged | None) -> None:
         report = self.report
         ready = ReadyBatches(self.scratch)
         run_id: int | None = None
         outcome: RunOutcome = "interrupted"
         began = time.monotonic()
         try:
-            with scratch_errors(self.scratch):
-                if stage is not None:
-                    stage()
-                self._read(items, ready)
+            # Blocking reads, on a worker thread: a bot importing this goes on answering meanwhile.
+            batches = await asyncio.to_thread(self._read_whole, items, ready, staged)
             # The files were read whole and proved usable: the run is recorded from here, in its own
-            # commit, so that it can be ended even when the import's transaction is rolled back.
+            # commit, so that it can be ended even when a transaction of the import is rolled back.
             if not report.dry_run:
+                await self.store.catalog.discard_unpublished()  # what a killed import left, if any
                 run_id = await self.store.catalog.begin_import(fmt, str(path), self.source.key)
+                await self.store.catalog.hold_back(run_id)
             began = time.monotonic()
-            await self._write(ready, run_id)
+            await self._write(batches, run_id)
             outcome = "done"
         except BadInput as exc:  # the file cannot be used (UnusableFile, a bad header): nothing written
             outcome, report.stopped = "failed", exc.message
             raise
         except ScratchFailed as exc:
-            outcome, report.stopped = "failed", f"{exc}; nothing was imported"
+            outcome, report.stopped = "failed", f"{exc}; {self._kept()}"
             raise BadInput(
                 f"{report.stopped}. Free some space there, or set TMPDIR to a folder with room"
             ) from exc
@@ -222,19 +245,22 @@ class _Writer:
         finally:
             ready.close()
             if outcome != "done":
-                # The transaction was rolled back (or never began): none of the counted writes stayed.
-                report.added = report.updated = report.unchanged = 0
+                # The films it added are taken out again (``_finish``); those it updated in committed
+                # transactions keep their new values (each film whole).
+                report.added = report.unchanged = 0
+                report.updated = self.kept_updates
                 if outcome == "interrupted":
                     report.stopped = "interrupted before the end"
             if run_id is not None and outcome != "done":
                 await self._finish(run_id, outcome)
-        # How long other writers (a running bot's votes) waited for this import, at most.
-        log.info("import finished: %s (one transaction, %.1f s)", report.lines()[0], time.monotonic() - began)
+        log.info("import finished: %s (%.1f s writing)", report.lines()[0], time.monotonic() - began)
 
     async def _finish(self, run_id: int, outcome: RunOutcome) -> None:
-        """End the run row of a failed import; when the database itself fails, say so in the log."""
-        counts = ImportCounts(0, 0, 0, self.report.skipped)
+        """End the run row of a failed import, its added films deleted again; when the database itself
+        fails, say so in the log (the next import deletes them)."""
+        counts = ImportCounts(0, self.kept_updates, 0, self.report.skipped)
         try:
+            await self.store.catalog.discard_unpublished()
             await self.store.catalog.finish_import(run_id, counts, outcome, self.report.stopped)
         except Exception as exc:
             log.warning(
@@ -245,61 +271,114 @@ class _Writer:
                 exc_info=log.isEnabledFor(logging.DEBUG),
             )
 
-    def _read(self, items: Iterator[Item], ready: ReadyBatches) -> None:
-        """The first pass: each item checked (duplicates, bad values), films kept in batches on disk."""
-        if self.src is None:
-            self.progress.start("assembling films", self.report.read)
-        seen = SeenKeys(self.scratch)  # identities read so far, on disk, not in memory
-        batch: list[tuple[ImportedFilm, int]] = []
+    def _kept(self, sentence: bool = False) -> str:
+        """What a failed import kept, in a few words (``sentence``: starting with a capital)."""
+        if not self.kept_updates:
+            said = "nothing was imported"
+        else:
+            said = (
+                f"the films it added were taken out again; the {self.kept_updates:,} it had updated keep "
+                "their new values; run it again to finish"
+            )
+        return said[0].upper() + said[1:] if sentence else said
+
+    def _read_whole(
+        self, items: Iterator[Item], ready: ReadyBatches, staged: Staged | None
+    ) -> Iterator[Batch]:
+        """The first pass. IMDb's files are staged whole (and checked) by ``staged``: their films are then
+        assembled from the scratch store as they are written. Other files are read whole here, their films
+        kept in batches on disk."""
+        with scratch_errors(self.scratch):
+            if staged is not None:
+                self.accepted = staged()
+                return self._batches(items, distinct=True)
+            for batch in self._batches(items):
+                ready.add(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
+                self.accepted += len(batch)
+                self.progress.update(
+                    self.src.position if self.src is not None else self.accepted, self.accepted
+                )
+        self.progress.finish()
+        # Our own scratch file, written above in this process: nothing from outside.
+        return (pickle.loads(blob) for blob in ready)
+
+    def _batches(self, items: Iterator[Item], *, distinct: bool = False) -> Iterator[Batch]:
+        """Each item checked (duplicates, unless ``distinct``; bad values), films in batches of ``BATCH``."""
+        # Identities read so far, on disk, not in memory (IMDb's films are staged by id: distinct).
+        seen = None if distinct else SeenKeys(self.scratch)
+        batch: Batch = []
         try:
-            for item in items:
-                self.line = item.line
-                if self.src is not None:
-                    self.report.read += 1
-                film = _accepted(item, self.report, seen)
-                if film is not None:
-                    batch.append((film, item.line))
-                if len(batch) >= BATCH:
-                    self._keep(ready, batch)
-            if batch:
-                self._keep(ready, batch)
+            with scratch_errors(self.scratch):
+                for item in items:
+                    self.line = item.line
+                    if self.src is not None:
+                        self.report.read += 1
+                    film = _accepted(item, self.report, seen)
+                    if film is not None:
+                        batch.append((film, item.line))
+                    if len(batch) >= BATCH:
+                        yield batch
+                        batch = []
+                if batch:
+                    yield batch
         finally:
-            seen.close()
-            self.progress.finish()
+            if seen is not None:
+                seen.close()
 
-    def _keep(self, ready: ReadyBatches, batch: list[tuple[ImportedFilm, int]]) -> None:
-        ready.add(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
-        self.accepted += len(batch)
-        batch.clear()
-        self.progress.update(self.src.position if self.src is not None else self.accepted, self.accepted)
-
-    async def _write(self, ready: ReadyBatches, run_id: int | None) -> None:
-        """The second pass: every batch in one transaction (a dry run's is rolled back at its end)."""
+    async def _write(self, batches: Iterator[Batch], run_id: int | None) -> None:
+        """The second pass: transactions of at most ``CHUNK_SECONDS``, each ended early when another writer
+        waits (not waiting for the disk: nothing they hold is shown yet), then a last one, durable, that ends
+        the run and shows what the import added. A dry run rolls each one back."""
         self.progress.start("writing films", self.accepted)
-        written = 0
+        self.written = 0
         try:
-            # The store's bulk settings (a big page cache) for the length of the one transaction.
-            async with self.store.db.bulk(), self.store.transaction() as tx:
-                report = self.report
-                for blob in ready:
-                    # Our own scratch file, written by _keep above in this process: nothing from outside.
-                    batch: list[tuple[ImportedFilm, int]] = pickle.loads(blob)
-                    self.line = batch[-1][1]
-                    await self._flush(tx, batch)
-                    written += len(batch)
-                    self.progress.update(written, written)
-                if run_id is None:
-                    raise _RollBack
-                counts = ImportCounts(report.added, report.updated, report.unchanged, report.skipped)
-                await tx.catalog.finish_import(run_id, counts, "done")
-                if self.also is not None:
-                    await self.also(tx)
-        except _RollBack:
-            pass
+            # The store's bulk settings (a big page cache) for the length of the import.
+            async with self.store.db.bulk():
+                more = waited = True
+                while more:
+                    try:
+                        async with self.store.transaction(durable=False) as tx:
+                            more, waited = await self._chunk(tx, batches)
+                            if run_id is None:
+                                raise _RollBack
+                        self.kept_updates = self.report.updated
+                    except _RollBack:
+                        pass
+                    if more and waited:
+                        await asyncio.sleep(PAUSE_SECONDS)
+            if run_id is not None:
+                async with self.store.transaction() as tx:
+                    await self._end(tx, run_id)
         finally:
             self.progress.finish()
 
-    async def _flush(self, tx: Repositories, batch: list[tuple[ImportedFilm, int]]) -> None:
+    async def _chunk(self, tx: Repositories, batches: Iterator[Batch]) -> tuple[bool, bool]:
+        """Write batches until another writer waits, or for ``CHUNK_SECONDS``: whether there are more
+        batches, and whether a writer is waiting."""
+        until = time.monotonic() + CHUNK_SECONDS
+        while True:
+            batch = await asyncio.to_thread(next, batches, None)
+            if batch is None:
+                return False, False
+            self.line = batch[-1][1]
+            await self._flush(tx, batch)
+            self.written += len(batch)
+            self.progress.update(self.written, self.written)
+            if self.store.db.writers_waiting():
+                return True, True
+            if time.monotonic() >= until:
+                return True, False
+
+    async def _end(self, tx: Repositories, run_id: int) -> None:
+        """The import's last writes, in its last transaction: its run row ends, its films are shown."""
+        report = self.report
+        counts = ImportCounts(report.added, report.updated, report.unchanged, report.skipped)
+        await tx.catalog.finish_import(run_id, counts, "done")
+        if self.also is not None:
+            await self.also(tx)
+        await tx.catalog.publish(run_id)
+
+    async def _flush(self, tx: Repositories, batch: Batch) -> None:
         outcomes = await tx.catalog.write_batch([film for film, _ in batch], self.source)
         for outcome, (_, line) in zip(outcomes, batch, strict=True):
             if outcome == "duplicate":
@@ -309,7 +388,7 @@ class _Writer:
 
     def _failure(self, exc: Exception) -> Exception | None:
         """What to tell about a failed read or write when it is the disk or the database (the
-        transaction is rolled back: nothing was imported); ``None`` for any other error."""
+        films it added are taken out again); ``None`` for any other error."""
         where = f"{self.report.file} line {self.line:,}"
         if isinstance(exc, StartupError):  # NoRoom from staging, already worded
             return exc
@@ -318,10 +397,10 @@ class _Writer:
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG):
             return no_room(where, self.scratch)
         if isinstance(exc, WriteFailed):  # the store's transaction refused by the database, rolled back
-            return DatabaseUnusable(f"{where}: {exc.detail}. Nothing was imported")
+            return DatabaseUnusable(f"{where}: {exc.detail}. {self._kept(sentence=True)}")
         failure = database_failure(self.store.db.path, exc)
         if failure is not None:
-            return DatabaseUnusable(f"{where}: {failure.message}. Nothing was imported")
+            return DatabaseUnusable(f"{where}: {failure.message}. {self._kept(sentence=True)}")
         return None
 
 
