@@ -33,6 +33,8 @@ async def test_a_burst_of_answers_reuses_a_bounded_pool_of_connections(tmp_path:
                 for i, member in enumerate(emulator.world.members)
             )
         )
+        # A click deferred on a busy machine is confirmed by its follow-up: wait for it, not the deferral.
+        await asyncio.gather(*(r.wait_settled(timeout=60) for r in results))
         assert all(r.answered and "Vote recorded" in r.text for r in results)
         callbacks = emulator.calls("POST", "/interactions/*/*/callback")
         connections = {call.peer for call in callbacks}
