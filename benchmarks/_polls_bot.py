@@ -5,6 +5,9 @@
 
 and, to measure what each costs or saves on the interaction path (each needs its package installed):
 
+``--path stock``    the interaction path as it was before it was profiled (``benchmarks.interaction``):
+                   discord.py's own dispatch (the clicked message's whole view rebuilt per click) and a
+                   separate read of an uncached poll per click
 ``--pool discord``  discord.py's own connection pool (unlimited: one new connection per concurrent answer)
 ``--json orjson``   discord.py's JSON through orjson (the ``speed`` extra); default: the standard library
 ``--loop uvloop``   the event loop from uvloop; default: asyncio's
@@ -27,10 +30,12 @@ from typing import Any
 
 import aiohttp
 import discord
+from discord.ui.view import ViewStore
 
 from bot.app import apply_endpoints
 from bot.client import FilmBot
 from bot.log import setup_logging
+from bot.polls.models import Poll
 from bot.settings import Settings
 
 
@@ -39,6 +44,24 @@ class BaselineBot(FilmBot):
         await super().prepare()
         polls = self.store.polls
         polls.cast = polls.cast_now  # type: ignore[method-assign]
+
+
+def stock_path(bot: FilmBot) -> None:
+    """Undo the interaction path's optimisations: discord.py's view store, and no shared poll read."""
+    state: Any = bot._connection
+    state._view_store = ViewStore(state)
+    prepare = bot.prepare
+
+    async def prepared() -> None:
+        await prepare()
+        service = bot.polls
+
+        async def get_definition(poll_id: int) -> Poll:  # as it was: each uncached click reads the poll
+            return service._polls.get(poll_id) or await service.get(poll_id)
+
+        service.get_definition = get_definition  # type: ignore[method-assign]
+
+    bot.prepare = prepared  # type: ignore[method-assign]
 
 
 def use_json(which: str) -> None:
@@ -74,11 +97,13 @@ def profile_on_signal(loop: asyncio.AbstractEventLoop) -> None:
     loop.add_signal_handler(signal.SIGUSR1, toggle)
 
 
-async def main(mode: str, pool: str) -> None:
+async def main(mode: str, pool: str, path: str) -> None:
     settings = Settings.from_env(env_file=None)
     apply_endpoints(settings)
     cls = BaselineBot if mode == "each" else FilmBot
     bot = cls(settings)
+    if path == "stock":
+        stock_path(bot)
     if pool == "discord":
         bot.http.connector = aiohttp.TCPConnector(limit=0)  # what discord.py makes when given none
     loop = asyncio.get_running_loop()
@@ -100,6 +125,7 @@ def loop_factory(which: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
 def _args() -> Any:
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=("group", "each"), nargs="?", default="group")
+    parser.add_argument("--path", choices=("filmbot", "stock"), default="filmbot")
     parser.add_argument("--pool", choices=("filmbot", "discord"), default="filmbot")
     parser.add_argument("--json", choices=("stdlib", "orjson"), default="stdlib")
     parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio")
@@ -112,4 +138,4 @@ if __name__ == "__main__":
     logging.getLogger("discord").setLevel(logging.WARNING)
     use_json(args.json)
     with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
-        runner.run(main(args.mode, args.pool))
+        runner.run(main(args.mode, args.pool, args.path))

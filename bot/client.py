@@ -36,6 +36,7 @@ from bot.settings import Settings
 from bot.spoilers.service import PlotService
 from bot.store import Store
 from bot.timers import TimerDispatcher
+from bot.ui import dispatch
 from bot.ui.answers import answer_error
 from bot.watchlist.service import WatchlistService
 from bot.watchparty.delivery import DiscordDelivery
@@ -142,6 +143,7 @@ class FilmBot(commands.Bot):
             guild_ready_timeout=settings.guild_ready_timeout,
             **shards,
         )
+        dispatch.install(self)  # clicks on filmbot's items build only the clicked component (bot.ui.dispatch)
         self.settings = settings
         # Offline (``filmbot ask``): prepare services and cogs, but never sync commands or connect.
         self.offline = offline
