@@ -25,14 +25,13 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 import discord
 from discord.ui.view import ViewStore
 
-from bot.app import apply_endpoints
+from bot.app import apply_endpoints, loop_factory
 from bot.client import FilmBot
 from bot.log import setup_logging
 from bot.polls.models import Poll
@@ -111,15 +110,6 @@ async def main(mode: str, pool: str, path: str) -> None:
     async with bot:
         loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(bot.close()))
         await bot.start(settings.token.reveal())
-
-
-def loop_factory(which: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
-    if which != "uvloop":
-        return None
-    import uvloop
-
-    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
-    return factory
 
 
 def _args() -> Any:

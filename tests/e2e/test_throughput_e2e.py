@@ -6,9 +6,11 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from bot.client import API_CONNECTIONS
 from tests.discord_emulator import Emulator
-from tests.discord_emulator.botrunner import InProcessBot
+from tests.discord_emulator.botrunner import InProcessBot, SubprocessBot
 from tests.discord_emulator.world import build_default_world
 
 # More clicks at once than the pool holds, so an unbounded pool would show as one connection per click.
@@ -47,5 +49,40 @@ async def test_a_burst_of_answers_reuses_a_bounded_pool_of_connections(tmp_path:
         assert stored == VOTERS
     finally:
         await runner.stop()
+        await emulator.close()
+    emulator.assert_clean()
+
+
+async def test_the_bot_runs_on_uvloop_when_asked(tmp_path: Path) -> None:
+    """``FILMBOT_EVENT_LOOP=uvloop``: ``filmbot run`` serves on uvloop's loop; votes are answered and kept."""
+    pytest.importorskip("uvloop")
+    emulator = Emulator(world=build_default_world("emulator-token", member_count=20), ack_timeout=60)
+    await emulator.start()
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    database = tmp_path / "filmbot.sqlite3"
+    runner = SubprocessBot(emulator, database, workdir, FILMBOT_EVENT_LOOP="uvloop")
+    try:
+        await runner.start()
+        assert any("event loop: uvloop" in line for line in runner.output)
+        driver = emulator.driver
+        created = await driver.slash("poll", "create", question="Loop", options="A; B", duration="1h")
+        poll = int(created.message.buttons[0]["custom_id"].split(":")[3])
+        results = await asyncio.gather(
+            *(
+                driver.as_member(member).click(created.message, f"filmbot:poll:vote:{poll}:{i % 2}")
+                for i, member in enumerate(emulator.world.members)
+            )
+        )
+        await asyncio.gather(*(r.wait_settled(timeout=60) for r in results))
+        assert all("Vote recorded" in r.text for r in results)
+        assert await runner.terminate() == 0
+        with sqlite3.connect(database) as conn:
+            (stored,) = conn.execute(
+                "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)
+            ).fetchone()
+        assert stored == len(emulator.world.members)
+    finally:
+        await runner.terminate()
         await emulator.close()
     emulator.assert_clean()
