@@ -249,9 +249,15 @@ class FilmBot(commands.Bot):
             log.info("reconnected as %s", self.user)
             return
         self.timers.start()
-        self._catch_up = asyncio.create_task(self.polls.post_unposted(), name="poll-unposted-results")
+        self._catch_up = asyncio.create_task(self._catch_up_polls(), name="poll-catch-up")
         log.info("ready as %s in %d server(s)", self.user, len(self.guilds))
         self.ready_event.set()
+
+    async def _catch_up_polls(self) -> None:
+        """Results a stop left unposted, then each open poll's message shown as its ballots stand."""
+        await self.polls.post_unposted()
+        if isinstance(self.polls.delivery, PollDelivery):
+            await self.polls.delivery.show_open([guild.id for guild in self.guilds])
 
     async def close(self) -> None:
         if "imdb_refresh" in self.__dict__:

@@ -77,7 +77,7 @@ class Delivery(Protocol):
         """
 
     async def stop(self) -> None:
-        """Cancel the pending tally edits (shutdown)."""
+        """Shutdown: show the tally edits still waiting, then stop."""
 
 
 class NoDelivery:

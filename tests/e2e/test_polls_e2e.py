@@ -433,6 +433,56 @@ async def test_live_tally_edits_are_coalesced_and_the_final_state_is_shown(
     await polls.delivery.stop()
 
 
+async def test_a_restart_shows_the_votes_still_waiting_for_their_edit(
+    emulator: Emulator, polls: Bot, driver: Driver
+) -> None:
+    message = await create(driver, question="Restart", options="A; B", duration="1h")
+    poll = poll_id_of(message)
+    polls.delivery.interval = 3600  # after the first edit, the next would come an hour later
+    await driver.as_member("member1").click(message, f"filmbot:poll:vote:{poll}:0")
+    await emulator.wait_for(lambda: "1 ballot\n" in message.text, timeout=5, what="the first tally edit")
+    for n in (2, 3, 4):
+        vote = await driver.as_member(f"member{n}").click(message, f"filmbot:poll:vote:{poll}:1")
+        assert "Vote recorded" in vote.text
+    assert "1 ballot\n" in message.text  # the three later votes wait for the interval
+    await polls.runner.stop()  # a clean stop shows them at once
+    assert "4 ballots" in message.text and "3 · 75%" in message.text
+    await polls.start()
+    vote = await driver.as_member("member1").click(message, f"filmbot:poll:vote:{poll}:1")
+    assert "Vote changed" in vote.text
+    await polls.settle()
+    assert "4 ballots" in message.text and "4 · 100%" in message.text
+
+
+async def test_after_a_crash_the_poll_message_converges_and_no_vote_is_lost(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    database = tmp_path / "filmbot.sqlite3"
+    runner = SubprocessBot(emulator, database, workdir)
+    driver = emulator.driver
+    try:
+        await runner.start()
+        message = await create(driver, question="Crash", options="A; B", duration="1h")
+        poll = poll_id_of(message)
+        await driver.as_member("member1").click(message, f"filmbot:poll:vote:{poll}:0")
+        await emulator.wait_for(lambda: "1 ballot\n" in message.text, timeout=10, what="the first edit")
+        vote = await driver.as_member("member2").click(message, f"filmbot:poll:vote:{poll}:1")
+        assert "Vote recorded" in vote.text
+        await runner.kill()  # within the 2 s the second vote's edit waits for
+        assert "1 ballot\n" in message.text, "the edit was not waiting when the bot was killed"
+        await runner.start()
+        await emulator.wait_for(
+            lambda: "2 ballots" in message.text, timeout=15, what="the message to converge"
+        )
+        assert "1 · 50%" in message.text
+    finally:
+        await runner.stop()
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)).fetchone() == (2,)
+
+
 # -- closing races (issue 16, item 9) ---------------------------------------------------------------------
 
 
