@@ -260,6 +260,7 @@ class FilmBot(commands.Bot):
             await self.polls.delivery.show_open([guild.id for guild in self.guilds])
 
     async def close(self) -> None:
+        await dispatch.drain(self)  # clicks in hand commit and answer while the connection is open
         if "imdb_refresh" in self.__dict__:
             await self.imdb_refresh.stop()
         if "timers" in self.__dict__:

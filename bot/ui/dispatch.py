@@ -8,10 +8,14 @@ item, then runs the restart-proof item exactly as discord.py does: rebuilt from 
 (``from_custom_id``, with the clicked component), its state refreshed from the interaction (a menu's
 values), its ``interaction_check``, then its callback. Everything else (views kept in memory, modals,
 items that are not filmbot's, messages with components v2) goes through discord.py unchanged.
+
+At a stop the store takes no more clicks and lets those in hand finish before the bot closes its
+connection (``drain``): a vote committed while the bot shuts down is still confirmed to its member.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import re
@@ -24,6 +28,9 @@ from discord.ui.view import ViewStore
 from bot.ui.items import RestartProofItem
 
 log = logging.getLogger(__name__)
+
+# At a stop, how long the clicks in hand may take to commit and answer before the connection closes anyway.
+DRAIN_TIMEOUT = 10.0
 
 
 def clicked_component(
@@ -54,9 +61,42 @@ def item_of(component: discord.Component) -> discord.ui.Item[Any] | None:
 
 
 class LeanViewStore(ViewStore):
-    """discord.py's view store, running clicks on ``RestartProofItem``\\ s from the clicked component alone."""
+    """discord.py's view store, running clicks on ``RestartProofItem``\\ s from the clicked component alone,
+    and keeping count of the clicks in hand so a stop lets them finish (``drain``)."""
+
+    def __init__(self, state: Any) -> None:
+        super().__init__(state)
+        self._running: set[asyncio.Task[Any]] = set()
+        self.closing = False
 
     async def schedule_dynamic_item_call(
+        self,
+        component_type: int,
+        factory: type[discord.ui.DynamicItem[discord.ui.Item[Any]]],
+        interaction: discord.Interaction[Any],
+        custom_id: str,
+        match: re.Match[str],
+    ) -> None:
+        task = asyncio.current_task()
+        if self.closing or task is None:
+            return  # the bot is stopping: a click not taken is not half done (Discord says it failed)
+        self._running.add(task)
+        try:
+            await self._call(component_type, factory, interaction, custom_id, match)
+        finally:
+            self._running.discard(task)
+
+    async def drain(self) -> None:
+        """Stop taking clicks and let those in hand finish (commit, then answer), for ``DRAIN_TIMEOUT`` at most."""
+        self.closing = True
+        if self._running:
+            _, late = await asyncio.wait(set(self._running), timeout=DRAIN_TIMEOUT)
+            if late:
+                log.warning(
+                    "stopping with %d clicks still being handled after %.0f s", len(late), DRAIN_TIMEOUT
+                )
+
+    async def _call(
         self,
         component_type: int,
         factory: type[discord.ui.DynamicItem[discord.ui.Item[Any]]],
@@ -95,3 +135,11 @@ def install(client: discord.Client) -> None:
         return
     state: Any = client._connection
     state._view_store = LeanViewStore(state)
+
+
+async def drain(client: discord.Client) -> None:
+    """At a stop, before the HTTP session closes: take no more clicks and let those in hand answer, so a
+    vote committed during a shutdown is still confirmed to its member (``LeanViewStore.drain``)."""
+    store = getattr(client._connection, "_view_store", None)
+    if isinstance(store, LeanViewStore):
+        await store.drain()
