@@ -476,6 +476,27 @@ async def test_live_tally_edits_are_coalesced_and_the_final_state_is_shown(
     await polls.delivery.stop()
 
 
+async def test_a_commit_past_two_seconds_is_deferred_then_confirmed(
+    emulator: Emulator, polls: Bot, driver: Driver
+) -> None:
+    """Another program holds the database's write lock: the vote's commit waits, the bot defers the click
+    at 2 s (Discord's deadline is 3 s), and confirms it in the follow-up once the commit is done."""
+    message = await create(driver, question="Slow disk", options="A; B", duration="1h")
+    poll = poll_id_of(message)
+    blocker = sqlite3.connect(polls.database, isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")  # the write lock, until the click has been deferred
+        vote = await driver.click(message, f"filmbot:poll:vote:{poll}:1")
+        assert vote.deferred and vote.ephemeral and "Vote recorded" not in vote.text
+        assert polls.sql("SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)) == [(0,)]
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    await vote.wait_settled(timeout=10)
+    assert "Vote recorded" in vote.text and "**B**" in vote.text
+    assert polls.sql("SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)) == [(1,)]
+
+
 async def test_a_restart_shows_the_votes_still_waiting_for_their_edit(
     emulator: Emulator, polls: Bot, driver: Driver
 ) -> None:
