@@ -6,8 +6,8 @@
 and, to measure what each costs or saves on the interaction path (each needs its package installed):
 
 ``--path stock``    the interaction path as it was before it was profiled (``benchmarks.interaction``):
-                   discord.py's own dispatch (the clicked message's whole view rebuilt per click) and a
-                   separate read of an uncached poll per click
+                   discord.py's own dispatch (the clicked message's whole view rebuilt per click), a
+                   separate read of an uncached poll per click, the commit waited for in a task of its own
 ``--pool discord``  discord.py's own connection pool (unlimited: one new connection per concurrent answer)
 ``--json orjson``   discord.py's JSON through orjson (the ``speed`` extra); default: the standard library
 ``--loop uvloop``   the event loop from uvloop; default: asyncio's
@@ -25,7 +25,9 @@ import logging
 import os
 import signal
 import time
-from typing import Any
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import aiohttp
 import discord
@@ -34,8 +36,12 @@ from discord.ui.view import ViewStore
 from bot.app import apply_endpoints, loop_factory
 from bot.client import FilmBot
 from bot.log import setup_logging
+from bot.polls import views as poll_views
 from bot.polls.models import Poll
 from bot.settings import Settings
+from bot.ui.replies import defer_budget
+
+T = TypeVar("T")
 
 
 class BaselineBot(FilmBot):
@@ -45,10 +51,27 @@ class BaselineBot(FilmBot):
         polls.cast = polls.cast_now  # type: ignore[method-assign]
 
 
+async def waited_commit(
+    interaction: discord.Interaction[Any], work: Awaitable[T], *, update: bool = False
+) -> T:
+    """``bot.ui.replies.after_commit`` as it was: the commit in a task of its own, waited for with a timeout."""
+    task = asyncio.ensure_future(work)
+    budget = defer_budget(interaction.created_at, datetime.now(UTC))
+    done, _ = await asyncio.wait({task}, timeout=budget)
+    if not done and not interaction.response.is_done():
+        if update:
+            await interaction.response.defer()
+        else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+    return await task
+
+
 def stock_path(bot: FilmBot) -> None:
-    """Undo the interaction path's optimisations: discord.py's view store, and no shared poll read."""
+    """Undo the interaction path's optimisations: discord.py's view store, no shared poll read, and the
+    commit waited for in a task of its own."""
     state: Any = bot._connection
     state._view_store = ViewStore(state)
+    poll_views.after_commit = waited_commit
     prepare = bot.prepare
 
     async def prepared() -> None:
