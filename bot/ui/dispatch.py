@@ -16,6 +16,7 @@ connection (``drain``): a vote committed while the bot shuts down is still confi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
 import re
@@ -77,12 +78,39 @@ class LeanViewStore(ViewStore):
         custom_id: str,
         match: re.Match[str],
     ) -> None:
-        task = asyncio.current_task()
-        if self.closing or task is None:
+        if self.closing:
             return  # the bot is stopping: a click not taken is not half done (Discord says it failed)
-        self._running.add(task)
+        message = interaction.message
+        with self._in_hand():
+            if not issubclass(factory, RestartProofItem) or message is None or message.flags.components_v2:
+                await super().schedule_dynamic_item_call(
+                    component_type, factory, interaction, custom_id, match
+                )
+                return
+            component = clicked_component(message.components, component_type, custom_id)
+            base = item_of(component) if component is not None else None
+            if base is None:
+                return  # discord.py does the same when the message has no such component
+            try:
+                item = await factory.from_custom_id(interaction, base, match)
+            except Exception:
+                log.exception("could not rebuild %s from %r", factory.__name__, custom_id)
+                return
+            item._refresh_state(interaction, interaction.data)  # type: ignore[arg-type]
+            try:
+                if await item.interaction_check(interaction):
+                    await item.callback(interaction)  # a RestartProofItem answers its own errors
+            except Exception:
+                log.exception("click on %s failed", factory.__name__)
+
+    @contextlib.contextmanager
+    def _in_hand(self) -> Iterator[None]:
+        """The current task is handling a click until the block ends (what ``drain`` waits for)."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
         try:
-            await self._call(component_type, factory, interaction, custom_id, match)
+            yield
         finally:
             self._running.discard(task)
 
@@ -95,34 +123,6 @@ class LeanViewStore(ViewStore):
                 log.warning(
                     "stopping with %d clicks still being handled after %.0f s", len(late), DRAIN_TIMEOUT
                 )
-
-    async def _call(
-        self,
-        component_type: int,
-        factory: type[discord.ui.DynamicItem[discord.ui.Item[Any]]],
-        interaction: discord.Interaction[Any],
-        custom_id: str,
-        match: re.Match[str],
-    ) -> None:
-        message = interaction.message
-        if not issubclass(factory, RestartProofItem) or message is None or message.flags.components_v2:
-            await super().schedule_dynamic_item_call(component_type, factory, interaction, custom_id, match)
-            return
-        component = clicked_component(message.components, component_type, custom_id)
-        base = item_of(component) if component is not None else None
-        if base is None:
-            return  # discord.py does the same when the message has no such component
-        try:
-            item = await factory.from_custom_id(interaction, base, match)
-        except Exception:
-            log.exception("could not rebuild %s from %r", factory.__name__, custom_id)
-            return
-        item._refresh_state(interaction, interaction.data)  # type: ignore[arg-type]
-        try:
-            if await item.interaction_check(interaction):
-                await item.callback(interaction)  # a RestartProofItem answers its own errors
-        except Exception:
-            log.exception("click on %s failed", factory.__name__)
 
 
 def install(client: discord.Client) -> None:

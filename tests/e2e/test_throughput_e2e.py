@@ -1,4 +1,5 @@
-"""A burst of clicks through the real bot answers every member over a bounded pool of reused connections."""
+"""A burst of clicks through the real bot answers every member over a bounded pool of reused connections,
+on asyncio's event loop or, when asked, uvloop's."""
 
 from __future__ import annotations
 
@@ -17,6 +18,26 @@ from tests.discord_emulator.world import build_default_world
 VOTERS = API_CONNECTIONS * 5 // 2
 
 
+async def every_member_votes(emulator: Emulator, database: Path) -> None:
+    """A poll, every member of the world clicking it at once: each is told "Vote recorded" and each ballot
+    is in ``database``."""
+    driver = emulator.driver
+    created = await driver.slash("poll", "create", question="Burst", options="A; B; C", duration="1h")
+    poll = int(created.message.buttons[0]["custom_id"].split(":")[3])
+    results = await asyncio.gather(
+        *(
+            driver.as_member(member).click(created.message, f"filmbot:poll:vote:{poll}:{i % 3}")
+            for i, member in enumerate(emulator.world.members)
+        )
+    )
+    # A click deferred on a busy machine is confirmed by its follow-up: wait for it, not the deferral.
+    await asyncio.gather(*(r.wait_settled(timeout=60) for r in results))
+    assert all(r.answered and "Vote recorded" in r.text for r in results)
+    with sqlite3.connect(database) as conn:
+        (stored,) = conn.execute("SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)).fetchone()
+    assert stored == len(emulator.world.members)
+
+
 async def test_a_burst_of_answers_reuses_a_bounded_pool_of_connections(tmp_path: Path) -> None:
     # Discord, the members and the bot share one event loop here: the 3 s deadline is relaxed (timings are
     # what benchmarks/polls.py measures).
@@ -26,27 +47,11 @@ async def test_a_burst_of_answers_reuses_a_bounded_pool_of_connections(tmp_path:
     runner = InProcessBot(emulator, database)
     try:
         await runner.start()
-        driver = emulator.driver
-        created = await driver.slash("poll", "create", question="Burst", options="A; B; C", duration="1h")
-        poll = int(created.message.buttons[0]["custom_id"].split(":")[3])
-        results = await asyncio.gather(
-            *(
-                driver.as_member(member).click(created.message, f"filmbot:poll:vote:{poll}:{i % 3}")
-                for i, member in enumerate(emulator.world.members)
-            )
-        )
-        # A click deferred on a busy machine is confirmed by its follow-up: wait for it, not the deferral.
-        await asyncio.gather(*(r.wait_settled(timeout=60) for r in results))
-        assert all(r.answered and "Vote recorded" in r.text for r in results)
+        await every_member_votes(emulator, database)
         callbacks = emulator.calls("POST", "/interactions/*/*/callback")
         connections = {call.peer for call in callbacks}
         assert len(callbacks) == VOTERS + 1 and "" not in connections
         assert len(connections) <= API_CONNECTIONS
-        with sqlite3.connect(database) as conn:
-            (stored,) = conn.execute(
-                "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)
-            ).fetchone()
-        assert stored == VOTERS
     finally:
         await runner.stop()
         await emulator.close()
@@ -65,24 +70,9 @@ async def test_the_bot_runs_on_uvloop_when_asked(tmp_path: Path) -> None:
     try:
         await runner.start()
         assert any("event loop: uvloop" in line for line in runner.output)
-        driver = emulator.driver
-        created = await driver.slash("poll", "create", question="Loop", options="A; B", duration="1h")
-        poll = int(created.message.buttons[0]["custom_id"].split(":")[3])
-        results = await asyncio.gather(
-            *(
-                driver.as_member(member).click(created.message, f"filmbot:poll:vote:{poll}:{i % 2}")
-                for i, member in enumerate(emulator.world.members)
-            )
-        )
-        await asyncio.gather(*(r.wait_settled(timeout=60) for r in results))
-        assert all("Vote recorded" in r.text for r in results)
+        await every_member_votes(emulator, database)
         assert await runner.terminate() == 0
-        with sqlite3.connect(database) as conn:
-            (stored,) = conn.execute(
-                "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)
-            ).fetchone()
-        assert stored == len(emulator.world.members)
     finally:
-        await runner.terminate()
+        await runner.stop()
         await emulator.close()
     emulator.assert_clean()
