@@ -5,9 +5,10 @@
 
 and, to measure what each costs or saves on the interaction path (each needs its package installed):
 
-``--path stock``    the interaction path as it was before it was profiled (``benchmarks.interaction``):
-                   discord.py's own dispatch (the clicked message's whole view rebuilt per click), a
-                   separate read of an uncached poll per click, the commit waited for in a task of its own
+``--undo CHANGE``   (repeatable) one change the interaction path's profiling made, as it was before
+                   (``benchmarks.interaction``): ``dispatch`` discord.py's own (the clicked message's whole
+                   view rebuilt per click), ``read`` a read of an uncached poll per click, ``commit`` the
+                   commit waited for in a task of its own
 ``--pool discord``  discord.py's own connection pool (unlimited: one new connection per concurrent answer)
 ``--json orjson``   discord.py's JSON through orjson (the ``speed`` extra); default: the standard library
 ``--loop uvloop``   the event loop from uvloop; default: asyncio's
@@ -66,12 +67,18 @@ async def waited_commit(
     return await task
 
 
-def stock_path(bot: FilmBot) -> None:
-    """Undo the interaction path's optimisations: discord.py's view store, no shared poll read, and the
-    commit waited for in a task of its own."""
-    state: Any = bot._connection
-    state._view_store = ViewStore(state)
-    poll_views.after_commit = waited_commit
+UNDO = ("dispatch", "read", "commit")
+
+
+def undo(bot: FilmBot, changes: list[str]) -> None:
+    """Put back the interaction path as it was for each change named (``UNDO``)."""
+    if "dispatch" in changes:
+        state: Any = bot._connection
+        state._view_store = ViewStore(state)
+    if "commit" in changes:
+        poll_views.after_commit = waited_commit
+    if "read" not in changes:
+        return
     prepare = bot.prepare
 
     async def prepared() -> None:
@@ -119,13 +126,12 @@ def profile_on_signal(loop: asyncio.AbstractEventLoop) -> None:
     loop.add_signal_handler(signal.SIGUSR1, toggle)
 
 
-async def main(mode: str, pool: str, path: str) -> None:
+async def main(mode: str, pool: str, changes: list[str]) -> None:
     settings = Settings.from_env(env_file=None)
     apply_endpoints(settings)
     cls = BaselineBot if mode == "each" else FilmBot
     bot = cls(settings)
-    if path == "stock":
-        stock_path(bot)
+    undo(bot, changes)
     if pool == "discord":
         bot.http.connector = aiohttp.TCPConnector(limit=0)  # what discord.py makes when given none
     loop = asyncio.get_running_loop()
@@ -138,7 +144,7 @@ async def main(mode: str, pool: str, path: str) -> None:
 def _args() -> Any:
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=("group", "each"), nargs="?", default="group")
-    parser.add_argument("--path", choices=("filmbot", "stock"), default="filmbot")
+    parser.add_argument("--undo", choices=UNDO, action="append", default=[])
     parser.add_argument("--pool", choices=("filmbot", "discord"), default="filmbot")
     parser.add_argument("--json", choices=("stdlib", "orjson"), default="stdlib")
     parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio")
@@ -151,4 +157,4 @@ if __name__ == "__main__":
     logging.getLogger("discord").setLevel(logging.WARNING)
     use_json(args.json)
     with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
-        runner.run(main(args.mode, args.pool, args.path))
+        runner.run(main(args.mode, args.pool, args.undo))

@@ -10,6 +10,7 @@ Run: ``python -m benchmarks.interaction``. Through the whole bot over the loopba
   with ``asyncio.wait`` (for the 2 s deferral);
 - **after**: filmbot as it runs: only the clicked component is built (``bot.ui.dispatch``), a burst
   shares one read of the poll, and the deferral is a timer beside the commit (``bot.ui.replies``);
+- **after, but …**: each change undone alone, to see what each one saves;
 - **after + orjson**, **after + uvloop**, **after + both**, when installed (``pip install 'filmbot[speed]'``):
   discord.py's JSON through orjson, and ``FILMBOT_EVENT_LOOP=uvloop``.
 
@@ -36,8 +37,11 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 GOAL_P99 = 1.0  # seconds: the goal for the last of the 1,000 confirmations but one in a hundred
 
 VARIANTS = (
-    Variant("before (baseline)", ("group", "--path", "stock")),
+    Variant("before (baseline)", ("group", "--undo", "dispatch", "--undo", "read", "--undo", "commit")),
     Variant("after: filmbot", ("group",)),
+    Variant("after, but discord.py's dispatch", ("group", "--undo", "dispatch")),
+    Variant("after, but a poll read per click", ("group", "--undo", "read")),
+    Variant("after, but each commit in a task", ("group", "--undo", "commit")),
     Variant("after + orjson", ("group", "--json", "orjson"), "orjson"),
     Variant("after + uvloop", ("group", "--loop", "uvloop"), "uvloop"),
     Variant("after + orjson + uvloop", ("group", "--json", "orjson", "--loop", "uvloop"), "orjson uvloop"),

@@ -12,6 +12,7 @@ Run: ``python -m benchmarks.polls``. A burst of 1,000 members voting at once, me
     new connection per concurrent answer) as filmbot had it before; filmbot as it runs; and, when they are
     installed, filmbot with orjson (discord.py's ``speed`` extra) and with uvloop.
 
+The interaction path itself, before and after its profiling, each change alone, is ``benchmarks.interaction``.
 ``BENCH_PROFILE=1`` adds one more burst under a CPU profiler and prints where the bot's time went, from
 the gateway frame to the acknowledgement (the profiler slows it: that run's timings are not comparable).
 
