@@ -6,8 +6,10 @@ that is seven items built per vote to use one, the largest cost of a click after
 it (``benchmarks/interaction.py`` measures it). ``LeanViewStore`` builds only the clicked component's
 item, then runs the restart-proof item exactly as discord.py does: rebuilt from its custom_id
 (``from_custom_id``, with the clicked component), its state refreshed from the interaction (a menu's
-values), its ``interaction_check``, then its callback. Everything else (views kept in memory, modals,
-items that are not filmbot's, messages with components v2) goes through discord.py unchanged.
+values), its ``interaction_check``, then its callback; the one difference is that it belongs to no
+``View`` (``item.view`` is None: a restart-proof item's state is its custom_id and the database, never
+its message's view). Everything else (views kept in memory, modals, items that are not filmbot's,
+messages with components v2) goes through discord.py unchanged.
 
 At a stop the store takes no more clicks and lets those in hand finish before the bot closes its
 connection (``drain``): a vote committed while the bot shuts down is still confirmed to its member.
