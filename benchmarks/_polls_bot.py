@@ -5,6 +5,10 @@
 
 and, to measure what each costs or saves on the interaction path (each needs its package installed):
 
+``--undo CHANGE``   (repeatable) one change the interaction path's profiling made, as it was before
+                   (``benchmarks.interaction``): ``dispatch`` discord.py's own (the clicked message's whole
+                   view rebuilt per click), ``read`` a read of an uncached poll per click, ``commit`` the
+                   commit waited for in a task of its own
 ``--pool discord``  discord.py's own connection pool (unlimited: one new connection per concurrent answer)
 ``--json orjson``   discord.py's JSON through orjson (the ``speed`` extra); default: the standard library
 ``--loop uvloop``   the event loop from uvloop; default: asyncio's
@@ -22,16 +26,23 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import aiohttp
 import discord
+from discord.ui.view import ViewStore
 
-from bot.app import apply_endpoints
+from bot.app import apply_endpoints, loop_factory
 from bot.client import FilmBot
 from bot.log import setup_logging
+from bot.polls import views as poll_views
+from bot.polls.models import Poll
 from bot.settings import Settings
+from bot.ui.replies import defer_budget
+
+T = TypeVar("T")
 
 
 class BaselineBot(FilmBot):
@@ -39,6 +50,47 @@ class BaselineBot(FilmBot):
         await super().prepare()
         polls = self.store.polls
         polls.cast = polls.cast_now  # type: ignore[method-assign]
+
+
+async def waited_commit(
+    interaction: discord.Interaction[Any], work: Awaitable[T], *, update: bool = False
+) -> T:
+    """``bot.ui.replies.after_commit`` as it was: the commit in a task of its own, waited for with a timeout."""
+    task = asyncio.ensure_future(work)
+    budget = defer_budget(interaction.created_at, datetime.now(UTC))
+    done, _ = await asyncio.wait({task}, timeout=budget)
+    if not done and not interaction.response.is_done():
+        if update:
+            await interaction.response.defer()
+        else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+    return await task
+
+
+UNDO = ("dispatch", "read", "commit")
+
+
+def undo(bot: FilmBot, changes: list[str]) -> None:
+    """Put back the interaction path as it was for each change named (``UNDO``)."""
+    if "dispatch" in changes:
+        state: Any = bot._connection
+        state._view_store = ViewStore(state)
+    if "commit" in changes:
+        poll_views.after_commit = waited_commit
+    if "read" not in changes:
+        return
+    prepare = bot.prepare
+
+    async def prepared() -> None:
+        await prepare()
+        service = bot.polls
+
+        async def get_definition(poll_id: int) -> Poll:  # as it was: each uncached click reads the poll
+            return service._polls.get(poll_id) or await service.get(poll_id)
+
+        service.get_definition = get_definition  # type: ignore[method-assign]
+
+    bot.prepare = prepared  # type: ignore[method-assign]
 
 
 def use_json(which: str) -> None:
@@ -74,11 +126,12 @@ def profile_on_signal(loop: asyncio.AbstractEventLoop) -> None:
     loop.add_signal_handler(signal.SIGUSR1, toggle)
 
 
-async def main(mode: str, pool: str) -> None:
+async def main(mode: str, pool: str, changes: list[str]) -> None:
     settings = Settings.from_env(env_file=None)
     apply_endpoints(settings)
     cls = BaselineBot if mode == "each" else FilmBot
     bot = cls(settings)
+    undo(bot, changes)
     if pool == "discord":
         bot.http.connector = aiohttp.TCPConnector(limit=0)  # what discord.py makes when given none
     loop = asyncio.get_running_loop()
@@ -88,18 +141,10 @@ async def main(mode: str, pool: str) -> None:
         await bot.start(settings.token.reveal())
 
 
-def loop_factory(which: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
-    if which != "uvloop":
-        return None
-    import uvloop
-
-    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
-    return factory
-
-
 def _args() -> Any:
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=("group", "each"), nargs="?", default="group")
+    parser.add_argument("--undo", choices=UNDO, action="append", default=[])
     parser.add_argument("--pool", choices=("filmbot", "discord"), default="filmbot")
     parser.add_argument("--json", choices=("stdlib", "orjson"), default="stdlib")
     parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio")
@@ -112,4 +157,4 @@ if __name__ == "__main__":
     logging.getLogger("discord").setLevel(logging.WARNING)
     use_json(args.json)
     with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
-        runner.run(main(args.mode, args.pool))
+        runner.run(main(args.mode, args.pool, args.undo))

@@ -12,6 +12,7 @@ Run: ``python -m benchmarks.polls``. A burst of 1,000 members voting at once, me
     new connection per concurrent answer) as filmbot had it before; filmbot as it runs; and, when they are
     installed, filmbot with orjson (discord.py's ``speed`` extra) and with uvloop.
 
+The interaction path itself, before and after its profiling, each change alone, is ``benchmarks.interaction``.
 ``BENCH_PROFILE=1`` adds one more burst under a CPU profiler and prints where the bot's time went, from
 the gateway frame to the acknowledgement (the profiler slows it: that run's timings are not comparable).
 
@@ -35,12 +36,16 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks._bot_process import spawn
 from benchmarks._stats import percentile, table
 from bot.clock import SystemClock
 from bot.polls.models import NewPoll, PollOption
 from bot.store import Store
+
+if TYPE_CHECKING:
+    from tests.discord_emulator.views import InteractionResult
 
 REPO = Path(__file__).resolve().parent.parent
 VOTERS = int(os.environ.get("BENCH_VOTERS", "1000"))
@@ -100,11 +105,11 @@ class Variant:
 
     label: str
     args: tuple[str, ...]
-    needs: str = ""  # a package the variant needs installed
+    needs: str = ""  # the packages the variant needs installed, separated by spaces
 
     @property
     def available(self) -> bool:
-        return not self.needs or importlib.util.find_spec(self.needs) is not None
+        return all(importlib.util.find_spec(name) is not None for name in self.needs.split())
 
 
 BOT_VARIANTS = (
@@ -123,13 +128,28 @@ class BotRun:
     deferred: int
     late: int
     cpu: float  # the bot process's CPU seconds during the burst
+    unconfirmed: int = 0  # clicks whose member was never told "Vote recorded"
+    lost: int = 0  # votes confirmed to their member but not in the database
+
+    def check(self) -> None:
+        assert not self.unconfirmed, f"{self.unconfirmed} clicks were not recorded"
+        assert not self.lost, f"{self.lost} confirmed votes are not in the database"
 
 
 def _cpu_seconds(pid: int) -> float:
-    import psutil
+    """The process's CPU time so far: in nanoseconds from the scheduler where Linux tells it (every
+    thread's ``schedstat``), else in clock ticks (10 ms) from psutil."""
+    try:
+        total = 0
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(FileNotFoundError):  # a thread that just ended
+                total += int((task / "schedstat").read_text().split()[0])
+        return total / 1e9
+    except (OSError, ValueError, IndexError):
+        import psutil
 
-    times = psutil.Process(pid).cpu_times()
-    return float(times.user + times.system)
+        times = psutil.Process(pid).cpu_times()
+        return float(times.user + times.system)
 
 
 async def bot_burst(workdir: Path, args: tuple[str, ...], *, profile: Path | None = None) -> BotRun:
@@ -164,18 +184,18 @@ async def bot_burst(workdir: Path, args: tuple[str, ...], *, profile: Path | Non
         start = time.perf_counter()
         results = await asyncio.gather(
             *(
-                driver.as_member(m).click(message, f"filmbot:poll:vote:{poll}:{i % 5}")
+                driver.lenient().as_member(m).click(message, f"filmbot:poll:vote:{poll}:{i % 5}")
                 for i, m in enumerate(members)
             )
         )
+        await asyncio.gather(
+            *(r.wait_settled(timeout=60) for r in results if r.answered), return_exceptions=True
+        )
         wall = time.perf_counter() - start
         cpu = _cpu_seconds(process.pid) - cpu
-        assert all(r.answered for r in results), "every click was answered"
-        await asyncio.gather(*(r.wait_settled(timeout=60) for r in results))
         if profile is not None:
             process.send_signal(signal.SIGUSR1)
-        failed = [r.text for r in results if "Vote recorded" not in r.text]
-        assert not failed, f"{len(failed)} clicks were not recorded, e.g. {failed[:1]}"
+        confirmed_votes = sum(1 for r in results if _confirmed(r))
         deferred = sum(1 for r in results if r.deferred)
         late = sum(1 for r in results if (r.latency or 0.0) > DISCORD_DEADLINE)
         # Click → the confirmation the member reads: the callback, or the follow-up after a deferral.
@@ -186,18 +206,27 @@ async def bot_burst(workdir: Path, args: tuple[str, ...], *, profile: Path | Non
         latencies = [
             (confirmed[r.interaction.id] - r.interaction.dispatched_at) if r.deferred else (r.latency or 0.0)
             for r in results
+            if r.answered and (r.interaction.id in confirmed or not r.deferred)
         ]
         with sqlite3.connect(database) as conn:
             (stored,) = conn.execute(
                 "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)
             ).fetchone()
-        assert stored == VOTERS, f"{stored} ballots stored for {VOTERS} acknowledged votes"
-        return BotRun(wall, latencies, deferred, late, cpu)
+        lost = max(confirmed_votes - stored, 0)
+        return BotRun(wall, latencies, deferred, late, cpu, VOTERS - confirmed_votes, lost)
     finally:
         process.terminate()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(process.wait(), 15)
         await emulator.close()
+
+
+def _confirmed(result: InteractionResult) -> bool:
+    """The member read "Vote recorded" (a deferral never followed up, or no answer, is not that)."""
+    try:
+        return result.answered and "Vote recorded" in result.text
+    except AssertionError:  # acknowledged, but no message shows an answer
+        return False
 
 
 def _profile_lines(path: Path, top: int = 25) -> str:
@@ -228,6 +257,7 @@ async def bot_rows(workdir: Path) -> tuple[list[list[str]], int]:
             rows.append([variant.label, "-", "-", "-", "-", "-", f"skipped: pip install {variant.needs}"])
             continue
         run = await bot_burst(workdir, variant.args)
+        run.check()
         cpu = f"{run.cpu / VOTERS * 1000:.2f}"
         rows.append(
             _row(variant.label, run.wall, run.latencies, f"{run.deferred} deferred, {run.late} late", cpu)

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import signal
+from collections.abc import Callable
 
 import aiohttp
 import discord
@@ -32,6 +33,16 @@ def apply_endpoints(settings: Settings) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
+def loop_factory(name: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """The event loop ``FILMBOT_EVENT_LOOP`` names: None for asyncio's own, or uvloop's."""
+    if name != "uvloop":
+        return None
+    import uvloop
+
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
+
+
 async def serve(settings: Settings, *, clock: Clock | None = None) -> None:
     """Run the bot until it is closed. The caller owns signals; see ``run``."""
     apply_endpoints(settings)
@@ -42,6 +53,7 @@ async def serve(settings: Settings, *, clock: Clock | None = None) -> None:
 async def _serve_until_signalled(settings: Settings) -> None:
     apply_endpoints(settings)
     loop = asyncio.get_running_loop()
+    log.info("event loop: %s", type(loop).__module__.partition(".")[0])
     async with make_bot(settings) as bot:
         stopping: list[asyncio.Task[None]] = []
 
@@ -68,7 +80,8 @@ def run(settings: Settings) -> int:
         raise ConfigError(TOKEN_HELP)
     with hold_exclusive(settings.database):
         try:
-            asyncio.run(_serve_until_signalled(settings))
+            with asyncio.Runner(loop_factory=loop_factory(settings.event_loop)) as runner:
+                runner.run(_serve_until_signalled(settings))
         except discord.LoginFailure:
             raise TokenRefused(
                 "Discord refused the token (DISCORD_TOKEN); reset it in the developer portal and try again"

@@ -36,6 +36,7 @@ from bot.settings import Settings
 from bot.spoilers.service import PlotService
 from bot.store import Store
 from bot.timers import TimerDispatcher
+from bot.ui import dispatch
 from bot.ui.answers import answer_error
 from bot.watchlist.service import WatchlistService
 from bot.watchparty.delivery import DiscordDelivery
@@ -142,6 +143,7 @@ class FilmBot(commands.Bot):
             guild_ready_timeout=settings.guild_ready_timeout,
             **shards,
         )
+        dispatch.install(self)  # clicks on filmbot's items build only the clicked component (bot.ui.dispatch)
         self.settings = settings
         # Offline (``filmbot ask``): prepare services and cogs, but never sync commands or connect.
         self.offline = offline
@@ -247,11 +249,18 @@ class FilmBot(commands.Bot):
             log.info("reconnected as %s", self.user)
             return
         self.timers.start()
-        self._catch_up = asyncio.create_task(self.polls.post_unposted(), name="poll-unposted-results")
+        self._catch_up = asyncio.create_task(self._catch_up_polls(), name="poll-catch-up")
         log.info("ready as %s in %d server(s)", self.user, len(self.guilds))
         self.ready_event.set()
 
+    async def _catch_up_polls(self) -> None:
+        """Results a stop left unposted, then each open poll's message shown as its ballots stand."""
+        await self.polls.post_unposted()
+        if isinstance(self.polls.delivery, PollDelivery):
+            await self.polls.delivery.show_open([guild.id for guild in self.guilds])
+
     async def close(self) -> None:
+        await dispatch.drain(self)  # clicks in hand commit and answer while the connection is open
         if "imdb_refresh" in self.__dict__:
             await self.imdb_refresh.stop()
         if "timers" in self.__dict__:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import os
 import re
@@ -22,6 +23,7 @@ IMDB_DATASETS_URL = "https://datasets.imdbws.com/"
 IMDB_REFRESH = ("off", "daily", "weekly", "monthly")
 LETTERBOXD_URL = "https://letterboxd.com"
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+EVENT_LOOPS = ("asyncio", "uvloop")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,8 @@ class Settings:
     letterboxd_url: str = LETTERBOXD_URL
     # FILMBOT_SHARD_COUNT / FILMBOT_SHARD_IDS; None: one gateway connection (discord.py's plain Bot).
     shards: Shards | None = None
+    # FILMBOT_EVENT_LOOP: asyncio's own, or uvloop's (optional, installed apart; less CPU per interaction).
+    event_loop: str = "asyncio"
 
     @classmethod
     def from_env(
@@ -119,6 +123,7 @@ class Settings:
                 "FILMBOT_LETTERBOXD_URL", get("FILMBOT_LETTERBOXD_URL", LETTERBOXD_URL), _HTTP
             ).rstrip("/"),
             shards=shards(get("FILMBOT_SHARD_COUNT"), get("FILMBOT_SHARD_IDS")),
+            event_loop=event_loop(get("FILMBOT_EVENT_LOOP", "asyncio").lower()),
         )
 
 
@@ -230,6 +235,17 @@ def choice(key: str, raw: str, choices: tuple[str, ...]) -> str:
     if raw not in choices:
         raise ConfigError(f"{key} must be one of {', '.join(choices)}, not {raw!r}")
     return raw
+
+
+def event_loop(raw: str) -> str:
+    """FILMBOT_EVENT_LOOP: one of ``EVENT_LOOPS``, and installed (uvloop is optional, never required)."""
+    loop = choice("FILMBOT_EVENT_LOOP", raw, EVENT_LOOPS)
+    if loop != "asyncio" and importlib.util.find_spec(loop) is None:
+        raise ConfigError(
+            f"FILMBOT_EVENT_LOOP={loop} needs {loop} installed (pip install 'filmbot[speed]'); "
+            "leave it unset for asyncio's own loop"
+        )
+    return loop
 
 
 def url(key: str, raw: str, schemes: tuple[str, ...]) -> str:

@@ -6,13 +6,15 @@ Live tally edits are coalesced per poll: a change marks the poll dirty; a single
 edits the message at most once every ``interval`` seconds, re-reading the database each time, and runs
 again if the poll was marked while it edited. The task exists only while there is something to show, so
 nothing polls. Every edit reads the state under a per-poll lock, so the last edit always shows the latest
-committed state (the final, closed state included).
+committed state (the final, closed state included). A stop shows what was still waiting at once, and a
+start shows every open poll once, so neither a restart nor a crash leaves a message behind its ballots.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +28,8 @@ from bot.polls.views import poll_view, result_message
 log = logging.getLogger(__name__)
 
 EDIT_INTERVAL = 2.0
+# At shutdown, how long the edits still waiting for their interval may take before the bot stops anyway.
+STOP_TIMEOUT = 5.0
 # How many messages after a poll closed are searched for its result after a restart.
 HISTORY_LOOKBACK = 50
 
@@ -61,9 +65,33 @@ class PollDelivery:
             await asyncio.gather(*list(self._pending.values()), return_exceptions=True)
 
     async def stop(self) -> None:
+        """Shutdown: show every change still waiting for its interval now (within ``STOP_TIMEOUT``), so a
+        restart never leaves a poll message behind its ballots; then nothing is pending."""
+        waiting = self._dirty | set(self._pending)
         for task in list(self._pending.values()):
             task.cancel()
         await asyncio.gather(*list(self._pending.values()), return_exceptions=True)
+        self._dirty.clear()
+        try:
+            async with asyncio.timeout(STOP_TIMEOUT):
+                await asyncio.gather(*(self._refresh_logged(p) for p in sorted(waiting)))
+        except TimeoutError:
+            log.warning("stopping: %d live tallies not updated within %.0f s", len(waiting), STOP_TIMEOUT)
+
+    async def show_open(self, guild_ids: Iterable[int]) -> None:
+        """At start: show each open poll's count as it stands, coalesced like any change. Votes committed
+        just before a crash may not have reached their poll's message; without this it would wait for the
+        next vote."""
+        for guild_id in guild_ids:
+            for poll in await self._service.open_polls(guild_id):
+                if poll.message_id is not None:
+                    self.changed(poll.id)
+
+    async def _refresh_logged(self, poll_id: int) -> None:
+        try:
+            await self.refresh(poll_id)
+        except Exception:
+            log.exception("live tally of poll %d could not be updated", poll_id)
 
     async def _flush(self, poll_id: int) -> None:
         loop = asyncio.get_running_loop()
@@ -73,9 +101,7 @@ class PollDelivery:
                 if wait > 0:
                     await asyncio.sleep(wait)
                 self._dirty.discard(poll_id)
-                await self.refresh(poll_id)
-        except Exception:
-            log.exception("live tally of poll %d could not be updated", poll_id)
+                await self._refresh_logged(poll_id)
         finally:
             self._pending.pop(poll_id, None)
 

@@ -77,7 +77,7 @@ class Delivery(Protocol):
         """
 
     async def stop(self) -> None:
-        """Cancel the pending tally edits (shutdown)."""
+        """Shutdown: show the tally edits still waiting, then stop."""
 
 
 class NoDelivery:
@@ -130,6 +130,7 @@ class PollService:
         self._scores = scores
         self._watchlist = watchlist
         self._polls: dict[int, Poll] = {}
+        self._loading: dict[int, asyncio.Future[Poll]] = {}  # reads a burst shares (get_definition)
         # One lock per member and poll, held while a toggle reads and rewrites that member's ballot, so
         # quick successive clicks are applied one after another instead of overwriting each other.
         self._ballot_locks: weakref.WeakValueDictionary[tuple[int, int], asyncio.Lock] = (
@@ -189,8 +190,14 @@ class PollService:
         return poll
 
     async def get_definition(self, poll_id: int) -> Poll:
-        """The poll as created (options, mode, role): cached; open/closed is checked when committing."""
-        return self._polls.get(poll_id) or await self.get(poll_id)
+        """The poll as created (options, mode, role): cached; open/closed is checked when committing. The
+        clicks of a burst on a poll not cached yet (after a start) share one read, shielded from each."""
+        if (cached := self._polls.get(poll_id)) is not None:
+            return cached
+        if (loading := self._loading.get(poll_id)) is None:
+            loading = self._loading[poll_id] = asyncio.ensure_future(self.get(poll_id))
+            loading.add_done_callback(lambda _: self._loading.pop(poll_id, None))
+        return await asyncio.shield(loading)
 
     async def in_guild(self, poll_id: int, guild_id: int | None) -> Poll:
         poll = await self.get(poll_id)

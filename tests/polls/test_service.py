@@ -10,6 +10,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.polls.checks import max_choices_for, parse_options
+from bot.polls.models import Poll
 from bot.polls.service import TIMER_KIND, PollService
 from bot.store import Store
 
@@ -160,6 +161,51 @@ async def test_thousand_concurrent_voters_store_exactly_a_thousand_ballots(
     assert list(view.tally.counts) == expected
     assert sum(view.tally.counts) == 900
     assert store.ballots.largest_batch > 1  # the burst was group-committed
+
+
+async def test_a_burst_on_an_uncached_poll_reads_it_once(
+    service: PollService, clock: ManualClock, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first burst of votes after a start shares one read of the poll; each vote is still counted."""
+    poll = await service.create(new_poll(clock))
+    fresh = PollService(store, clock)  # a restarted bot: nothing cached
+    reads: list[int] = []
+    real_get = store.polls.get
+
+    async def counted_get(poll_id: int) -> Poll | None:
+        reads.append(poll_id)
+        return await real_get(poll_id)
+
+    monkeypatch.setattr(store.polls, "get", counted_get)
+    results = await asyncio.gather(*(fresh.vote(poll.id, user, (), [user % 3]) for user in range(300)))
+    assert all(r.status == "new" for r in results)
+    assert reads == [poll.id]
+    assert await store.polls.ballot_count(poll.id) == 300
+    # Cached from then on: a later vote reads nothing.
+    await fresh.vote(poll.id, 1000, (), [0])
+    assert reads == [poll.id]
+
+
+async def test_a_click_that_gives_up_does_not_fail_the_shared_read(
+    service: PollService, clock: ManualClock, store: Store
+) -> None:
+    poll = await service.create(new_poll(clock))
+    fresh = PollService(store, clock)
+    first = asyncio.ensure_future(fresh.get_definition(poll.id))
+    others = [asyncio.ensure_future(fresh.get_definition(poll.id)) for _ in range(5)]
+    await asyncio.sleep(0)
+    first.cancel()
+    assert [p.id for p in await asyncio.gather(*others)] == [poll.id] * 5
+
+
+async def test_concurrent_clicks_on_an_unknown_poll_are_all_told(service: PollService) -> None:
+    outcomes = await asyncio.gather(
+        *(service.vote(404, user, (), [0]) for user in range(5)), return_exceptions=True
+    )
+    assert all(isinstance(o, NotFound) for o in outcomes)
+    # Nothing is left waiting or cached: a later click is told again.
+    with pytest.raises(NotFound):
+        await service.get_definition(404)
 
 
 def test_parse_options() -> None:

@@ -166,6 +166,7 @@ async def _run(
 ) -> web.StreamResponse:
     fault = emu.faults.match(method, path)
     if fault is not None:
+        emu.notify()  # a test may wait for a fault's hits: requests that reached it, held or refused
         if fault.delay:
             await asyncio.sleep(fault.delay)  # simulated network/server latency, not test waiting
         answer = fault.response(path)
