@@ -40,6 +40,11 @@ class PostgresUrl:
 DatabaseLocation = Path | PostgresUrl
 
 
+def database_env(location: DatabaseLocation) -> str:
+    """``location`` as FILMBOT_DATABASE spells it for a child process (a DSN whole, password included)."""
+    return location.reveal() if isinstance(location, PostgresUrl) else str(location)
+
+
 def database_location(raw: str) -> DatabaseLocation:
     """``FILMBOT_DATABASE`` as a SQLite file's path or a PostgreSQL DSN; ``ConfigError`` for any other form."""
     scheme, sep, rest = raw.partition("://")
