@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
-from bot.database_url import DatabaseLocation, database_location
+from bot.database_url import DatabaseLocation, PostgresUrl, database_location
 from bot.errors import ConfigError
 from bot.parsing import decimal
 
@@ -86,6 +86,13 @@ class Settings:
     letterboxd_url: str = LETTERBOXD_URL
     # FILMBOT_SHARD_COUNT / FILMBOT_SHARD_IDS; None: one gateway connection (discord.py's plain Bot).
     shards: Shards | None = None
+
+    def secrets(self) -> list[str]:
+        """What no message or log line may show: the token, and a PostgreSQL DSN's password."""
+        found = [self.token.reveal()]
+        if isinstance(self.database, PostgresUrl) and self.database.password:
+            found.append(self.database.password)
+        return found
 
     @classmethod
     def from_env(

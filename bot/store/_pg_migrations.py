@@ -17,7 +17,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from bot.database_url import PostgresUrl
-from bot.errors import DatabaseTooNew
+from bot.errors import DatabaseTooNew, DatabaseUnusable
 from bot.store._database import migrations
 
 log = logging.getLogger(__name__)
@@ -66,9 +66,15 @@ async def current_version(conn: asyncpg.Connection | PoolConnectionProxy) -> int
 
 async def migrate(conn: asyncpg.Connection | PoolConnectionProxy, url: PostgresUrl) -> int:
     """Apply every migration newer than the database's ``schema_version``, each in its own transaction."""
+    if await conn.fetchval("SELECT current_setting('transaction_read_only') = 'on'"):
+        raise DatabaseUnusable(
+            f"the database {url.database!r} on the PostgreSQL server at {url} is read-only (a standby, or "
+            "default_transaction_read_only is set); point FILMBOT_DATABASE at the primary server"
+        )
     await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
     try:
-        await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        if not await conn.fetchval("SELECT to_regclass('schema_version') IS NOT NULL"):
+            await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         current = await current_version(conn)
         known = pg_migrations()
         if current > len(known):

@@ -131,6 +131,11 @@ class PgDatabase:
         """Nothing to do: the server manages its own write-ahead log (SQLite's WAL checkpoint has no twin)."""
         return True
 
+    async def vacuum(self, table: str) -> None:
+        """Remove the old versions of ``table``'s rows that no transaction can see any more."""
+        async with self._pool.acquire() as conn:
+            await conn.execute(f"VACUUM {table}")
+
     async def user_version(self) -> int:
         async with self._pool.acquire() as conn:
             return await _pg_migrations.current_version(conn)

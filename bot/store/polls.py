@@ -23,6 +23,7 @@ from datetime import datetime
 from bot.polls.models import BallotResult, NewPoll, Poll, PollOption
 from bot.store._database import Database
 from bot.store._group_commit import GroupCommit
+from bot.store._postgres import PgDatabase
 from bot.store._session import Row, Session, Transaction, inserted_id
 from bot.store.timers import decode_time, encode_time
 
@@ -176,9 +177,16 @@ class PollStore:
     async def shred_wiped_secrets(self) -> bool:
         """After a secret was wiped (at close): truncate the WAL, which still holds the page as it was
         before; with ``secure_delete`` the database file keeps no copy either. False if a reader (a
-        backup tool, say) kept the WAL from being truncated this time."""
+        backup tool, say) kept the WAL from being truncated this time.
+
+        On PostgreSQL the server's own VACUUM of the table is the nearest thing: the old row version is
+        removed from the table (its bytes are overwritten as the page is reused; the server's WAL keeps
+        it until recycled, as the README says)."""
         if isinstance(self._db, Database):
             return await self._db.checkpoint()
+        if isinstance(self._db, PgDatabase):
+            await self._db.vacuum("polls")
+            return True
         return False
 
     # -- ballots -------------------------------------------------------------------------------------
