@@ -14,10 +14,11 @@ import contextlib
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -352,6 +353,11 @@ class Transaction:
             return await self._conn.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
             raise constraint(exc) from exc
+
+    async def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+        """Plain inserts of many rows (a bulk write's): one prepared statement, every row."""
+        marks = ", ".join("?" for _ in columns)
+        await self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         return await _fetchall(self._conn, sql, params)

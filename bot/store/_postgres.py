@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, TypeAlias
 
@@ -245,6 +245,10 @@ class PgTransaction:
         """Inside a transaction, reads see its own writes."""
         return await self.fetchall(sql, params)
 
-    async def copy(self, table: str, columns: Iterable[str], records: Iterable[tuple[Any, ...]]) -> None:
-        """Rows into ``table`` with ``COPY``: the fastest bulk path (an import's batch)."""
-        await self.conn.copy_records_to_table(table, records=list(records), columns=list(columns))
+    async def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+        """Plain inserts of many rows (a bulk write's) with ``COPY``: several times faster than one
+        ``INSERT`` per row; triggers and constraints apply as to any insert."""
+        if not rows:
+            return
+        with _statement_errors():
+            await self.conn.copy_records_to_table(table, records=rows, columns=list(columns))

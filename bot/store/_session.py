@@ -9,7 +9,7 @@ both dialects agree on; where they differ a repository branches on ``session.dia
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol
 
@@ -47,6 +47,10 @@ class Transaction(Protocol):
     def execute(self, sql: str, params: Params = ()) -> Awaitable[Cursor]: ...
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> Awaitable[Any]: ...
+
+    async def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None: ...
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
 
