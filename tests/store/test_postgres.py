@@ -18,6 +18,7 @@ import pytest
 
 from bot.database_url import PostgresUrl, database_env, postgres_url
 from bot.errors import DatabaseTooNew, DatabaseUnusable, WriteFailed
+from bot.settings import Settings
 from bot.store import PgDatabase, Store, migrations
 from bot.store._pg_migrations import pg_migrations, translate
 from tests.engines import TEST_SERVER, outside_execute, outside_rows, postgres_only, with_database
@@ -229,3 +230,14 @@ async def test_a_bad_database_setting_is_one_sentence_and_exit_2(tmp_path: Path,
     env = environment(tmp_path / "unused.sqlite3", FILMBOT_DATABASE=raw)
     one_sentence(await filmbot(*ASK, env=env, cwd=tmp_path), 2, "FILMBOT_DATABASE", says)
     assert not (tmp_path / "unused.sqlite3").exists()
+
+
+def test_the_setting_is_read_once_into_a_typed_value() -> None:
+    dsn = f"postgresql://filmbot:{PASSWORD}@db.example/films"
+    settings = Settings.from_env({"FILMBOT_DATABASE": dsn, "FILMBOT_IMDB_DIR": "/srv/imdb"}, env_file=None)
+    assert isinstance(settings.database, PostgresUrl) and settings.database.database == "films"
+    assert PASSWORD not in repr(settings) and PASSWORD in settings.secrets()
+    assert settings.imdb_dir == Path("/srv/imdb")
+    for raw, path in (("data/filmbot.sqlite3", "data/filmbot.sqlite3"), ("sqlite:////srv/f.db", "/srv/f.db")):
+        assert Settings.from_env({"FILMBOT_DATABASE": raw}, env_file=None).database == Path(path)
+    assert Settings.from_env({}, env_file=None).database == Path("data/filmbot.sqlite3")
