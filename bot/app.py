@@ -7,6 +7,8 @@ import logging
 import os
 import signal
 from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
 
 import aiohttp
 import discord
@@ -78,7 +80,7 @@ def run(settings: Settings) -> int:
     """
     if not settings.token:
         raise ConfigError(TOKEN_HELP)
-    with hold_exclusive(settings.database):
+    with hold_exclusive(settings.database) if isinstance(settings.database, Path) else nullcontext():
         try:
             with asyncio.Runner(loop_factory=loop_factory(settings.event_loop)) as runner:
                 runner.run(_serve_until_signalled(settings))

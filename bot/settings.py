@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
+from bot.database_url import DatabaseLocation, PostgresUrl, database_location
 from bot.errors import ConfigError
 from bot.parsing import decimal
 
@@ -67,7 +68,8 @@ class Shards:
 @dataclass(frozen=True, slots=True)
 class Settings:
     token: Secret = Secret("")
-    database: Path = Path("data/filmbot.sqlite3")
+    # A SQLite file (the default) or a PostgreSQL server (``PostgresUrl``: its password never printed).
+    database: DatabaseLocation = Path("data/filmbot.sqlite3")
     films_dir: Path = Path("data/films")
     guild_ids: tuple[int, ...] = ()
     log_level: str = "INFO"
@@ -79,12 +81,22 @@ class Settings:
     # Where `filmbot films download imdb` fetches IMDb's dataset files, and how often the bot refreshes them.
     imdb_datasets_url: str = IMDB_DATASETS_URL
     imdb_refresh: str = "off"
+    # Where IMDb's dataset files are downloaded (FILMBOT_IMDB_DIR); None: ``imdb/`` beside a SQLite
+    # database, ``data/imdb`` with a PostgreSQL server (``bot.catalog.download.run.default_dest``).
+    imdb_dir: Path | None = None
     # Where members' public diary feeds are read: <letterboxd_url>/<username>/rss/.
     letterboxd_url: str = LETTERBOXD_URL
     # FILMBOT_SHARD_COUNT / FILMBOT_SHARD_IDS; None: one gateway connection (discord.py's plain Bot).
     shards: Shards | None = None
     # FILMBOT_EVENT_LOOP: asyncio's own, or uvloop's (optional, installed apart; less CPU per interaction).
     event_loop: str = "asyncio"
+
+    def secrets(self) -> list[str]:
+        """What no message or log line may show: the token, and a PostgreSQL DSN's password."""
+        found = [self.token.reveal()]
+        if isinstance(self.database, PostgresUrl) and self.database.password:
+            found.append(self.database.password)
+        return found
 
     @classmethod
     def from_env(
@@ -103,7 +115,7 @@ class Settings:
         grace = number("FILMBOT_TIMER_GRACE_MINUTES", get("FILMBOT_TIMER_GRACE_MINUTES", "15"), *_GRACE)
         return cls(
             token=Secret(get("DISCORD_TOKEN")),
-            database=Path(get("FILMBOT_DATABASE", "data/filmbot.sqlite3")),
+            database=database_location(get("FILMBOT_DATABASE", "data/filmbot.sqlite3")),
             films_dir=Path(get("FILMBOT_FILMS_DIR", "data/films")),
             guild_ids=guild_ids(get("FILMBOT_GUILD_IDS")),
             log_level=level,
@@ -119,6 +131,7 @@ class Settings:
             imdb_refresh=choice(
                 "FILMBOT_IMDB_REFRESH", get("FILMBOT_IMDB_REFRESH", "off").lower(), IMDB_REFRESH
             ),
+            imdb_dir=Path(get("FILMBOT_IMDB_DIR")) if get("FILMBOT_IMDB_DIR") else None,
             letterboxd_url=url(
                 "FILMBOT_LETTERBOXD_URL", get("FILMBOT_LETTERBOXD_URL", LETTERBOXD_URL), _HTTP
             ).rstrip("/"),

@@ -8,10 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.clock import Clock
-from bot.store._database import Session
+from bot.store._session import Row, Session, inserted_id
 from bot.timers.models import Timer
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -33,7 +31,7 @@ _LIVE = "state IN ('pending', 'running')"
 _COLUMNS = "id, kind, ref, due_at, state, attempts, payload, fired_at, late_by, error"
 
 
-def _timer(row: aiosqlite.Row) -> Timer:
+def _timer(row: Row) -> Timer:
     return Timer(
         id=row["id"],
         kind=row["kind"],
@@ -61,12 +59,13 @@ class TimerStore:
         """Insert a pending timer (in the session's transaction, or one of its own)."""
         params = (kind, ref, encode_time(due_at), json.dumps(payload or {}), encode_time(self._clock.now()))
         async with self._db.write() as tx:
-            cur = await tx.execute(
-                "INSERT INTO timers (kind, ref, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?)", params
+            timer_id = await inserted_id(
+                tx,
+                "INSERT INTO timers (kind, ref, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?)",
+                params,
             )
             tx.after_commit(self._changed)
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        return timer_id
 
     async def cancel(self, kind: str, ref: str) -> int:
         """Cancel the pending timers of one thing (a poll, a party). Returns how many."""
@@ -93,12 +92,11 @@ class TimerStore:
         states = ("pending", "running") if recover else ("pending",)
         marks = ",".join("?" for _ in states)
         async with self._db.write() as conn:
-            async with conn.execute(
+            rows = await conn.fetchall(
                 f"SELECT {_COLUMNS} FROM timers WHERE {_LIVE} AND state IN ({marks}) AND due_at <= ? "
                 "ORDER BY due_at, id",
                 (*states, encode_time(now)),
-            ) as cur:
-                rows = list(await cur.fetchall())
+            )
             await conn.executemany(
                 "UPDATE timers SET state = 'running', attempts = attempts + 1 WHERE id = ?",
                 [(row["id"],) for row in rows],

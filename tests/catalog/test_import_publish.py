@@ -23,6 +23,7 @@ from bot.catalog.importing.run import BATCH, ImportStopped
 from bot.errors import BadInput, WriteFailed
 from bot.films.service import FilmService
 from bot.store import Store
+from tests.engines import outside_rows
 from tests.startup._cli import environment
 
 NOW = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
@@ -85,7 +86,7 @@ async def test_the_bots_writes_get_in_while_an_import_writes_and_none_fails(
     seed.write_text("title,year\nStalker,1979\n", encoding="utf-8")
     await import_catalog(store, seed, "csv")
     film_id = await count(store, "SELECT id FROM films WHERE title = 'Stalker'")
-    bot = await Store.open(store.db.path)  # the running bot's own connection to the same file
+    bot = await Store.open(store.db.location)  # the running bot's own connection to the same file
     try:
         watch = _Watch(at=BATCH)
         importing = asyncio.create_task(import_catalog(store, many_films(tmp_path), "csv", progress=watch))
@@ -113,7 +114,7 @@ async def test_added_films_are_hidden_until_the_last_commit_and_gone_if_interrup
     store: Store, tmp_path: Path
 ) -> None:
     path = many_films(tmp_path)
-    bot = await Store.open(store.db.path)
+    bot = await Store.open(store.db.location)
     films = FilmService(bot)
     try:
         importing = asyncio.create_task(import_catalog(store, path, "csv"))
@@ -143,7 +144,7 @@ async def test_films_left_by_a_killed_import_are_deleted_by_the_next_one(
     store: Store, tmp_path: Path
 ) -> None:
     path = many_films(tmp_path)
-    env = environment(store.db.path, FILMBOT_LOG_LEVEL="WARNING")
+    env = environment(store.db.location, FILMBOT_LOG_LEVEL="WARNING")
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "films", "import", str(path),
         env=env, cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
@@ -160,8 +161,7 @@ async def test_films_left_by_a_killed_import_are_deleted_by_the_next_one(
     assert report.added == FILMS  # the killed import's films were deleted first, then all were added
     assert await count(store, "SELECT count(*) FROM films") == FILMS
     assert await count(store, "SELECT count(*) FROM catalog_unpublished") == 0
-    with sqlite3.connect(store.db.path) as conn:
-        outcomes = conn.execute("SELECT outcome FROM catalog_imports ORDER BY id").fetchall()
+    outcomes = outside_rows(store.db.location, "SELECT outcome FROM catalog_imports ORDER BY id")
     assert outcomes == [(None,), ("done",)]  # the killed one never ended its row
 
 
@@ -194,7 +194,7 @@ async def test_a_failed_refresh_keeps_the_films_it_updated_and_deletes_those_it_
             "CREATE TRIGGER fourth_batch_fails BEFORE UPDATE ON films WHEN new.title = 'Film 2999' "
             "BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END"
         )
-    bot = await Store.open(store.db.path)
+    bot = await Store.open(store.db.location)
     stop = asyncio.Event()
 
     async def vote_meanwhile() -> None:  # a bot's writes wait: the import commits after every batch

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.client import FilmBot
+from bot.database_url import DatabaseLocation
 from bot.polls.delivery import PollDelivery
 from bot.store.timers import encode_time
 
@@ -23,6 +24,7 @@ emulator_package = pytest.importorskip("tests.discord_emulator")
 from tests.discord_emulator import Driver, Emulator, MessageView  # noqa: E402
 from tests.discord_emulator.botrunner import InProcessBot, SubprocessBot  # noqa: E402
 from tests.discord_emulator.views import InteractionResult  # noqa: E402
+from tests.engines import outside_rows, sqlite_path  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 CARD = REPO / "data" / "films" / "100-meters.toml"
@@ -49,8 +51,8 @@ def films_dir(tmp_path: Path) -> Path:
 class Bot:
     """The in-process bot with quick live-tally edits (the 2 s coalescing is measured in benchmarks)."""
 
-    def __init__(self, emulator: Emulator, tmp_path: Path) -> None:
-        self.database = tmp_path / "filmbot.sqlite3"
+    def __init__(self, emulator: Emulator, tmp_path: Path, database: DatabaseLocation) -> None:
+        self.database = database
         self.runner = InProcessBot(emulator, self.database, FILMBOT_FILMS_DIR=str(films_dir(tmp_path)))
 
     async def start(self) -> FilmBot:
@@ -68,13 +70,12 @@ class Bot:
         await self.delivery.drain()
 
     def sql(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.database) as conn:
-            return list(conn.execute(query, params))
+        return outside_rows(self.database, query, params)
 
 
 @pytest.fixture
-async def polls(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Bot]:
-    bot = Bot(emulator, tmp_path)
+async def polls(emulator: Emulator, tmp_path: Path, db_location: DatabaseLocation) -> AsyncIterator[Bot]:
+    bot = Bot(emulator, tmp_path, db_location)
     await bot.start()
     try:
         yield bot
@@ -210,9 +211,10 @@ async def test_hidden_and_anonymous(emulator: Emulator, polls: Bot, driver: Driv
     posted = await driver.wait_for_message(predicate=lambda m: "Result" in m.text)
     assert "Winner: **Yes**" in posted.text and "anonymous" in posted.text
     assert "alice" not in posted.text.lower() and "bruno" not in posted.text.lower()
-    # The secret is gone from the database file and its write-ahead log, while the bot runs on.
-    for path in (polls.database, polls.database.with_name(polls.database.name + "-wal")):
-        assert not path.exists() or bytes(secret) not in path.read_bytes(), path.name
+    assert polls.sql("SELECT secret FROM polls WHERE id = ?", (poll,)) == [(None,)]
+    if isinstance(polls.database, Path):  # SQLite: gone from the file and its write-ahead log too
+        for path in (polls.database, polls.database.with_name(polls.database.name + "-wal")):
+            assert not path.exists() or bytes(secret) not in path.read_bytes(), path.name
 
 
 async def test_role_restriction(emulator: Emulator, polls: Bot, driver: Driver) -> None:
@@ -296,14 +298,16 @@ async def test_clicks_after_a_restart_and_a_deadline_passed_while_down(
 
 
 @pytest.mark.parametrize("voters", [1000])
-async def test_a_thousand_concurrent_voters(tmp_path: Path, voters: int) -> None:
+async def test_a_thousand_concurrent_voters(
+    tmp_path: Path, db_location: DatabaseLocation, voters: int
+) -> None:
     from tests.discord_emulator.world import build_default_world
 
     # Discord, a thousand members and the bot share one event loop here, so the 3 s answer deadline is
     # relaxed; click-to-answer latency on a realistic split is what benchmarks/polls.py measures.
     emulator = Emulator(world=build_default_world("emulator-token", member_count=voters), ack_timeout=60)
     await emulator.start()
-    bot = Bot(emulator, tmp_path)
+    bot = Bot(emulator, tmp_path, db_location)
     try:
         await bot.start()
         driver: Driver = emulator.driver
@@ -387,13 +391,16 @@ async def vote_and_stop(
     return poll, results
 
 
-def voters_stored(database: Path, poll: int) -> set[int]:
-    with sqlite3.connect(database) as conn:
-        return {int(v) for (v,) in conn.execute("SELECT voter FROM poll_ballots WHERE poll_id = ?", (poll,))}
+def voters_stored(database: DatabaseLocation, poll: int) -> set[int]:
+    return {
+        int(v) for (v,) in outside_rows(database, "SELECT voter FROM poll_ballots WHERE poll_id = ?", (poll,))
+    }
 
 
 @contextlib.asynccontextmanager
-async def bot_process(tmp_path: Path, members: int) -> AsyncIterator[tuple[Emulator, SubprocessBot]]:
+async def bot_process(
+    tmp_path: Path, database: DatabaseLocation, members: int
+) -> AsyncIterator[tuple[Emulator, SubprocessBot]]:
     """``filmbot run`` as its own process over an emulator of ``members`` members, answers due within 10 s
     (relaxed so that a busy machine still answers; ``benchmarks/`` measures against Discord's 3 s)."""
     from tests.discord_emulator.world import build_default_world
@@ -402,7 +409,7 @@ async def bot_process(tmp_path: Path, members: int) -> AsyncIterator[tuple[Emula
     await emulator.start()
     workdir = tmp_path / "run"
     workdir.mkdir()
-    runner = SubprocessBot(emulator, tmp_path / "filmbot.sqlite3", workdir)
+    runner = SubprocessBot(emulator, database, workdir)
     try:
         await runner.start()
         yield emulator, runner
@@ -412,7 +419,9 @@ async def bot_process(tmp_path: Path, members: int) -> AsyncIterator[tuple[Emula
 
 
 @pytest.mark.emulator_allow_violations
-async def test_sigkill_during_a_burst_keeps_every_acknowledged_vote(tmp_path: Path) -> None:
+async def test_sigkill_during_a_burst_keeps_every_acknowledged_vote(
+    tmp_path: Path, db_location: DatabaseLocation
+) -> None:
     """Every vote the bot confirmed is in the database after a SIGKILL in the middle of a burst.
 
     Nothing here depends on how fast the machine is: only votes whose confirmation Discord accepted count
@@ -421,29 +430,31 @@ async def test_sigkill_during_a_burst_keeps_every_acknowledged_vote(tmp_path: Pa
     how fast a burst is answered, against Discord's real 3 s, is measured by ``benchmarks/polls.py``.
     """
     voters = 1000
-    async with bot_process(tmp_path, voters) as (emulator, runner):
+    async with bot_process(tmp_path, db_location, voters) as (emulator, runner):
         # SIGKILL, with no clean shutdown, once a tenth of the votes are confirmed.
         poll, results = await vote_and_stop(emulator, voters, runner.kill, lambda done: done >= voters // 10)
     acknowledged = {user for user, result in results.items() if confirmed(result)}
-    stored = voters_stored(tmp_path / "filmbot.sqlite3", poll)
+    stored = voters_stored(db_location, poll)
     assert acknowledged, "no vote was confirmed before the kill"
     assert acknowledged <= stored, f"{len(acknowledged - stored)} acknowledged votes were lost"
 
 
-async def test_a_stop_during_a_burst_confirms_every_vote_it_kept(tmp_path: Path) -> None:
+async def test_a_stop_during_a_burst_confirms_every_vote_it_kept(
+    tmp_path: Path, db_location: DatabaseLocation
+) -> None:
     """SIGTERM in the middle of a burst: the clicks the bot has in hand commit and are answered before it
     closes its connection, and it takes no more; so every vote in the database was confirmed to its member,
     and every confirmed vote is in the database. (Before, the connection closed under the answers: "Session
     is closed", and members whose vote was kept were never told.)"""
     voters = 300
-    async with bot_process(tmp_path, voters) as (emulator, runner):
+    async with bot_process(tmp_path, db_location, voters) as (emulator, runner):
         # Answers take 2 s to reach Discord: SIGTERM once 20 are under way (their votes committed), while the
         # bot holds those and more.
         slow = emulator.faults.slow("POST", "/interactions/*/*/callback", delay=2.0, times=None)
         poll, results = await vote_and_stop(emulator, voters, runner.terminate, lambda _: len(slow.hits) > 20)
         assert runner.process is not None and runner.process.returncode == 0
     acknowledged = {user for user, result in results.items() if confirmed(result)}
-    stored = voters_stored(tmp_path / "filmbot.sqlite3", poll)
+    stored = voters_stored(db_location, poll)
     assert acknowledged, "no vote was confirmed before the stop"
     assert stored == acknowledged, (
         f"{len(stored - acknowledged)} kept but unconfirmed, {len(acknowledged - stored)} lost"
@@ -478,7 +489,7 @@ async def test_a_commit_past_two_seconds_is_deferred_then_confirmed(
     at 2 s (Discord's deadline is 3 s), and confirms it in the follow-up once the commit is done."""
     message = await create(driver, question="Slow disk", options="A; B", duration="1h")
     poll = poll_id_of(message)
-    blocker = sqlite3.connect(polls.database, isolation_level=None)
+    blocker = sqlite3.connect(sqlite_path(polls.database), isolation_level=None)
     try:
         blocker.execute("BEGIN IMMEDIATE")  # the write lock, until the click has been deferred
         vote = await driver.click(message, f"filmbot:poll:vote:{poll}:1")
@@ -513,8 +524,10 @@ async def test_a_restart_shows_the_votes_still_waiting_for_their_edit(
     assert "4 ballots" in message.text and "4 · 100%" in message.text
 
 
-async def test_after_a_crash_the_poll_message_converges_and_no_vote_is_lost(tmp_path: Path) -> None:
-    async with bot_process(tmp_path, 4) as (emulator, runner):
+async def test_after_a_crash_the_poll_message_converges_and_no_vote_is_lost(
+    tmp_path: Path, db_location: DatabaseLocation
+) -> None:
+    async with bot_process(tmp_path, db_location, 4) as (emulator, runner):
         driver = emulator.driver
         message = await create(driver, question="Crash", options="A; B", duration="1h")
         poll = poll_id_of(message)
@@ -529,9 +542,7 @@ async def test_after_a_crash_the_poll_message_converges_and_no_vote_is_lost(tmp_
             lambda: "2 ballots" in message.text, timeout=15, what="the message to converge"
         )
         assert "1 · 50%" in message.text
-    assert voters_stored(tmp_path / "filmbot.sqlite3", poll) == {
-        m.user.id for m in emulator.world.members[:2]
-    }
+    assert voters_stored(db_location, poll) == {m.user.id for m in emulator.world.members[:2]}
 
 
 # -- closing races (issue 16, item 9) ---------------------------------------------------------------------
@@ -649,12 +660,12 @@ async def test_two_closers_of_a_poll_whose_channel_refuses_the_result_both_see_i
 
 
 async def test_an_anonymous_vote_leaves_no_trace_of_the_voter_in_the_debug_log(
-    emulator: Emulator, tmp_path: Path
+    emulator: Emulator, tmp_path: Path, db_location: DatabaseLocation
 ) -> None:
     """``filmbot run`` at DEBUG: the gateway events are logged by their shape, never with who clicked what."""
     workdir = tmp_path / "run"
     workdir.mkdir()
-    database = tmp_path / "filmbot.sqlite3"
+    database = db_location
     bot = SubprocessBot(emulator, database, workdir, FILMBOT_LOG_LEVEL="DEBUG")
     await bot.start()
     driver = Driver(emulator)
@@ -673,5 +684,4 @@ async def test_an_anonymous_vote_leaves_no_trace_of_the_voter_in_the_debug_log(
     for trace in (str(voter.user.id), voter.user.username):
         assert trace not in log, f"{trace!r} is in the log"
     assert "WebSocket Event: <op 0 INTERACTION_CREATE seq" in log
-    with sqlite3.connect(database) as conn:
-        assert conn.execute("SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)).fetchone() == (1,)
+    assert outside_rows(database, "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)) == [(1,)]

@@ -4,21 +4,22 @@ on asyncio's event loop or, when asked, uvloop's."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot.client import API_CONNECTIONS
+from bot.database_url import DatabaseLocation
 from tests.discord_emulator import Emulator
 from tests.discord_emulator.botrunner import InProcessBot, SubprocessBot
 from tests.discord_emulator.world import build_default_world
+from tests.engines import outside_rows
 
 # More clicks at once than the pool holds, so an unbounded pool would show as one connection per click.
 VOTERS = API_CONNECTIONS * 5 // 2
 
 
-async def every_member_votes(emulator: Emulator, database: Path) -> None:
+async def every_member_votes(emulator: Emulator, database: DatabaseLocation) -> None:
     """A poll, every member of the world clicking it at once: each is told "Vote recorded" and each ballot
     is in ``database``."""
     driver = emulator.driver
@@ -33,17 +34,18 @@ async def every_member_votes(emulator: Emulator, database: Path) -> None:
     # A click deferred on a busy machine is confirmed by its follow-up: wait for it, not the deferral.
     await asyncio.gather(*(r.wait_settled(timeout=60) for r in results))
     assert all(r.answered and "Vote recorded" in r.text for r in results)
-    with sqlite3.connect(database) as conn:
-        (stored,) = conn.execute("SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)).fetchone()
+    ((stored,),) = outside_rows(database, "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,))
     assert stored == len(emulator.world.members)
 
 
-async def test_a_burst_of_answers_reuses_a_bounded_pool_of_connections(tmp_path: Path) -> None:
+async def test_a_burst_of_answers_reuses_a_bounded_pool_of_connections(
+    tmp_path: Path, db_location: DatabaseLocation
+) -> None:
     # Discord, the members and the bot share one event loop here: the 3 s deadline is relaxed (timings are
     # what benchmarks/polls.py measures).
     emulator = Emulator(world=build_default_world("emulator-token", member_count=VOTERS), ack_timeout=60)
     await emulator.start()
-    database = tmp_path / "filmbot.sqlite3"
+    database = db_location
     runner = InProcessBot(emulator, database)
     try:
         await runner.start()
@@ -58,14 +60,14 @@ async def test_a_burst_of_answers_reuses_a_bounded_pool_of_connections(tmp_path:
     emulator.assert_clean()
 
 
-async def test_the_bot_runs_on_uvloop_when_asked(tmp_path: Path) -> None:
+async def test_the_bot_runs_on_uvloop_when_asked(tmp_path: Path, db_location: DatabaseLocation) -> None:
     """``FILMBOT_EVENT_LOOP=uvloop``: ``filmbot run`` serves on uvloop's loop; votes are answered and kept."""
     pytest.importorskip("uvloop")
     emulator = Emulator(world=build_default_world("emulator-token", member_count=20), ack_timeout=60)
     await emulator.start()
     workdir = tmp_path / "run"
     workdir.mkdir()
-    database = tmp_path / "filmbot.sqlite3"
+    database = db_location
     runner = SubprocessBot(emulator, database, workdir, FILMBOT_EVENT_LOOP="uvloop")
     try:
         await runner.start()

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bot.store import Store
 from bot.store.timers import _COLUMNS, _LIVE
+from tests.engines import sqlite_only
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -15,6 +16,7 @@ async def plan(store: Store, sql: str, params: tuple[object, ...] = ()) -> str:
     return " | ".join(str(row["detail"]) for row in rows)
 
 
+@sqlite_only  # SQLite's query plan; PostgreSQL's planner picks by its statistics
 async def test_due_queries_use_the_partial_index(store: Store) -> None:
     claim = (
         f"SELECT {_COLUMNS} FROM timers WHERE {_LIVE} AND state IN (?, ?) AND due_at <= ? ORDER BY due_at, id"

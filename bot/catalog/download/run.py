@@ -22,6 +22,7 @@ from bot.catalog.download.models import DATASET_FILES, DownloadPlan, DownloadRes
 from bot.catalog.download.progress import ByteProgress, PlainLines
 from bot.catalog.importing import import_catalog
 from bot.catalog.importing.progress import NoProgress, Progress
+from bot.database_url import DatabaseLocation
 from bot.errors import BadInput
 from bot.store import Repositories, Store
 
@@ -41,9 +42,12 @@ class Download:
     policy: Policy = field(default_factory=Policy)
 
 
-def default_dest(database: Path) -> Path:
-    """Where the files go unless told: a folder ``imdb`` beside the database."""
-    return database.parent / "imdb"
+def default_dest(database: DatabaseLocation, imdb_dir: Path | None = None) -> Path:
+    """Where the files go unless told: FILMBOT_IMDB_DIR, else a folder ``imdb`` beside a SQLite database
+    (with a PostgreSQL server, ``data/imdb`` in the working folder)."""
+    if imdb_dir is not None:
+        return imdb_dir
+    return database.parent / "imdb" if isinstance(database, Path) else Path("data") / "imdb"
 
 
 async def saved_plan(store: Store) -> DownloadPlan | None:

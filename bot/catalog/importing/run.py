@@ -45,7 +45,7 @@ from bot.catalog.models import ImportCounts, RunOutcome
 from bot.errors import BadInput, DatabaseUnusable, StartupError, WriteFailed
 from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
-from bot.store import Repositories, Store, database_failure, hold_import
+from bot.store import Repositories, Store, database_failure
 from bot.store.import_scratch import ReadyBatches, ScratchFailed, ScratchFull, SeenKeys, scratch_errors
 
 log = logging.getLogger(__name__)
@@ -203,7 +203,7 @@ class _Writer:
     async def run(self, items: Iterator[Item], fmt: str, path: Path, staged: Staged | None = None) -> None:
         """Read (``staged``: IMDb's files, staged whole first) and check, then write; a begun run row
         ends however this ends."""
-        with hold_import(self.store.db.path):
+        async with self.store.db.import_lock():
             await self._run(items, fmt, path, staged)
 
     async def _run(self, items: Iterator[Item], fmt: str, path: Path, staged: Staged | None) -> None:
@@ -398,7 +398,7 @@ class _Writer:
             return no_room(where, self.scratch)
         if isinstance(exc, WriteFailed):  # the store's transaction refused by the database, rolled back
             return DatabaseUnusable(f"{where}: {exc.detail}. {self._kept(sentence=True)}")
-        failure = database_failure(self.store.db.path, exc)
+        failure = database_failure(self.store.db.location, exc)
         if failure is not None:
             return DatabaseUnusable(f"{where}: {failure.message}. {self._kept(sentence=True)}")
         return None
