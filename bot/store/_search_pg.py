@@ -38,9 +38,10 @@ DELETE FROM search_names n USING unnest(CAST(? AS BIGINT[])) AS f (id)
 WHERE n.id BETWEEN (f.id << 8) AND ((f.id << 8) | 255)"""
 
 
-def word_match(groups: Sequence[WordGroup], params: dict[str, object]) -> str:
+def word_match(groups: Sequence[WordGroup], params: dict[str, object], shown: str) -> str:
     """Names holding a word of every group, shortest first from ``:shortest``: the first group (the
-    rarest) read from the word index in key order, each other group checked on the same name."""
+    rarest) read from the word index in key order, each other group checked on the same name; only names
+    whose id is below ``shown`` (published films')."""
     conditions = []
     for n, group in enumerate(groups):
         column = "w.word" if n == 0 else f"w{n}.word"
@@ -59,7 +60,7 @@ def word_match(groups: Sequence[WordGroup], params: dict[str, object]) -> str:
     return f"""
 SELECT id FROM (
     SELECT DISTINCT w.key, w.key & {_ID_BITS} AS id FROM search_name_words w
-    WHERE {" AND ".join(conditions)} AND w.key >= :shortest
+    WHERE {" AND ".join(conditions)} AND w.key >= :shortest AND (w.key & {_ID_BITS}) < {shown}
     ORDER BY w.key LIMIT :word_limit) AS words"""
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -11,7 +10,7 @@ from bot.clock import Clock
 from bot.films.models import FilmSummary, ImportedFilm, Source
 from bot.store import search
 from bot.store._rows import summary_from_row
-from bot.store._session import Session, inserted_id, like, nocase
+from bot.store._session import Session, in_ids, inserted_id, like, nocase
 from bot.store.catalog_batch import ImportBatch
 
 # Films at or above the first id an import in progress could add (migration 0013) are not shown yet.
@@ -111,9 +110,8 @@ class CatalogStore:
                     )
                     ids = [r["id"] for r in rows]
                     await search.forget(conn, ids)
-                    await conn.execute(
-                        "DELETE FROM films WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
-                    )
+                    among, listed = in_ids(conn, ids)
+                    await conn.execute(f"DELETE FROM films WHERE id {among}", (listed,))
                     if len(ids) < DISCARD_CHUNK:
                         await conn.execute(
                             "DELETE FROM catalog_unpublished WHERE run_id = ?", (hold["run_id"],)

@@ -118,7 +118,7 @@ class SearchStore:
         if groups:
             params |= {"shortest": max(len(prefixes[0]) - NEAR, 1) << 40, "word_limit": word_limit}
             if self._db.dialect == "postgresql":
-                parts.append(_search_pg.word_match(groups, params))
+                parts.append(_search_pg.word_match(groups, params, _SHOWN))
             else:
                 parts.append(_WORDS)
                 params["match"] = match_expression(groups)
