@@ -72,6 +72,8 @@ class Settings:
     api_base: str = DISCORD_API_BASE
     gateway_url: str = DISCORD_GATEWAY_URL
     timer_grace: timedelta = timedelta(minutes=15)
+    # How long a claim on a due timer holds before another process may retry it (renewed while it runs).
+    timer_lease: timedelta = timedelta(minutes=1)
     # discord.py waits this long after the last GUILD_CREATE before READY (its default is 2 s).
     guild_ready_timeout: float = 2.0
     # Where `filmbot films download imdb` fetches IMDb's dataset files, and how often the bot refreshes them.
@@ -106,6 +108,11 @@ class Settings:
             api_base=url("DISCORD_API_BASE", get("DISCORD_API_BASE", DISCORD_API_BASE), _HTTP).rstrip("/"),
             gateway_url=url("DISCORD_GATEWAY_URL", get("DISCORD_GATEWAY_URL", DISCORD_GATEWAY_URL), _WS),
             timer_grace=timedelta(minutes=grace),
+            timer_lease=timedelta(
+                seconds=number(
+                    "FILMBOT_TIMER_LEASE_SECONDS", get("FILMBOT_TIMER_LEASE_SECONDS", "60"), *_LEASE
+                )
+            ),
             guild_ready_timeout=number(
                 "FILMBOT_GUILD_READY_TIMEOUT", get("FILMBOT_GUILD_READY_TIMEOUT", "2"), *_READY
             ),
@@ -125,6 +132,7 @@ class Settings:
 # Every numeric setting's bounds, (low, high, unit): one place says what each accepts.
 _GRACE = (0.0, 7 * 24 * 60.0, "minutes")
 _READY = (0.0, 60.0, "seconds")
+_LEASE = (1.0, 3600.0, "seconds")
 # Far above any one process's reach; Discord caps a shard at 2,500 servers, so 10,000 shards is 25M servers.
 _SHARDS = (1.0, 10_000.0, "shards")
 _SHARD_IDS = re.compile(r"([0-9]+)(?:-([0-9]+))?")
