@@ -1,0 +1,114 @@
+"""SQL for ``filmbot db copy``: which tables hold filmbot's data, in what order, and their rows in pages.
+
+The tables, their columns and keys come from the bundled migrations (applied to an empty in-memory SQLite
+database), never from either side's catalog: both engines hold the same schema, and a table one engine
+keeps for itself (SQLite's FTS shadow tables, PostgreSQL's ``schema_version``) is not filmbot's data. The
+title search index is derived from the films: it is rebuilt on the target, not copied.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.store._database import Database, Session, Transaction
+from bot.store.search import reindex
+
+# Derived from the films (bot/store/search.py): rebuilt on the target, never copied.
+DERIVED = ("search_",)
+# Films reindexed per statement while rebuilding the search index.
+REINDEX_BATCH = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]  # the primary key: pages are read in its order
+
+    @property
+    def select(self) -> str:
+        return f"SELECT {', '.join(self.columns)} FROM {self.name}"
+
+
+async def schema_tables() -> list[Table]:
+    """filmbot's tables, each after every table it refers to (ties by name)."""
+    db = await Database.open(":memory:")
+    try:
+        names = [
+            row[0]
+            for row in await db.fetchall(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
+            )
+            if not str(row[0]).startswith(DERIVED)
+        ]
+        graph: dict[str, set[str]] = {}
+        tables: dict[str, Table] = {}
+        for name in names:
+            info = await db.fetchall("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", (name,))
+            key = tuple(str(r["name"]) for r in sorted((r for r in info if r["pk"]), key=lambda r: r["pk"]))
+            tables[name] = Table(name, tuple(str(r["name"]) for r in info), key)
+            refs = await db.fetchall('SELECT "table" FROM pragma_foreign_key_list(?)', (name,))
+            graph[name] = {str(r[0]) for r in refs} - {name}
+    finally:
+        await db.close()
+    sorter = graphlib.TopologicalSorter(graph)
+    sorter.prepare()
+    ordered: list[str] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        ordered.extend(ready)
+        sorter.done(*ready)
+    return [tables[name] for name in ordered]
+
+
+async def count(session: Session, table: Table) -> int:
+    row = await session.fetchone(f"SELECT count(*) FROM {table.name}")
+    return int(row[0]) if row else 0
+
+
+async def pages(
+    session: Session | Transaction, table: Table, size: int
+) -> AsyncIterator[list[tuple[Any, ...]]]:
+    """Every row of ``table`` as plain tuples, in primary-key order, ``size`` rows at a time (a page
+    starts after the last key of the one before, so a large table is never sorted or held whole)."""
+    key = ", ".join(table.key)
+    after: tuple[Any, ...] | None = None
+    while True:
+        where = "" if after is None else f" WHERE ({key}) > ({', '.join('?' for _ in table.key)})"
+        rows = await session.fetchall(f"{table.select}{where} ORDER BY {key} LIMIT ?", (*(after or ()), size))
+        if not rows:
+            return
+        page = [tuple(row) for row in rows]
+        yield page
+        last = page[-1]
+        after = tuple(last[table.columns.index(column)] for column in table.key)
+
+
+async def insert(tx: Transaction, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+    marks = ", ".join("?" for _ in table.columns)
+    await tx.executemany(f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})", rows)
+
+
+async def clear(tx: Transaction, tables: Sequence[Table]) -> None:
+    """Empty ``tables`` (referring tables first) and the search index built from them."""
+    for table in reversed(tables):
+        await tx.execute(f"DELETE FROM {table.name}")
+    await tx.execute("DELETE FROM search_names")
+    await tx.execute("DELETE FROM search_words")
+
+
+async def rebuild_search(tx: Transaction) -> int:
+    """Index every film's names for the title search, as the film writes do; how many films."""
+    ids = [int(row[0]) for row in await tx.fetchall("SELECT id FROM films ORDER BY id")]
+    for start in range(0, len(ids), REINDEX_BATCH):
+        await reindex(tx, ids[start : start + REINDEX_BATCH])
+    return len(ids)
+
+
+async def defer_foreign_keys(tx: Transaction) -> None:
+    """Check foreign keys at COMMIT: a table that refers to itself (a rescheduled party) copies in any order."""
+    await tx.execute("PRAGMA defer_foreign_keys = ON")
