@@ -4,6 +4,10 @@ The tables, their columns and keys come from the bundled migrations (applied to 
 database), never from either side's catalog: both engines hold the same schema, and a table one engine
 keeps for itself (SQLite's FTS shadow tables, PostgreSQL's ``schema_version``) is not filmbot's data. The
 title search index is derived from the films: it is rebuilt on the target, not copied.
+
+A SQLite table keyed by anything but an ``INTEGER PRIMARY KEY`` keeps a hidden ``rowid`` that can carry
+meaning (a film's own aliases are listed in the order they were written): it is copied as a column, and
+the table read in its order, wherever the other side has it too.
 """
 
 from __future__ import annotations
@@ -22,15 +26,27 @@ DERIVED = ("search_",)
 REINDEX_BATCH = 2_000
 
 
+ROWID = "rowid"
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     name: str
     columns: tuple[str, ...]
-    key: tuple[str, ...]  # the primary key: pages are read in its order
+    primary: tuple[str, ...]  # its primary key
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """What pages are read in order of: the rowid when it is copied, else the primary key."""
+        return (ROWID,) if ROWID in self.columns else self.primary
 
     @property
     def select(self) -> str:
         return f"SELECT {', '.join(self.columns)} FROM {self.name}"
+
+    def without_rowid(self) -> Table:
+        """The table as an engine without its hidden rowid holds it."""
+        return Table(self.name, tuple(c for c in self.columns if c != ROWID), self.primary)
 
 
 async def schema_tables() -> list[Table]:
@@ -48,9 +64,7 @@ async def schema_tables() -> list[Table]:
         graph: dict[str, set[str]] = {}
         tables: dict[str, Table] = {}
         for name in names:
-            info = await db.fetchall("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", (name,))
-            key = tuple(str(r["name"]) for r in sorted((r for r in info if r["pk"]), key=lambda r: r["pk"]))
-            tables[name] = Table(name, tuple(str(r["name"]) for r in info), key)
+            tables[name] = await _table(db, name)
             refs = await db.fetchall('SELECT "table" FROM pragma_foreign_key_list(?)', (name,))
             graph[name] = {str(r[0]) for r in refs} - {name}
     finally:
@@ -63,6 +77,16 @@ async def schema_tables() -> list[Table]:
         ordered.extend(ready)
         sorter.done(*ready)
     return [tables[name] for name in ordered]
+
+
+async def _table(db: Database, name: str) -> Table:
+    info = await db.fetchall("SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid", (name,))
+    columns = tuple(str(r["name"]) for r in info)
+    key = tuple(str(r["name"]) for r in sorted((r for r in info if r["pk"]), key=lambda r: r["pk"]))
+    row = await db.fetchone("SELECT sql FROM sqlite_schema WHERE name = ?", (name,))
+    without_rowid = row is not None and "WITHOUT ROWID" in str(row[0]).upper()
+    aliased = len(key) == 1 and next(str(r["type"]).upper() for r in info if r["pk"]) == "INTEGER"
+    return Table(name, columns if without_rowid or aliased else (ROWID, *columns), key)
 
 
 async def count(session: Session, table: Table) -> int:

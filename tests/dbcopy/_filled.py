@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.catalog.loader import load_cards
 from bot.store import Store
+from bot.store.search import reindex
 from tests.conftest import FILMS_DIR
 
 BIG = 2**63 - 1  # the largest snowflake Discord could send
@@ -15,6 +16,9 @@ T = "2026-03-27T12:00:00.000000Z"
 LATER = "2026-03-28T20:30:00.000000Z"
 
 ROWS: list[tuple[str, tuple[Any, ...]]] = [
+    # Written out of alphabetical order: a film's own aliases are listed in the order they were written.
+    ("INSERT INTO film_aliases (film_id, alias) VALUES (?, ?)", (1, "Zz Last Written First")),
+    ("INSERT INTO film_aliases (film_id, alias) VALUES (?, ?)", (1, "Aa Written Second")),
     (
         "INSERT INTO catalog_imports (id, format, path, source_key, started_at, finished_at, added, outcome) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -156,6 +160,7 @@ async def filled(path: Path) -> Path:
         async with store.db.transaction() as tx:
             for sql, params in ROWS:
                 await tx.execute(sql, params)
+            await reindex(tx, [1])  # film 1's new aliases, found by the title search as a film write does
     finally:
         await store.close()
     return path

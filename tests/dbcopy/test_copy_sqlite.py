@@ -43,6 +43,9 @@ async def test_every_table_is_copied_with_its_ids_and_verified(tmp_path: Path) -
     copied = contents(tmp_path / "new" / "filmbot.sqlite3")
     assert copied == before  # every table, ids and the search index (rebuilt) alike
     assert contents(source) == before  # the source is only read
+    aliases = "SELECT alias FROM film_aliases WHERE film_id = 1 AND source_id IS NULL ORDER BY rowid"
+    with sqlite3.connect(tmp_path / "new" / "filmbot.sqlite3") as conn:
+        assert [a for (a,) in conn.execute(aliases)][-2:] == ["Zz Last Written First", "Aa Written Second"]
     for table in await schema_tables():
         assert f"ok       {table.name}: {len(before[table.name]):,} rows, checksum " in done.stdout
         assert f"copied {table.name}: " in done.stdout  # the plain progress line, off a terminal
