@@ -6,6 +6,8 @@ import asyncio
 import logging
 import os
 import signal
+from contextlib import nullcontext
+from pathlib import Path
 
 import aiohttp
 import discord
@@ -66,7 +68,7 @@ def run(settings: Settings) -> int:
     """
     if not settings.token:
         raise ConfigError(TOKEN_HELP)
-    with hold_exclusive(settings.database):
+    with hold_exclusive(settings.database) if isinstance(settings.database, Path) else nullcontext():
         try:
             asyncio.run(_serve_until_signalled(settings))
         except discord.LoginFailure:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
+from bot.database_url import DatabaseLocation, database_location
 from bot.errors import ConfigError
 from bot.parsing import decimal
 
@@ -65,7 +66,8 @@ class Shards:
 @dataclass(frozen=True, slots=True)
 class Settings:
     token: Secret = Secret("")
-    database: Path = Path("data/filmbot.sqlite3")
+    # A SQLite file (the default) or a PostgreSQL server (``PostgresUrl``: its password never printed).
+    database: DatabaseLocation = Path("data/filmbot.sqlite3")
     films_dir: Path = Path("data/films")
     guild_ids: tuple[int, ...] = ()
     log_level: str = "INFO"
@@ -101,7 +103,7 @@ class Settings:
         grace = number("FILMBOT_TIMER_GRACE_MINUTES", get("FILMBOT_TIMER_GRACE_MINUTES", "15"), *_GRACE)
         return cls(
             token=Secret(get("DISCORD_TOKEN")),
-            database=Path(get("FILMBOT_DATABASE", "data/filmbot.sqlite3")),
+            database=database_location(get("FILMBOT_DATABASE", "data/filmbot.sqlite3")),
             films_dir=Path(get("FILMBOT_FILMS_DIR", "data/films")),
             guild_ids=guild_ids(get("FILMBOT_GUILD_IDS")),
             log_level=level,

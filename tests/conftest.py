@@ -1,4 +1,5 @@
-"""Shared fixtures. SQLite is always real: a temporary file with every migration applied.
+"""Shared fixtures. The database is always real: a temporary SQLite file with every migration applied, or,
+with ``FILMBOT_TEST_DATABASE`` set, a fresh database on that PostgreSQL server (``tests/engines.py``).
 
 A module that needs something different (another instant, another database name) defines a fixture of
 the same name; pytest then uses the module's own.
@@ -6,7 +7,7 @@ the same name; pytest then uses the module's own.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,10 +15,12 @@ import pytest
 
 from bot.catalog.loader import load_cards
 from bot.clock import ManualClock
+from bot.database_url import DatabaseLocation
 from bot.films.models import FilmSummary
 from bot.films.service import FilmService
 from bot.settings import Settings
 from bot.store import Store
+from tests.engines import TEST_SERVER, env_value
 
 REPO = Path(__file__).resolve().parent.parent
 FILMS_DIR = REPO / "data" / "films"
@@ -30,9 +33,22 @@ FILM_SLUG = "100-meters"
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    """An empty, fully migrated store in a temporary file."""
-    opened = await Store.open(tmp_path / "filmbot.sqlite3")
+def database(tmp_path: Path) -> Iterator[DatabaseLocation]:
+    """Where a test's data lives: a SQLite file in its folder, or a fresh database on the test server."""
+    if TEST_SERVER is None:
+        yield tmp_path / "filmbot.sqlite3"
+        return
+    url = TEST_SERVER.create()
+    try:
+        yield url
+    finally:
+        TEST_SERVER.drop(url)
+
+
+@pytest.fixture
+async def store(database: DatabaseLocation) -> AsyncIterator[Store]:
+    """An empty, fully migrated store."""
+    opened = await Store.open(database)
     try:
         yield opened
     finally:
@@ -48,12 +64,10 @@ async def catalog_store(store: Store) -> Store:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, database: DatabaseLocation) -> Settings:
     """Settings for an offline run: a temporary database and the repository's film cards."""
-    return Settings.from_env(
-        {"FILMBOT_DATABASE": str(tmp_path / "ask.sqlite3"), "FILMBOT_FILMS_DIR": str(FILMS_DIR)},
-        env_file=None,
-    )
+    where = env_value(database) if TEST_SERVER is not None else str(tmp_path / "ask.sqlite3")
+    return Settings.from_env({"FILMBOT_DATABASE": where, "FILMBOT_FILMS_DIR": str(FILMS_DIR)}, env_file=None)
 
 
 @pytest.fixture

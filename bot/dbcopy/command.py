@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.catalog.importing.progress import TerminalProgress
+from bot.database_url import DatabaseLocation, database_location
 from bot.dbcopy.models import CopyReport
 from bot.dbcopy.service import CopyMismatch, Progress, copy_database
-from bot.errors import DatabaseUnusable
+from bot.errors import ConfigError, DatabaseUnusable
 from bot.store import Store, hold_exclusive
 
 
@@ -40,17 +41,20 @@ def progress_for() -> Progress:
 
 def db_copy(source: str, target: str, *, force: bool) -> int:
     """0 when copied and verified; failures raise a ``StartupError`` whose line ``bot.cli`` prints."""
-    src, dst = Path(source).expanduser(), Path(target).expanduser()
-    if not src.is_file():
+    src, dst = _location("--from", source), _location("--to", target)
+    if isinstance(src, Path) and not src.is_file():
         raise DatabaseUnusable(
             f"--from {source}: there is no database file there; give the FILMBOT_DATABASE the bot has been "
             "running with"
         )
-    if dst.exists() and src.resolve() == dst.resolve():
-        raise DatabaseUnusable(f"--from and --to both name {source}; copy into another database")
+    if str(_same(src)) == str(_same(dst)):
+        raise DatabaseUnusable(f"--from and --to both name {src}; copy into another database")
     try:
-        with hold_exclusive(src), hold_exclusive(dst):
-            report = asyncio.run(_copy(src, dst, (source, target), force))
+        with contextlib.ExitStack() as locks:
+            for where in (src, dst):
+                if isinstance(where, Path):
+                    locks.enter_context(hold_exclusive(where))
+            report = asyncio.run(_copy(src, dst, (str(src), str(dst)), force))
     except CopyMismatch as mismatch:
         print("\n".join(mismatch.report.lines()))
         raise
@@ -58,7 +62,21 @@ def db_copy(source: str, target: str, *, force: bool) -> int:
     return 0
 
 
-async def _copy(src: Path, dst: Path, names: tuple[str, str], force: bool) -> CopyReport:
+def _location(option: str, raw: str) -> DatabaseLocation:
+    try:
+        where = database_location(raw.strip())
+    except ConfigError as exc:
+        raise ConfigError(exc.message.replace("FILMBOT_DATABASE", option, 1)) from None
+    return where.expanduser() if isinstance(where, Path) else where
+
+
+def _same(where: DatabaseLocation) -> object:
+    return where.resolve() if isinstance(where, Path) else where
+
+
+async def _copy(
+    src: DatabaseLocation, dst: DatabaseLocation, names: tuple[str, str], force: bool
+) -> CopyReport:
     async with contextlib.AsyncExitStack() as opened:
         from_store = await Store.open(src)
         opened.push_async_callback(from_store.close)

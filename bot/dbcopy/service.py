@@ -13,7 +13,7 @@ from typing import Protocol
 from bot.dbcopy.models import CopyReport, TableCopy, canonical_row
 from bot.errors import StartupError
 from bot.store import Store, copying
-from bot.store._database import Transaction
+from bot.store._session import Transaction
 
 # Rows read (and written) per page.
 PAGE = 2_000
@@ -45,7 +45,9 @@ async def copy_database(
     source: Store, target: Store, names: tuple[str, str], *, force: bool, progress: Progress, page: int = PAGE
 ) -> CopyReport:
     """Copy ``source`` into ``target`` (``names``: how each is called in messages)."""
-    tables = await copying.schema_tables()
+    tables = [
+        await copying.fit(target.db, await copying.fit(source.db, t)) for t in await copying.schema_tables()
+    ]
     held = {t.name: n for t in tables if (n := await copying.count(target.db, t))}
     if held and not force:
         listed = ", ".join(f"{name} ({rows:,})" for name, rows in list(held.items())[:4])
@@ -61,6 +63,7 @@ async def copy_database(
             await copying.clear(tx, tables)
         for table in tables:
             report.tables.append(await _copy_table(source, tx, table, progress, page))
+        await copying.reset_sequences(tx, tables)
         report.indexed_films = await copying.rebuild_search(tx)
         for done in report.tables:
             table = next(t for t in tables if t.name == done.name)

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock, SystemClock
+from bot.database_url import DatabaseLocation, PostgresUrl
 from bot.polls.models import BallotResult
-from bot.store._database import Database, Duplicate, Session, migrations
+from bot.store._database import Database, migrations
 from bot.store._failures import database_failure
 from bot.store._functions import register_functions
 from bot.store._group_commit import GroupCommit
 from bot.store._lock import hold_exclusive, hold_lock, lock_path
+from bot.store._postgres import PgDatabase
+from bot.store._session import ConstraintViolated, Dialect, Duplicate, Session
 from bot.store.catalog import CatalogStore
 from bot.store.films import FilmStore
 from bot.store.history import HistoryStore
@@ -37,8 +39,11 @@ from bot.store.watchlist import WantOp, WatchlistStore
 from bot.watchlist.models import WantResult
 
 __all__ = [
+    "ConstraintViolated",
     "Database",
+    "Dialect",
     "Duplicate",
+    "PgDatabase",
     "Repositories",
     "Store",
     "database_failure",
@@ -82,7 +87,7 @@ class Repositories:
 class Store(Repositories):
     """The database and its repositories; ``transaction()`` hands out the same ones bound to one transaction."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database | PgDatabase, clock: Clock) -> None:
         self.db = db
         self.clock = clock
         self._timer_listeners: list[Callable[[], None]] = []
@@ -108,9 +113,16 @@ class Store(Repositories):
         )
 
     @classmethod
-    async def open(cls, path: Path | str, *, clock: Clock | None = None) -> Store:
-        """Open (creating if needed) and migrate the database at ``path``."""
-        return cls(await Database.open(path), clock or SystemClock())
+    async def open(cls, location: DatabaseLocation | str, *, clock: Clock | None = None) -> Store:
+        """Open (creating if needed) and migrate the database at ``location``: a SQLite file's path, or
+        a PostgreSQL server's DSN (its database must exist; its tables are created here)."""
+        if isinstance(location, PostgresUrl):
+            return cls(await PgDatabase.open(location), clock or SystemClock())
+        return cls(await Database.open(location), clock or SystemClock())
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.db.dialect
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Repositories]:

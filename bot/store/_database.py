@@ -18,18 +18,18 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import aiosqlite
-from aiosqlite.context import Result
 
 from bot.errors import DatabaseTooNew, DatabaseUnusable
 from bot.store import _functions
 from bot.store._failures import unusable, write_failure
+from bot.store._session import ConstraintViolated, Dialect, Duplicate, Params, Row
 
 log = logging.getLogger(__name__)
 
-Params = tuple[Any, ...] | list[Any] | dict[str, Any]
+# SQLite's extended codes for a uniqueness rule broken (a UNIQUE index, a primary key).
+_DUPLICATE = {2067, 1555}
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # A bulk write's settings: a page cache (KiB; SQLite's default is 2,000) big enough for the pages of the
@@ -64,8 +64,11 @@ async def _stopped(opening: aiosqlite.Connection) -> None:
         await asyncio.to_thread(thread.join, 5)
 
 
-class Duplicate(Exception):
-    """A write would break a uniqueness rule: the row (or its twin) is already there."""
+def constraint(exc: sqlite3.IntegrityError) -> ConstraintViolated:
+    """The store's own error for a statement the schema refused (``Duplicate`` for a uniqueness rule)."""
+    if exc.sqlite_errorcode in _DUPLICATE:
+        return Duplicate(str(exc))
+    return ConstraintViolated(str(exc))
 
 
 class Database:
@@ -74,6 +77,8 @@ class Database:
     A second, read-only connection serves ``read()``: searches that must answer while a long write (a
     catalog import) holds the first connection, and must see only what is committed.
     """
+
+    dialect: Dialect = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self.conn = conn
@@ -146,6 +151,10 @@ class Database:
         self._reader.row_factory = aiosqlite.Row
         await self._reader.execute("PRAGMA query_only = ON")
         await self._reader.execute("PRAGMA busy_timeout = 5000")
+
+    @property
+    def location(self) -> Path:
+        return self.path
 
     async def close(self) -> None:
         async with self._write_lock:
@@ -267,22 +276,38 @@ class Database:
         """Outside any transaction there is nothing to wait for: run ``callback`` now."""
         callback()
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        return await _fetchall(self.conn, sql, params)
 
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        return await _fetchone(self.conn, sql, params)
 
-    async def read(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+    async def read(self, sql: str, params: Params = ()) -> list[Row]:
         """Rows from the read-only connection: what is committed, never queued behind a write."""
-        async with (self._reader or self.conn).execute(sql, params) as cur:
+        return await _fetchall(self._reader or self.conn, sql, params)
+
+
+async def _fetchall(conn: aiosqlite.Connection, sql: str, params: Params) -> list[Row]:
+    try:
+        async with conn.execute(sql, params) as cur:
             return list(await cur.fetchall())
+    except sqlite3.IntegrityError as exc:
+        raise constraint(exc) from exc
+
+
+async def _fetchone(conn: aiosqlite.Connection, sql: str, params: Params) -> Row | None:
+    try:
+        async with conn.execute(sql, params) as cur:
+            row: Row | None = await cur.fetchone()
+            return row
+    except sqlite3.IntegrityError as exc:
+        raise constraint(exc) from exc
 
 
 class Transaction:
     """One open write transaction. Repositories bound to it read and write inside it."""
+
+    dialect: Dialect = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -304,25 +329,36 @@ class Transaction:
             except Exception:
                 log.exception("an after-commit callback failed")
 
-    def execute(self, sql: str, params: Params = ()) -> Result[aiosqlite.Cursor]:
-        """Awaitable, or ``async with`` for a cursor that is closed after use."""
-        return self._conn.execute(sql, params)
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A part of the transaction that is undone alone if it raises (the rest goes on)."""
+        await self._conn.execute("SAVEPOINT part")
+        try:
+            yield
+        except BaseException:
+            await self._conn.execute("ROLLBACK TO part")
+            await self._conn.execute("RELEASE part")
+            raise
+        await self._conn.execute("RELEASE part")
 
-    def executemany(self, sql: str, rows: Iterable[Params]) -> Result[aiosqlite.Cursor]:
-        return self._conn.executemany(sql, rows)
+    async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
+        try:
+            return await self._conn.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            raise constraint(exc) from exc
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> aiosqlite.Cursor:
+        try:
+            return await self._conn.executemany(sql, rows)
+        except sqlite3.IntegrityError as exc:
+            raise constraint(exc) from exc
 
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        return await _fetchall(self._conn, sql, params)
 
-    async def read(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        return await _fetchone(self._conn, sql, params)
+
+    async def read(self, sql: str, params: Params = ()) -> list[Row]:
         """Inside a transaction, reads see its own writes."""
         return await self.fetchall(sql, params)
-
-
-# What a repository is given: the database (a transaction per write) or one open transaction.
-Session = Database | Transaction

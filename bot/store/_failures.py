@@ -7,7 +7,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from bot.database_url import DatabaseLocation
 from bot.errors import DatabaseUnusable, WriteFailed
+from bot.store._pg_failures import pg_database_failure
 
 
 def unusable(path: Path, exc: OSError | sqlite3.Error) -> DatabaseUnusable:
@@ -60,9 +62,11 @@ _UNUSABLE = {
 }
 
 
-def database_failure(path: Path, exc: BaseException) -> DatabaseUnusable | None:
+def database_failure(path: DatabaseLocation, exc: BaseException) -> DatabaseUnusable | None:
     """``exc`` as ``DatabaseUnusable`` if it says the database at ``path`` is sick (damaged, read-only,
     full…), e.g. a disk that fills while the catalog loads at start; ``None`` for any other error."""
+    if not isinstance(path, Path):
+        return pg_database_failure(path, exc)
     if isinstance(exc, sqlite3.Error) and exc.sqlite_errorcode & 0xFF in _UNUSABLE:
         return unusable(path, exc)
     return None

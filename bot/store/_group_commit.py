@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 from bot.errors import WriteFailed
-from bot.store._database import Database, Transaction
+from bot.store._session import Engine, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def _fail(batch: list[tuple[OpT, asyncio.Future[ResultT]]], error: BaseException
 class GroupCommit(Generic[OpT, ResultT]):
     """One writer task per engine; ``submit`` returns once the transaction holding the write committed."""
 
-    def __init__(self, db: Database, apply: Apply[OpT, ResultT], *, name: str, max_batch: int = 2000) -> None:
+    def __init__(self, db: Engine, apply: Apply[OpT, ResultT], *, name: str, max_batch: int = 2000) -> None:
         self._db = db
         self._apply = apply
         self._name = name

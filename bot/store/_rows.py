@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.films.models import FilmSummary
+from bot.store._session import Row
 
 
-def summary_from_row(row: aiosqlite.Row, aliases: tuple[str, ...] = ()) -> FilmSummary:
+def summary_from_row(row: Row, aliases: tuple[str, ...] = ()) -> FilmSummary:
     """A film's identity from a row with its id, slug, title, year and original_title columns."""
     return FilmSummary(
         id=row["id"],

@@ -8,8 +8,8 @@ from datetime import datetime
 from bot.catalog.models import ImportCounts, ImportOutcome, ImportRun, RunOutcome
 from bot.clock import Clock
 from bot.films.models import FilmSummary, ImportedFilm, Source
-from bot.store._database import Session
 from bot.store._rows import summary_from_row
+from bot.store._session import Session, inserted_id, like, nocase
 from bot.store.catalog_batch import ImportBatch
 
 
@@ -30,12 +30,11 @@ class CatalogStore:
 
     async def begin_import(self, fmt: str, path: str, source_key: str) -> int:
         async with self._db.write() as conn:
-            cur = await conn.execute(
+            return await inserted_id(
+                conn,
                 "INSERT INTO catalog_imports (format, path, source_key, started_at) VALUES (?, ?, ?, ?)",
                 (fmt, path, source_key, self._clock.now().isoformat()),
             )
-            assert cur.lastrowid is not None
-            return cur.lastrowid
 
     async def finish_import(
         self, run_id: int, counts: ImportCounts, outcome: RunOutcome = "done", error: str | None = None
@@ -102,7 +101,7 @@ class CatalogStore:
     # -- browsing ----------------------------------------------------------------------------------
 
     async def count_matching(self, *, genre: str | None, year: int | None, director: str | None) -> int:
-        where, params = _filters(genre, year, director)
+        where, params = _filters(self._db, genre, year, director)
         row = await self._db.fetchone(f"SELECT count(*) FROM films f WHERE {where}", params)
         return int(row[0]) if row else 0
 
@@ -110,18 +109,18 @@ class CatalogStore:
         self, *, genre: str | None, year: int | None, director: str | None, offset: int, limit: int
     ) -> list[FilmSummary]:
         """Films matching every filter given, best known first (most rating votes), then by title."""
-        where, params = _filters(genre, year, director)
+        where, params = _filters(self._db, genre, year, director)
         rows = await self._db.fetchall(
             "SELECT f.id, f.slug, f.title, f.year, f.original_title, "
             "(SELECT max(s.votes) FROM score_sources s WHERE s.film_id = f.id) AS votes "
             f"FROM films f WHERE {where} "
-            "ORDER BY votes DESC NULLS LAST, f.title COLLATE NOCASE, f.year, f.id LIMIT ? OFFSET ?",
+            f"ORDER BY votes DESC NULLS LAST, {nocase(self._db, 'f.title')}, f.year, f.id LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
         return [summary_from_row(r) for r in rows]
 
     async def random_film(self, *, genre: str | None) -> FilmSummary | None:
-        where, params = _filters(genre, None, None)
+        where, params = _filters(self._db, genre, None, None)
         row = await self._db.fetchone(
             f"SELECT f.id, f.slug, f.title, f.year, f.original_title FROM films f WHERE {where} "
             "ORDER BY random() LIMIT 1",
@@ -131,16 +130,16 @@ class CatalogStore:
 
     async def genres(self, prefix: str, limit: int) -> list[str]:
         rows = await self._db.fetchall(
-            "SELECT DISTINCT value FROM facts WHERE key = 'genre' AND value LIKE ? ESCAPE '\\' "
-            "ORDER BY value COLLATE NOCASE LIMIT ?",
+            f"SELECT value FROM facts WHERE key = 'genre' AND value {like(self._db)} ? ESCAPE '\\' "
+            f"GROUP BY value ORDER BY {nocase(self._db, 'value')} LIMIT ?",
             (_like_prefix(prefix), limit),
         )
         return [r["value"] for r in rows]
 
     async def directors(self, prefix: str, limit: int) -> list[str]:
         rows = await self._db.fetchall(
-            "SELECT DISTINCT person FROM credits WHERE role = 'director' AND person LIKE ? ESCAPE '\\' "
-            "ORDER BY person COLLATE NOCASE LIMIT ?",
+            f"SELECT person FROM credits WHERE role = 'director' AND person {like(self._db)} ? ESCAPE '\\' "
+            f"GROUP BY person ORDER BY {nocase(self._db, 'person')} LIMIT ?",
             (_like_prefix(prefix), limit),
         )
         return [r["person"] for r in rows]
@@ -150,8 +149,10 @@ def _like_prefix(prefix: str) -> str:
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _filters(genre: str | None, year: int | None, director: str | None) -> tuple[str, tuple[object, ...]]:
-    clauses = ["1"]
+def _filters(
+    session: Session, genre: str | None, year: int | None, director: str | None
+) -> tuple[str, tuple[object, ...]]:
+    clauses = ["1 = 1"]
     params: list[object] = []
     if year is not None:
         clauses.append("f.year = ?")
@@ -159,13 +160,13 @@ def _filters(genre: str | None, year: int | None, director: str | None) -> tuple
     if genre:
         clauses.append(
             "EXISTS (SELECT 1 FROM facts g WHERE g.film_id = f.id AND g.key = 'genre' "
-            "AND g.value = ? COLLATE NOCASE)"
+            f"AND {nocase(session, 'g.value')} = {nocase(session, '?')})"
         )
         params.append(genre)
     if director:
         clauses.append(
             "EXISTS (SELECT 1 FROM credits c WHERE c.film_id = f.id AND c.role = 'director' "
-            "AND c.person = ? COLLATE NOCASE)"
+            f"AND {nocase(session, 'c.person')} = {nocase(session, '?')})"
         )
         params.append(director)
     return " AND ".join(clauses), tuple(params)

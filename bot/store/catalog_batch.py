@@ -14,13 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.catalog.models import ImportOutcome
 from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
 from bot.store import search
-from bot.store._database import Transaction
+from bot.store._session import Row, Transaction
 from bot.store.catalog_cards import source_columns
 
 # Imported rows sort after a card's own rows on the card.
@@ -53,13 +51,19 @@ class ImportBatch:
         self.source = source
         self.now = now.isoformat()
 
-    async def _rows(self, sql: str, params: Sequence[object]) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
+    async def _rows(self, sql: str, params: Sequence[object]) -> list[Row]:
+        return await self.conn.fetchall(sql, tuple(params))
 
-    async def _next_id(self, table: str) -> int:
+    async def _reserve_ids(self, table: str, count: int) -> int:
+        """The first of ``count`` new ids of ``table``, which the batch writes itself (the import's one
+        transaction is the only writer: SQLite's one, PostgreSQL's under the store's write lock)."""
         rows = await self._rows(f"SELECT coalesce(max(id), 0) + 1 FROM {table}", ())
-        return int(rows[0][0])
+        first = int(rows[0][0])
+        if self.conn.dialect == "postgresql" and count:  # later rows numbered by the table's sequence
+            await self._rows(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), ?)", (first + count - 1,)
+            )
+        return first
 
     async def write(self, films: Sequence[ImportedFilm]) -> list[ImportOutcome]:
         # Milliseconds of pure Python per batch: on a thread, so a bot importing this goes on answering.
@@ -171,7 +175,7 @@ class ImportBatch:
         if not new:
             return
         slugs = await self._slugs([f for f, _, _ in new])
-        first = await self._next_id("films")
+        first = await self._reserve_ids("films", len(new))
         rows = []
         for n, ((film, key, digest), slug) in enumerate(zip(new, slugs, strict=True)):
             rows.append(
@@ -232,7 +236,7 @@ class ImportBatch:
 
     async def _children(self, films: list[tuple[ImportedFilm, int, str, bool]]) -> None:
         source = self.source
-        first = await self._next_id("film_sources")
+        first = await self._reserve_ids("film_sources", len(films))
         await self.conn.executemany(
             "INSERT INTO film_sources (id, film_id, key, title, publisher, kind, url, file, as_of, dated, licence, "
             "imported, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
@@ -243,7 +247,8 @@ class ImportBatch:
         )
         aliases, facts, credits, scores = await asyncio.to_thread(_child_rows, films, first)
         await self.conn.executemany(
-            "INSERT OR IGNORE INTO film_aliases (film_id, alias, source_id) VALUES (?, ?, ?)", aliases
+            "INSERT INTO film_aliases (film_id, alias, source_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            aliases,
         )
         await self.conn.executemany(
             "INSERT INTO facts (film_id, position, key, value, detail, source_id) VALUES (?, ?, ?, ?, ?, ?)",

@@ -9,28 +9,24 @@ to another film is a ``CardClash``: nothing is written and the loader reports th
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Collection
 from datetime import datetime
-
-import aiosqlite
 
 from bot.films.matching import match_key
 from bot.films.models import CardClash, FilmData, Source, UpsertOutcome
 from bot.store import search
-from bot.store._database import Transaction
+from bot.store._session import ConstraintViolated, Row, Transaction, inserted_id
 
 log = logging.getLogger(__name__)
 
 _FILM = "SELECT id, slug, title, year, origin, imdb_id, content_hash FROM films"
 
 
-async def _one(conn: Transaction, sql: str, params: tuple[object, ...]) -> aiosqlite.Row | None:
-    async with conn.execute(sql, params) as cur:
-        return await cur.fetchone()
+async def _one(conn: Transaction, sql: str, params: tuple[object, ...]) -> Row | None:
+    return await conn.fetchone(sql, params)
 
 
-def _label(row: aiosqlite.Row) -> str:
+def _label(row: Row) -> str:
     return f"“{row['title']}” ({row['year']})" if row["year"] else f"“{row['title']}”"
 
 
@@ -42,7 +38,8 @@ async def write_card(
     existing = await _one(conn, f"{_FILM} WHERE slug = ?", (data.slug,))
     if existing is not None and existing["content_hash"] == digest:
         await conn.execute(
-            "UPDATE films SET match_key = ? WHERE id = ? AND match_key IS NOT ?", (key, existing["id"], key)
+            "UPDATE films SET match_key = ? WHERE id = ? AND (match_key IS NULL OR match_key <> ?)",
+            (key, existing["id"], key),
         )
         return "unchanged"
     target = await _target(conn, data, existing, vacated)
@@ -78,8 +75,8 @@ async def write_card(
 
 
 async def _target(
-    conn: Transaction, data: FilmData, existing: aiosqlite.Row | None, vacated: Collection[str]
-) -> aiosqlite.Row | CardClash | None:
+    conn: Transaction, data: FilmData, existing: Row | None, vacated: Collection[str]
+) -> Row | CardClash | None:
     """The row the card is written to (None: a new one), or why it may not be written."""
     holder = await _one(conn, f"{_FILM} WHERE imdb_id = ?", (data.imdb_id,)) if data.imdb_id else None
     if existing is not None:
@@ -103,12 +100,12 @@ async def _target(
     # The same title and year is the same film only when no two different IMDb ids say otherwise.
     return await _one(
         conn,
-        f"{_FILM} WHERE match_key = ? AND origin = 'import' AND (imdb_id IS NULL OR ? IS NULL) ORDER BY id LIMIT 1",
+        f"{_FILM} WHERE match_key = ? AND origin = 'import' AND (imdb_id IS NULL OR CAST(? AS TEXT) IS NULL) ORDER BY id LIMIT 1",
         (match_key(data.title, data.year), data.imdb_id),
     )
 
 
-def _held(holder: aiosqlite.Row) -> CardClash:
+def _held(holder: Row) -> CardClash:
     return CardClash(
         "imdb_id",
         f"{holder['imdb_id']} is already the IMDb id of {_label(holder)}, the film of card "
@@ -116,14 +113,15 @@ def _held(holder: aiosqlite.Row) -> CardClash:
     )
 
 
-async def _free_imdb_id(conn: Transaction, holder: aiosqlite.Row) -> CardClash | None:
+async def _free_imdb_id(conn: Transaction, holder: Row) -> CardClash | None:
     """A card film given an IMDb id an imported film holds: that imported copy of the film goes (the next
     import fills the card in), unless member data refers to it. None when the id is free now."""
     if holder["origin"] == "card":
         return _held(holder)
     try:
-        await conn.execute("DELETE FROM films WHERE id = ?", (holder["id"],))
-    except sqlite3.IntegrityError:
+        async with conn.savepoint():
+            await conn.execute("DELETE FROM films WHERE id = ?", (holder["id"],))
+    except ConstraintViolated:
         return CardClash(
             "imdb_id",
             f"{holder['imdb_id']} is already the IMDb id of the imported film {_label(holder)} "
@@ -141,24 +139,23 @@ async def _keep_import_names(conn: Transaction, film_id: int) -> None:
     """The imported film's own names stay as aliases (the card keeps the row and gives it its title),
     as when the import comes after the card."""
     await conn.execute(
-        "INSERT OR IGNORE INTO film_aliases (film_id, alias, source_id) "
+        "INSERT INTO film_aliases (film_id, alias, source_id) "
         "SELECT f.id, n.name, "
         "(SELECT min(id) FROM film_sources WHERE film_id = f.id AND imported = 1) "
         "FROM films f JOIN (SELECT title AS name FROM films WHERE id = ? "
         "UNION ALL SELECT original_title FROM films WHERE id = ?) n ON n.name IS NOT NULL "
-        "WHERE f.id = ?",
+        "WHERE f.id = ? ON CONFLICT DO NOTHING",
         (film_id, film_id, film_id),
     )
 
 
 async def _insert_film(conn: Transaction, columns: tuple[object, ...]) -> int:
-    cur = await conn.execute(
+    return await inserted_id(
+        conn,
         "INSERT INTO films (slug, title, original_title, year, origin, imdb_id, content_hash, "
         "updated_at, match_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         columns,
     )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
 
 
 async def _update_film(conn: Transaction, film_id: int, columns: tuple[object, ...]) -> None:
@@ -196,19 +193,19 @@ def source_columns(source: Source) -> tuple[object, ...]:
 
 async def _write_children(conn: Transaction, film_id: int, data: FilmData) -> None:
     # A card's alias takes over the same alias brought by an import (it is the card's from now on).
+    aliases = [(film_id, a) for a in data.aliases]
+    await conn.executemany("DELETE FROM film_aliases WHERE film_id = ? AND alias = ?", aliases)
     await conn.executemany(
-        "INSERT OR REPLACE INTO film_aliases (film_id, alias, source_id) VALUES (?, ?, NULL)",
-        [(film_id, a) for a in data.aliases],
+        "INSERT INTO film_aliases (film_id, alias, source_id) VALUES (?, ?, NULL)", aliases
     )
     source_ids: dict[str, int] = {}
     for source in data.sources:
-        cur = await conn.execute(
+        source_ids[source.key] = await inserted_id(
+            conn,
             "INSERT INTO film_sources (film_id, key, title, publisher, kind, url, file, as_of, dated, licence) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (film_id, *source_columns(source)),
         )
-        assert cur.lastrowid is not None
-        source_ids[source.key] = cur.lastrowid
     await conn.executemany(
         "INSERT INTO facts (film_id, position, key, value, detail, source_id) VALUES (?, ?, ?, ?, ?, ?)",
         [(film_id, i, f.key, f.value, f.detail, source_ids[f.source]) for i, f in enumerate(data.facts)],

@@ -17,7 +17,9 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store._database import Database, Session, Transaction
+from bot.store._database import Database
+from bot.store._postgres import PgTransaction
+from bot.store._session import Session, Transaction
 from bot.store.search import reindex
 
 # Derived from the films (bot/store/search.py): rebuilt on the target, never copied.
@@ -106,15 +108,44 @@ async def pages(
         rows = await session.fetchall(f"{table.select}{where} ORDER BY {key} LIMIT ?", (*(after or ()), size))
         if not rows:
             return
-        page = [tuple(row) for row in rows]
+        page = [tuple(row[n] for n in range(len(table.columns))) for row in rows]
         yield page
         last = page[-1]
         after = tuple(last[table.columns.index(column)] for column in table.key)
 
 
+async def fit(session: Session, table: Table) -> Table:
+    """``table`` as ``session``'s engine holds it: PostgreSQL has a ``rowid`` column only where filmbot's
+    schema gives it one (``film_aliases``), SQLite on every rowid table."""
+    if session.dialect == "sqlite" or ROWID not in table.columns:
+        return table
+    row = await session.fetchone(
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND table_name = ? AND column_name = ?",
+        (table.name, ROWID),
+    )
+    return table if row and row[0] else table.without_rowid()
+
+
 async def insert(tx: Transaction, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+    if isinstance(tx, PgTransaction):
+        await tx.copy(table.name, table.columns, rows)  # COPY: PostgreSQL's bulk path
+        return
     marks = ", ".join("?" for _ in table.columns)
     await tx.executemany(f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})", rows)
+
+
+async def reset_sequences(tx: Transaction, tables: Sequence[Table]) -> None:
+    """On PostgreSQL, move each id sequence past the ids copied (SQLite's next rowid follows by itself)."""
+    if tx.dialect != "postgresql":
+        return
+    for table in tables:
+        for column in (c for c in table.columns if c in ("id", ROWID)):
+            await tx.execute(
+                f"SELECT setval(pg_get_serial_sequence(?, ?), coalesce(max({column}), 0) + 1, false) "
+                f"FROM {table.name}",
+                (table.name, column),
+            )
 
 
 async def clear(tx: Transaction, tables: Sequence[Table]) -> None:
@@ -134,5 +165,7 @@ async def rebuild_search(tx: Transaction) -> int:
 
 
 async def defer_foreign_keys(tx: Transaction) -> None:
-    """Check foreign keys at COMMIT: a table that refers to itself (a rescheduled party) copies in any order."""
-    await tx.execute("PRAGMA defer_foreign_keys = ON")
+    """On SQLite, check foreign keys at COMMIT (PostgreSQL's are checked per statement: a table that refers
+    to itself, a party repeating an earlier one, is copied in id order, the earlier rows first)."""
+    if tx.dialect == "sqlite":
+        await tx.execute("PRAGMA defer_foreign_keys = ON")

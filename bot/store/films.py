@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Collection, Sequence
 from datetime import date
-
-import aiosqlite
 
 from bot.clock import Clock
 from bot.films.models import (
@@ -25,8 +21,8 @@ from bot.films.models import (
     merge_imported,
 )
 from bot.store import search
-from bot.store._database import Session
 from bot.store._rows import summary_from_row
+from bot.store._session import ConstraintViolated, Row, Session, in_ids, nocase
 from bot.store.catalog_cards import write_card
 
 
@@ -75,10 +71,11 @@ class FilmStore:
         """The aliases of each of ``film_ids`` that has any: the film's own first, then imported ones."""
         if not film_ids:
             return {}
+        among, ids = in_ids(self._db, film_ids)
         rows = await self._db.read(
-            "SELECT film_id, alias FROM film_aliases WHERE film_id IN (SELECT value FROM json_each(?)) "
+            f"SELECT film_id, alias FROM film_aliases WHERE film_id {among} "
             "ORDER BY film_id, source_id IS NOT NULL, CASE WHEN source_id IS NULL THEN rowid END, alias",
-            (json.dumps(list(film_ids)),),
+            (ids,),
         )
         found: dict[int, list[str]] = {}
         for row in rows:
@@ -89,7 +86,7 @@ class FilmStore:
         """The first films in title order (what an empty search lists)."""
         rows = await self._db.read(
             "SELECT id, slug, title, year, original_title FROM films "
-            "ORDER BY title COLLATE NOCASE, year, slug LIMIT ?",
+            f"ORDER BY {nocase(self._db, 'title')}, year, slug LIMIT ?",
             (limit,),
         )
         return [summary_from_row(row) for row in rows]
@@ -190,12 +187,12 @@ class FilmStore:
                     return None
                 await search.forget(conn, [row["id"]])
                 await conn.execute("DELETE FROM films WHERE id = ?", (row["id"],))
-        except sqlite3.IntegrityError:
+        except ConstraintViolated:
             return DeleteRefused(slug, "member data (ratings, polls or watch parties) refers to it")
         return None
 
 
-def score_from_row(row: aiosqlite.Row, source: str) -> Score:
+def score_from_row(row: Row, source: str) -> Score:
     """A score_sources row (name, kind, value, scale, votes, as_of, note, dated, site_named) cited to
     ``source``."""
     return Score(
@@ -212,7 +209,7 @@ def score_from_row(row: aiosqlite.Row, source: str) -> Score:
     )
 
 
-def source_from_row(row: aiosqlite.Row) -> Source:
+def source_from_row(row: Row) -> Source:
     """A film_sources row (key, title, publisher, kind, url, file, as_of, dated, licence)."""
     return Source(
         key=row["key"],

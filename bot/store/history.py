@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.history.models import Count, NewWatched, PartyLink, Period, RatingPrompt, Watched
-from bot.store._database import Session
+from bot.store._session import Row, Session, nocase
 from bot.store.timers import decode_time, encode_time
 
 _WATCHED = (
@@ -27,7 +25,7 @@ _PROMPT = "id, guild_id, channel_id, film_id, party_id, closes_at, state, messag
 _WATCHED_FILMS = "SELECT film_id FROM watched WHERE guild_id = ? AND watched_on >= ? AND watched_on < ?"
 
 
-def _watched(row: aiosqlite.Row) -> Watched:
+def _watched(row: Row) -> Watched:
     party = (
         PartyLink(row["party_id"], row["party_channel"], row["party_message"], row["party_event"])
         if row["party_id"] is not None and row["party_channel"] is not None
@@ -44,7 +42,7 @@ def _watched(row: aiosqlite.Row) -> Watched:
     )
 
 
-def _prompt(row: aiosqlite.Row) -> RatingPrompt:
+def _prompt(row: Row) -> RatingPrompt:
     return RatingPrompt(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -84,9 +82,8 @@ class HistoryStore:
 
     async def insert(self, new: NewWatched) -> int | None:
         """Record a viewing; its id, or None when the party's viewing is already recorded (a retry)."""
-        async with (
-            self._db.write() as tx,
-            tx.execute(
+        async with self._db.write() as tx:
+            row = await tx.fetchone(
                 "INSERT INTO watched (guild_id, film_id, watched_on, watched_at, party_id, recorded_by, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (party_id) WHERE party_id IS NOT NULL DO NOTHING RETURNING id",
@@ -99,9 +96,7 @@ class HistoryStore:
                     new.recorded_by,
                     self._now(),
                 ),
-            ) as cur,
-        ):
-            row = await cur.fetchone()
+            )
         return None if row is None else int(row[0])
 
     async def get(self, entry_id: int) -> Watched | None:
@@ -153,15 +148,12 @@ class HistoryStore:
         self, guild_id: int, channel_id: int, film_id: int, party_id: int | None, closes_at: datetime
     ) -> int | None:
         """A new rating menu's id, or None when the party already has one (a retried end)."""
-        async with (
-            self._db.write() as tx,
-            tx.execute(
+        async with self._db.write() as tx:
+            row = await tx.fetchone(
                 "INSERT INTO rating_prompts (guild_id, channel_id, film_id, party_id, closes_at, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (party_id) DO NOTHING RETURNING id",
                 (guild_id, channel_id, film_id, party_id, encode_time(closes_at), self._now()),
-            ) as cur,
-        ):
-            row = await cur.fetchone()
+            )
         return None if row is None else int(row[0])
 
     async def prompt(self, prompt_id: int) -> RatingPrompt | None:
@@ -213,7 +205,8 @@ class HistoryStore:
     async def film_ids(self, guild_id: int, period: Period | None) -> list[int]:
         """The films watched in ``period``, each once."""
         rows = await self._db.fetchall(
-            f"SELECT DISTINCT film_id FROM ({_WATCHED_FILMS}) ORDER BY film_id", (guild_id, *_days(period))
+            f"SELECT DISTINCT film_id FROM ({_WATCHED_FILMS}) AS watched ORDER BY film_id",
+            (guild_id, *_days(period)),
         )
         return [int(row["film_id"]) for row in rows]
 
@@ -229,7 +222,7 @@ class HistoryStore:
             f"WHERE g.key = 'genre' AND g.film_id IN ({_WATCHED_FILMS}) AND (s.imported = 0 OR NOT EXISTS ("
             "SELECT 1 FROM facts c JOIN film_sources cs ON cs.id = c.source_id "
             "WHERE c.film_id = g.film_id AND c.key = 'genre' AND cs.imported = 0)) "
-            "GROUP BY g.value COLLATE NOCASE ORDER BY n DESC, genre COLLATE NOCASE LIMIT ?",
+            f"GROUP BY {nocase(self._db, 'g.value')} ORDER BY n DESC, {nocase(self._db, 'min(g.value)')} LIMIT ?",
             (guild_id, *_days(period), limit),
         )
         return [Count(row["genre"], int(row["n"])) for row in rows]

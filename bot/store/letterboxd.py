@@ -6,11 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.letterboxd.models import DiaryEntry, Feed, Follow, PendingPost, PostDecision
-from bot.store._database import Session
+from bot.store._session import Row, Session
 from bot.store.timers import decode_time, encode_time
 
 _FEED = "id, username, etag, last_modified, checked_at, ok_at, failures, last_error, next_poll_at"
@@ -26,7 +24,7 @@ def _time(text: str | None) -> datetime | None:
     return decode_time(text) if text else None
 
 
-def _feed(row: aiosqlite.Row) -> Feed:
+def _feed(row: Row) -> Feed:
     return Feed(
         id=row["id"],
         username=row["username"],
@@ -40,7 +38,7 @@ def _feed(row: aiosqlite.Row) -> Feed:
     )
 
 
-def _follow(row: aiosqlite.Row) -> Follow:
+def _follow(row: Row) -> Follow:
     return Follow(
         guild_id=row["guild_id"],
         user_id=row["user_id"],
@@ -51,7 +49,7 @@ def _follow(row: aiosqlite.Row) -> Follow:
     )
 
 
-def _entry(row: aiosqlite.Row) -> DiaryEntry:
+def _entry(row: Row) -> DiaryEntry:
     return DiaryEntry(
         guid=row["guid"],
         film_title=row["film_title"],
@@ -330,7 +328,8 @@ class LetterboxdStore:
     async def post_counts(self, follow: Follow) -> tuple[int, int, str | None]:
         """Posted and failed entries of a follow, and the newest failure's reason."""
         row = await self._db.fetchone(
-            "SELECT sum(state = 'posted') AS posted, sum(state = 'failed') AS failed, "
+            "SELECT sum(CASE WHEN state = 'posted' THEN 1 ELSE 0 END) AS posted, "
+            "sum(CASE WHEN state = 'failed' THEN 1 ELSE 0 END) AS failed, "
             "(SELECT error FROM letterboxd_posts WHERE guild_id = ?1 AND user_id = ?2 AND feed_id = ?3 "
             " AND state = 'failed' ORDER BY updated_at DESC LIMIT 1) AS error "
             "FROM letterboxd_posts WHERE guild_id = ?1 AND user_id = ?2 AND feed_id = ?3",

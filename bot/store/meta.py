@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.store._database import Session
+from bot.store._session import Session
 
 
 class MetaStore:

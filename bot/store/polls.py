@@ -20,11 +20,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.polls.models import BallotResult, NewPoll, Poll, PollOption
-from bot.store._database import Database, Session, Transaction
+from bot.store._database import Database
 from bot.store._group_commit import GroupCommit
+from bot.store._session import Row, Session, Transaction, inserted_id
 from bot.store.timers import decode_time, encode_time
 
 # SQLite's default limit on bound variables is 32,766; a batch binds at most 2 per ballot.
@@ -52,7 +51,7 @@ def _voter(user_id: int, secret: bytes | None) -> str:
     return hmac.new(secret, str(user_id).encode(), hashlib.sha256).hexdigest()
 
 
-def _poll(row: aiosqlite.Row, options: tuple[PollOption, ...]) -> Poll:
+def _poll(row: Row, options: tuple[PollOption, ...]) -> Poll:
     return Poll(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -89,7 +88,8 @@ class PollStore:
             return await self._insert(conn, new, now)
 
     async def _insert(self, conn: Transaction, new: NewPoll, now: datetime) -> int:
-        cur = await conn.execute(
+        poll_id = await inserted_id(
+            conn,
             "INSERT INTO polls (guild_id, channel_id, author_id, kind, question, mode, max_choices, anonymous, "
             "hide_results, role_id, secret, created_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -108,12 +108,11 @@ class PollStore:
                 encode_time(new.closes_at),
             ),
         )
-        assert cur.lastrowid is not None
         await conn.executemany(
             "INSERT INTO poll_options (poll_id, position, label, film_id, detail) VALUES (?, ?, ?, ?, ?)",
-            [(cur.lastrowid, o.position, o.label, o.film_id, o.detail) for o in new.options],
+            [(poll_id, o.position, o.label, o.film_id, o.detail) for o in new.options],
         )
-        return cur.lastrowid
+        return poll_id
 
     async def get(self, poll_id: int) -> Poll | None:
         row = await self._db.fetchone(f"SELECT {_POLL_COLUMNS} FROM polls WHERE id = ?", (poll_id,))
@@ -225,10 +224,10 @@ class PollStore:
         """Apply ballot operations in order inside the caller's transaction; one result per operation."""
         poll_ids = sorted({op.poll_id for op in ops})
         marks = ",".join("?" for _ in poll_ids)
-        async with conn.execute(
+        rows = await conn.fetchall(
             f"SELECT id, closes_at, closed_at, secret FROM polls WHERE id IN ({marks})", poll_ids
-        ) as cur:
-            polls = {row["id"]: row for row in await cur.fetchall()}
+        )
+        polls = {row["id"]: row for row in rows}
         keys = [
             (op.poll_id, _voter(op.user_id, polls[op.poll_id]["secret"])) if op.poll_id in polls else None
             for op in ops
@@ -236,13 +235,12 @@ class PollStore:
         wanted = sorted({k for k in keys if k is not None})
         current: dict[tuple[int, str], tuple[int, ...] | None] = {}
         if wanted:
-            values = ",".join("(?, ?)" for _ in wanted)
-            async with conn.execute(
+            values = ",".join("(CAST(? AS BIGINT), CAST(? AS TEXT))" for _ in wanted)
+            for row in await conn.fetchall(
                 f"SELECT poll_id, voter, choices FROM poll_ballots WHERE (poll_id, voter) IN (VALUES {values})",
                 [part for key in wanted for part in key],
-            ) as cur:
-                for row in await cur.fetchall():
-                    current[(row["poll_id"], row["voter"])] = tuple(json.loads(row["choices"]))
+            ):
+                current[(row["poll_id"], row["voter"])] = tuple(json.loads(row["choices"]))
         touched: set[tuple[int, str]] = set()
         results: list[BallotResult] = []
         for op, key in zip(ops, keys, strict=True):

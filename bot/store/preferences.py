@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.clock import Clock
 from bot.preferences.models import GuildPreferences, MemberPreferences, WatchlistRules
-from bot.store._database import Session
+from bot.store._session import Session
 from bot.store.timers import encode_time
 
 _TIMEZONE = "timezone"

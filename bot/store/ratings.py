@@ -14,21 +14,24 @@ from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator,
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.films.models import Score, Source
 from bot.scores.models import DatedRating, FilmRatings, MergedRating, Rating, RatingChange
-from bot.store._database import Session, Transaction
 from bot.store._group_commit import GroupCommit
+from bot.store._session import Dialect, Row, Session, Transaction
 from bot.store.films import score_from_row, source_from_row
 
 RatingOp = Callable[[Transaction], Awaitable[Any]]
 
 
 _COLUMNS = "guild_id, film_id, user_id, halves, review, spoiler, created_at, updated_at"
+# A film's ratings as one comma-separated text, in each dialect's words.
+_LIST_HALVES: dict[Dialect, str] = {
+    "sqlite": "group_concat(halves)",
+    "postgresql": "string_agg(CAST(halves AS TEXT), ',')",
+}
 
 
-def _rating(row: aiosqlite.Row) -> Rating:
+def _rating(row: Row) -> Rating:
     return Rating(
         guild_id=row["guild_id"],
         film_id=row["film_id"],
@@ -123,11 +126,10 @@ class RatingStore:
         key = (guild_id, film_id, user_id)
 
         async def op(conn: Transaction) -> RatingChange:
-            async with conn.execute(
+            before = await conn.fetchone(
                 f"SELECT {_COLUMNS} FROM ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?", key
-            ) as cur:
-                before = await cur.fetchone()
-            async with conn.execute(
+            )
+            after = await conn.fetchone(
                 f"INSERT INTO ratings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (guild_id, film_id, user_id) DO UPDATE SET "
                 "halves = excluded.halves, "
@@ -145,8 +147,7 @@ class RatingStore:
                     review is None,
                     spoiler is None,
                 ),
-            ) as cur:
-                after = await cur.fetchone()
+            )
             assert after is not None
             return RatingChange(_rating(after), _rating(before) if before is not None else None)
 
@@ -171,12 +172,12 @@ class RatingStore:
             ids = sorted({r.film_id for r in ratings})
             for start in range(0, len(ids), 400):
                 chunk = ids[start : start + 400]
-                async with conn.execute(
+                rows = await conn.fetchall(
                     f"SELECT {_COLUMNS} FROM ratings WHERE guild_id = ? AND user_id = ? "
                     f"AND film_id IN ({','.join('?' for _ in chunk)})",
                     (guild_id, user_id, *chunk),
-                ) as cur:
-                    current.update((row["film_id"], _rating(row)) for row in await cur.fetchall())
+                )
+                current.update((row["film_id"], _rating(row)) for row in rows)
             merged = [
                 MergedRating(r, current.get(r.film_id), wins(current.get(r.film_id), r)) for r in ratings
             ]
@@ -200,11 +201,10 @@ class RatingStore:
         """Delete a member's rating (committed before returning); the removed rating, or ``None``."""
 
         async def op(conn: Transaction) -> Rating | None:
-            async with conn.execute(
+            row = await conn.fetchone(
                 f"DELETE FROM ratings WHERE guild_id = ? AND film_id = ? AND user_id = ? RETURNING {_COLUMNS}",
                 (guild_id, film_id, user_id),
-            ) as cur:
-                row = await cur.fetchone()
+            )
             return _rating(row) if row is not None else None
 
         removed: Rating | None = await self._run(op)
@@ -249,7 +249,7 @@ class RatingStore:
         self, guild_id: int, min_count: int, only: str, film_ids: tuple[int, ...]
     ) -> list[FilmRatings]:
         rows = await self._db.fetchall(
-            "SELECT film_id, group_concat(halves) AS halves, count(*) AS n FROM ratings "
+            f"SELECT film_id, {_LIST_HALVES[self._db.dialect]} AS halves, count(*) AS n FROM ratings "
             f"WHERE guild_id = ?{only} GROUP BY film_id HAVING count(*) >= ?",
             (guild_id, *film_ids, min_count),
         )

@@ -26,8 +26,9 @@ from typing import NamedTuple
 
 from bot.films.matching import name_keys, words
 from bot.films.models import NameHit, WordGroup
-from bot.store._database import Session, Transaction
+from bot.store import _search_pg
 from bot.store._rows import summary_from_row
+from bot.store._session import Session, Transaction
 
 # Word matches: names at most NEAR shorter than the query (without spaces) come first.
 NEAR = 2
@@ -39,11 +40,14 @@ _PREFIX = """
 SELECT id FROM (
     SELECT n.id FROM search_lengths l
     JOIN search_names n ON n.len = l.len AND n.compact >= :prefix{n} AND n.compact < :prefix{n} || :last
-    WHERE l.len >= length(:prefix{n}) ORDER BY l.len, n.compact, n.votes DESC LIMIT :prefix_limit)"""
+    WHERE l.len >= length(CAST(:prefix{n} AS TEXT)) ORDER BY l.len, n.compact, n.votes DESC LIMIT :prefix_limit
+) AS prefix{n}"""
 _YEAR = """
 SELECT id FROM (
-    SELECT id FROM search_names WHERE len = min(length(:prefix{n}), 255) AND compact = :prefix{n} AND year = :year
-    LIMIT :prefix_limit)"""
+    SELECT id FROM search_names
+    WHERE len = CASE WHEN length(CAST(:prefix{n} AS TEXT)) > 255 THEN 255 ELSE length(CAST(:prefix{n} AS TEXT)) END
+    AND compact = :prefix{n} AND year = :year
+    LIMIT :prefix_limit) AS year{n}"""
 # Names holding the words, shortest first from NEAR below the query's length (FTS5 rowids begin with the
 # name's length): a misspelled or reordered title is about as long as the film's name, a partial one
 # longer. One pass: FTS5 reads an AND of common words from where it starts on to its matches, so a second
@@ -51,10 +55,18 @@ SELECT id FROM (
 _WORDS = """
 SELECT id FROM (
     SELECT rowid & 0xffffffffff AS id FROM search_fts WHERE search_fts MATCH :match AND rowid >= :shortest
-    ORDER BY rowid LIMIT :word_limit)"""
+    ORDER BY rowid LIMIT :word_limit) AS words"""
 _HITS = """
 SELECT n.name, n.votes, f.id, f.slug, f.title, f.year, f.original_title
 FROM hits JOIN search_names n ON n.id = hits.id JOIN films f ON f.id = n.id >> 8"""
+
+
+_VOCABULARY = (
+    "SELECT 0 AS completion, word, docs FROM search_words "
+    "WHERE word IN (SELECT value FROM json_each(:words)) AND docs > 0 "
+    "UNION ALL SELECT * FROM (SELECT 1, word, docs FROM search_words "
+    "WHERE word >= :low AND word < :high AND docs > 0 LIMIT :most)"
+)
 
 
 class SearchStore:
@@ -66,13 +78,11 @@ class SearchStore:
     ) -> tuple[dict[str, int], list[tuple[str, int]]]:
         """How many names hold each of ``words`` (those in no name are left out), and up to ``most``
         words starting with ``completing`` with theirs (fewer only when there are no more)."""
+        postgres = self._db.dialect == "postgresql"
         rows = await self._db.read(
-            "SELECT 0 AS completion, word, docs FROM search_words "
-            "WHERE word IN (SELECT value FROM json_each(:words)) AND docs > 0 "
-            "UNION ALL SELECT * FROM (SELECT 1, word, docs FROM search_words "
-            "WHERE word >= :low AND word < :high AND docs > 0 LIMIT :most)",
+            _search_pg.VOCABULARY if postgres else _VOCABULARY,
             {
-                "words": json.dumps(sorted(words), ensure_ascii=False),
+                "words": sorted(words) if postgres else json.dumps(sorted(words), ensure_ascii=False),
                 "low": completing or _LAST,
                 "high": (completing or "") + _LAST,
                 "most": most if completing else 0,
@@ -99,12 +109,12 @@ class SearchStore:
             parts += [_PREFIX.format(n=n), *([_YEAR.format(n=n)] if year is not None else [])]
             params[f"prefix{n}"] = prefix
         if groups:
-            parts.append(_WORDS)
-            params |= {
-                "match": match_expression(groups),
-                "shortest": max(len(prefixes[0]) - NEAR, 1) << 40,
-                "word_limit": word_limit,
-            }
+            params |= {"shortest": max(len(prefixes[0]) - NEAR, 1) << 40, "word_limit": word_limit}
+            if self._db.dialect == "postgresql":
+                parts.append(_search_pg.word_match(groups, params))
+            else:
+                parts.append(_WORDS)
+                params["match"] = match_expression(groups)
         rows = await self._db.read(f"WITH hits (id) AS ({' UNION '.join(parts)}) {_HITS}", params)
         return [NameHit(film=summary_from_row(r), name=r["name"], votes=r["votes"]) for r in rows]
 
@@ -152,12 +162,16 @@ WHERE f.id IN ({_IDS}) AND k.key < 256"""
 _COUNT = f"""
 INSERT INTO search_words (word, docs)
 SELECT w.value, count(*) FROM {_NAMES} s, json_each(filmbot_words(s.name)) w WHERE true GROUP BY w.value
-ON CONFLICT (word) DO UPDATE SET docs = docs + excluded.docs"""
+ON CONFLICT (word) DO UPDATE SET docs = search_words.docs + excluded.docs"""
 
 
 async def reindex(conn: Transaction, film_ids: Collection[int]) -> None:
     """Bring the index in line with the films ``film_ids`` as they now stand, in their writer's transaction."""
     if not film_ids:
+        return
+    if conn.dialect == "postgresql":
+        await _search_pg.forget(conn, film_ids)
+        await index_added(conn, [AddedFilm(*row) for row in await _search_pg.film_rows(conn, film_ids)])  # type: ignore[arg-type]
         return
     ids = {"ids": json.dumps(sorted(film_ids))}
     for statement in (_UNCOUNT, _DROP, _ADD, _COUNT):
@@ -186,7 +200,7 @@ async def index_added(conn: Transaction, films: Sequence[AddedFilm]) -> None:
     )
     await conn.executemany(
         "INSERT INTO search_words (word, docs) VALUES (?, ?) "
-        "ON CONFLICT (word) DO UPDATE SET docs = docs + excluded.docs",
+        "ON CONFLICT (word) DO UPDATE SET docs = search_words.docs + excluded.docs",
         counts,
     )
 
@@ -208,6 +222,9 @@ def _added_rows(films: Sequence[AddedFilm]) -> tuple[list[tuple[object, ...]], l
 async def forget(conn: Transaction, film_ids: Collection[int]) -> None:
     """Take the films ``film_ids`` out of the index (before they are deleted, in the same transaction)."""
     if not film_ids:
+        return
+    if conn.dialect == "postgresql":
+        await _search_pg.forget(conn, film_ids)
         return
     ids = {"ids": json.dumps(sorted(film_ids))}
     for statement in (_UNCOUNT, _DROP):

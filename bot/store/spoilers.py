@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.films.models import PlotSection
 from bot.spoilers.models import SpoilerChannel
-from bot.store._database import Session
+from bot.store._session import Session
 
 
 class SpoilerStore:

@@ -8,17 +8,19 @@ makes the row claimable again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Collection
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from bot.clock import Clock
-from bot.store._database import Session, Transaction
+from bot.store import _pg_listen
 from bot.store._group_commit import GroupCommit
+from bot.store._postgres import PgDatabase
+from bot.store._session import Row, Session, Transaction, inserted_id
 from bot.timers.models import Timer
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -46,11 +48,14 @@ _CLAIMABLE = (
     "AND (state = 'pending' OR lease_until IS NULL OR lease_until <= :now OR :recover) "
     "ORDER BY due_at, id LIMIT :limit"
 )
+# PostgreSQL: rows another process's claim has locked are passed over, not waited for (SQLite has one
+# writer at a time, so nothing is locked by anyone else while a claim runs).
+_SKIP_LOCKED = {"postgresql": " FOR UPDATE SKIP LOCKED", "sqlite": ""}
 # How many rows one claim takes at most when the caller sets no limit.
 CLAIM_ALL = 1_000_000
 
 
-def _timer(row: aiosqlite.Row) -> Timer:
+def _timer(row: Row) -> Timer:
     return Timer(
         id=row["id"],
         kind=row["kind"],
@@ -97,6 +102,22 @@ async def record_outcomes(tx: Transaction, outcomes: list[Outcome]) -> list[bool
     return recorded
 
 
+# Other processes' dispatchers listen here (PostgreSQL): a notification means "read the next due row again".
+CHANNEL = "filmbot_timers"
+
+
+async def _notify_if_earliest(tx: Transaction, timer_id: int, due_at: str) -> None:
+    """Wake every process's dispatcher when this timer comes before every other pending one (a later one
+    is read when that earlier one fires). Delivered when the transaction commits, never if it rolls back;
+    several in one transaction are delivered once."""
+    earlier = await tx.fetchone(
+        f"SELECT 1 FROM timers WHERE {_LIVE} AND state = 'pending' AND due_at < ? AND id <> ? LIMIT 1",
+        (due_at, timer_id),
+    )
+    if earlier is None:
+        await tx.execute(f"NOTIFY {CHANNEL}")
+
+
 class TimerStore:
     """Timer rows. Adding or cancelling one tells ``changed`` once the transaction has committed, so the
     dispatcher re-reads the earliest due row without any service having to wake it."""
@@ -118,12 +139,15 @@ class TimerStore:
         """Insert a pending timer (in the session's transaction, or one of its own)."""
         params = (kind, ref, encode_time(due_at), json.dumps(payload or {}), encode_time(self._clock.now()))
         async with self._db.write() as tx:
-            cur = await tx.execute(
-                "INSERT INTO timers (kind, ref, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?)", params
+            timer_id = await inserted_id(
+                tx,
+                "INSERT INTO timers (kind, ref, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?)",
+                params,
             )
+            if tx.dialect == "postgresql":
+                await _notify_if_earliest(tx, timer_id, params[2])
             tx.after_commit(self._changed)
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        return timer_id
 
     async def cancel(self, kind: str, ref: str) -> int:
         """Cancel the pending timers of one thing (a poll, a party). Returns how many."""
@@ -134,6 +158,14 @@ class TimerStore:
             )
             tx.after_commit(self._changed)
         return cur.rowcount
+
+    def listening(self, callback: Callable[[], None]) -> AbstractAsyncContextManager[None]:
+        """For the length of the block, call ``callback`` when another process commits a timer earlier than
+        every pending one (PostgreSQL's ``LISTEN``). On SQLite one process serves the database: its own
+        writes wake it (``changed``), so there is nothing to listen to."""
+        if isinstance(self._db, PgDatabase):
+            return _pg_listen.listening(self._db.url, CHANNEL, callback)
+        return contextlib.nullcontext()
 
     async def next_due(self, owner: str | None = None) -> datetime | None:
         """When a claim may next be made: the earliest pending timer, or the earliest lease of another
@@ -176,7 +208,7 @@ class TimerStore:
         async with self._db.write() as conn:
             rows = await conn.fetchall(
                 "UPDATE timers SET state = 'running', attempts = attempts + 1, claimed_by = :owner, "
-                f"lease_until = :until WHERE id IN ({_CLAIMABLE}) RETURNING {_COLUMNS}",
+                f"lease_until = :until WHERE id IN ({_CLAIMABLE}{_SKIP_LOCKED[conn.dialect]}) RETURNING {_COLUMNS}",
                 params,
             )
         return sorted((_timer(row) for row in rows), key=lambda timer: (timer.due_at, timer.id))

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import aiosqlite
-
 from bot.clock import Clock
-from bot.store._database import Duplicate, Session
+from bot.store._session import Row, Session, inserted_id
 from bot.store.timers import decode_time, encode_time
 from bot.watchparty.models import NewParty, Party, Rsvp, RsvpCounts
 
@@ -18,7 +16,7 @@ _PARTY_COLUMNS = (
 )
 
 
-def _party(row: aiosqlite.Row) -> Party:
+def _party(row: Row) -> Party:
     return Party(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -57,14 +55,9 @@ class WatchPartyStore:
 
         Raises ``Duplicate`` when the occurrence after ``new.previous_id`` already exists.
         """
-        try:
-            return await self._insert(new)
-        except aiosqlite.IntegrityError as error:
-            raise Duplicate(str(error)) from error
-
-    async def _insert(self, new: NewParty) -> int:
         async with self._db.write() as tx:
-            cur = await tx.execute(
+            return await inserted_id(
+                tx,
                 "INSERT INTO watch_parties (guild_id, channel_id, film_id, starts_at, timezone, "
                 "runtime_minutes, created_by, reminders, voice_channel_id, location, repeat, note, "
                 "previous_id, created_at) "
@@ -86,8 +79,6 @@ class WatchPartyStore:
                     self._now(),
                 ),
             )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
 
     async def get(self, party_id: int) -> Party | None:
         row = await self._db.fetchone(f"SELECT {_PARTY_COLUMNS} FROM watch_parties WHERE id = ?", (party_id,))
@@ -223,7 +214,7 @@ class WatchPartyStore:
     async def record_delivery(self, timer_id: int, part: str, message_id: int | None) -> None:
         async with self._db.write() as conn:
             await conn.execute(
-                "INSERT OR REPLACE INTO watch_party_deliveries (timer_id, part, message_id, sent_at) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO watch_party_deliveries (timer_id, part, message_id, sent_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (timer_id, part) DO UPDATE SET message_id = excluded.message_id, sent_at = excluded.sent_at",
                 (timer_id, part, message_id, self._now()),
             )

@@ -20,11 +20,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.films.models import FilmSummary
-from bot.store._database import Session, Transaction
 from bot.store._group_commit import GroupCommit
+from bot.store._session import Row, Session, Transaction, like
 from bot.store.timers import decode_time, encode_time
 from bot.watchlist.models import Entry, Sort, WantResult, WantStatus
 
@@ -69,7 +67,7 @@ class WantOp:
     cap: int | None
 
 
-def _entry(row: aiosqlite.Row) -> Entry:
+def _entry(row: Row) -> Entry:
     return Entry(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -99,7 +97,9 @@ async def _open_entry(session: Session, guild_id: int, film_id: int) -> Entry | 
 def _pairs(pairs: Iterable[tuple[int, int]]) -> tuple[str, list[int]]:
     """``(a, b) IN (VALUES …)`` for a set of pairs: the VALUES list and its parameters."""
     ordered = sorted(set(pairs))
-    return ",".join("(?, ?)" for _ in ordered), [part for pair in ordered for part in pair]
+    return ",".join("(CAST(? AS BIGINT), CAST(? AS BIGINT))" for _ in ordered), [
+        part for pair in ordered for part in pair
+    ]
 
 
 @dataclass
@@ -335,7 +335,7 @@ class WatchlistStore:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = await self._db.fetchall(
             f"SELECT {_ENTRY} FROM {_FROM} WHERE e.guild_id = ? AND {_OPEN} "
-            "AND (f.title LIKE ? ESCAPE '\\' OR f.original_title LIKE ? ESCAPE '\\') "
+            f"AND (f.title {like(self._db)} ? ESCAPE '\\' OR f.original_title {like(self._db)} ? ESCAPE '\\') "
             f"ORDER BY {_ORDER['wanted']} LIMIT ?",
             (guild_id, pattern, pattern, limit),
         )

@@ -179,6 +179,10 @@ class TimerDispatcher:
             waiter.cancel()
 
     async def _run(self) -> None:
+        async with self._timers.listening(self.wake):
+            await self._loop()
+
+    async def _loop(self) -> None:
         while True:
             self._wake.clear()
             try:

@@ -134,7 +134,7 @@ async def test_an_import_is_invisible_until_it_commits_and_gone_if_interrupted(
     path = tmp_path / "films.csv"
     rows = "".join(f"Film {n},{1950 + n % 70}\n" for n in range(20_000))
     path.write_text("title,year\n" + rows, encoding="utf-8")
-    other = await Store.open(store.db.path)  # another connection, like the running bot's
+    other = await Store.open(store.db.location)  # another connection, like the running bot's
     try:
         watch = _Watch(at=2000)
         importing = asyncio.create_task(import_catalog(store, path, "csv", progress=watch))

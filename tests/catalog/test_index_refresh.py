@@ -19,7 +19,7 @@ async def test_an_import_from_another_process_reaches_a_running_index(store: Sto
 
     path = tmp_path / "films.csv"
     path.write_text("title,year\nStalker,1979\n", encoding="utf-8")
-    other = await Store.open(store.db.path)  # as `filmbot films import` would, while the bot runs
+    other = await Store.open(store.db.location)  # as `filmbot films import` would, while the bot runs
     try:
         await import_catalog(other, path, "csv")
     finally:

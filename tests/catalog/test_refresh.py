@@ -29,7 +29,7 @@ class Bot:
         self, store: Store, clock: ManualClock, server: DatasetServer, every: str = "weekly"
     ) -> None:
         self.store, self.clock = store, clock
-        settings = Settings(database=store.db.path, imdb_datasets_url=server.url, imdb_refresh=every)
+        settings = Settings(database=store.db.location, imdb_datasets_url=server.url, imdb_refresh=every)
         self.films = FilmService(store)
         self.dispatcher = TimerDispatcher(store, clock)
         self.refresh = ImdbRefreshService(store, clock, every, ChildRefresh(settings))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 
 import pytest
 
 from bot.letterboxd.models import DiaryEntry, PostDecision
 from bot.letterboxd.polling import TIMER_KIND
-from bot.store import Store
+from bot.store import ConstraintViolated, Store
 from tests.conftest import NOW
 
 
@@ -44,7 +43,7 @@ async def test_a_post_is_recorded_once_and_pending_only_while_followed(store: St
         (1, 2, feed, "a"), "failed", channel_id=5, error="Discord answered 403"
     )
     assert await store.letterboxd.post_counts(follow) == (0, 1, "Discord answered 403")
-    with pytest.raises(sqlite3.IntegrityError):  # a post of an entry never read: the schema refuses it
+    with pytest.raises(ConstraintViolated):  # a post of an entry never read: the schema refuses it
         await store.letterboxd.record_decision(follow, PostDecision(post=("c",)))
     await store.letterboxd.set_follow(1, 2, await store.letterboxd.add_feed("other"), NOW)
     await store.letterboxd.record_decision(follow, PostDecision(post=("b",)))  # recorded for the old follow…

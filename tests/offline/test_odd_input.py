@@ -4,13 +4,12 @@ written. The emulator runs a representative set end to end (``tests/e2e/test_odd
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 
+from bot.database_url import DatabaseLocation
 from bot.offline.runner import AskResult, ask
 from bot.settings import Settings
+from tests.engines import outside_rows
 
 POLL = "/poll create question:Which one? options:Heat; Ronin duration:"
 PARTY = "/watchparty schedule film:100-meters when:"
@@ -43,9 +42,8 @@ CASES = [
 ]
 
 
-def rows(database: Path) -> dict[str, int]:
-    with sqlite3.connect(database) as conn:
-        return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in WRITTEN}
+def rows(database: DatabaseLocation) -> dict[str, int]:
+    return {table: outside_rows(database, f"SELECT count(*) FROM {table}")[0][0] for table in WRITTEN}
 
 
 def answer(result: AskResult) -> str:

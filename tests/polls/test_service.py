@@ -12,6 +12,7 @@ from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.polls.checks import max_choices_for, parse_options
 from bot.polls.service import TIMER_KIND, PollService
 from bot.store import Store
+from tests.engines import sqlite_db
 
 from .conftest import AUTHOR, new_poll
 
@@ -192,14 +193,15 @@ async def test_a_closed_polls_secret_is_in_no_file_any_more(
     service: PollService, clock: ManualClock, store: Store, checkpointed_while_open: bool
 ) -> None:
     """Not in the database file, not in its WAL: a copy of the files taken after close cannot re-link."""
+    db = sqlite_db(store)
     poll = await service.create(new_poll(clock, anonymous=True))
     row = await store.db.fetchone("SELECT secret FROM polls WHERE id = ?", (poll.id,))
     assert row is not None
     secret = bytes(row["secret"])
     await service.vote(poll.id, 123456789012345678, (), [1])
     if checkpointed_while_open:  # the page holding the secret reached the database file itself
-        await store.db.checkpoint()
-    files = [store.db.path, store.db.path.with_name(store.db.path.name + "-wal")]
+        await db.checkpoint()
+    files = [db.path, db.path.with_name(db.path.name + "-wal")]
     assert any(f.exists() and secret in f.read_bytes() for f in files)
     # A moderator's snowflake makes the closed row longer: it moves, and the old row's bytes stay behind
     # in the page unless they are zeroed (secure_delete).

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.store import Store
+from bot.store import ConstraintViolated, Store
 
 NOW = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
 GUILD, OTHER_GUILD = 10, 20
@@ -66,14 +65,14 @@ async def test_the_schema_refuses_what_the_service_would(catalog_store: Store) -
     film = await film_id(catalog_store)
     with pytest.raises(ValueError):
         await catalog_store.ratings.upsert(GUILD, film, 1, 7.3, now=NOW)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(ConstraintViolated):
         async with catalog_store.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO ratings (guild_id, film_id, user_id, halves, review, spoiler, created_at, updated_at) "
                 "VALUES (1, ?, 1, 21, NULL, 0, 'x', 'x')",
                 (film,),
             )
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(ConstraintViolated):
         async with catalog_store.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO ratings (guild_id, film_id, user_id, halves, review, spoiler, created_at, updated_at) "
@@ -105,7 +104,7 @@ async def test_one_failing_write_in_a_batch_fails_only_its_caller(catalog_store:
         ratings.upsert(GUILD, film, 3, 6, now=NOW),
         return_exceptions=True,
     )
-    assert isinstance(results[1], sqlite3.IntegrityError)
+    assert isinstance(results[1], ConstraintViolated)
     assert sorted(await ratings.scores(GUILD, film)) == [6, 8]
 
 

@@ -20,8 +20,9 @@ from bot.catalog.loader import load_cards
 from bot.films.matching import name_keys, words
 from bot.films.models import FilmData, ImportedFilm, Score, Source
 from bot.films.service import FilmService
-from bot.store import Store, migrations
+from bot.store import Database, Store, migrations
 from tests.catalog._helpers import cards_folder, imdb_folder
+from tests.engines import sqlite_only
 
 LIST = Source("a-list", "A list", "dataset", date(2026, 1, 1))
 CARD = FilmData(
@@ -56,10 +57,15 @@ async def assert_in_step(store: Store) -> None:
         r["word"]: r["docs"]
         for r in await store.db.fetchall("SELECT word, docs FROM search_words WHERE docs > 0")
     } == dict(counts)
-    await store.db.conn.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, search_fts, 'row')"
-    )
-    fts = {r[0]: r[1] for r in await store.db.fetchall("SELECT term, doc FROM temp.terms")}
+    # The word index: SQLite's FTS5 table, PostgreSQL's search_name_words; each word's count of names.
+    if isinstance(store.db, Database):
+        await store.db.conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, search_fts, 'row')"
+        )
+        terms = "SELECT term, doc FROM temp.terms"
+    else:
+        terms = "SELECT word, count(*) FROM search_name_words GROUP BY word"
+    fts = {r[0]: r[1] for r in await store.db.fetchall(terms)}
     assert fts == dict(counts)
 
 
@@ -107,6 +113,7 @@ async def test_a_card_and_an_import_of_one_film_in_either_order(store: Store, tm
         assert (await service.autocomplete(typed))[0].value == "solaris-tarkovsky", typed
 
 
+@sqlite_only
 async def test_the_upgrade_indexes_the_films_already_there(tmp_path: Path) -> None:
     path = tmp_path / "filmbot.sqlite3"
     store = await Store.open(path)

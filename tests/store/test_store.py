@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
+from bot.database_url import DatabaseLocation
 from bot.films.models import Fact, FilmData, Source
-from bot.store import Store, migrations
+from bot.store import ConstraintViolated, Store, migrations
 from bot.store._database import BULK
+from tests.engines import sqlite_db, sqlite_only
 
 SOURCE = Source(key="doc", title="A document", kind="review", as_of=date(2026, 1, 2))
 
@@ -30,14 +32,15 @@ def film(slug: str = "solaris-1972", **changes: Any) -> FilmData:
 
 async def test_migrations_set_user_version_and_pragmas(store: Store) -> None:
     assert await store.db.user_version() == len(migrations())
-    journal = await store.db.fetchone("PRAGMA journal_mode")
-    foreign = await store.db.fetchone("PRAGMA foreign_keys")
+    db = sqlite_db(store)
+    journal = await db.fetchone("PRAGMA journal_mode")
+    foreign = await db.fetchone("PRAGMA foreign_keys")
     assert journal is not None and journal[0] == "wal"
     assert foreign is not None and foreign[0] == 1
 
 
-async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
+async def test_reopening_applies_nothing_twice(database: DatabaseLocation) -> None:
+    path = database
     first = await Store.open(path)
     await first.films.upsert(film())
     await first.close()
@@ -49,6 +52,7 @@ async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         await second.close()
 
 
+@sqlite_only
 async def test_newer_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     conn = sqlite3.connect(path)
@@ -105,7 +109,7 @@ async def test_failed_transaction_rolls_back(store: Store) -> None:
 
 async def test_score_rows_respect_their_scale(store: Store) -> None:
     await store.films.upsert(film())
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(ConstraintViolated):
         async with store.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO score_sources (film_id, position, name, kind, value, scale, as_of, source_id) "
@@ -114,11 +118,13 @@ async def test_score_rows_respect_their_scale(store: Store) -> None:
 
 
 async def test_a_bulk_write_has_its_own_settings_and_gives_them_back(store: Store) -> None:
+    db = sqlite_db(store)
+
     async def settings() -> dict[str, int]:
-        return {name: (await store.db.fetchall(f"PRAGMA {name}"))[0][0] for name in BULK}
+        return {name: (await db.fetchall(f"PRAGMA {name}"))[0][0] for name in BULK}
 
     usual = await settings()
     assert usual != BULK
-    async with store.db.bulk():
+    async with db.bulk():
         assert await settings() == BULK
     assert await settings() == usual

@@ -3,7 +3,6 @@ dispatcher's listener hears about timer rows only once they are committed."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -25,12 +24,11 @@ class Listener:
         self.calls += 1
 
 
-def seen_from_outside(store: Store) -> tuple[list[tuple[str, str]], list[str]]:
+async def seen_from_outside(store: Store) -> tuple[list[tuple[str, str]], list[str]]:
     """Meta rows and timer refs another connection sees: only committed ones."""
-    with sqlite3.connect(store.db.path) as other:
-        meta = other.execute("SELECT key, value FROM meta WHERE key LIKE 'uow-%' ORDER BY key").fetchall()
-        refs = [ref for (ref,) in other.execute("SELECT ref FROM timers ORDER BY id")]
-    return meta, refs
+    meta = await store.db.read("SELECT key, value FROM meta WHERE key LIKE 'uow-%' ORDER BY key")
+    refs = await store.db.read("SELECT ref FROM timers ORDER BY id")
+    return [(row[0], row[1]) for row in meta], [row[0] for row in refs]
 
 
 async def test_writes_of_several_repositories_commit_together(store: Store) -> None:
@@ -42,9 +40,9 @@ async def test_writes_of_several_repositories_commit_together(store: Store) -> N
         await tx.timers.add("t", "second", DUE + timedelta(minutes=1))
         # Inside the unit of work its own writes are visible; outside, nothing yet.
         assert await tx.meta.get("uow-a") == "1"
-        assert seen_from_outside(store) == ([], [])
+        assert await seen_from_outside(store) == ([], [])
         assert heard.calls == 0
-    assert seen_from_outside(store) == ([("uow-a", "1")], ["first", "second"])
+    assert await seen_from_outside(store) == ([("uow-a", "1")], ["first", "second"])
     assert heard.calls == 1  # one commit, one wake, however many timers it held
     assert [t.ref for t in await store.timers.for_ref("t", "first")] == ["first"]
 
@@ -59,7 +57,7 @@ async def test_an_exception_rolls_every_repository_back_and_wakes_nobody(store: 
             await tx.meta.set("uow-new", "x")
             await tx.timers.add("t", "never", DUE)
             raise Boom
-    assert seen_from_outside(store) == ([("uow-kept", "before")], [])
+    assert await seen_from_outside(store) == ([("uow-kept", "before")], [])
     assert await store.meta.get("uow-new") is None
     assert heard.calls == 0
 
@@ -71,7 +69,7 @@ async def test_an_error_from_a_repository_rolls_back_the_writes_before_it(store:
         async with store.transaction() as tx:
             await tx.timers.add("t", "first", DUE)
             await tx.timers.add("t", "naive", DUE.replace(tzinfo=None))  # refused: naive
-    assert seen_from_outside(store) == ([], [])
+    assert await seen_from_outside(store) == ([], [])
     assert heard.calls == 0
 
 
@@ -80,7 +78,7 @@ async def test_a_write_outside_a_unit_of_work_commits_and_wakes_at_once(store: S
     store.on_timers_changed(heard)
     await store.timers.add("t", "alone", DUE)
     assert heard.calls == 1
-    assert seen_from_outside(store)[1] == ["alone"]
+    assert (await seen_from_outside(store))[1] == ["alone"]
     assert await store.timers.cancel("t", "alone") == 1
     assert heard.calls == 2
 
@@ -92,4 +90,4 @@ async def test_the_store_is_usable_after_a_rolled_back_unit_of_work(store: Store
             raise Boom
     async with store.transaction() as tx:
         await tx.meta.set("uow-b", "2")
-    assert seen_from_outside(store)[0] == [("uow-b", "2")]
+    assert (await seen_from_outside(store))[0] == [("uow-b", "2")]

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import collections
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.clock import ManualClock
-from bot.store import Store
+from bot.store import PgDatabase, Store
 from bot.timers import Firing, TimerDispatcher
+from tests.engines import postgres_only
 from tests.timers.test_dispatcher import crash, settle
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -26,9 +28,17 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def other(store: Store) -> Store:
-    """The other process's store."""
-    return store
+async def other(store: Store) -> AsyncIterator[Store]:
+    """The other process's store: on PostgreSQL a pool of its own; on SQLite the same one (a SQLite
+    database is served by one process, through one connection)."""
+    if not isinstance(store.db, PgDatabase):
+        yield store
+        return
+    opened = await Store.open(store.db.url)
+    try:
+        yield opened
+    finally:
+        await opened.close()
 
 
 class Tally:
@@ -94,9 +104,9 @@ async def test_a_long_fire_renews_its_lease_and_the_other_dispatcher_leaves_it_a
     watcher = TimerDispatcher(other, clock, lease=LEASE)
     tally = Tally()
     tally.handler(watcher)
-    watcher.start()
     try:
         await asyncio.wait_for(started.wait(), timeout=60)
+        watcher.start()  # once the holder has the timer
         for _ in range(8):  # four leases' worth, a third of a lease at a time
             await clock.advance(LEASE / 3)
             await wait_until(lambda: renewed_past(store, timer_id, clock.now()))
@@ -151,6 +161,18 @@ async def test_a_dispatcher_stopped_mid_fire_has_its_claims_retried_by_the_other
     assert {row["claimed_by"] for row in rows} == {survivor.owner}
 
 
+def listening(store: Store) -> asyncio.Future[bool]:
+    """Whether a connection to this database is listening for timers (its last statement was LISTEN)."""
+
+    async def check() -> bool:
+        rows = await store.db.fetchall(
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+        )
+        return bool(rows)
+
+    return asyncio.ensure_future(check())
+
+
 def renewed_past(store: Store, timer_id: int, now: datetime) -> asyncio.Future[bool]:
     async def check() -> bool:
         row = await store.db.fetchone("SELECT lease_until FROM timers WHERE id = ?", (timer_id,))
@@ -170,3 +192,24 @@ async def wait_until(condition: object, timeout: float = 60.0) -> None:  # noqa:
             if result:
                 return
             await asyncio.sleep(0.01)
+
+
+@postgres_only
+async def test_a_timer_another_process_adds_earlier_wakes_this_dispatcher(
+    store: Store, other: Store, clock: ManualClock
+) -> None:
+    """B sleeps with nothing due; A adds a timer due now: A's commit notifies B, which fires it."""
+    await store.timers.add("t", "later", T0 + timedelta(days=1))
+    tally = Tally()
+    sleeper = TimerDispatcher(other, clock, lease=LEASE)
+    tally.handler(sleeper)
+    sleeper.start()
+    try:
+        await asyncio.wait_for(sleeper.idle(), timeout=60)
+        await wait_until(lambda: listening(store))
+        await asyncio.wait_for(sleeper.idle(), timeout=60)  # the wake a new LISTEN gives is over
+        await store.timers.add("t", "now", T0)  # another process's write: B's own store never saw it
+        await wait_until(lambda: tally.total()["now"] == 1)
+    finally:
+        await sleeper.stop()
+    assert tally.total() == {"now": 1}

@@ -6,7 +6,6 @@ Timings are in ``benchmarks/watchlist.py``; this checks what is shown, at the li
 from __future__ import annotations
 
 import random
-import sqlite3
 from pathlib import Path
 
 import discord
@@ -41,18 +40,21 @@ async def big(tmp_path: Path, store: Store, clock: ManualClock) -> WatchlistServ
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     await import_catalog(store, path, "csv")
     rng = random.Random(3)
-    with sqlite3.connect(store.db.path) as conn:
-        ids = [row[0] for row in conn.execute("SELECT id FROM films ORDER BY id")]
-        stamp = encode_time(clock.now())
-        conn.executemany(
+    ids = [row[0] for row in await store.db.fetchall("SELECT id FROM films ORDER BY id")]
+    stamp = encode_time(clock.now())
+    async with store.db.transaction() as tx:
+        await tx.executemany(
             "INSERT INTO watchlist_entries (id, guild_id, film_id, suggested_by, suggested_at, wants) "
             "VALUES (?, ?, ?, ?, ?, 0)",
             [(n + 1, GUILD, film_id, 1 + n % MEMBERS, stamp) for n, film_id in enumerate(ids)],
         )
         wants = {(n + 1, u) for n in range(FILMS) for u in rng.sample(range(1, MEMBERS + 1), 1 + n % 20)}
-        conn.executemany("INSERT INTO watchlist_wants VALUES (?, ?, ?)", [(e, u, stamp) for e, u in wants])
-        conn.execute(
-            "UPDATE watchlist_entries SET wants = (SELECT count(*) FROM watchlist_wants w WHERE w.entry_id = id)"
+        await tx.executemany(
+            "INSERT INTO watchlist_wants VALUES (?, ?, ?)", [(e, u, stamp) for e, u in sorted(wants)]
+        )
+        await tx.execute(
+            "UPDATE watchlist_entries SET wants = "
+            "(SELECT count(*) FROM watchlist_wants w WHERE w.entry_id = watchlist_entries.id)"
         )
     return WatchlistService(store, clock, PreferencesService(store), rng=random.Random(5))
 

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import timedelta
 
 import pytest
 
 from bot.clock import ManualClock
 from bot.films.models import DeleteRefused, FilmSummary
-from bot.store import Store
+from bot.store import Duplicate, Store
+from tests.engines import outside_rows
 from tests.watchlist.conftest import ALICE, BRUNO, CHIARA, GUILD, OTHER_GUILD
 
 
 def rows(store: Store, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    """Read the database file itself (another connection), as a restarted bot would."""
-    with sqlite3.connect(store.db.path) as conn:
-        return list(conn.execute(sql, params))
+    """Read the database with another connection, as a restarted bot would."""
+    return outside_rows(store.db.location, sql, params)
 
 
 async def suggest(store: Store, clock: ManualClock, film: FilmSummary, user: int, **kwargs: object) -> str:
@@ -93,11 +92,12 @@ async def test_one_open_entry_per_film_is_the_schema_s_rule_not_only_the_code_s(
     store: Store, clock: ManualClock, catalog: list[FilmSummary]
 ) -> None:
     await suggest(store, clock, catalog[0], ALICE)
-    with sqlite3.connect(store.db.path) as conn, pytest.raises(sqlite3.IntegrityError):
-        conn.execute(
-            "INSERT INTO watchlist_entries (guild_id, film_id, suggested_by, suggested_at) VALUES (?, ?, ?, ?)",
-            (GUILD, catalog[0].id, BRUNO, "2026-01-01T00:00:00.000000Z"),
-        )
+    with pytest.raises(Duplicate):
+        async with store.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO watchlist_entries (guild_id, film_id, suggested_by, suggested_at) VALUES (?, ?, ?, ?)",
+                (GUILD, catalog[0].id, BRUNO, "2026-01-01T00:00:00.000000Z"),
+            )
     # Another server has a list of its own.
     result = await store.watchlist.want(
         OTHER_GUILD, catalog[0].id, BRUNO, clock.now(), toggle=False, may_suggest=True, cap=None

@@ -22,6 +22,7 @@ from bot.catalog.download.models import DATASET_FILES, DownloadPlan, DownloadRes
 from bot.catalog.download.progress import ByteProgress, PlainLines
 from bot.catalog.importing import import_catalog
 from bot.catalog.importing.progress import NoProgress, Progress
+from bot.database_url import DatabaseLocation
 from bot.errors import BadInput
 from bot.store import Repositories, Store
 
@@ -41,9 +42,9 @@ class Download:
     policy: Policy = field(default_factory=Policy)
 
 
-def default_dest(database: Path) -> Path:
-    """Where the files go unless told: a folder ``imdb`` beside the database."""
-    return database.parent / "imdb"
+def default_dest(database: DatabaseLocation) -> Path:
+    """Where the files go unless told: a folder ``imdb`` beside the database (a server's: ``data/imdb``)."""
+    return database.parent / "imdb" if isinstance(database, Path) else Path("data") / "imdb"
 
 
 async def saved_plan(store: Store) -> DownloadPlan | None:

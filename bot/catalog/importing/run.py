@@ -319,7 +319,7 @@ class _Writer:
             return no_room(where, self.scratch)
         if isinstance(exc, WriteFailed):  # the store's transaction refused by the database, rolled back
             return DatabaseUnusable(f"{where}: {exc.detail}. Nothing was imported")
-        failure = database_failure(self.store.db.path, exc)
+        failure = database_failure(self.store.db.location, exc)
         if failure is not None:
             return DatabaseUnusable(f"{where}: {failure.message}. Nothing was imported")
         return None
