@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
-from bot.database_url import DatabaseLocation, database_location
+from bot.database_url import DatabaseLocation, PostgresUrl, database_location
 from bot.errors import ConfigError
 from bot.parsing import decimal
 
@@ -101,9 +101,10 @@ class Settings:
 
         level = choice("FILMBOT_LOG_LEVEL", get("FILMBOT_LOG_LEVEL", "INFO").upper(), _LOG_LEVELS)
         grace = number("FILMBOT_TIMER_GRACE_MINUTES", get("FILMBOT_TIMER_GRACE_MINUTES", "15"), *_GRACE)
+        database = database_location(get("FILMBOT_DATABASE", "data/filmbot.sqlite3"))
         return cls(
             token=Secret(get("DISCORD_TOKEN")),
-            database=database_location(get("FILMBOT_DATABASE", "data/filmbot.sqlite3")),
+            database=database,
             films_dir=Path(get("FILMBOT_FILMS_DIR", "data/films")),
             guild_ids=guild_ids(get("FILMBOT_GUILD_IDS")),
             log_level=level,
@@ -127,7 +128,9 @@ class Settings:
             letterboxd_url=url(
                 "FILMBOT_LETTERBOXD_URL", get("FILMBOT_LETTERBOXD_URL", LETTERBOXD_URL), _HTTP
             ).rstrip("/"),
-            shards=shards(get("FILMBOT_SHARD_COUNT"), get("FILMBOT_SHARD_IDS")),
+            shards=shards(
+                get("FILMBOT_SHARD_COUNT"), get("FILMBOT_SHARD_IDS"), shared=isinstance(database, PostgresUrl)
+            ),
         )
 
 
@@ -161,8 +164,12 @@ def number(
     return float(value)
 
 
-def shards(count: str, ids: str) -> Shards | None:
-    """FILMBOT_SHARD_COUNT (``auto`` or 1-10000) and FILMBOT_SHARD_IDS (``0-3``, ``0,2``; empty: every shard)."""
+def shards(count: str, ids: str, *, shared: bool = False) -> Shards | None:
+    """FILMBOT_SHARD_COUNT (``auto`` or 1-10000) and FILMBOT_SHARD_IDS (``0-3``, ``0,2``; empty: every shard).
+
+    ``shared``: the database is one several processes share (PostgreSQL), so ids naming only some shards
+    leave the others to those processes; on SQLite (one process per database) they are refused.
+    """
     if not count:
         if ids:
             raise ConfigError(
@@ -180,12 +187,13 @@ def shards(count: str, ids: str) -> Shards | None:
     total = int(number("FILMBOT_SHARD_COUNT", count, *_SHARDS, whole=True, word="auto"))
     chosen = shard_ids(ids, total) if ids else None
     missing = sorted(set(range(total)) - set(chosen or range(total)))
-    if missing:
+    if missing and not shared:
         # One process per SQLite database (``filmbot run`` holds its lock): nobody else could run these.
         raise ConfigError(
             f"FILMBOT_SHARD_IDS {ids!r} would leave shard{'s' if len(missing) > 1 else ''} "
             f"{id_ranges(missing)} (of {total}) without a process, and a SQLite database (FILMBOT_DATABASE) "
-            "is served by one process only: leave FILMBOT_SHARD_IDS empty to run every shard in this one"
+            "is served by one process only: leave FILMBOT_SHARD_IDS empty to run every shard in this one, "
+            "or share the shards between processes on a PostgreSQL database (FILMBOT_DATABASE=postgresql://…)"
         )
     return Shards(count=total, ids=chosen)
 
