@@ -27,7 +27,7 @@ def contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         return {name: sorted(conn.execute(f"SELECT * FROM {name}"), key=repr) for name in tables}
 
 
-async def copy(tmp_path: Path, source: Path, target: Path, *extra: str) -> Any:
+async def copy(tmp_path: Path, source: Path | str, target: Path | str, *extra: str) -> Any:
     return await filmbot(
         "db", "copy", "--from", str(source), "--to", str(target), *extra,
         env=environment(tmp_path / "unused.sqlite3"), cwd=tmp_path,
