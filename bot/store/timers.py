@@ -48,9 +48,13 @@ _CLAIMABLE = (
     "AND (state = 'pending' OR lease_until IS NULL OR lease_until <= :now OR :recover) "
     "ORDER BY due_at, id LIMIT :limit"
 )
-# PostgreSQL: rows another process's claim has locked are passed over, not waited for (SQLite has one
-# writer at a time, so nothing is locked by anyone else while a claim runs).
-_SKIP_LOCKED = {"postgresql": " FOR UPDATE SKIP LOCKED", "sqlite": ""}
+# Which rows a claim updates. PostgreSQL: rows another process's claim has locked are passed over, not
+# waited for, and the ids are collected first (an array), so the update finds them by primary key rather
+# than joining the whole table. SQLite has one writer at a time: nothing is locked by anyone else.
+_CLAIM_WHERE = {
+    "postgresql": f"id = ANY (ARRAY ({_CLAIMABLE} FOR UPDATE SKIP LOCKED))",
+    "sqlite": f"id IN ({_CLAIMABLE})",
+}
 # How many rows one claim takes at most when the caller sets no limit.
 CLAIM_ALL = 1_000_000
 
@@ -83,23 +87,48 @@ class Outcome:
 
 
 async def record_outcomes(tx: Transaction, outcomes: list[Outcome]) -> list[bool]:
-    """The group-commit engine's batch: each outcome in turn, in one transaction; True where recorded."""
+    """The group-commit engine's batch: every outcome in one transaction; True where recorded."""
+    if tx.dialect == "postgresql":
+        return await _record_outcomes_pg(tx, outcomes)
     recorded = []
     for outcome in outcomes:
         held = "" if outcome.owner is None else " AND state = 'running' AND claimed_by = ?"
         cur = await tx.execute(
             f"UPDATE timers SET state = ?, fired_at = ?, late_by = ?, error = ? WHERE id = ?{held}",
             (
-                outcome.state,
-                encode_time(outcome.fired_at),
-                outcome.late_by,
-                outcome.error,
+                *_outcome_values(outcome)[1:5],
                 outcome.timer_id,
                 *(() if outcome.owner is None else (outcome.owner,)),
             ),
         )
         recorded.append(cur.rowcount == 1)
     return recorded
+
+
+async def _record_outcomes_pg(tx: Transaction, outcomes: list[Outcome]) -> list[bool]:
+    """One statement for the whole batch: a round trip per outcome would bound how fast a backlog drains."""
+    columns = list(zip(*(_outcome_values(outcome) for outcome in outcomes), strict=True))
+    rows = await tx.fetchall(
+        "UPDATE timers t SET state = v.state, fired_at = v.fired_at, late_by = v.late_by, error = v.error "
+        "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::text[]) "
+        "AS v (id, state, fired_at, late_by, error, owner) "
+        "WHERE t.id = v.id AND (v.owner IS NULL OR (t.state = 'running' AND t.claimed_by = v.owner)) "
+        "RETURNING t.id",
+        tuple(list(column) for column in columns),
+    )
+    done = {int(row[0]) for row in rows}
+    return [outcome.timer_id in done for outcome in outcomes]
+
+
+def _outcome_values(outcome: Outcome) -> tuple[Any, ...]:
+    return (
+        outcome.timer_id,
+        outcome.state,
+        encode_time(outcome.fired_at),
+        outcome.late_by,
+        outcome.error,
+        outcome.owner,
+    )
 
 
 # Other processes' dispatchers listen here (PostgreSQL): a notification means "read the next due row again".
@@ -208,7 +237,7 @@ class TimerStore:
         async with self._db.write() as conn:
             rows = await conn.fetchall(
                 "UPDATE timers SET state = 'running', attempts = attempts + 1, claimed_by = :owner, "
-                f"lease_until = :until WHERE id IN ({_CLAIMABLE}{_SKIP_LOCKED[conn.dialect]}) RETURNING {_COLUMNS}",
+                f"lease_until = :until WHERE {_CLAIM_WHERE[conn.dialect]} RETURNING {_COLUMNS}",
                 params,
             )
         return sorted((_timer(row) for row in rows), key=lambda timer: (timer.due_at, timer.id))

@@ -16,13 +16,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
 
 from bot.database_url import PostgresUrl
 from bot.store.timers import encode_time
-from tests.discord_emulator import Emulator
+from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import SubprocessBot
 from tests.discord_emulator.world import Club
 from tests.engines import TEST_SERVER, env_value, outside_execute, outside_rows, postgres_only
@@ -93,6 +94,17 @@ def poll_id_of(buttons: list[dict[str, str]]) -> int:
     raise AssertionError("no poll buttons on the message")
 
 
+async def poll_with_a_vote(driver: Driver, question: str, duration: str, *, choice: int) -> tuple[Any, int]:
+    """A poll posted in the driver's server, with member1's vote recorded: the answer and the poll's id."""
+    created = await driver.slash(
+        "poll", "create", question=question, options="Heat; Ronin", duration=duration
+    )
+    poll = poll_id_of(created.message.buttons)
+    voted = await driver.as_member("member1").click(created.message, f"filmbot:poll:vote:{poll}:{choice}")
+    assert "Vote recorded" in voted.text
+    return created, poll
+
+
 async def notify(url: PostgresUrl) -> None:
     """What a process's own timer write does: wake every dispatcher (here after rows written from outside)."""
     conn = await asyncpg.connect(url.reveal(), timeout=10)
@@ -120,10 +132,7 @@ async def test_a_poll_whose_deadline_falls_while_its_process_is_down_is_closed_o
     emulator: Emulator, pair: Pair
 ) -> None:
     away = emulator.driver.in_guild(on_shard(emulator, 1).guild.id)
-    created = await away.slash("poll", "create", question="Tonight?", options="Heat; Ronin", duration="1h")
-    poll = poll_id_of(created.message.buttons)
-    voted = await away.as_member("member1").click(created.message, f"filmbot:poll:vote:{poll}:1")
-    assert "Vote recorded" in voted.text
+    created, poll = await poll_with_a_vote(away, "Tonight?", "1h", choice=1)
     assert await pair.b.kill() == -9  # shard 1's process is gone
     # The deadline moves to now (as an hour passing would): A is told through the notify channel.
     now = encode_time(datetime.now(UTC))
@@ -226,10 +235,7 @@ async def test_buttons_clicked_after_the_shards_move_to_the_other_process_are_an
     emulator: Emulator, pair: Pair
 ) -> None:
     home = emulator.driver.in_guild(on_shard(emulator, 0).guild.id)
-    created = await home.slash("poll", "create", question="Which?", options="Heat; Ronin", duration="1d")
-    poll = poll_id_of(created.message.buttons)
-    first = await home.as_member("member1").click(created.message, f"filmbot:poll:vote:{poll}:0")
-    assert "Vote recorded" in first.text
+    created, poll = await poll_with_a_vote(home, "Which?", "1d", choice=0)
     # Move shard 0 to B's machine: stop A, restart B with both shards.
     assert await pair.a.terminate() == 0
     await pair.b.terminate()
