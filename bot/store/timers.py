@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.store import _pg_listen
 from bot.store._group_commit import GroupCommit
 from bot.store._postgres import PgDatabase
-from bot.store._session import Row, Session, Transaction, inserted_id
+from bot.store._session import Params, Row, Session, Transaction, inserted_id
 from bot.timers.models import Timer
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -234,26 +234,28 @@ class TimerStore:
             "owner": owner,
             "until": encode_time(now + lease),
         }
-        async with self._db.write() as conn:
-            rows = await conn.fetchall(
-                "UPDATE timers SET state = 'running', attempts = attempts + 1, claimed_by = :owner, "
-                f"lease_until = :until WHERE {_CLAIM_WHERE[conn.dialect]} RETURNING {_COLUMNS}",
-                params,
-            )
+        sql = (
+            "UPDATE timers SET state = 'running', attempts = attempts + 1, claimed_by = :owner, "
+            f"lease_until = :until WHERE {_CLAIM_WHERE[self._db.dialect]} RETURNING {_COLUMNS}"
+        )
+        rows = await self._write_alone(sql, params)
         return sorted((_timer(row) for row in rows), key=lambda timer: (timer.due_at, timer.id))
 
     async def renew(self, owner: str, timer_ids: Collection[int], until: datetime) -> int:
-        """Extend ``owner``'s claims on ``timer_ids`` (their handlers still run) to ``until``. How many."""
+        """Extend ``owner``'s claims on ``timer_ids`` (their handlers still run) to ``until``. How many.
+
+        On PostgreSQL outside the write lock, like a claim: a long write elsewhere (a catalog import)
+        must not let running timers' leases lapse.
+        """
         if not timer_ids:
             return 0
         marks = ",".join("?" for _ in timer_ids)
-        async with self._db.write() as conn:
-            cur = await conn.execute(
-                "UPDATE timers SET lease_until = ? WHERE state = 'running' AND claimed_by = ? "
-                f"AND id IN ({marks})",
-                (encode_time(until), owner, *timer_ids),
-            )
-        return cur.rowcount
+        sql = (
+            "UPDATE timers SET lease_until = ? WHERE state = 'running' AND claimed_by = ? "
+            f"AND id IN ({marks}) RETURNING id"
+        )
+        params = (encode_time(until), owner, *timer_ids)
+        return len(await self._write_alone(sql, params))
 
     async def finish(
         self,
@@ -274,6 +276,16 @@ class TimerStore:
         async with self._db.write() as tx:
             (recorded,) = await record_outcomes(tx, [outcome])
         return recorded
+
+    async def _write_alone(self, sql: str, params: Params) -> list[Row]:
+        """A write that is one statement, atomic by itself (the rows a claim takes are locked, others'
+        skipped). On PostgreSQL it runs outside the write lock that serializes the store's
+        read-modify-write transactions: for it that lock would only add waiting. Inside a unit of work,
+        or on SQLite (one writer), it is an ordinary write."""
+        if isinstance(self._db, PgDatabase):
+            return await self._db.statement(sql, params)
+        async with self._db.write() as conn:
+            return await conn.fetchall(sql, params)
 
     async def prune(self, before: datetime) -> int:
         """Delete finished timers (fired, missed, failed, cancelled) due before ``before``; how many.
