@@ -189,10 +189,13 @@ class TimerDispatcher:
                 now = self._clock.now()
                 room = self._concurrency - len(self._inflight)
                 claimed = await self._claim(now, room) if room > 0 else []
-                # A full batch may have left due timers behind: claim more as soon as a handler ends.
+                # A full batch may have left due timers behind: claim more once half the handlers ended
+                # (a batch at a time, not a round trip per timer), without reading the next due one.
                 self._saturated = room <= 0 or len(claimed) == room
                 await self._prune_now_and_then(now)
-                next_due = self._next_due = await self._timers.next_due(self.owner)
+                next_due = self._next_due = (
+                    None if self._saturated else await self._timers.next_due(self.owner)
+                )
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -234,7 +237,7 @@ class TimerDispatcher:
 
     def _handled(self, task: asyncio.Task[None]) -> None:
         self._inflight.discard(task)
-        if self._saturated:
+        if self._saturated and len(self._inflight) <= self._concurrency // 2:
             self._saturated = False
             self.wake()  # room for more: claim what a full batch left behind
         elif not self._inflight and self._sleeping and not self._wake.is_set():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -27,7 +26,7 @@ async def prepared(settings: Settings) -> FilmBot:
 @pytest.fixture
 async def followed(settings: Settings) -> AsyncIterator[Settings]:
     """Settings with a daily refresh, on a database where a followed feed lost its poll timer."""
-    store = await Store.open(Path(str(settings.database)))
+    store = await Store.open(settings.database)
     try:
         feed = await store.letterboxd.add_feed("cinephile")
         await store.letterboxd.set_follow(100, 400, feed, store.clock.now())
