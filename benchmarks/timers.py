@@ -9,7 +9,9 @@ outcomes) with a handler that only records when it ran, so the figures are the d
 not Discord. A process stops once no timer is pending or running.
 
 Printed per run: timers fired, how many exactly once (and any twice or never), each process's share,
-and lateness (run time minus due time) p50 / p99 / max. Figures depend on the machine; compare the rows of
+lateness (run time minus due time) p50 / p99 / max, and the rate they were fired at (all of them over
+the time from the first due to the last fired: below the rate they come due, a backlog builds up and
+lateness grows with it). Figures depend on the machine; compare the rows of
 one run.
 """
 
@@ -74,10 +76,11 @@ async def seed(database: str, count: int, window: float, lead: float) -> None:
 
 async def worker(database: str) -> dict[str, object]:
     """One process: fire what it claims until nothing is pending or running; report each firing."""
-    fired: list[tuple[int, float]] = []
+    fired: list[tuple[int, float, float]] = []
 
     async def on_fire(firing: Firing) -> None:
-        fired.append((firing.timer.id, time.time() - firing.timer.due_at.timestamp()))
+        at = time.time()
+        fired.append((firing.timer.id, at - firing.timer.due_at.timestamp(), at))
 
     store = await Store.open(database_location(database))
     dispatcher = TimerDispatcher(store, SystemClock())
@@ -105,6 +108,7 @@ class Outcome:
     twice: int
     never: int
     lateness: list[float]
+    span: float  # seconds from the first timer's due time to the last firing
 
     def row(self) -> list[str]:
         late = self.lateness or [float("nan")]
@@ -118,6 +122,7 @@ class Outcome:
             f"{percentile(late, 50) * 1000:,.0f} ms",
             f"{percentile(late, 99) * 1000:,.0f} ms",
             f"{max(late) * 1000:,.0f} ms",
+            f"{self.timers / self.span:,.0f}/s",
         ]
 
 
@@ -139,11 +144,13 @@ def run(engine: str, database: str, processes: int, args: argparse.Namespace) ->
             raise SystemExit(f"a worker failed (status {proc.returncode})")
         reports.append(json.loads(out.decode().strip().splitlines()[-1]))
     counts: collections.Counter[int] = collections.Counter()
+    first_due, last_fired = float("inf"), 0.0
     lateness = []
     for report in reports:
-        for timer_id, late in report["fired"]:
+        for timer_id, late, at in report["fired"]:
             counts[timer_id] += 1
             lateness.append(late)
+            first_due, last_fired = min(first_due, at - late), max(last_fired, at)
     return Outcome(
         engine,
         processes,
@@ -153,6 +160,7 @@ def run(engine: str, database: str, processes: int, args: argparse.Namespace) ->
         twice=sum(1 for n in counts.values() if n > 1),
         never=args.timers - len(counts),
         lateness=lateness,
+        span=max(last_fired - first_due, 1e-9),
     )
 
 
@@ -207,6 +215,7 @@ def main() -> None:
         "late p50",
         "p99",
         "max",
+        "fired at",
     ]
     print(table([head, *(o.row() for o in outcomes)]))
 
