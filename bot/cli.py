@@ -59,7 +59,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--dry-run", action="store_true", help="read and check everything, write nothing")
     _download_parser(films_sub)
+    _db_parser(sub)
     return parser
+
+
+def _db_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    db = sub.add_parser("db", help="manage the database")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    copy = db_sub.add_parser(
+        "copy",
+        help="copy every table of one database into another (SQLite or PostgreSQL), and verify the copy",
+        description="Migrates the target, copies every table in dependency order in batches (ids kept), "
+        "rebuilds the title search, then reads every table back and compares row counts and checksums "
+        "before committing: on any difference nothing is copied. Stop the bot first.",
+    )
+    copy.add_argument(
+        "--from", dest="source", required=True, metavar="DATABASE", help="as FILMBOT_DATABASE takes it"
+    )
+    copy.add_argument(
+        "--to", dest="target", required=True, metavar="DATABASE", help="as FILMBOT_DATABASE takes it"
+    )
+    copy.add_argument("--force", action="store_true", help="replace what the target already holds")
 
 
 def _download_parser(films_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -139,6 +159,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return run(settings)
     if args.command == "ask":
         return asyncio.run(_ask(settings, args.line))
+    if args.command == "db":
+        from bot.dbcopy.command import db_copy
+
+        return db_copy(args.source, args.target, force=args.force)
     if args.films_command == "check":
         return _films_check(settings)
     if args.films_command == "import":

@@ -158,7 +158,9 @@ class FilmBot(commands.Bot):
             await load_cards(store, self.settings.films_dir)  # logs each card it skips
         except NoCards as exc:
             log.error("film cards not loaded: %s", exc.message)  # the bot serves the films it has
-        self.timers = TimerDispatcher(store, self.clock, grace=self.settings.timer_grace)
+        self.timers = TimerDispatcher(
+            store, self.clock, grace=self.settings.timer_grace, lease=self.settings.timer_lease
+        )
         self.films = FilmService(store)
         self.scores = ScoreService(store, self.films, self.clock)
         self.plots = PlotService(store)
@@ -167,7 +169,7 @@ class FilmBot(commands.Bot):
             store, self.clock, self.settings.imdb_refresh, ChildRefresh(self.settings)
         )
         self.imdb_refresh.register_timers(self.timers)
-        if not self.offline:
+        if self.runs_singletons:
             await self.imdb_refresh.schedule()
         self.preferences = PreferencesService(store)
         self.watchlist = WatchlistService(store, self.clock, self.preferences)
@@ -186,7 +188,7 @@ class FilmBot(commands.Bot):
         self.letterboxd = LetterboxdService(store, self.clock, self.films, self.scores, self.preferences, web)
         self.letterboxd.poller.delivery = DiscordDiaryDelivery(self)
         self.letterboxd.register_timers(self.timers)
-        if not self.offline:
+        if self.runs_singletons:
             await self.letterboxd.resume()
         for module in pkgutil.iter_modules(cogs.__path__, f"{cogs.__name__}."):
             if not module.name.rsplit(".", 1)[-1].startswith("_"):
@@ -196,6 +198,15 @@ class FilmBot(commands.Bot):
             # ones a catalog import's allocations set off scan only what came after (not ~0.1 s of it).
             gc.collect()
             gc.freeze()
+
+    @property
+    def runs_singletons(self) -> bool:
+        """Whether this process does what a deployment does once: schedule the IMDb refresh, restore lost
+        feed timers, post results a stop left unposted. Shard 0's process does (the only one, unsharded);
+        with shards spread over processes sharing one database, the others leave it to that one. Timers
+        themselves fire in whichever process claims them."""
+        shards = self.settings.shards
+        return not self.offline and (shards is None or shards.runs_shard_zero)
 
     def gateway_connections(self) -> int:
         """How many gateway websockets this process holds (each keeps one pooled connection)."""
@@ -254,8 +265,10 @@ class FilmBot(commands.Bot):
         self.ready_event.set()
 
     async def _catch_up_polls(self) -> None:
-        """Results a stop left unposted, then each open poll's message shown as its ballots stand."""
-        await self.polls.post_unposted()
+        """Results a stop left unposted (in one process of a deployment), then each open poll's message
+        in this process's servers shown as its ballots stand."""
+        if self.runs_singletons:
+            await self.polls.post_unposted()
         if isinstance(self.polls.delivery, PollDelivery):
             await self.polls.delivery.show_open([guild.id for guild in self.guilds])
 

@@ -76,6 +76,8 @@ class Settings:
     api_base: str = DISCORD_API_BASE
     gateway_url: str = DISCORD_GATEWAY_URL
     timer_grace: timedelta = timedelta(minutes=15)
+    # How long a claim on a due timer holds before another process may retry it (renewed while it runs).
+    timer_lease: timedelta = timedelta(minutes=1)
     # discord.py waits this long after the last GUILD_CREATE before READY (its default is 2 s).
     guild_ready_timeout: float = 2.0
     # Where `filmbot films download imdb` fetches IMDb's dataset files, and how often the bot refreshes them.
@@ -113,15 +115,21 @@ class Settings:
 
         level = choice("FILMBOT_LOG_LEVEL", get("FILMBOT_LOG_LEVEL", "INFO").upper(), _LOG_LEVELS)
         grace = number("FILMBOT_TIMER_GRACE_MINUTES", get("FILMBOT_TIMER_GRACE_MINUTES", "15"), *_GRACE)
+        database = database_location(get("FILMBOT_DATABASE", "data/filmbot.sqlite3"))
         return cls(
             token=Secret(get("DISCORD_TOKEN")),
-            database=database_location(get("FILMBOT_DATABASE", "data/filmbot.sqlite3")),
+            database=database,
             films_dir=Path(get("FILMBOT_FILMS_DIR", "data/films")),
             guild_ids=guild_ids(get("FILMBOT_GUILD_IDS")),
             log_level=level,
             api_base=url("DISCORD_API_BASE", get("DISCORD_API_BASE", DISCORD_API_BASE), _HTTP).rstrip("/"),
             gateway_url=url("DISCORD_GATEWAY_URL", get("DISCORD_GATEWAY_URL", DISCORD_GATEWAY_URL), _WS),
             timer_grace=timedelta(minutes=grace),
+            timer_lease=timedelta(
+                seconds=number(
+                    "FILMBOT_TIMER_LEASE_SECONDS", get("FILMBOT_TIMER_LEASE_SECONDS", "60"), *_LEASE
+                )
+            ),
             guild_ready_timeout=number(
                 "FILMBOT_GUILD_READY_TIMEOUT", get("FILMBOT_GUILD_READY_TIMEOUT", "2"), *_READY
             ),
@@ -135,7 +143,9 @@ class Settings:
             letterboxd_url=url(
                 "FILMBOT_LETTERBOXD_URL", get("FILMBOT_LETTERBOXD_URL", LETTERBOXD_URL), _HTTP
             ).rstrip("/"),
-            shards=shards(get("FILMBOT_SHARD_COUNT"), get("FILMBOT_SHARD_IDS")),
+            shards=shards(
+                get("FILMBOT_SHARD_COUNT"), get("FILMBOT_SHARD_IDS"), shared=isinstance(database, PostgresUrl)
+            ),
             event_loop=event_loop(get("FILMBOT_EVENT_LOOP", "asyncio").lower()),
         )
 
@@ -143,6 +153,7 @@ class Settings:
 # Every numeric setting's bounds, (low, high, unit): one place says what each accepts.
 _GRACE = (0.0, 7 * 24 * 60.0, "minutes")
 _READY = (0.0, 60.0, "seconds")
+_LEASE = (1.0, 3600.0, "seconds")
 # Far above any one process's reach; Discord caps a shard at 2,500 servers, so 10,000 shards is 25M servers.
 _SHARDS = (1.0, 10_000.0, "shards")
 _SHARD_IDS = re.compile(r"([0-9]+)(?:-([0-9]+))?")
@@ -169,8 +180,12 @@ def number(
     return float(value)
 
 
-def shards(count: str, ids: str) -> Shards | None:
-    """FILMBOT_SHARD_COUNT (``auto`` or 1-10000) and FILMBOT_SHARD_IDS (``0-3``, ``0,2``; empty: every shard)."""
+def shards(count: str, ids: str, *, shared: bool = False) -> Shards | None:
+    """FILMBOT_SHARD_COUNT (``auto`` or 1-10000) and FILMBOT_SHARD_IDS (``0-3``, ``0,2``; empty: every shard).
+
+    ``shared``: the database is one several processes share (PostgreSQL), so ids naming only some shards
+    leave the others to those processes; on SQLite (one process per database) they are refused.
+    """
     if not count:
         if ids:
             raise ConfigError(
@@ -188,12 +203,13 @@ def shards(count: str, ids: str) -> Shards | None:
     total = int(number("FILMBOT_SHARD_COUNT", count, *_SHARDS, whole=True, word="auto"))
     chosen = shard_ids(ids, total) if ids else None
     missing = sorted(set(range(total)) - set(chosen or range(total)))
-    if missing:
+    if missing and not shared:
         # One process per SQLite database (``filmbot run`` holds its lock): nobody else could run these.
         raise ConfigError(
             f"FILMBOT_SHARD_IDS {ids!r} would leave shard{'s' if len(missing) > 1 else ''} "
             f"{id_ranges(missing)} (of {total}) without a process, and a SQLite database (FILMBOT_DATABASE) "
-            "is served by one process only: leave FILMBOT_SHARD_IDS empty to run every shard in this one"
+            "is served by one process only: leave FILMBOT_SHARD_IDS empty to run every shard in this one, "
+            "or share the shards between processes on a PostgreSQL database (FILMBOT_DATABASE=postgresql://…)"
         )
     return Shards(count=total, ids=chosen)
 

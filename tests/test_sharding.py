@@ -75,6 +75,37 @@ def test_refused_forms_name_the_key_and_what_works(count: str, ids: str, says: s
     assert "\n" not in refused.value.message
 
 
+@pytest.mark.parametrize(
+    ("database", "ids", "expected"),
+    [
+        ("postgresql://filmbot@db.example/filmbot", "1-2", Shards(3, (1, 2))),  # the rest run elsewhere
+        ("postgres://filmbot@db.example/filmbot", "0", Shards(3, (0,))),
+        ("postgresql://filmbot@db.example/filmbot", "", Shards(3)),
+    ],
+)
+def test_on_postgresql_ids_may_name_some_shards_the_other_processes_run_the_rest(
+    database: str, ids: str, expected: Shards
+) -> None:
+    settings = Settings.from_env(
+        {"FILMBOT_DATABASE": database, "FILMBOT_SHARD_COUNT": "3", "FILMBOT_SHARD_IDS": ids}, env_file=None
+    )
+    assert settings.shards == expected
+
+
+def test_on_sqlite_the_refusal_says_what_would_allow_some_shards() -> None:
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env(
+            {
+                "FILMBOT_DATABASE": "sqlite:///data/f.sqlite3",
+                "FILMBOT_SHARD_COUNT": "2",
+                "FILMBOT_SHARD_IDS": "1",
+            },
+            env_file=None,
+        )
+    assert "a SQLite database (FILMBOT_DATABASE) is served by one process only" in refused.value.message
+    assert "on a PostgreSQL database (FILMBOT_DATABASE=postgresql://…)" in refused.value.message
+
+
 def test_descriptions_and_shard_zero() -> None:
     assert Shards(4).describe() == "shards 0-3 of 4" and Shards(4).runs_shard_zero
     assert Shards(1).describe() == "shard 0 of 1"

@@ -32,7 +32,7 @@ from bot.store.preferences import PreferencesStore
 from bot.store.ratings import RatingOp, RatingStore, apply_ops
 from bot.store.search import SearchStore
 from bot.store.spoilers import SpoilerStore
-from bot.store.timers import TimerStore
+from bot.store.timers import Outcome, TimerStore, record_outcomes
 from bot.store.watch_parties import WatchPartyStore
 from bot.store.watchlist import MAX_BATCH as WANTS_MAX_BATCH
 from bot.store.watchlist import WantOp, WatchlistStore
@@ -68,13 +68,14 @@ class Repositories:
         ballots: GroupCommit[BallotOp, BallotResult] | None = None,
         rating_writes: GroupCommit[RatingOp, Any] | None = None,
         watchlist_writes: GroupCommit[WantOp, WantResult] | None = None,
+        timer_outcomes: GroupCommit[Outcome, bool] | None = None,
     ) -> None:
         self.films = FilmStore(session, clock)
         self.catalog = CatalogStore(session, clock)
         self.search = SearchStore(session)
         self.meta = MetaStore(session)
         self.ratings = RatingStore(session, rating_writes)
-        self.timers = TimerStore(session, clock, timers_changed)
+        self.timers = TimerStore(session, clock, timers_changed, timer_outcomes)
         self.spoilers = SpoilerStore(session)
         self.polls = PollStore(session, ballots)
         self.watch_parties = WatchPartyStore(session, clock)
@@ -99,6 +100,9 @@ class Store(Repositories):
         self.watchlist_writes: GroupCommit[WantOp, WantResult] = GroupCommit(
             db, WatchlistStore.apply, name="watchlist-wants", max_batch=WANTS_MAX_BATCH
         )
+        self.timer_outcomes: GroupCommit[Outcome, bool] = GroupCommit(
+            db, record_outcomes, name="timer-outcomes"
+        )
         super().__init__(
             db,
             clock,
@@ -106,6 +110,7 @@ class Store(Repositories):
             ballots=self.ballots,
             rating_writes=self.rating_writes,
             watchlist_writes=self.watchlist_writes,
+            timer_outcomes=self.timer_outcomes,
         )
 
     @classmethod
@@ -139,4 +144,5 @@ class Store(Repositories):
         await self.ballots.stop()
         await self.rating_writes.stop()
         await self.watchlist_writes.stop()
+        await self.timer_outcomes.stop()
         await self.db.close()

@@ -211,6 +211,18 @@ class PgDatabase:
         """Rows of what is committed, on a connection of the pool: never queued behind a write."""
         return await self.fetchall(sql, params)
 
+    async def statement(self, sql: str, params: Params = ()) -> list[Row]:
+        """One write statement that is atomic by itself (a timer claim), committed on its own, outside the
+        write lock: for a statement that reads nothing it then writes back, that lock only adds waiting."""
+        try:
+            async with self._pool.acquire() as conn:
+                return await _fetch(conn, sql, params)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            failed = pg_write_failure(self.url, exc)
+            if failed is None:
+                raise
+            raise failed from exc
+
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
         """A connection of the pool, for what only PostgreSQL does (``COPY``, ``LISTEN``)."""

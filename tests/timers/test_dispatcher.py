@@ -181,7 +181,7 @@ async def test_a_restart_never_fires_a_finished_timer_again(store: Store, clock:
     assert row is not None and row.attempts == 1
 
 
-async def test_a_timer_interrupted_mid_fire_is_retried_once_with_retry_set(
+async def test_a_timer_interrupted_mid_fire_is_retried_once_its_lease_lapses_with_retry_set(
     store: Store, clock: ManualClock
 ) -> None:
     timer_id = await store.timers.add("t", "crashy", T0)
@@ -198,24 +198,33 @@ async def test_a_timer_interrupted_mid_fire_is_retried_once_with_retry_set(
     await asyncio.wait_for(blocked.wait(), timeout=60)
     row = await store.timers.get(timer_id)
     assert row is not None and row.state == "running"
-    # Simulate SIGKILL: cancel the tasks without letting them record anything.
-    assert first._task is not None
-    first._task.cancel()
-    for task in list(first._inflight):
-        task.cancel()
-    await asyncio.gather(first._task, *first._inflight, return_exceptions=True)
-    # Second lifetime re-claims the running row and tells the handler it is a retry.
+    await crash(first)
+    # Second lifetime: the claim holds until its lease lapses, then the row is claimed again and the
+    # handler told it is a retry.
     seen = Recorder()
     second = TimerDispatcher(store, clock)
     second.register("t", seen.on_fire)
     second.start()
     try:
         await settle(second, clock)
+        assert seen.refs == []
+        await settle(second, clock, first.lease.total_seconds())
     finally:
         await second.stop()
     assert seen.refs == ["crashy"] and seen.fired[0].retry
     row = await store.timers.get(timer_id)
     assert row is not None and row.state == "fired" and row.attempts == 2
+
+
+async def crash(dispatcher: TimerDispatcher) -> None:
+    """What SIGKILL does to a dispatcher: its tasks end without recording or renewing anything."""
+    tasks = [t for t in (dispatcher._task, dispatcher._renewer, *dispatcher._inflight) if t is not None]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    dispatcher._task = dispatcher._renewer = None
+    dispatcher._inflight.clear()
+    dispatcher._claims.clear()
 
 
 async def test_a_failing_handler_is_recorded_and_not_retried_forever(

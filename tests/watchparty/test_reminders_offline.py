@@ -192,11 +192,12 @@ async def test_a_reminder_interrupted_after_sending_is_not_sent_again_after_a_re
         assert running is not None and running.state == "running"
     finally:
         await stop_bot(bot, recorder)
-    # Restart: the running row is re-claimed as a retry, and the recorded delivery is not repeated.
+    # Restart: once the crashed claim's lease lapses the row is claimed again as a retry, and the
+    # recorded delivery is not repeated.
     bot, recorder = await start_bot(settings, clock, tmp_path / "files2")
     try:
         h = Harness.of(bot, recorder, clock)
-        await h.settle(1)
+        await h.settle(bot.timers.lease.total_seconds() + 1)
         assert h.channel_messages() == []
         after = await bot.store.timers.get(timer.id)
         assert after is not None and after.state == "fired" and after.attempts == 2

@@ -27,8 +27,9 @@ class TerminalProgress:
 
     WIDTH = 28
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, stream: TextIO = sys.stderr, *, unit: str = "films") -> None:
         self._stream = stream
+        self._unit = unit
         self._phase = ""
         self._total = 1
         self._started = self._drawn = 0.0
@@ -57,7 +58,9 @@ class TerminalProgress:
         filled = int(share * self.WIDTH)
         rate = films / max(now - self._started, 1e-6)
         bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self._stream.write(f"\r{self._phase:<16} [{bar}] {share:4.0%}  {films:,} films  {rate:,.0f}/s ")
+        self._stream.write(
+            f"\r{self._phase:<16} [{bar}] {share:4.0%}  {films:,} {self._unit}  {rate:,.0f}/s "
+        )
         self._stream.flush()
 
 
