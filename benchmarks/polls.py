@@ -152,14 +152,17 @@ def _cpu_seconds(pid: int) -> float:
         return float(times.user + times.system)
 
 
-async def bot_burst(workdir: Path, args: tuple[str, ...], *, profile: Path | None = None) -> BotRun:
-    """One burst through the bot process: wall time, click-to-answer latencies, deferrals, late first
-    answers, and the bot's CPU time. With ``profile``, the bot writes a CPU profile of the burst there."""
+async def bot_burst(
+    workdir: Path, args: tuple[str, ...], *, profile: Path | None = None, voters: int = VOTERS
+) -> BotRun:
+    """One burst of ``voters`` through the bot process: wall time, click-to-answer latencies, deferrals,
+    late first answers, and the bot's CPU time. With ``profile``, the bot writes a CPU profile of the burst
+    there."""
     from tests.discord_emulator import Emulator
     from tests.discord_emulator.botrunner import bot_environment
     from tests.discord_emulator.world import build_default_world
 
-    emulator = Emulator(world=build_default_world("emulator-token", member_count=VOTERS), ack_timeout=30)
+    emulator = Emulator(world=build_default_world("emulator-token", member_count=voters), ack_timeout=30)
     await emulator.start()
     database = workdir / f"bot-{len(os.listdir(workdir))}.sqlite3"
     env = bot_environment(emulator, database, FILMBOT_LOG_LEVEL="INFO")
@@ -177,7 +180,7 @@ async def bot_burst(workdir: Path, args: tuple[str, ...], *, profile: Path | Non
             for b in message.buttons
             if b["custom_id"].startswith("filmbot:poll:vote:")
         )
-        members = emulator.world.members[:VOTERS]
+        members = emulator.world.members[:voters]
         if profile is not None:
             process.send_signal(signal.SIGUSR1)
         cpu = _cpu_seconds(process.pid)
@@ -213,7 +216,7 @@ async def bot_burst(workdir: Path, args: tuple[str, ...], *, profile: Path | Non
                 "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)
             ).fetchone()
         lost = max(confirmed_votes - stored, 0)
-        return BotRun(wall, latencies, deferred, late, cpu, VOTERS - confirmed_votes, lost)
+        return BotRun(wall, latencies, deferred, late, cpu, voters - confirmed_votes, lost)
     finally:
         process.terminate()
         with contextlib.suppress(TimeoutError):
