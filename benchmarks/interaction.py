@@ -16,8 +16,12 @@ Run: ``python -m benchmarks.interaction``. Through the whole bot over the loopba
 
 Every variant runs once per round and the rounds alternate them, so the machine's other load falls on each
 alike; a row is its median round by the bot's CPU per ballot (``BENCH_ROUNDS``, default 3). CPU per
-ballot is the bot process's user+system time over the burst divided by the votes: the figure other work
-on a shared machine moves least. Wall-clock figures (ballots/s, click-to-confirmation p50/p99/max, late:
+ballot is the bot process's CPU time over the burst (the scheduler's, every thread) divided by the votes:
+the figure other work on a shared machine moves least, except that a bot starved of CPU defers its
+answers (two requests per vote instead of one), so read it beside the deferred column. Python calls per
+ballot come from one more burst per variant under a profiler (``BENCH_CALL_VOTERS`` members, default
+100, few enough not to be deferred): a count of the work done, as instruction counts would be, that the
+machine's load does not move. Wall-clock figures (ballots/s, click-to-confirmation p50/p99/max, late:
 first answers after Discord's 3 s) are printed too, with the load average. The run fails if any vote of
 any variant was not confirmed, or confirmed but not stored (lost).
 """
@@ -26,14 +30,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pstats
 import statistics
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks._stats import percentile, table
 from benchmarks.polls import VOTERS, BotRun, Variant, bot_burst
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+CALL_VOTERS = int(os.environ.get("BENCH_CALL_VOTERS", "100"))
 GOAL_P99 = 1.0  # seconds: the issue's goal for the last of the 1,000 confirmations but one in a hundred
 
 VARIANTS = (
@@ -52,16 +59,29 @@ def _cpu_ms(run: BotRun) -> float:
     return run.cpu / VOTERS * 1000
 
 
-def _row(label: str, runs: list[BotRun], baseline: float) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Calls:
+    """A profiled burst: Python function calls per ballot, and how many of its clicks were deferred."""
+
+    per_ballot: float
+    deferred: int
+
+
+def _change(value: float, baseline: float) -> str:
+    return f"{(value / baseline - 1) * 100:+.0f}%" if baseline else "-"
+
+
+def _row(label: str, runs: list[BotRun], calls: Calls, baseline: tuple[float, float]) -> list[str]:
     cpus = sorted(_cpu_ms(r) for r in runs)
     run = sorted(runs, key=_cpu_ms)[len(runs) // 2]
-    change = f"{(_cpu_ms(run) / baseline - 1) * 100:+.0f}%" if baseline else "-"
     late = f"{run.late} ({sum(r.late for r in runs)})"
     return [
         label,
         f"{_cpu_ms(run):.3f}",
-        change,
+        _change(_cpu_ms(run), baseline[0]),
         f"{cpus[0]:.2f}-{cpus[-1]:.2f}",
+        f"{calls.per_ballot:,.0f}" + (f" ({calls.deferred} deferred)" if calls.deferred else ""),
+        _change(calls.per_ballot, baseline[1]),
         f"{VOTERS / run.wall:,.0f}",
         f"{statistics.median(run.latencies) * 1000:.0f}",
         f"{percentile(run.latencies, 99) * 1000:.0f}",
@@ -88,17 +108,23 @@ async def measure(workdir: Path) -> dict[str, list[BotRun]]:
     return runs
 
 
-async def main() -> None:
-    print(f"The interaction path: {VOTERS} members clicking one poll at the same instant, {ROUNDS} rounds")
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start\n")
-    with tempfile.TemporaryDirectory(prefix="filmbot-bench-interaction-") as tmp:
-        runs = await measure(Path(tmp))
-    baseline = statistics.median(_cpu_ms(r) for r in runs[VARIANTS[0].label])
+async def count_calls(workdir: Path, variant: Variant) -> Calls:
+    """One burst of ``CALL_VOTERS`` under the bot's profiler: its Python calls per ballot."""
+    path = workdir / f"calls-{len(os.listdir(workdir))}.prof"
+    run = await bot_burst(workdir, variant.args, profile=path, voters=CALL_VOTERS)
+    return Calls(pstats.Stats(str(path)).total_calls / CALL_VOTERS, run.deferred)  # type: ignore[attr-defined]
+
+
+def report(runs: dict[str, list[BotRun]], calls: dict[str, Calls]) -> None:
+    first = VARIANTS[0].label
+    baseline = (statistics.median(_cpu_ms(r) for r in runs[first]), calls[first].per_ballot)
     header = [
         "path",
         "CPU ms/ballot",
         "vs before",
         "CPU range",
+        "calls/ballot",
+        "vs before",
         "ballots/s",
         "p50 ms",
         "p99 ms",
@@ -107,17 +133,27 @@ async def main() -> None:
         "late (all rounds)",
         "lost+unconfirmed",
     ]
-    rows = [header] + [_row(label, rs, baseline) for label, rs in runs.items()]
-    rows += [[v.label, *["-"] * 9, f"skipped: pip install {v.needs}"] for v in VARIANTS if not v.available]
+    rows = [header] + [_row(label, rs, calls[label], baseline) for label, rs in runs.items()]
+    rows += [[v.label, *["-"] * 11, f"skipped: pip install {v.needs}"] for v in VARIANTS if not v.available]
     print()
     print(table(rows))
     print(
-        "\neach row: its median round by CPU per ballot (the range over every round beside it); latency ="
-        "\nclick dispatched → the confirmation the member reads (after the ballot's commit; a deferred click's"
-        "\nfollow-up); late = first answers after Discord's 3 s, which Discord refuses; lost = confirmed but"
-        f"\nnot in the database. load average {os.getloadavg()[0]:.1f} at the end: the emulator, {VOTERS}"
+        "\neach row: its median round by CPU per ballot (the range over every round beside it); calls: a"
+        f"\nprofiled burst of {CALL_VOTERS}; latency = click dispatched → the confirmation the member reads"
+        "\n(after the ballot's commit; a deferred click's follow-up); late = first answers after Discord's 3 s,"
+        "\nwhich Discord refuses; lost = confirmed but not in the database. load average"
+        f" {os.getloadavg()[0]:.1f} at the end: the emulator, {VOTERS}"
         "\nmembers and the bot share this machine's cores with whatever else runs on it."
     )
+
+
+async def main() -> None:
+    print(f"The interaction path: {VOTERS} members clicking one poll at the same instant, {ROUNDS} rounds")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start\n")
+    with tempfile.TemporaryDirectory(prefix="filmbot-bench-interaction-") as tmp:
+        runs = await measure(Path(tmp))
+        calls = {v.label: await count_calls(Path(tmp), v) for v in VARIANTS if v.available}
+    report(runs, calls)
     after = runs[VARIANTS[1].label]
     best = sorted(after, key=lambda r: percentile(r.latencies, 99))[0]
     met = percentile(best.latencies, 99) <= GOAL_P99 and not best.late

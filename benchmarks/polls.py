@@ -168,22 +168,28 @@ def _cpu_seconds(pid: int) -> float:
 
 
 async def bot_burst(
-    workdir: Path, args: tuple[str, ...], *, profile: Path | None = None, engine: str = "sqlite"
+    workdir: Path,
+    args: tuple[str, ...],
+    *,
+    profile: Path | None = None,
+    engine: str = "sqlite",
+    voters: int = VOTERS,
 ) -> BotRun:
     async with database(engine, workdir, f"bot-{len(os.listdir(workdir))}") as location:
-        return await _bot_burst(workdir, location, args, profile)
+        return await _bot_burst(workdir, location, args, profile, voters)
 
 
 async def _bot_burst(
-    workdir: Path, database: DatabaseLocation, args: tuple[str, ...], profile: Path | None
+    workdir: Path, database: DatabaseLocation, args: tuple[str, ...], profile: Path | None, voters: int
 ) -> BotRun:
-    """One burst through the bot process: wall time, click-to-answer latencies, deferrals, late first
-    answers, and the bot's CPU time. With ``profile``, the bot writes a CPU profile of the burst there."""
+    """One burst of ``voters`` through the bot process: wall time, click-to-answer latencies, deferrals,
+    late first answers, and the bot's CPU time. With ``profile``, the bot writes a CPU profile of the burst
+    there."""
     from tests.discord_emulator import Emulator
     from tests.discord_emulator.botrunner import bot_environment
     from tests.discord_emulator.world import build_default_world
 
-    emulator = Emulator(world=build_default_world("emulator-token", member_count=VOTERS), ack_timeout=30)
+    emulator = Emulator(world=build_default_world("emulator-token", member_count=voters), ack_timeout=30)
     await emulator.start()
     env = bot_environment(emulator, database, FILMBOT_LOG_LEVEL="INFO")
     if profile is not None:
@@ -200,7 +206,7 @@ async def _bot_burst(
             for b in message.buttons
             if b["custom_id"].startswith("filmbot:poll:vote:")
         )
-        members = emulator.world.members[:VOTERS]
+        members = emulator.world.members[:voters]
         if profile is not None:
             process.send_signal(signal.SIGUSR1)
         cpu = _cpu_seconds(process.pid)
@@ -235,7 +241,7 @@ async def _bot_burst(
             database, "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)
         )
         lost = max(confirmed_votes - stored, 0)
-        return BotRun(wall, latencies, deferred, late, cpu, VOTERS - confirmed_votes, lost)
+        return BotRun(wall, latencies, deferred, late, cpu, voters - confirmed_votes, lost)
     finally:
         process.terminate()
         with contextlib.suppress(TimeoutError):
