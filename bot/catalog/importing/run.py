@@ -37,13 +37,12 @@ from typing import Literal
 
 from bot.catalog.importing import imdb, json_list, tabular
 from bot.catalog.importing._files import TextSource, file_date, text_encoding
-from bot.catalog.importing._items import Item
+from bot.catalog.importing._items import Item, accepted
 from bot.catalog.importing.errors import no_room
 from bot.catalog.importing.progress import NoProgress, Progress
 from bot.catalog.importing.report import ImportReport
 from bot.catalog.models import ImportCounts, RunOutcome
 from bot.errors import BadInput, DatabaseUnusable, StartupError, WriteFailed
-from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
 from bot.store import Repositories, Store, database_failure, hold_import
 from bot.store.import_scratch import ReadyBatches, ScratchFailed, ScratchFull, SeenKeys, scratch_errors
@@ -76,11 +75,6 @@ def tabular_source(path: Path) -> Source:
         as_of=file_date(path),
         file=path.name,
     )
-
-
-def _identity(film: ImportedFilm) -> str:
-    """What makes two rows the same film: the IMDb id, else title and year."""
-    return film.imdb_id or match_key(film.title, film.year)
 
 
 def _check_path(path: Path, fmt: str) -> None:
@@ -158,20 +152,6 @@ async def import_catalog(
             progress.start(path.name, src.size)
             await _Writer(store, source, report, scratch, progress, also, src).run(items, fmt, path)
         return report
-
-
-def _accepted(item: Item, report: ImportReport, seen: SeenKeys | None) -> ImportedFilm | None:
-    """The item's film when it is one to write; otherwise why not goes in the report (``seen``: the
-    identities read so far, None when the items are known to be distinct)."""
-    for bad in item.bad_values:
-        report.skip_value(f"{bad.field}: {bad.reason}", item.line)
-    if item.film is None:
-        report.skip_row(item.skip or "unreadable", item.line)
-        return None
-    if seen is not None and not seen.first(_identity(item.film), item.line):
-        report.skip_row("duplicate film (the first one is kept)", item.line)
-        return None
-    return item.film
 
 
 class _RollBack(Exception):
@@ -313,7 +293,7 @@ class _Writer:
                     self.line = item.line
                     if self.src is not None:
                         self.report.read += 1
-                    film = _accepted(item, self.report, seen)
+                    film = accepted(item, self.report, seen)
                     if film is not None:
                         batch.append((film, item.line))
                     if len(batch) >= BATCH:
