@@ -2,7 +2,7 @@
 
 A catalog import holds SQLite's write lock in transactions of up to a couple of seconds (committing more
 often rewrites the same index pages again and again: at a million films, gigabytes), and ends one early,
-after the batch in hand, as soon as another filmbot writer waits. A writer of this process waits on the
+after the films in hand, as soon as another filmbot writer waits. A writer of this process waits on the
 database's asyncio lock, and is counted there; a writer of another process (a running bot, while
 ``filmbot films import`` or the bot's own refresh child writes) holds a shared ``flock`` on
 ``<database>.waiting`` while its ``BEGIN IMMEDIATE`` waits, which the import sees by failing to take the

@@ -63,7 +63,7 @@ async def count(store: Store, sql: str) -> int:
 
 async def films_committed(store: Store) -> int:
     """Wait until a transaction of an import writing elsewhere has committed films; how many. Each look is a
-    write that waits for the import's transaction, so the import ends its transactions after a batch: it
+    write that waits for the import's transaction, so the import ends its transactions after a slice: it
     is then far from done (it shows its films only at its end)."""
     while True:
         async with store.db.transaction() as tx:
@@ -200,7 +200,7 @@ async def test_a_failed_refresh_keeps_the_films_it_updated_and_deletes_those_it_
         "title,year,runtime\n" + "".join(f"Film {n},2000,90\n" for n in range(3000)), encoding="utf-8"
     )
     await import_catalog(store, path, "csv")
-    # The refresh: 500 new films, every film's runtime changed, and its fourth batch fails (as a disk would).
+    # The refresh: 500 new films, then every film's runtime changed; its last films fail (as a disk would).
     rows = [f"Film {n},2000,91\n" for n in (*range(3000, 3500), *range(3000))]
     path.write_text("title,year,runtime\n" + "".join(rows), encoding="utf-8")
     async with store.db.transaction() as tx:
@@ -209,7 +209,7 @@ async def test_a_failed_refresh_keeps_the_films_it_updated_and_deletes_those_it_
     bot = await Store.open(store.db.location)
     stop = asyncio.Event()
 
-    async def vote_meanwhile() -> None:  # a bot's writes wait: the import commits after every batch
+    async def vote_meanwhile() -> None:  # a bot's writes wait: the import commits every WRITE_SLICE films
         while not stop.is_set():
             await bot.meta.set("votes", "1")
 
@@ -223,7 +223,7 @@ async def test_a_failed_refresh_keeps_the_films_it_updated_and_deletes_those_it_
         await bot.close()
     report = failed.value.report
     assert report.lines()[:2] == [
-        "films.csv: 0 added, 2,500 updated, 0 unchanged, 0 skipped "
+        "films.csv: 0 added, 2,750 updated, 0 unchanged, 0 skipped "
         "(stopped: the films it added were taken out again; run it again to finish)",
         # The driver's own name for the refusal: SQLite's IntegrityError, asyncpg's RaiseError.
         f"  stopped: {'RaiseError' if store.dialect == 'postgresql' else 'IntegrityError'}: simulated write failure",
@@ -231,7 +231,7 @@ async def test_a_failed_refresh_keeps_the_films_it_updated_and_deletes_those_it_
     assert await count(store, "SELECT count(*) FROM films") == 3000  # the 500 added are gone
     assert (
         await count(store, "SELECT count(*) FROM facts WHERE key = 'runtime_minutes' AND value = '91'")
-        == 2500
+        == 2750
     )
     last = await store.catalog.last_import()
-    assert last is not None and last.outcome == "failed" and last.counts.updated == 2500
+    assert last is not None and last.outcome == "failed" and last.counts.updated == 2750

@@ -3,8 +3,8 @@
 An import has two passes. First every file is read whole and checked into scratch files on disk (bounded
 memory: lines and nesting are capped, text is decoded exactly): a file that turns out damaged, cut short,
 not text in its encoding or not in IMDb's layout stops the import there, having written nothing. Then the
-films are written in transactions of at most ``CHUNK_SECONDS``, each ended after the batch in hand as soon
-as another writer waits (a running bot's vote or rating: in another process when a refresh or ``filmbot
+films are written in transactions of at most ``CHUNK_SECONDS``, each ended after the films in hand
+(``WRITE_SLICE``) as soon as another writer waits (a running bot's vote or rating: in another process when a refresh or ``filmbot
 films import`` runs), which then gets in before the next one. A bot's write waits for a batch, never the
 whole import (an import used to be one transaction: a vote waited for all of it and failed after SQLite's
 5 s busy timeout).
@@ -37,13 +37,12 @@ from typing import Literal
 
 from bot.catalog.importing import imdb, json_list, tabular
 from bot.catalog.importing._files import TextSource, file_date, text_encoding
-from bot.catalog.importing._items import Item
+from bot.catalog.importing._items import Item, accepted
 from bot.catalog.importing.errors import no_room
 from bot.catalog.importing.progress import NoProgress, Progress
 from bot.catalog.importing.report import ImportReport
 from bot.catalog.models import ImportCounts, RunOutcome
 from bot.errors import BadInput, DatabaseUnusable, StartupError, WriteFailed
-from bot.films.matching import match_key
 from bot.films.models import ImportedFilm, Source
 from bot.store import Repositories, Store, database_failure
 from bot.store.import_scratch import ReadyBatches, ScratchFailed, ScratchFull, SeenKeys, scratch_errors
@@ -53,13 +52,15 @@ log = logging.getLogger(__name__)
 Format = Literal["imdb", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("imdb", "csv", "json")
 BATCH = 1000
-# An import's write transaction ends after the batch in hand as soon as another filmbot writer waits for the
+# An import's write transaction ends after the films in hand as soon as another filmbot writer waits for the
 # database (``Database.writers_waiting``: a running bot's vote), else once it has been open this long (each
 # commit rewrites every index page the transaction touched: more often costs gigabytes at a million films).
 CHUNK_SECONDS = 2.0
 # After a transaction another writer waited for, the import lets go of SQLite's write lock this long: one
 # in another process tries again at least every 0.1 s (SQLite's busy handler), so it gets its turn.
 PAUSE_SECONDS = 0.11
+# Films written between two looks for a waiting writer: what such a writer waits for at most.
+WRITE_SLICE = 250
 Batch = list[tuple[ImportedFilm, int]]
 # IMDb's files staged whole and checked: how many films are ready to be assembled.
 Staged = Callable[[], int]
@@ -76,11 +77,6 @@ def tabular_source(path: Path) -> Source:
         as_of=file_date(path),
         file=path.name,
     )
-
-
-def _identity(film: ImportedFilm) -> str:
-    """What makes two rows the same film: the IMDb id, else title and year."""
-    return film.imdb_id or match_key(film.title, film.year)
 
 
 def _check_path(path: Path, fmt: str) -> None:
@@ -160,20 +156,6 @@ async def import_catalog(
         return report
 
 
-def _accepted(item: Item, report: ImportReport, seen: SeenKeys | None) -> ImportedFilm | None:
-    """The item's film when it is one to write; otherwise why not goes in the report (``seen``: the
-    identities read so far, None when the items are known to be distinct)."""
-    for bad in item.bad_values:
-        report.skip_value(f"{bad.field}: {bad.reason}", item.line)
-    if item.film is None:
-        report.skip_row(item.skip or "unreadable", item.line)
-        return None
-    if seen is not None and not seen.first(_identity(item.film), item.line):
-        report.skip_row("duplicate film (the first one is kept)", item.line)
-        return None
-    return item.film
-
-
 class _RollBack(Exception):
     """Raised at the end of a dry run's transaction so that nothing it wrote is kept."""
 
@@ -198,6 +180,7 @@ class _Writer:
         self.accepted = 0
         self.line = 0  # the line of the last item read (or written), named if reading or writing fails
         self.written = 0  # films written so far (committed or not)
+        self._slices: list[Batch] = []  # what is left to write of the batch in hand
         self.kept_updates = 0  # films updated in transactions already committed (kept if the import fails)
 
     async def run(self, items: Iterator[Item], fmt: str, path: Path, staged: Staged | None = None) -> None:
@@ -313,7 +296,7 @@ class _Writer:
                     self.line = item.line
                     if self.src is not None:
                         self.report.read += 1
-                    film = _accepted(item, self.report, seen)
+                    film = accepted(item, self.report, seen)
                     if film is not None:
                         batch.append((film, item.line))
                     if len(batch) >= BATCH:
@@ -330,7 +313,6 @@ class _Writer:
         waits (not waiting for the disk: nothing they hold is shown yet), then a last one, durable, that ends
         the run and shows what the import added. A dry run rolls each one back."""
         self.progress.start("writing films", self.accepted)
-        self.written = 0
         try:
             # The store's bulk settings (a big page cache) for the length of the import.
             async with self.store.db.bulk():
@@ -353,16 +335,19 @@ class _Writer:
             self.progress.finish()
 
     async def _chunk(self, tx: Repositories, batches: Iterator[Batch]) -> tuple[bool, bool]:
-        """Write batches until another writer waits, or for ``CHUNK_SECONDS``: whether there are more
-        batches, and whether a writer is waiting."""
+        """Write films, ``WRITE_SLICE`` at a time, until another writer waits, or for ``CHUNK_SECONDS``:
+        whether there are more, and whether a writer is waiting."""
         until = time.monotonic() + CHUNK_SECONDS
         while True:
-            batch = await asyncio.to_thread(next, batches, None)
-            if batch is None:
-                return False, False
-            self.line = batch[-1][1]
-            await self._flush(tx, batch)
-            self.written += len(batch)
+            if not self._slices:
+                batch = await asyncio.to_thread(next, batches, None)
+                if batch is None:
+                    return False, False
+                self._slices = [batch[i : i + WRITE_SLICE] for i in range(0, len(batch), WRITE_SLICE)]
+            films = self._slices.pop(0)
+            self.line = films[-1][1]
+            await self._flush(tx, films)
+            self.written += len(films)
             self.progress.update(self.written, self.written)
             if self.store.db.writers_waiting():
                 return True, True
