@@ -3,6 +3,7 @@ holds), the card's line saying what was fetched and when, and ``/film``'s online
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +76,13 @@ async def resolve_online(
         await fetch_first(interaction, wanted)
         return wanted
     await interaction.response.defer(thinking=True)
-    return await client_of(interaction).enrich.find_online(wanted.text)
+    try:
+        return await client_of(interaction).enrich.find_online(wanted.text)
+    except NotFound:
+        # The public "thinking…" message goes, so the answer (the one error path's) is the member's alone.
+        with contextlib.suppress(discord.HTTPException):
+            await interaction.delete_original_response()
+        raise
 
 
 async def send(interaction: discord.Interaction[Any], embed: discord.Embed, view: discord.ui.View) -> None:

@@ -203,7 +203,7 @@ class WikidataProvider:
         title = mapped.title or qid
         source = Source(
             key=SOURCE_KEY,
-            title=f"Wikidata item {qid} ({title})",
+            title=f"item {qid} ({title})",
             kind="wikidata",
             as_of=today,
             publisher="Wikidata",
