@@ -104,6 +104,11 @@ class EnrichService:
     async def state(self, film_id: int) -> EnrichState:
         return await self._store.enrich.state(film_id)
 
+    async def due(self, older_than: timedelta | None, limit: int) -> list[FilmSummary]:
+        """Films some provider has not answered for in ``older_than`` (None: every film), oldest first."""
+        before = None if older_than is None else self._clock.now() - older_than
+        return await self._store.enrich.due([p.name for p in self.providers], before, limit)
+
     async def needs_fetch(self, film: FilmSummary) -> bool:
         """Whether showing the film means going online first: a provider never asked, one whose answer is
         older than the TTL, or one that failed over an hour ago."""
