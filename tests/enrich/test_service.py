@@ -21,20 +21,15 @@ from bot.films.service import FilmService
 from bot.store import Store
 from tests.conftest import FILM_SLUG, NOW
 from tests.enrich import wikidata_items as items
-from tests.enrich.fake_api import Fault
+from tests.enrich.fake_api import Fault, no_wait
 from tests.enrich.wikidata_server import FakeWikidata, item, item_snak, statement, string_snak, time_snak
 
 IMDB_SOURCE = Source("imdb", "IMDb non-commercial datasets", "dataset", date(2026, 3, 1))
 
 
-async def _no_wait(seconds: float) -> None:
-    await asyncio.sleep(0)
-
-
 @pytest.fixture
 async def wikidata() -> AsyncIterator[FakeWikidata]:
-    async with FakeWikidata() as server:
-        items.populate(server)
+    async with items.populated() as server:
         # The curated card's film, as Wikidata has it: a director the card names too, and more.
         server.add(
             item(
@@ -58,7 +53,7 @@ async def wikidata() -> AsyncIterator[FakeWikidata]:
 async def enrich(
     catalog_store: Store, wikidata: FakeWikidata, clock: ManualClock
 ) -> AsyncIterator[EnrichService]:
-    http = ProviderHttp("Wikidata", timeout=2.0, sleep=_no_wait, jitter=lambda: 0.0)
+    http = ProviderHttp("Wikidata", timeout=2.0, sleep=no_wait, jitter=lambda: 0.0)
     provider = WikidataProvider(wikidata.api, http, clock)
     service = EnrichService(catalog_store, clock, (provider,), ttl=timedelta(days=30), finder=provider)
     yield service
