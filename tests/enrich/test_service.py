@@ -43,9 +43,11 @@ async def wikidata() -> AsyncIterator[FakeWikidata]:
                     statement(
                         string_snak("P444", "97%"), qualifiers=[item_snak("P447", items.ROTTEN_TOMATOES)]
                     ),
+                    statement(string_snak("P444", "7.9/10"), qualifiers=[item_snak("P447", "Q37312")]),
                 ],
             )
         )
+        server.name({"Q37312": "IMDb"})
         yield server
 
 
@@ -141,6 +143,11 @@ async def test_a_curated_card_wins_field_by_field(catalog_store: Store, enrich: 
     ]
     # Wikidata's Rotten Tomatoes has another name than the card's two: shown beside them, cited to it.
     assert ("Rotten Tomatoes", "wikidata") in {(s.name, s.source) for s in after.scores}
+    # Its IMDb score gives way to the card's, on the card and in the scores (and their aggregate).
+    assert [(s.value, s.source) for s in after.scores if s.name == "IMDb"] == [(8.1, "spokon-article")]
+    outside = (await catalog_store.ratings.outside_scores([after.id]))[after.id]
+    assert [(s.value, s.source) for s in outside if s.name == "IMDb"] == [(8.1, "spokon-article")]
+    assert ("Rotten Tomatoes", "wikidata") in {(s.name, s.source) for s in outside}
     assert all(f in after.facts for f in before.facts)
     assert after.plot == before.plot
     # Loading the card again keeps what was fetched.
