@@ -68,7 +68,7 @@ async def test_every_view_of_any_valid_card_fits_discord(store: Store, raw: dict
     films = FilmService(store)
     film = await films.resolve(SLUG)
     scores = ScoreService(store, films, ManualClock(NOW))
-    enrich = EnrichService(store, ManualClock(NOW), ())  # offline: the card says nothing of it
+    enrich = EnrichService(store, ManualClock(NOW), ())  # offline: the card with no online status
     bot = cast(Any, type("Bot", (), {"films": films, "scores": scores, "enrich": enrich}))
 
     embed, view = await card_message(bot, film, GUILD)
