@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.enrich.views import add_status, fetch_first
+from bot.enrich.views import fetch_first, status_field
 from bot.films import render
 from bot.films.models import FilmSummary
 from bot.scores.views import ScoresButton
@@ -71,8 +71,11 @@ async def card_message(
     """The fact card with this server's score line, and its buttons: the same wherever a card is shown."""
     card = await bot.films.card(film)
     scores = await bot.scores.summary(film, guild_id)
-    embed = render.card_embed(card, extra_fields=[Field("Scores", scores.line)])
-    add_status(embed, await bot.enrich.state(film.id))  # what was fetched online, when, what was not
+    # What was fetched online and when, and what could not be: beside the scores, never crowded out.
+    online = status_field(await bot.enrich.state(film.id))
+    embed = render.card_embed(
+        card, extra_fields=[Field("Scores", scores.line), *([online] if online else [])]
+    )
     return embed, card_view(film, has_plot=card.has_plot, in_guild=guild_id is not None)
 
 
