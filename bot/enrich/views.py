@@ -38,7 +38,12 @@ def _when(at: datetime) -> str:
 def status_field(state: EnrichState) -> Field | None:
     """ "Wikidata <t:…:R> · TMDB <t:…:R>", then a line saying what could not be fetched; None for a film
     never enriched (a card with nothing online says nothing of it)."""
-    answered = [f for f in state.fetches if f.succeeded_at is not None and f.status == "ok"]
+    # A provider's values and their age: from its last answer, or kept from an earlier one when it failed.
+    answered = [
+        f
+        for f in state.fetches
+        if f.succeeded_at is not None and (f.status == "ok" or (f.status == "failed" and f.ids.as_dict()))
+    ]
     if not answered and not state.problems:
         return None
     parts = [f"{plain(f.provider)} {_when(f.succeeded_at)}" for f in answered if f.succeeded_at]
