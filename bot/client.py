@@ -22,6 +22,8 @@ from bot.catalog.download.service import ImdbRefreshService
 from bot.catalog.loader import NoCards, load_cards
 from bot.catalog.service import CatalogService
 from bot.clock import Clock, SystemClock
+from bot.enrich.providers import build_providers, finder
+from bot.enrich.service import EnrichService
 from bot.films.service import FilmService
 from bot.history.delivery import DiscordPrompts
 from bot.history.service import HistoryService
@@ -128,6 +130,7 @@ class FilmBot(commands.Bot):
     history = _Prepared[HistoryService]()
     letterboxd = _Prepared[LetterboxdService]()
     watchlist = _Prepared[WatchlistService]()
+    enrich = _Prepared[EnrichService]()
 
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None, offline: bool = False, **shards: Any
@@ -162,6 +165,10 @@ class FilmBot(commands.Bot):
             store, self.clock, grace=self.settings.timer_grace, lease=self.settings.timer_lease
         )
         self.films = FilmService(store)
+        providers = build_providers(self.settings.online, self.clock)
+        self.enrich = EnrichService(
+            store, self.clock, providers, ttl=self.settings.online.ttl, finder=finder(providers)
+        )
         self.scores = ScoreService(store, self.films, self.clock)
         self.plots = PlotService(store)
         self.catalog = CatalogService(store)
@@ -284,6 +291,8 @@ class FilmBot(commands.Bot):
             await self.polls.delivery.stop()
         if "letterboxd" in self.__dict__:
             await self.letterboxd.close()
+        if "enrich" in self.__dict__:
+            await self.enrich.close()
         await super().close()
         if "store" in self.__dict__:
             await self.__dict__.pop("store").close()

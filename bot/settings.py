@@ -6,7 +6,7 @@ import importlib.util
 import itertools
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +23,10 @@ DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 IMDB_DATASETS_URL = "https://datasets.imdbws.com/"
 IMDB_REFRESH = ("off", "daily", "weekly", "monthly")
 LETTERBOXD_URL = "https://letterboxd.com"
+WIKIDATA_API = "https://www.wikidata.org/w/api.php"
+WIKIPEDIA_API = "https://en.wikipedia.org/w/api.php"
+TMDB_API = "https://api.themoviedb.org"
+ONLINE = ("on", "off")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 EVENT_LOOPS = ("asyncio", "uvloop")
 
@@ -66,6 +70,24 @@ class Shards:
 
 
 @dataclass(frozen=True, slots=True)
+class OnlineSettings:
+    """The outside sources films are enriched from (``bot/enrich/``): Wikidata, Wikipedia and TMDB."""
+
+    enabled: bool = True  # FILMBOT_ONLINE=off: every provider off, the bot fully local
+    contact: str = ""  # who runs this bot, in the User-Agent (Wikimedia's policy asks for one)
+    ttl: timedelta = timedelta(days=30)  # enrichment older than this is fetched again when a card opens
+    wikidata_api: str = WIKIDATA_API
+    wikipedia_api: str = WIKIPEDIA_API
+    tmdb_api: str = TMDB_API
+    tmdb_key: Secret = Secret("")  # a TMDB v3 API key or v4 read access token; empty: TMDB off
+
+    @property
+    def tmdb(self) -> bool:
+        """TMDB is asked only when the bot is online and has a key."""
+        return self.enabled and bool(self.tmdb_key)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     token: Secret = Secret("")
     # A SQLite file (the default) or a PostgreSQL server (``PostgresUrl``: its password never printed).
@@ -92,6 +114,7 @@ class Settings:
     shards: Shards | None = None
     # FILMBOT_EVENT_LOOP: asyncio's own, or uvloop's (optional, installed apart; less CPU per interaction).
     event_loop: str = "asyncio"
+    online: OnlineSettings = OnlineSettings()
 
     def secrets(self) -> list[str]:
         """What no message or log line may show: the token, and a PostgreSQL DSN's password."""
@@ -147,6 +170,7 @@ class Settings:
                 get("FILMBOT_SHARD_COUNT"), get("FILMBOT_SHARD_IDS"), shared=isinstance(database, PostgresUrl)
             ),
             event_loop=event_loop(get("FILMBOT_EVENT_LOOP", "asyncio").lower()),
+            online=online(get),
         )
 
 
@@ -156,6 +180,8 @@ _READY = (0.0, 60.0, "seconds")
 _LEASE = (1.0, 3600.0, "seconds")
 # Far above any one process's reach; Discord caps a shard at 2,500 servers, so 10,000 shards is 25M servers.
 _SHARDS = (1.0, 10_000.0, "shards")
+_TTL = (1.0, 3650.0, "days")
+_CONTACT_MAX = 200
 _SHARD_IDS = re.compile(r"([0-9]+)(?:-([0-9]+))?")
 _WHOLE = re.compile(r"[0-9]+")
 _SNOWFLAKE = re.compile(r"[0-9]{1,19}")
@@ -178,6 +204,34 @@ def number(
         kind += "whole number" if whole else "number"
         raise ConfigError(f"{key} must be {kind} of {unit} from {low:g} to {high:g}, not {raw!r}")
     return float(value)
+
+
+def online(get: Callable[[str, str], str]) -> OnlineSettings:
+    """FILMBOT_ONLINE and the outside sources' settings (``get(key, default)`` reads one, stripped)."""
+    enabled = choice("FILMBOT_ONLINE", get("FILMBOT_ONLINE", "on").lower(), ONLINE) == "on"
+    contact = get("FILMBOT_CONTACT", "")
+    if len(contact) > _CONTACT_MAX or not contact.isprintable():
+        raise ConfigError(
+            f"FILMBOT_CONTACT must be one line of at most {_CONTACT_MAX} printable characters (an email "
+            f"address or a web page where you can be reached), not {contact[:_CONTACT_MAX]!r}"
+        )
+    key = get("TMDB_API_KEY", "")
+    if key and (not key.isascii() or not key.isprintable() or " " in key):
+        # Never echo the value: it is a secret, even a mistyped one.
+        raise ConfigError(
+            "TMDB_API_KEY must be the v3 API key or the v4 read access token exactly as TMDB shows it "
+            "(ASCII letters, digits and punctuation, no spaces); the value given is not"
+        )
+    ttl = number("FILMBOT_ENRICH_TTL_DAYS", get("FILMBOT_ENRICH_TTL_DAYS", "30"), *_TTL, whole=True)
+    return OnlineSettings(
+        enabled=enabled,
+        contact=contact,
+        ttl=timedelta(days=ttl),
+        wikidata_api=url("FILMBOT_WIKIDATA_API", get("FILMBOT_WIKIDATA_API", WIKIDATA_API), _HTTP),
+        wikipedia_api=url("FILMBOT_WIKIPEDIA_API", get("FILMBOT_WIKIPEDIA_API", WIKIPEDIA_API), _HTTP),
+        tmdb_api=url("FILMBOT_TMDB_API", get("FILMBOT_TMDB_API", TMDB_API), _HTTP).rstrip("/"),
+        tmdb_key=Secret(key),
+    )
 
 
 def shards(count: str, ids: str, *, shared: bool = False) -> Shards | None:

@@ -67,7 +67,14 @@ async def catalog_store(store: Store) -> Store:
 def settings(tmp_path: Path, db_location: DatabaseLocation) -> Settings:
     """Settings for an offline run: a temporary database and the repository's film cards."""
     where = database_env(db_location) if TEST_SERVER is not None else str(tmp_path / "ask.sqlite3")
-    return Settings.from_env({"FILMBOT_DATABASE": where, "FILMBOT_FILMS_DIR": str(FILMS_DIR)}, env_file=None)
+    return Settings.from_env(
+        {
+            "FILMBOT_DATABASE": where,
+            "FILMBOT_FILMS_DIR": str(FILMS_DIR),
+            "FILMBOT_ONLINE": "off",  # no test reaches the internet
+        },
+        env_file=None,
+    )
 
 
 @pytest.fixture

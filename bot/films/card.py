@@ -12,7 +12,12 @@ _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-RELEASE_LABELS = {"premiere": "Premiere", "release_theatrical": "Theaters", "release_streaming": "Streaming"}
+RELEASE_LABELS = {
+    "premiere": "Premiere",
+    "release": "",  # a release that does not say how (Wikidata's publication date): the date alone
+    "release_theatrical": "Theaters",
+    "release_streaming": "Streaming",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,12 @@ class FilmCard:
     tagline: tuple[Cited, ...]
     box_office: tuple[Cited, ...]
     sources: tuple[SourceRef, ...]
+    screenplay: tuple[Cited, ...] = ()
+    cinematography: tuple[Cited, ...] = ()
+    editing: tuple[Cited, ...] = ()
+    countries: tuple[Cited, ...] = ()
+    languages: tuple[Cited, ...] = ()
+    budget: tuple[Cited, ...] = ()
 
     @property
     def label(self) -> str:
@@ -105,6 +116,12 @@ def format_partial_date(value: str) -> str:
     return value
 
 
+def _release(key: str, value: str) -> str:
+    """ "Theaters: 19 September 2025", or the date alone for a release that does not say how."""
+    label = RELEASE_LABELS[key]
+    return f"{label}: {format_partial_date(value)}" if label else format_partial_date(value)
+
+
 def build_card(film: Film) -> FilmCard:
     """Group a film's cited rows into the card: one value per line, its source numbers beside it."""
     numbers = {source.key: index for index, source in enumerate(film.sources, start=1)}
@@ -119,7 +136,7 @@ def build_card(film: Film) -> FilmCard:
         return cite((c.person, c.character, c.source) for c in film.credits if c.role == role)
 
     releases = cite(
-        (f"{RELEASE_LABELS[f.key]}: {format_partial_date(f.value)}", f.detail, f.source)
+        (_release(f.key, f.value), f.detail, f.source)
         for f in sorted(
             (f for f in film.facts if f.key in RELEASE_LABELS),
             key=lambda f: (f.value, list(RELEASE_LABELS).index(f.key)),
@@ -152,6 +169,12 @@ def build_card(film: Film) -> FilmCard:
         technique=facts("technique"),
         tagline=facts("tagline"),
         box_office=facts("box_office"),
+        screenplay=people("screenplay"),
+        cinematography=people("cinematographer"),
+        editing=people("editor"),
+        countries=facts("country"),
+        languages=facts("language"),
+        budget=facts("budget"),
         sources=tuple(
             SourceRef(numbers[s.key], s.title, s.kind, s.as_of, s.publisher, s.url, s.dated, s.licence)
             for s in film.sources

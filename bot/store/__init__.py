@@ -23,6 +23,7 @@ from bot.store._lock import hold_exclusive, hold_import, hold_lock, lock_path
 from bot.store._postgres import PgDatabase
 from bot.store._session import ConstraintViolated, Dialect, Duplicate, Session
 from bot.store.catalog import CatalogStore
+from bot.store.enrich import EnrichStore
 from bot.store.films import FilmStore
 from bot.store.history import HistoryStore
 from bot.store.letterboxd import LetterboxdStore
@@ -83,6 +84,7 @@ class Repositories:
         self.history = HistoryStore(session, clock)
         self.letterboxd = LetterboxdStore(session, clock)
         self.watchlist = WatchlistStore(session, watchlist_writes)
+        self.enrich = EnrichStore(session)
 
 
 class Store(Repositories):

@@ -112,6 +112,13 @@ def in_ids(session: Session, ids: Iterable[int]) -> tuple[str, object]:
     return "IN (SELECT value FROM json_each(?))", json.dumps(list(ids))
 
 
+def in_texts(session: Session, values: Iterable[str]) -> tuple[str, object]:
+    """``IN`` a list of strings bound as one parameter (``in_ids``' twin for text)."""
+    if session.dialect == "postgresql":
+        return "= ANY(CAST(? AS TEXT[]))", list(values)
+    return "IN (SELECT value FROM json_each(?))", json.dumps(list(values))
+
+
 def nocase(session: Session, expr: str) -> str:
     """``expr`` compared, grouped and ordered without regard to case (SQLite's NOCASE folds ASCII letters;
     PostgreSQL's ``lower`` every letter)."""

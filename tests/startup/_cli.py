@@ -39,6 +39,7 @@ def environment(database: DatabaseLocation, **extra: str) -> dict[str, str]:
         PYTHONPATH=str(REPO),
         FILMBOT_DATABASE=database_env(database),
         FILMBOT_FILMS_DIR=str(FILMS_DIR),
+        FILMBOT_ONLINE="off",  # no test reaches the internet
         # No sleeping on Discord's (absent) gateway in a test.
         FILMBOT_GUILD_READY_TIMEOUT="0.2",
     )
