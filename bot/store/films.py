@@ -29,6 +29,14 @@ from bot.store._database import Session
 from bot.store._rows import summary_from_row
 from bot.store.catalog_cards import write_card
 
+# The plot sections a film shows: its card's own when it has any, else the ones fetched from a source.
+SHOWN_PLOT = (
+    "SELECT position, phase, spoiler_level, text, source_id FROM plot_sections p WHERE film_id = ? "
+    "AND (source_id IS NULL OR NOT EXISTS "
+    "(SELECT 1 FROM plot_sections c WHERE c.film_id = p.film_id AND c.source_id IS NULL)) "
+    "ORDER BY position"
+)
+
 
 class FilmStore:
     def __init__(self, db: Session, clock: Clock) -> None:
@@ -112,7 +120,8 @@ class FilmStore:
         )
         # The film's own sources first, then imported ones: the numbering does not depend on load order.
         source_rows = await self._db.fetchall(
-            "SELECT id, key, title, publisher, kind, url, file, as_of, dated, licence, imported FROM film_sources "
+            "SELECT id, key, title, publisher, kind, url, file, as_of, dated, licence, revision, imported "
+            "FROM film_sources "
             "WHERE film_id = ? ORDER BY imported, id",
             (film_id,),
         )
@@ -160,11 +169,7 @@ class FilmStore:
         return tuple(score_from_row(r, keys[r["source_id"]]) for r in rows)
 
     async def _plot(self, film_id: int) -> tuple[PlotSection, ...]:
-        rows = await self._db.fetchall(
-            "SELECT position, phase, spoiler_level, text FROM plot_sections WHERE film_id = ? "
-            "ORDER BY position",
-            (film_id,),
-        )
+        rows = await self._db.fetchall(SHOWN_PLOT, (film_id,))
         return tuple(
             PlotSection(
                 position=r["position"], phase=r["phase"], spoiler_level=r["spoiler_level"], text=r["text"]
@@ -224,4 +229,5 @@ def source_from_row(row: aiosqlite.Row) -> Source:
         file=row["file"],
         dated=bool(row["dated"]),
         licence=row["licence"],
+        revision=row["revision"] if "revision" in row.keys() else None,  # noqa: SIM118 - sqlite3.Row
     )
