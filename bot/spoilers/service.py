@@ -10,6 +10,7 @@ import logging
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from bot import parsing
 from bot.errors import BadInput, NotAllowed, NotFound
@@ -74,17 +75,42 @@ def public_refusal(channel_ids: Sequence[int]) -> str:
     return f"{message}. This server has no spoiler channels yet: someone with Manage Channels can mark one with `/spoilers channel add`."
 
 
+class PlotFetcher(Protocol):
+    """Fetches a film's plot from outside (Wikipedia, through the enrichment service) and stores it."""
+
+    async def would_fetch(self, film: FilmSummary) -> bool:
+        """Whether ``fetch_plot`` would go online for this film (the bot is online and the film was not
+        tried recently): the caller defers its interaction first."""
+        ...
+
+    async def fetch_plot(self, film: FilmSummary) -> tuple[str, ...]:
+        """Fetch and store what the providers know of the film, its plot included, unless it was tried
+        recently; the sentences saying what could not be fetched."""
+        ...
+
+
 class PlotService:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, fetcher: PlotFetcher | None = None) -> None:
         self._store = store
+        self._fetcher = fetcher
 
     async def phases(self, film: FilmSummary) -> tuple[Phase, ...]:
         return group_phases((await self._store.spoilers.plot(film.id)).sections)
 
+    async def would_fetch(self, film: FilmSummary) -> bool:
+        """Whether showing the film's plot means fetching it first (no stored plot; the fetcher would try)."""
+        if self._fetcher is None or (await self._store.spoilers.plot(film.id)).sections:
+            return False
+        return await self._fetcher.would_fetch(film)
+
     async def _phases_or_fail(self, film: FilmSummary) -> tuple[tuple[Phase, ...], Source | None]:
         stored = await self._store.spoilers.plot(film.id)
+        problems: tuple[str, ...] = ()
+        if not stored.sections and self._fetcher is not None:
+            problems = await self._fetcher.fetch_plot(film)
+            stored = await self._store.spoilers.plot(film.id)
         if not stored.sections:
-            raise NotFound(f"The catalog has no plot summary for “{film.title}” yet.")
+            raise NotFound(" ".join([f"The catalog has no plot summary for “{film.title}” yet.", *problems]))
         return group_phases(stored.sections), stored.source
 
     async def reveal(self, film: FilmSummary, upto: str | None = None) -> PlotReveal:
@@ -105,10 +131,9 @@ class PlotService:
         channel_ids: Sequence[int],
     ) -> PlotReveal:
         """What ``/plot`` shows; ``public`` only where the server allows it (see ``check_public``)."""
-        reveal = await self.reveal(film, upto)
         if public:
             await self.check_public(guild_id, channel_ids)
-        return reveal
+        return await self.reveal(film, upto)
 
     async def check_public(self, guild_id: int | None, channel_ids: Sequence[int]) -> None:
         """The public-posting rule: a plot is posted for everyone only in a spoiler channel.

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
+from bot.errors import NotFound
 from bot.films.models import FilmData, FilmSummary, PlotSection, Source
 from bot.spoilers.render import SOURCE_FIELD, attribution, plot_embeds
 from bot.spoilers.service import PlotService
@@ -111,3 +114,51 @@ def test_an_attribution_shows_the_title_literally_and_links_only_http() -> None:
     assert text is not None
     assert "@everyone" not in text and "[x]" not in text and "*Sprint*" not in text
     assert "javascript" not in text and "GFDL" in text and "(https://creativecommons" not in text
+
+
+class Fetcher:
+    """What the enrichment service does for /plot, reduced to a plot: store it, or say why not."""
+
+    def __init__(self, store: Store, problems: tuple[str, ...] = ()) -> None:
+        self.store = store
+        self.problems = problems
+        self.calls: list[int] = []
+
+    async def would_fetch(self, film: FilmSummary) -> bool:
+        return not self.calls
+
+    async def fetch_plot(self, film: FilmSummary) -> tuple[str, ...]:
+        self.calls.append(film.id)
+        if not self.problems:
+            await self.store.spoilers.replace_fetched(film.id, WIKIPEDIA, PHASES)
+        return self.problems
+
+
+async def test_plot_of_a_film_without_one_fetches_it(store: Store) -> None:
+    film = await _film(store)
+    fetcher = Fetcher(store)
+    plots = PlotService(store, fetcher)
+    assert await plots.would_fetch(film)
+    reveal = await plots.reveal(film)
+    assert [p.name for p in reveal.shown] == [p.phase for p in PHASES] and reveal.source == WIKIPEDIA
+    assert not await plots.would_fetch(film)  # stored now
+    await plots.reveal(film, "Part 1")
+    assert fetcher.calls == [film.id]
+
+
+async def test_a_plot_that_could_not_be_fetched_says_why(store: Store) -> None:
+    film = await _film(store)
+    plots = PlotService(store, Fetcher(store, ("Wikipedia did not answer within 8 s.",)))
+    with pytest.raises(NotFound) as raised:
+        await plots.reveal(film)
+    assert str(raised.value) == (
+        "The catalog has no plot summary for “Sprint” yet. Wikipedia did not answer within 8 s."
+    )
+
+
+async def test_a_film_with_a_plot_never_fetches(catalog_store: Store, film: FilmSummary) -> None:
+    fetcher = Fetcher(catalog_store)
+    plots = PlotService(catalog_store, fetcher)
+    assert not await plots.would_fetch(film)
+    await plots.reveal(film)
+    assert fetcher.calls == []
