@@ -12,7 +12,11 @@ from datetime import datetime
 from bot.films.models import PlotSection, Source
 from bot.spoilers.models import SpoilerChannel, StoredPlot
 from bot.store._database import Session, Transaction
+from bot.store.catalog_cards import source_columns
 from bot.store.films import SHOWN_PLOT, source_from_row
+
+# Whether a film's card gives a plot of its own (plot sections citing no fetched source).
+_OWN_PLOT = "SELECT 1 FROM plot_sections WHERE film_id = ? AND source_id IS NULL LIMIT 1"
 
 
 class SpoilerStore:
@@ -41,10 +45,7 @@ class SpoilerStore:
 
     async def has_own_plot(self, film_id: int) -> bool:
         """Whether the film's card gives a plot (a fetched one is then never stored nor shown)."""
-        row = await self._db.fetchone(
-            "SELECT 1 FROM plot_sections WHERE film_id = ? AND source_id IS NULL LIMIT 1", (film_id,)
-        )
-        return row is not None
+        return await self._db.fetchone(_OWN_PLOT, (film_id,)) is not None
 
     async def replace_fetched(self, film_id: int, source: Source, sections: Sequence[PlotSection]) -> bool:
         """Store ``sections`` as the film's plot, citing ``source`` (replacing any plot fetched before, and
@@ -102,29 +103,14 @@ async def write_fetched_plot(
     conn: Transaction, film_id: int, source: Source, sections: Sequence[PlotSection]
 ) -> bool:
     """``SpoilerStore.replace_fetched`` inside an open transaction."""
-    own = await conn.fetchone(
-        "SELECT 1 FROM plot_sections WHERE film_id = ? AND source_id IS NULL LIMIT 1", (film_id,)
-    )
-    if own is not None:
+    if await conn.fetchone(_OWN_PLOT, (film_id,)) is not None:
         return False
     await conn.execute("DELETE FROM plot_sections WHERE film_id = ? AND source_id IS NOT NULL", (film_id,))
     await conn.execute("DELETE FROM film_sources WHERE film_id = ? AND key = ?", (film_id, source.key))
     cur = await conn.execute(
         "INSERT INTO film_sources (film_id, key, title, publisher, kind, url, file, as_of, dated, licence, "
         "revision, imported) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-        (
-            film_id,
-            source.key,
-            source.title,
-            source.publisher,
-            source.kind,
-            source.url,
-            source.file,
-            source.as_of.isoformat(),
-            int(source.dated),
-            source.licence,
-            source.revision,
-        ),
+        (film_id, *source_columns(source), source.revision),
     )
     source_id = cur.lastrowid
     await conn.executemany(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import date
+from dataclasses import replace
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +22,7 @@ from bot.spoilers.models import PlotReveal
 from bot.spoilers.render import SOURCE_FIELD
 from bot.spoilers.service import PlotService, group_phases
 from bot.spoilers.views import plot_messages
+from tests.enrich.test_plot_store import WIKIPEDIA
 from tests.spoilers.checks import assert_no_spoiler_leak, payload_of, segments, visible
 from tests.spoilers.test_render import assert_within_limits
 from tests.spoilers.test_safety import TRICKS
@@ -55,17 +56,7 @@ article = st.one_of(
 
 
 def _source(title: str) -> Source:
-    return Source(
-        key="wikipedia",
-        title=title,
-        kind="wikipedia",
-        as_of=date(2026, 11, 30),
-        publisher="Wikipedia",
-        url="https://en.wikipedia.org/w/index.php?title=Sprint_%282025_film%29&oldid=123",
-        dated=False,
-        licence="CC BY-SA 4.0",
-        revision=123,
-    )
+    return replace(WIKIPEDIA, title=title)
 
 
 def _reveals(phases: tuple[PlotSection, ...], source: Source) -> list[PlotReveal]:
@@ -81,7 +72,7 @@ def _reveals(phases: tuple[PlotSection, ...], source: Source) -> list[PlotReveal
 
 def _check(phases: tuple[PlotSection, ...], source: Source) -> None:
     secrets = [p.text for p in phases]
-    allowed = [p.phase for p in phases] + [source.title, "Plot from Wikipedia's article revision 123"]
+    allowed = [p.phase for p in phases] + [source.title, "Plot from Wikipedia's article revision 1234"]
     for reveal in _reveals(phases, source):
         for embed, view in plot_messages(reveal):
             payload: dict[str, Any] = payload_of(embeds=[embed], view=view)
@@ -99,9 +90,9 @@ def _assert_attributed(embed: dict[str, Any]) -> None:
     assert all(f["name"] != SOURCE_FIELD for f in shown)
     text = credit["value"]
     assert all(not hidden for _, hidden in segments(text))  # outside every spoiler tag
-    assert "(revision 123)" in text
+    assert "(revision 1234)" in text
     assert "[CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/)" in text
-    assert "(https://en.wikipedia.org/w/index.php?title=Sprint_%282025_film%29&oldid=123)" in text
+    assert "(https://en.wikipedia.org/w/index.php?title=Sprint_%282025_film%29&oldid=1234)" in text
     seen = visible(text)
     assert not re.search(r"@(everyone|here)", seen, re.IGNORECASE)
     assert not re.search(r"<@[!&]?\d+>", text)
