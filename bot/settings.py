@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +21,10 @@ DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 IMDB_DATASETS_URL = "https://datasets.imdbws.com/"
 IMDB_REFRESH = ("off", "daily", "weekly", "monthly")
 LETTERBOXD_URL = "https://letterboxd.com"
+WIKIDATA_API = "https://www.wikidata.org/w/api.php"
+WIKIPEDIA_API = "https://en.wikipedia.org/w/api.php"
+TMDB_API = "https://api.themoviedb.org"
+ONLINE = ("on", "off")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -63,6 +67,24 @@ class Shards:
 
 
 @dataclass(frozen=True, slots=True)
+class OnlineSettings:
+    """The outside sources films are enriched from (``bot/enrich/``): Wikidata, Wikipedia and TMDB."""
+
+    enabled: bool = True  # FILMBOT_ONLINE=off: every provider off, the bot fully local
+    contact: str = ""  # who runs this bot, in the User-Agent (Wikimedia's policy asks for one)
+    ttl: timedelta = timedelta(days=30)  # enrichment older than this is fetched again when a card opens
+    wikidata_api: str = WIKIDATA_API
+    wikipedia_api: str = WIKIPEDIA_API
+    tmdb_api: str = TMDB_API
+    tmdb_key: Secret = Secret("")  # a TMDB v3 API key or v4 read access token; empty: TMDB off
+
+    @property
+    def tmdb(self) -> bool:
+        """TMDB is asked only when the bot is online and has a key."""
+        return self.enabled and bool(self.tmdb_key)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     token: Secret = Secret("")
     database: Path = Path("data/filmbot.sqlite3")
@@ -81,6 +103,7 @@ class Settings:
     letterboxd_url: str = LETTERBOXD_URL
     # FILMBOT_SHARD_COUNT / FILMBOT_SHARD_IDS; None: one gateway connection (discord.py's plain Bot).
     shards: Shards | None = None
+    online: OnlineSettings = OnlineSettings()
 
     @classmethod
     def from_env(
@@ -119,6 +142,7 @@ class Settings:
                 "FILMBOT_LETTERBOXD_URL", get("FILMBOT_LETTERBOXD_URL", LETTERBOXD_URL), _HTTP
             ).rstrip("/"),
             shards=shards(get("FILMBOT_SHARD_COUNT"), get("FILMBOT_SHARD_IDS")),
+            online=online(get),
         )
 
 
@@ -127,6 +151,8 @@ _GRACE = (0.0, 7 * 24 * 60.0, "minutes")
 _READY = (0.0, 60.0, "seconds")
 # Far above any one process's reach; Discord caps a shard at 2,500 servers, so 10,000 shards is 25M servers.
 _SHARDS = (1.0, 10_000.0, "shards")
+_TTL = (1.0, 3650.0, "days")
+_CONTACT_MAX = 200
 _SHARD_IDS = re.compile(r"([0-9]+)(?:-([0-9]+))?")
 _WHOLE = re.compile(r"[0-9]+")
 _SNOWFLAKE = re.compile(r"[0-9]{1,19}")
@@ -149,6 +175,34 @@ def number(
         kind += "whole number" if whole else "number"
         raise ConfigError(f"{key} must be {kind} of {unit} from {low:g} to {high:g}, not {raw!r}")
     return float(value)
+
+
+def online(get: Callable[[str, str], str]) -> OnlineSettings:
+    """FILMBOT_ONLINE and the outside sources' settings (``get(key, default)`` reads one, stripped)."""
+    enabled = choice("FILMBOT_ONLINE", get("FILMBOT_ONLINE", "on").lower(), ONLINE) == "on"
+    contact = get("FILMBOT_CONTACT", "")
+    if len(contact) > _CONTACT_MAX or not contact.isprintable():
+        raise ConfigError(
+            f"FILMBOT_CONTACT must be one line of at most {_CONTACT_MAX} printable characters (an email "
+            f"address or a web page where you can be reached), not {contact[:_CONTACT_MAX]!r}"
+        )
+    key = get("TMDB_API_KEY", "")
+    if key and (not key.isascii() or not key.isprintable() or " " in key):
+        # Never echo the value: it is a secret, even a mistyped one.
+        raise ConfigError(
+            "TMDB_API_KEY must be the v3 API key or the v4 read access token exactly as TMDB shows it "
+            "(ASCII letters, digits and punctuation, no spaces); the value given is not"
+        )
+    ttl = number("FILMBOT_ENRICH_TTL_DAYS", get("FILMBOT_ENRICH_TTL_DAYS", "30"), *_TTL, whole=True)
+    return OnlineSettings(
+        enabled=enabled,
+        contact=contact,
+        ttl=timedelta(days=ttl),
+        wikidata_api=url("FILMBOT_WIKIDATA_API", get("FILMBOT_WIKIDATA_API", WIKIDATA_API), _HTTP),
+        wikipedia_api=url("FILMBOT_WIKIPEDIA_API", get("FILMBOT_WIKIPEDIA_API", WIKIPEDIA_API), _HTTP),
+        tmdb_api=url("FILMBOT_TMDB_API", get("FILMBOT_TMDB_API", TMDB_API), _HTTP).rstrip("/"),
+        tmdb_key=Secret(key),
+    )
 
 
 def shards(count: str, ids: str) -> Shards | None:
