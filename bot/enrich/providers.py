@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.clock import Clock
 from bot.enrich.service import Provider
+from bot.enrich.wikipedia import WikipediaProvider
 from bot.settings import OnlineSettings
 
 
@@ -16,4 +17,5 @@ def build_providers(online: OnlineSettings, clock: Clock) -> tuple[Provider, ...
     if not online.enabled:
         return ()
     providers: list[Provider] = []
+    providers.append(WikipediaProvider.from_settings(online, clock))  # after Wikidata: its enwiki sitelink
     return tuple(providers)
