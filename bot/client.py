@@ -22,6 +22,8 @@ from bot.catalog.download.service import ImdbRefreshService
 from bot.catalog.loader import NoCards, load_cards
 from bot.catalog.service import CatalogService
 from bot.clock import Clock, SystemClock
+from bot.enrich.plots import PlotFetchThrough
+from bot.enrich.providers import build_providers
 from bot.films.service import FilmService
 from bot.history.delivery import DiscordPrompts
 from bot.history.service import HistoryService
@@ -119,6 +121,7 @@ class FilmBot(commands.Bot):
     films = _Prepared[FilmService]()
     scores = _Prepared[ScoreService]()
     plots = _Prepared[PlotService]()
+    plot_fetch = _Prepared[PlotFetchThrough]()
     catalog = _Prepared[CatalogService]()
     imdb_refresh = _Prepared[ImdbRefreshService]()
     polls = _Prepared[PollService]()
@@ -159,7 +162,9 @@ class FilmBot(commands.Bot):
         self.timers = TimerDispatcher(store, self.clock, grace=self.settings.timer_grace)
         self.films = FilmService(store)
         self.scores = ScoreService(store, self.films, self.clock)
-        self.plots = PlotService(store)
+        online = self.settings.online
+        self.plot_fetch = PlotFetchThrough(store, build_providers(online, self.clock), self.clock, online.ttl)
+        self.plots = PlotService(store, self.plot_fetch)
         self.catalog = CatalogService(store)
         self.imdb_refresh = ImdbRefreshService(
             store, self.clock, self.settings.imdb_refresh, ChildRefresh(self.settings)
@@ -254,6 +259,8 @@ class FilmBot(commands.Bot):
     async def close(self) -> None:
         if "imdb_refresh" in self.__dict__:
             await self.imdb_refresh.stop()
+        if "plot_fetch" in self.__dict__:
+            await self.plot_fetch.close()
         if "timers" in self.__dict__:
             await self.timers.stop()
         if self._catch_up is not None:

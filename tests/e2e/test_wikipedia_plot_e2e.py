@@ -1,0 +1,139 @@
+"""/plot of a film whose plot only Wikipedia has, through the Discord emulator and a local Wikipedia:
+fetched on first use (deferred), every phase behind spoiler tags, the CC BY-SA attribution in every plot
+message, Next phase walking to the ending; and the same command with Wikipedia down."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.films.models import FilmData
+from bot.spoilers import render
+from tests.discord_emulator import Driver, Emulator
+from tests.discord_emulator.botrunner import InProcessBot
+from tests.enrich.fake_api import FakeApi, Fault
+from tests.enrich.fake_wikipedia import FILM_ARTICLE, FILM_PLOT_WORDS, FakeWikipedia
+from tests.spoilers.checks import assert_no_spoiler_leak, segments
+
+ARTICLE = "Sprint (2025 film)"
+SPRINT = FilmData(slug="sprint-2025", title="Sprint", origin="import", year=2025, imdb_id="tt0000025")
+
+
+@pytest.fixture
+async def wiki() -> AsyncIterator[FakeWikipedia]:
+    async with FakeWikipedia() as server:
+        server.page(ARTICLE, FILM_ARTICLE, revid=1_234_567)
+        yield server
+
+
+@pytest.fixture
+async def wikidata() -> AsyncIterator[FakeApi]:
+    """A Wikidata that knows no film: the article is found by title."""
+    async with FakeApi() as server:
+        empty_search = {"batchcomplete": True, "query": {"searchinfo": {"totalhits": 0}, "search": []}}
+        server.route("/w/api.php", lambda request: empty_search, action="query")
+        server.route(
+            "/w/api.php", lambda request: {"searchinfo": {"search": "x"}, "search": [], "success": 1}
+        )
+        yield server
+
+
+@pytest.fixture
+async def bot(
+    emulator: Emulator, tmp_path: Path, wiki: FakeWikipedia, wikidata: FakeApi
+) -> AsyncIterator[InProcessBot]:
+    runner = InProcessBot(
+        emulator,
+        tmp_path / "filmbot.sqlite3",
+        FILMBOT_ONLINE="on",
+        FILMBOT_CONTACT="film-club@example.org",
+        FILMBOT_WIKIPEDIA_API=wiki.api,
+        FILMBOT_WIKIDATA_API=f"{wikidata.url}/w/api.php",
+    )
+    await runner.start()
+    assert await runner.bot.store.films.upsert(SPRINT) == "added"
+    try:
+        yield runner
+    finally:
+        await runner.stop()
+
+
+def fields(message: Any) -> list[dict[str, str]]:
+    return list(message.embed.get("fields", []))
+
+
+def phase_names(message: Any) -> list[str]:
+    return [f["name"] for f in fields(message) if f["name"] != "Source"]
+
+
+async def stored_texts(bot: InProcessBot) -> list[str]:
+    film = await bot.bot.films.resolve("sprint-2025")
+    return [s.text for s in (await bot.bot.store.spoilers.plot(film.id)).sections]
+
+
+def assert_attributed(message: Any) -> None:
+    source = fields(message)[-1]
+    assert source["name"] == "Source"
+    assert all(not hidden for _, hidden in segments(source["value"]))
+    assert source["value"].startswith("Plot from Wikipedia's article “[Sprint (2025 film)](")
+    assert "&oldid=1234567)” (revision 1234567)" in source["value"]
+    assert "[CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/)" in source["value"]
+
+
+async def test_plot_fetched_from_wikipedia(
+    emulator: Emulator, bot: InProcessBot, driver: Driver, wiki: FakeWikipedia
+) -> None:
+    result = await driver.slash("plot", film="sprint-2025")
+    assert result.callback_type == 5  # deferred: fetched before answering, within Discord's deadline
+    assert result.ephemeral and not result.content
+    names = phase_names(result.message)
+    assert names and names[-1].endswith("(the ending)") and names[0].startswith("Part 1 of")
+    for field in fields(result.message)[:-1]:
+        assert field["value"].startswith("||") and field["value"].endswith("||")
+    assert_attributed(result.message)
+    secrets = await stored_texts(bot)
+    assert any(word in " ".join(secrets) for word in FILM_PLOT_WORDS)
+    assert_no_spoiler_leak(result.message.raw, secrets)
+    assert result.embed["description"] == f"*{render.HINT}*"  # only the hint: no premise cut from plot text
+    asked = len(wiki.requests(action="parse"))
+    assert asked == 1
+    again = await driver.slash("plot", film="sprint-2025")
+    assert phase_names(again.message) == names
+    assert len(wiki.requests(action="parse")) == asked  # stored: not fetched again
+    for request in wiki.log:
+        assert "film-club@example.org" in request.headers["User-Agent"]
+        assert request.query["maxlag"] == "5"
+
+
+async def test_next_phase_walks_to_the_ending(emulator: Emulator, bot: InProcessBot, driver: Driver) -> None:
+    await driver.slash("plot", film="sprint-2025")  # fetched and stored
+    secrets = await stored_texts(bot)
+    count = len(secrets)
+    message = await driver.slash("plot", film="sprint-2025", upto="Part 1")
+    assert phase_names(message.message) == [f"Part 1 of {count}"]
+    assert_attributed(message.message)
+    for index in range(2, count + 1):
+        name = f"Part {index} of {count}" + (" (the ending)" if index == count else "")
+        message = await driver.click(message, label=f"Next phase: {name}")
+        assert message.ephemeral
+        assert phase_names(message.message)[-1] == name
+        assert_attributed(message.message)
+        assert_no_spoiler_leak(message.message.raw, secrets)
+    assert not message.buttons
+
+
+async def test_plot_with_wikipedia_down(
+    emulator: Emulator, bot: InProcessBot, driver: Driver, wiki: FakeWikipedia
+) -> None:
+    wiki.fail(Fault.unavailable(), times=100)
+    result = await driver.slash("plot", film="sprint-2025")
+    assert result.ephemeral
+    assert "The catalog has no plot summary for “Sprint” yet." in result.text
+    assert "Wikipedia was unavailable (503)" in result.text
+    # Nothing broken: the card's own plot still answers, and the film's card opens.
+    assert phase_names((await driver.slash("plot", film="100-meters")).message)
+    card = await driver.slash("film", title="sprint-2025")
+    assert "Sprint" in card.embed["title"]
