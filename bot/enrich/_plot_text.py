@@ -18,8 +18,6 @@ from collections.abc import Iterable, Sequence
 
 import mwparserfromhell
 from mwparserfromhell.nodes import (
-    Argument,
-    Comment,
     ExternalLink,
     Heading,
     HTMLEntity,
@@ -125,8 +123,11 @@ def _name(template: Template) -> str:
     return re.sub(r"[\s_]+", " ", template.name.strip_code().strip()).casefold()
 
 
-def is_disambiguation(wikitext: str) -> bool:
-    """Whether the page is a disambiguation page (it carries a ``{{disambiguation}}``-family template)."""
+def is_disambiguation(wikitext: str, title: str = "") -> bool:
+    """Whether the page is a disambiguation page: titled "… (disambiguation)", or carrying a
+    ``{{disambiguation}}``-family template."""
+    if title.casefold().rstrip().endswith("(disambiguation)"):
+        return True
     for template in mwparserfromhell.parse(wikitext).filter_templates(recursive=False):
         name = _name(template)
         if name in _DISAMBIGUATION or name.endswith(" disambiguation"):
@@ -197,9 +198,7 @@ def _node(node: Node) -> str:
         return _tag(node)
     if isinstance(node, Heading):
         return "\n\n"  # a subsection's heading ends a paragraph; the plot itself goes on
-    if isinstance(node, Comment | Argument):
-        return ""
-    return ""
+    return ""  # comments, template arguments: nothing a reader sees
 
 
 def _template(template: Template) -> str:

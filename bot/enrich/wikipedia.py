@@ -192,7 +192,7 @@ class WikipediaProvider:
             article = await self._follow(title)
             if article is None:
                 raise _Problem(f"Wikipedia has no article for “{_label(ref)}”.")
-        if is_disambiguation(article.wikitext):
+        if is_disambiguation(article.wikitext, article.title):
             return await self._instead_of_disambiguation(ref, article.title)
         return article
 
@@ -204,7 +204,7 @@ class WikipediaProvider:
             if _key(title) == _key(page):
                 continue
             article = await self._follow(title)
-            if article is not None and not is_disambiguation(article.wikitext):
+            if article is not None and not is_disambiguation(article.wikitext, article.title):
                 return article
         raise _Problem(
             f"Wikipedia's “{page}” is a disambiguation page, and neither "

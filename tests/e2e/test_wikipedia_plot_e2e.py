@@ -106,6 +106,11 @@ async def test_plot_fetched_from_wikipedia(
     for request in wiki.log:
         assert "film-club@example.org" in request.headers["User-Agent"]
         assert request.query["maxlag"] == "5"
+    # The film's card shows none of it (no premise was cut out of it) and lists the revision it came from.
+    card = await driver.slash("film", title="sprint-2025")
+    assert_no_spoiler_leak(card.message.raw, secrets)
+    assert "Sprint (2025 film)" in card.embed["footer"]["text"]
+    assert "CC BY-SA 4.0" in card.embed["footer"]["text"]
 
 
 async def test_next_phase_walks_to_the_ending(emulator: Emulator, bot: InProcessBot, driver: Driver) -> None:

@@ -124,7 +124,8 @@ def test_disambiguation_pages() -> None:
     assert is_disambiguation("'''Sprint''' may refer to:\n* [[Sprint (film)]]\n{{disambiguation|film}}")
     assert is_disambiguation("x\n{{Dab}}")
     assert is_disambiguation("x\n{{Human name disambiguation}}")
-    assert not is_disambiguation(ARTICLE)
+    assert is_disambiguation("* [[Sprint (film)]]", "Sprint (disambiguation)")
+    assert not is_disambiguation(ARTICLE, "Sprint (2025 film)")
     assert not is_disambiguation("See {{about|the film|the race|Sprint (running)}}")
 
 
