@@ -7,15 +7,48 @@ holds the other sites' ids (enwiki article, TMDB id), goes first. Add a provider
 from __future__ import annotations
 
 from bot.clock import Clock
+from bot.enrich.http import ProviderHttp
 from bot.enrich.service import Provider
+from bot.enrich.wikidata import WikidataProvider
 from bot.enrich.wikipedia import WikipediaProvider
 from bot.settings import OnlineSettings
 
+# Wikimedia asks non-interactive tools to send maxlag=5; a member waiting on a card goes without.
+BULK_MAXLAG = 5
 
-def build_providers(online: OnlineSettings, clock: Clock) -> tuple[Provider, ...]:
-    """Every provider the settings turn on; none when ``FILMBOT_ONLINE=off``."""
+
+def build_providers(
+    online: OnlineSettings, clock: Clock, *, interactive: bool = True
+) -> tuple[Provider, ...]:
+    """Every provider the settings turn on; none when ``FILMBOT_ONLINE=off``. ``interactive``: a member
+    is waiting (the bot); otherwise a bulk run (``filmbot films enrich``), paced more gently."""
     if not online.enabled:
         return ()
-    providers: list[Provider] = []
-    providers.append(WikipediaProvider.from_settings(online, clock))  # after Wikidata: its enwiki sitelink
+    providers: list[Provider] = [wikidata(online, clock, interactive)]
+    providers.append(wikipedia(online, clock, interactive))  # after Wikidata: its item links the article
     return tuple(providers)
+
+
+def wikidata(online: OnlineSettings, clock: Clock, interactive: bool) -> WikidataProvider:
+    """Wikimedia's etiquette: requests one after another per client (``concurrency`` 1 in bulk), a few at
+    once for a member's card, and ``maxlag`` in bulk."""
+    http = ProviderHttp(
+        "Wikidata",
+        contact=online.contact,
+        concurrency=4 if interactive else 1,
+        min_interval=0.0 if interactive else 0.2,
+        clock=clock,
+    )
+    return WikidataProvider(online.wikidata_api, http, clock, maxlag=None if interactive else BULK_MAXLAG)
+
+
+def wikipedia(online: OnlineSettings, clock: Clock, interactive: bool) -> WikipediaProvider:
+    """The same etiquette as Wikidata's: a few requests at once for a member, one at a time in bulk."""
+    http = ProviderHttp(
+        "Wikipedia",
+        contact=online.contact,
+        concurrency=4 if interactive else 1,
+        min_interval=0.0 if interactive else 0.2,
+        clock=clock,
+    )
+    return WikipediaProvider(http, online.wikipedia_api, clock, maxlag=None if interactive else BULK_MAXLAG)

@@ -4,9 +4,10 @@ The article is the one the film's Wikidata item links (its ``enwiki`` sitelink, 
 Wikidata found before), else one found by title (``list=search``) and checked to be the film (its title is
 the film's, or "Title (YEAR film)"/"Title (film)", and its summary names the year or says "film"). It is
 read with ``action=parse&prop=wikitext|revid&redirects=1&formatversion=2`` at ``FILMBOT_WIKIPEDIA_API``,
-with ``maxlag``. A redirect the parse API leaves (a double redirect) is followed a few hops, a loop is a
-problem; a disambiguation page is tried once as "Title (YEAR film)" and "Title (film)". The plot section
-becomes spoiler phases (``bot.enrich._plot_text``), cited to the exact revision read, CC BY-SA 4.0.
+with ``maxlag`` in bulk runs (a member waiting goes without, as Wikimedia allows). A redirect the parse API
+leaves (a double redirect) is followed a few hops, a loop is a problem; a disambiguation page is tried once
+as "Title (YEAR film)" and "Title (film)". The plot section becomes spoiler phases
+(``bot.enrich._plot_text``), cited to the exact revision read, CC BY-SA 4.0.
 
 Failures never raise: a missing article, a disambiguation page, an article without a plot, a Wikipedia
 that is down, slow or answers nonsense each come back as a result with a plain sentence in ``problems``.
@@ -25,7 +26,6 @@ from bot.enrich._plot_text import is_disambiguation, plot_paragraphs, plot_phase
 from bot.enrich.http import ProviderError, ProviderHttp, mediawiki_error
 from bot.enrich.models import ExternalIds, FilmRef, ProviderResult
 from bot.films.models import Source
-from bot.settings import OnlineSettings
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,6 @@ NAME = "Wikipedia"
 SOURCE_KEY = "wikipedia"
 SOURCE_KIND = "wikipedia"
 LICENCE = "CC BY-SA 4.0"
-MAXLAG = 5
 # Redirects followed by hand after the parse API's own (it resolves one): enough for any double redirect.
 REDIRECT_HOPS = 3
 SEARCH_LIMIT = 5
@@ -116,16 +115,11 @@ def is_the_film(title: str, snippet: str, ref: FilmRef) -> bool:
 class WikipediaProvider:
     """Reads films' plots from Wikipedia (see the module's docstring)."""
 
-    def __init__(self, http: ProviderHttp, api: str, clock: Clock, *, maxlag: int | None = MAXLAG) -> None:
+    def __init__(self, http: ProviderHttp, api: str, clock: Clock, *, maxlag: int | None) -> None:
         self._http = http
         self._api = api
         self._clock = clock
         self._maxlag = maxlag
-
-    @classmethod
-    def from_settings(cls, online: OnlineSettings, clock: Clock) -> WikipediaProvider:
-        """The provider at ``FILMBOT_WIKIPEDIA_API``, its User-Agent naming ``FILMBOT_CONTACT``."""
-        return cls(ProviderHttp(NAME, contact=online.contact, clock=clock), online.wikipedia_api, clock)
 
     @property
     def name(self) -> str:

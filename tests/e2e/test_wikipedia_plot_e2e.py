@@ -1,5 +1,5 @@
-"""/plot of a film whose plot only Wikipedia has, through the Discord emulator and a local Wikipedia:
-fetched on first use (deferred), every phase behind spoiler tags, the CC BY-SA attribution in every plot
+"""/plot of a film whose plot only Wikipedia has, through the Discord emulator, a local Wikidata (whose
+item links the article) and a local Wikipedia: fetched on first use (deferred), every phase behind spoiler tags, the CC BY-SA attribution in every plot
 message, Next phase walking to the ending; and the same command with Wikipedia down."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from bot.films.models import FilmData
 from bot.spoilers import render
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import InProcessBot
-from tests.enrich.fake_api import FakeApi, Fault
+from tests.enrich.fake_api import Fault
 from tests.enrich.fake_wikipedia import FILM_ARTICLE, FILM_PLOT_WORDS, FakeWikipedia
+from tests.enrich.wikidata_server import FakeWikidata, item, item_snak, statement, string_snak, time_snak
 from tests.spoilers.checks import assert_no_spoiler_leak, segments
 
 ARTICLE = "Sprint (2025 film)"
@@ -30,20 +31,22 @@ async def wiki() -> AsyncIterator[FakeWikipedia]:
 
 
 @pytest.fixture
-async def wikidata() -> AsyncIterator[FakeApi]:
-    """A Wikidata that knows no film: the article is found by title."""
-    async with FakeApi() as server:
-        empty_search = {"batchcomplete": True, "query": {"searchinfo": {"totalhits": 0}, "search": []}}
-        server.route("/w/api.php", lambda request: empty_search, action="query")
-        server.route(
-            "/w/api.php", lambda request: {"searchinfo": {"search": "x"}, "search": [], "success": 1}
-        )
+async def wikidata() -> AsyncIterator[FakeWikidata]:
+    """Wikidata's item for the film, found by its IMDb id, links the article (its enwiki sitelink)."""
+    async with FakeWikidata() as server:
+        claims = [
+            statement(item_snak("P31", "Q11424")),
+            statement(time_snak("P577", "2025-09-19")),
+            statement(string_snak("P345", SPRINT.imdb_id or "", "external-id")),
+        ]
+        server.add(item("Q90000025", "Sprint", claims, description="2025 animated film", enwiki=ARTICLE))
+        server.name({"Q11424": "film"})
         yield server
 
 
 @pytest.fixture
 async def bot(
-    emulator: Emulator, tmp_path: Path, wiki: FakeWikipedia, wikidata: FakeApi
+    emulator: Emulator, tmp_path: Path, wiki: FakeWikipedia, wikidata: FakeWikidata
 ) -> AsyncIterator[InProcessBot]:
     runner = InProcessBot(
         emulator,
@@ -51,7 +54,7 @@ async def bot(
         FILMBOT_ONLINE="on",
         FILMBOT_CONTACT="film-club@example.org",
         FILMBOT_WIKIPEDIA_API=wiki.api,
-        FILMBOT_WIKIDATA_API=f"{wikidata.url}/w/api.php",
+        FILMBOT_WIKIDATA_API=wikidata.api,
     )
     await runner.start()
     assert await runner.bot.store.films.upsert(SPRINT) == "added"
@@ -84,7 +87,7 @@ def assert_attributed(message: Any) -> None:
 
 
 async def test_plot_fetched_from_wikipedia(
-    emulator: Emulator, bot: InProcessBot, driver: Driver, wiki: FakeWikipedia
+    emulator: Emulator, bot: InProcessBot, driver: Driver, wiki: FakeWikipedia, wikidata: FakeWikidata
 ) -> None:
     result = await driver.slash("plot", film="sprint-2025")
     assert result.callback_type == 5  # deferred: fetched before answering, within Discord's deadline
@@ -99,13 +102,17 @@ async def test_plot_fetched_from_wikipedia(
     assert_no_spoiler_leak(result.message.raw, secrets)
     assert result.embed["description"] == f"*{render.HINT}*"  # only the hint: no premise cut from plot text
     asked = len(wiki.requests(action="parse"))
-    assert asked == 1
+    assert asked == 1 and not wiki.requests(action="query")  # the article Wikidata links: no search
+    assert (
+        wikidata.requests(action="query", list="search")[0].query["srsearch"]
+        == "haswbstatement:P345=tt0000025"
+    )
     again = await driver.slash("plot", film="sprint-2025")
     assert phase_names(again.message) == names
     assert len(wiki.requests(action="parse")) == asked  # stored: not fetched again
     for request in wiki.log:
         assert "film-club@example.org" in request.headers["User-Agent"]
-        assert request.query["maxlag"] == "5"
+        assert "maxlag" not in request.query  # a member is waiting (maxlag is for bulk runs)
     # The film's card shows none of it (no premise was cut out of it) and lists the revision it came from.
     card = await driver.slash("film", title="sprint-2025")
     assert_no_spoiler_leak(card.message.raw, secrets)

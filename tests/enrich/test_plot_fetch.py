@@ -37,7 +37,7 @@ async def fetch(wiki: FakeWikipedia, store: Store, clock: ManualClock) -> AsyncI
         return None
 
     http = ProviderHttp("Wikipedia", clock=clock, sleep=no_wait, timeout=2.0)
-    fetcher = PlotFetchThrough(store, [WikipediaProvider(http, wiki.api, clock)], clock, TTL)
+    fetcher = PlotFetchThrough(store, [WikipediaProvider(http, wiki.api, clock, maxlag=None)], clock, TTL)
     yield fetcher
     await fetcher.close()
 

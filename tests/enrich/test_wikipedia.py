@@ -43,7 +43,7 @@ async def provider(wiki: FakeWikipedia, waits: list[float]) -> AsyncIterator[Wik
     http = ProviderHttp(
         "Wikipedia", contact="film-club@example.org", timeout=1.0, clock=ManualClock(NOW), sleep=sleep
     )
-    wikipedia = WikipediaProvider(http, wiki.api, ManualClock(NOW))
+    wikipedia = WikipediaProvider(http, wiki.api, ManualClock(NOW), maxlag=5)  # as in bulk runs
     yield wikipedia
     await wikipedia.close()
 
