@@ -71,6 +71,8 @@ class PlotFetchThrough:
             failed = not stored and any(r.status == "failed" for r in results)
             self._tried[film.id] = (self._clock.now(), failed)
             problems = () if stored else tuple(p for r in results for p in r.problems)
+            if failed:
+                problems += (f"filmbot will ask again in {RETRY_FAILED.seconds // 60} minutes.",)
             log.info(
                 "plot of film %d fetched: %s",
                 film.id,

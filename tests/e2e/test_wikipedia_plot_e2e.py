@@ -144,7 +144,7 @@ async def test_plot_with_wikipedia_down(
     result = await driver.slash("plot", film="sprint-2025")
     assert result.ephemeral
     assert "The catalog has no plot summary for “Sprint” yet." in result.text
-    assert "Wikipedia was unavailable (503)" in result.text
+    assert "Wikipedia was unavailable (503), 4 times. filmbot will ask again in 15 minutes." in result.text
     # Nothing broken: the card's own plot still answers, and the film's card opens.
     assert phase_names((await driver.slash("plot", film="100-meters")).message)
     card = await driver.slash("film", title="sprint-2025")

@@ -88,7 +88,10 @@ async def test_a_failure_is_asked_again_after_a_while(
 ) -> None:
     sprint = await film(store, "sprint", "Sprint", 2025)
     wiki.fail(Fault.unavailable(), times=4)
-    assert await fetch.fetch_plot(sprint) == ("Wikipedia was unavailable (503), 4 times.",)
+    assert await fetch.fetch_plot(sprint) == (
+        "Wikipedia was unavailable (503), 4 times.",
+        "filmbot will ask again in 15 minutes.",
+    )
     assert not await fetch.would_fetch(sprint)
     await clock.advance(RETRY_FAILED)
     assert await fetch.would_fetch(sprint)

@@ -224,6 +224,15 @@ async def test_maxlag_is_waited_out(
     assert len(wiki.log) == 3 and all(w >= 5 for w in waits[:2])
 
 
+async def test_a_503_with_retry_after_is_retried(
+    provider: WikipediaProvider, wiki: FakeWikipedia, waits: list[float]
+) -> None:
+    wiki.fail(Fault.unavailable(retry_after="3"), times=1)
+    assert_the_film(await provider.fetch(linked(ARTICLE), ()), wiki)
+    assert [r.status for r in wiki.log] == [503, 200]
+    assert waits and waits[0] >= 3
+
+
 async def test_wikipedia_unavailable(provider: WikipediaProvider, wiki: FakeWikipedia) -> None:
     wiki.fail(Fault.unavailable(), times=10)
     result = await provider.fetch(linked(ARTICLE), ())
