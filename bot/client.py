@@ -22,8 +22,9 @@ from bot.catalog.download.service import ImdbRefreshService
 from bot.catalog.loader import NoCards, load_cards
 from bot.catalog.service import CatalogService
 from bot.clock import Clock, SystemClock
-from bot.enrich.plots import PlotFetchThrough
-from bot.enrich.providers import build_providers
+from bot.enrich.plots import PlotKeeper
+from bot.enrich.providers import build_providers, finder
+from bot.enrich.service import EnrichService
 from bot.films.service import FilmService
 from bot.history.delivery import DiscordPrompts
 from bot.history.service import HistoryService
@@ -121,7 +122,6 @@ class FilmBot(commands.Bot):
     films = _Prepared[FilmService]()
     scores = _Prepared[ScoreService]()
     plots = _Prepared[PlotService]()
-    plot_fetch = _Prepared[PlotFetchThrough]()
     catalog = _Prepared[CatalogService]()
     imdb_refresh = _Prepared[ImdbRefreshService]()
     polls = _Prepared[PollService]()
@@ -130,6 +130,7 @@ class FilmBot(commands.Bot):
     history = _Prepared[HistoryService]()
     letterboxd = _Prepared[LetterboxdService]()
     watchlist = _Prepared[WatchlistService]()
+    enrich = _Prepared[EnrichService]()
 
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None, offline: bool = False, **shards: Any
@@ -161,10 +162,13 @@ class FilmBot(commands.Bot):
             log.error("film cards not loaded: %s", exc.message)  # the bot serves the films it has
         self.timers = TimerDispatcher(store, self.clock, grace=self.settings.timer_grace)
         self.films = FilmService(store)
+        providers = build_providers(self.settings.online, self.clock)
+        self.enrich = EnrichService(
+            store, self.clock, providers, ttl=self.settings.online.ttl, finder=finder(providers)
+        )
         self.scores = ScoreService(store, self.films, self.clock)
-        online = self.settings.online
-        self.plot_fetch = PlotFetchThrough(store, build_providers(online, self.clock), self.clock, online.ttl)
-        self.plots = PlotService(store, self.plot_fetch)
+        self.enrich.on_result(PlotKeeper(store))  # a plot a provider found becomes the film's phases
+        self.plots = PlotService(store, self.enrich)
         self.catalog = CatalogService(store)
         self.imdb_refresh = ImdbRefreshService(
             store, self.clock, self.settings.imdb_refresh, ChildRefresh(self.settings)
@@ -259,8 +263,6 @@ class FilmBot(commands.Bot):
     async def close(self) -> None:
         if "imdb_refresh" in self.__dict__:
             await self.imdb_refresh.stop()
-        if "plot_fetch" in self.__dict__:
-            await self.plot_fetch.close()
         if "timers" in self.__dict__:
             await self.timers.stop()
         if self._catch_up is not None:
@@ -269,6 +271,8 @@ class FilmBot(commands.Bot):
             await self.polls.delivery.stop()
         if "letterboxd" in self.__dict__:
             await self.letterboxd.close()
+        if "enrich" in self.__dict__:
+            await self.enrich.close()
         await super().close()
         if "store" in self.__dict__:
             await self.__dict__.pop("store").close()

@@ -54,7 +54,7 @@ def settings(tmp_path: Path) -> Settings:
         {
             "FILMBOT_DATABASE": str(tmp_path / "ask.sqlite3"),
             "FILMBOT_FILMS_DIR": str(FILMS_DIR),
-            "FILMBOT_ONLINE": "off",
+            "FILMBOT_ONLINE": "off",  # no test reaches the internet
         },
         env_file=None,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.clock import Clock
 from bot.enrich.http import ProviderHttp
-from bot.enrich.service import Provider
+from bot.enrich.service import FilmFinder, Provider
 from bot.enrich.wikidata import WikidataProvider
 from bot.enrich.wikipedia import WikipediaProvider
 from bot.settings import OnlineSettings
@@ -27,6 +27,11 @@ def build_providers(
     providers: list[Provider] = [wikidata(online, clock, interactive)]
     providers.append(wikipedia(online, clock, interactive))  # after Wikidata: its item links the article
     return tuple(providers)
+
+
+def finder(providers: tuple[Provider, ...]) -> FilmFinder | None:
+    """The provider that finds films the catalog lacks (Wikidata), when it is on."""
+    return next((p for p in providers if isinstance(p, WikidataProvider)), None)
 
 
 def wikidata(online: OnlineSettings, clock: Clock, interactive: bool) -> WikidataProvider:

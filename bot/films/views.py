@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.enrich.views import add_status
 from bot.films import render
 from bot.films.models import FilmSummary
 from bot.scores.views import ScoresButton
@@ -68,6 +69,7 @@ async def card_message(
     card = await bot.films.card(film)
     scores = await bot.scores.summary(film, guild_id)
     embed = render.card_embed(card, extra_fields=[Field("Scores", scores.line)])
+    add_status(embed, await bot.enrich.state(film.id))  # what was fetched online, when, what was not
     return embed, card_view(film, has_plot=card.has_plot, in_guild=guild_id is not None)
 
 

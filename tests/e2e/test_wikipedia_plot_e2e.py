@@ -14,8 +14,10 @@ from bot.films.models import FilmData
 from bot.spoilers import render
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import InProcessBot
+from tests.enrich import wikidata_items as items
 from tests.enrich.fake_api import Fault
 from tests.enrich.fake_wikipedia import FILM_ARTICLE, FILM_PLOT_WORDS, FakeWikipedia
+from tests.enrich.fake_wikipedia import populate as populate_wikipedia
 from tests.enrich.wikidata_server import FakeWikidata, item, item_snak, statement, string_snak, time_snak
 from tests.spoilers.checks import assert_no_spoiler_leak, segments
 
@@ -27,6 +29,7 @@ SPRINT = FilmData(slug="sprint-2025", title="Sprint", origin="import", year=2025
 async def wiki() -> AsyncIterator[FakeWikipedia]:
     async with FakeWikipedia() as server:
         server.page(ARTICLE, FILM_ARTICLE, revid=1_234_567)
+        populate_wikipedia(server, items.TITLE)
         yield server
 
 
@@ -41,6 +44,7 @@ async def wikidata() -> AsyncIterator[FakeWikidata]:
         ]
         server.add(item("Q90000025", "Sprint", claims, description="2025 animated film", enwiki=ARTICLE))
         server.name({"Q11424": "film"})
+        items.populate(server)  # and a film the catalog lacks: The Lighthouse at Noon
         yield server
 
 
@@ -77,12 +81,12 @@ async def stored_texts(bot: InProcessBot) -> list[str]:
     return [s.text for s in (await bot.bot.store.spoilers.plot(film.id)).sections]
 
 
-def assert_attributed(message: Any) -> None:
+def assert_attributed(message: Any, article: str = ARTICLE, revision: int = 1_234_567) -> None:
     source = fields(message)[-1]
     assert source["name"] == "Source"
     assert all(not hidden for _, hidden in segments(source["value"]))
-    assert source["value"].startswith("Plot from Wikipedia's article “[Sprint (2025 film)](")
-    assert "&oldid=1234567)” (revision 1234567)" in source["value"]
+    assert source["value"].startswith(f"Plot from Wikipedia's article “[{article}](")
+    assert f"&oldid={revision})” (revision {revision})" in source["value"]
     assert "[CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/)" in source["value"]
 
 
@@ -144,8 +148,30 @@ async def test_plot_with_wikipedia_down(
     result = await driver.slash("plot", film="sprint-2025")
     assert result.ephemeral
     assert "The catalog has no plot summary for “Sprint” yet." in result.text
-    assert "Wikipedia was unavailable (503), 4 times. filmbot will ask again in 15 minutes." in result.text
+    assert "Wikipedia was unavailable (503), 4 times." in result.text
     # Nothing broken: the card's own plot still answers, and the film's card opens.
     assert phase_names((await driver.slash("plot", film="100-meters")).message)
     card = await driver.slash("film", title="sprint-2025")
     assert "Sprint" in card.embed["title"]
+
+
+async def test_a_film_only_wikidata_knows_gets_its_plot_with_its_card(
+    emulator: Emulator, bot: InProcessBot, driver: Driver, wiki: FakeWikipedia
+) -> None:
+    card = await driver.slash("film", title=items.TITLE)
+    assert items.TITLE in card.embed["title"]
+    assert [r.query["page"] for r in wiki.requests(action="parse")] == [items.TITLE]  # the card's fetch
+    film = await bot.bot.films.resolve(items.TITLE)
+    secrets = [s.text for s in (await bot.bot.store.spoilers.plot(film.id)).sections]
+    assert_no_spoiler_leak(card.message.raw, secrets)
+    result = await driver.slash("plot", film=items.TITLE)
+    assert result.callback_type == 4  # stored with the card: answered at once, nothing fetched
+    assert len(wiki.requests(action="parse")) == 1
+    assert phase_names(result.message) == [
+        "Part 1 of 4",
+        "Part 2 of 4",
+        "Part 3 of 4",
+        "Part 4 of 4 (the ending)",
+    ]
+    assert_attributed(result.message, items.TITLE, 1_161_000)
+    assert_no_spoiler_leak(result.message.raw, secrets)

@@ -173,3 +173,28 @@ Filmed in 2023.
 == Reception ==
 Well received.
 """
+
+# The article Wikidata's test film (tests/enrich/wikidata_items.py) links.
+LIGHTHOUSE_ARTICLE = """{{Short description|2024 animated film}}
+{{Infobox film
+| name = The Lighthouse at Noon
+}}
+'''''The Lighthouse at Noon''''' is a 2024 animated film.<ref>{{cite web|title=Lighthouse}}</ref>
+
+== Plot ==
+Mara, a keeper's daughter, finds the lamp of her island's lighthouse lit at noon.<ref name="a"/>
+
+Each day it burns longer, and the ships that follow its light arrive in a harbour nobody remembers.
+
+Her father admits he lit it the day her mother sailed away, hoping she would find the way back.
+
+Mara puts out the lamp; that evening a single boat comes home through the fog.{{efn|In the novel the boat is empty.}}
+
+== Reception ==
+Praised.
+"""
+
+
+def populate(server: FakeWikipedia, title: str) -> None:
+    """The article of Wikidata's test film (``title``, its enwiki sitelink)."""
+    server.page(title, LIGHTHOUSE_ARTICLE, revid=1_161_000)
