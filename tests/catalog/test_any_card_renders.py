@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from bot.catalog.cards import card_from_mapping
 from bot.clock import ManualClock
+from bot.enrich.service import EnrichService
 from bot.films.service import FilmService
 from bot.films.views import card_message
 from bot.scores import render as scores_render
@@ -67,7 +68,8 @@ async def test_every_view_of_any_valid_card_fits_discord(store: Store, raw: dict
     films = FilmService(store)
     film = await films.resolve(SLUG)
     scores = ScoreService(store, films, ManualClock(NOW))
-    bot = cast(Any, type("Bot", (), {"films": films, "scores": scores}))
+    enrich = EnrichService(store, ManualClock(NOW), ())  # offline: the card with no online status
+    bot = cast(Any, type("Bot", (), {"films": films, "scores": scores, "enrich": enrich}))
 
     embed, view = await card_message(bot, film, GUILD)
     _valid(payload_of(embeds=[embed], view=view))
