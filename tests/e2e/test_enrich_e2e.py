@@ -27,8 +27,7 @@ IMDB_SOURCE = Source("imdb", "IMDb non-commercial datasets", "dataset", date(202
 
 @pytest.fixture
 async def wikidata() -> AsyncIterator[FakeWikidata]:
-    async with FakeWikidata() as server:
-        items.populate(server)
+    async with items.populated() as server:
         yield server
 
 

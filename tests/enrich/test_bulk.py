@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,23 +11,8 @@ from bot.store import Store
 from tests.enrich import wikidata_items as items
 from tests.enrich.fake_api import Fault
 from tests.enrich.fake_wikipedia import FakeWikipedia
-from tests.enrich.fake_wikipedia import populate as populate_wikipedia
 from tests.enrich.wikidata_server import FakeWikidata
 from tests.startup._cli import CONFIG, FILMS_DIR, environment, filmbot, one_sentence
-
-
-@pytest.fixture
-async def wikidata() -> AsyncIterator[FakeWikidata]:
-    async with FakeWikidata() as server:
-        items.populate(server)
-        yield server
-
-
-@pytest.fixture
-async def wikipedia() -> AsyncIterator[FakeWikipedia]:
-    async with FakeWikipedia() as server:
-        populate_wikipedia(server, items.TITLE)
-        yield server
 
 
 @pytest.fixture
