@@ -175,3 +175,8 @@ async def test_a_film_only_wikidata_knows_gets_its_plot_with_its_card(
     ]
     assert_attributed(result.message, items.TITLE, 1_161_000)
     assert_no_spoiler_leak(result.message.raw, secrets)
+    # The card offers the plot it fetched: its button opens the same phases, attributed.
+    opened = await driver.as_member("member2").click(card, label="Plot (spoilers)")
+    assert opened.ephemeral and phase_names(opened.message) == phase_names(result.message)
+    assert_attributed(opened.message, items.TITLE, 1_161_000)
+    assert_no_spoiler_leak(opened.message.raw, secrets)
