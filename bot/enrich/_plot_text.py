@@ -1,20 +1,18 @@
-"""Wikitext to a spoiler-layered plot: the article's plot section as plain paragraphs, then as phases.
+"""Wikitext to plain plot text: the article's plot section as a reader sees it, in paragraphs (pure).
 
-Pure (no I/O). :func:`plot_paragraphs` finds the level-2 "Plot" section (or "Synopsis", "Plot summary",
-"Story"; any case, subsections included) with mwparserfromhell and renders it as a reader sees it, in
-plain text: references, templates, comments, files, categories and tables gone; link text kept
-(``[[A|b]]`` is "b"); bold and italic text kept without the quotes; entities decoded; ``<br>`` a line
-break; list items one per line. :func:`plot_phases` merges the paragraphs into a handful of phases of
-even length ("Part 1 of 4" … "Part 4 of 4 (the ending)"), spoiler levels 1..n: never a level-0 premise,
-since plot text is never spoiler-free. A phase never outgrows one plot message once tagged
-(``PHASE_LIMIT``): a longer plot gets more phases, cut between paragraphs, else sentences, else words.
+:func:`plot_paragraphs` finds the level-2 "Plot" section (or "Synopsis", "Plot summary", "Story"; any
+case, subsections included) and renders it with mwparserfromhell: references, templates, comments, files,
+categories and tables gone; link text kept (``[[A|b]]`` is "b"); bold and italic text kept without the
+quotes; entities decoded; ``<br>`` a line break; list items one per line. Only the plot section is
+parsed: level-2 headings are found by their lines first (a large article's full parse takes half a
+second). ``bot.enrich._plot_phases`` layers the paragraphs into spoiler phases.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import mwparserfromhell
 from mwparserfromhell.nodes import (
@@ -29,17 +27,15 @@ from mwparserfromhell.nodes import (
 )
 from mwparserfromhell.wikicode import Wikicode
 
-from bot.films.models import PlotSection
-from bot.spoilers.safety import discord_len, neutralize
-
 # Headings (level 2, compared case-insensitively) whose section is the film's plot, best first.
 PLOT_HEADINGS = ("plot", "plot summary", "synopsis", "plot synopsis", "story", "summary")
-# Most phases a plot is layered into, unless its length needs more to fit Discord's limits.
-MAX_PHASES = 4
-# The longest phase, measured as Discord counts its neutralized text (escapes included): with its spoiler
-# tags, the cuts into 1,024-unit fields, their names, the title, attribution and footer, one phase always
-# fits one embed's 6,000 units (``tests/enrich/test_plot_text.py`` renders one at the limit).
-PHASE_LIMIT = 3600
+# A level-1 or level-2 heading line (MediaWiki: the line starts and ends with the same run of "=", then
+# only blanks or comments); level 2 is where a plot section starts, either ends one.
+_HEADING_LINE = re.compile(r"^(={1,2})(?!=)(.+?)(?<!=)\1[ \t]*(?:<!--.*?-->[ \t]*)*$", re.MULTILINE)
+# A comment (an unclosed one runs to the end, as MediaWiki reads it): gone before headings are looked for.
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# A template's name, for the disambiguation check without a parse.
+_TEMPLATE_NAME = re.compile(r"\{\{\s*([^{}|\n]+?)\s*(?:\||\}\})")
 
 # Link namespaces that render as no text (a leading colon makes a category or file link a plain link).
 _HIDDEN_LINKS = re.compile(r"\s*(file|image|media|category)\s*:", re.IGNORECASE)
@@ -113,14 +109,17 @@ _DISAMBIGUATION = frozenset({"dab", "disamb", "disambig", "disambiguation", "hnd
 _UNCLOSED_REF = re.compile(
     r"<ref\b[^>]*>[^\n]*?(?:</ref\s*>|(?=\n)|$)|<ref\b[^>]*/>|</ref\s*>", re.IGNORECASE
 )
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)\]])\s+")
 # A hard line break (``<br>``, a list item) while rendering; single newlines in wikitext are spaces.
 _BREAK = "\u2028"
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 
 
+def _key(name: str) -> str:
+    return re.sub(r"[\s_]+", " ", name).strip().casefold()
+
+
 def _name(template: Template) -> str:
-    return re.sub(r"[\s_]+", " ", template.name.strip_code().strip()).casefold()
+    return _key(str(template.name.strip_code()))
 
 
 def is_disambiguation(wikitext: str, title: str = "") -> bool:
@@ -128,18 +127,32 @@ def is_disambiguation(wikitext: str, title: str = "") -> bool:
     ``{{disambiguation}}``-family template."""
     if title.casefold().rstrip().endswith("(disambiguation)"):
         return True
-    for template in mwparserfromhell.parse(wikitext).filter_templates(recursive=False):
-        name = _name(template)
+    for match in _TEMPLATE_NAME.finditer(wikitext):
+        name = _key(match.group(1))
         if name in _DISAMBIGUATION or name.endswith(" disambiguation"):
             return True
     return False
+
+
+def _plot_block(wikitext: str) -> str | None:
+    """The wikitext of the best plot section, its heading line included (found by heading lines)."""
+    headings = list(_HEADING_LINE.finditer(wikitext))
+    found: dict[str, str] = {}
+    for index, match in enumerate(headings):
+        if len(match.group(1)) != 2:
+            continue
+        key = _key(_render(mwparserfromhell.parse(match.group(2)).nodes))
+        if key in PLOT_HEADINGS and key not in found:
+            end = headings[index + 1].start() if index + 1 < len(headings) else len(wikitext)
+            found[key] = wikitext[match.start() : end]
+    return next((found[key] for key in PLOT_HEADINGS if key in found), None)
 
 
 def _plot_section(code: Wikicode) -> Wikicode | None:
     found: dict[str, Wikicode] = {}
     for section in code.get_sections(levels=[2]):
         heading = section.filter_headings(recursive=False)[0]
-        key = re.sub(r"\s+", " ", _render(heading.title.nodes)).strip().casefold()
+        key = _key(_render(heading.title.nodes))
         if key in PLOT_HEADINGS and key not in found:
             found[key] = section
     for key in PLOT_HEADINGS:
@@ -153,7 +166,13 @@ def plot_paragraphs(wikitext: str) -> tuple[str, ...] | None:
 
     A plot section holding no text (only a "plot needed" template, say) gives an empty tuple.
     """
-    section = _plot_section(mwparserfromhell.parse(wikitext))
+    wikitext = _COMMENT.sub("", wikitext)
+    block = _plot_block(wikitext)
+    if block is None:
+        return None
+    section = _plot_section(mwparserfromhell.parse(block))
+    if section is None:  # the heading line was not a heading (inside a comment, say): read it all
+        section = _plot_section(mwparserfromhell.parse(wikitext))
     if section is None:
         return None
     text = _UNCLOSED_REF.sub("", _render(section.nodes[1:]))
@@ -225,87 +244,3 @@ def _tag(tag: Tag) -> str:
         return "\n\n"
     inner = _render(tag.contents.nodes) if tag.contents is not None else ""
     return f"{_BREAK}{inner}" if name in _LINE_TAGS else inner
-
-
-# -- phases ------------------------------------------------------------------------------------------
-
-
-def _size(text: str) -> int:
-    return discord_len(neutralize(text))
-
-
-def _pieces(paragraph: str, limit: int) -> list[str]:
-    """A paragraph as pieces that each fit ``limit``: cut between sentences, else between words."""
-    if _size(paragraph) <= limit:
-        return [paragraph]
-    units = [s for s in _SENTENCE.split(paragraph) if s]
-    if len(units) == 1:
-        units = paragraph.split(" ")
-    if len(units) == 1:  # no space at all: not words, cut anywhere (escapes at most double a character)
-        return [paragraph[i : i + limit // 4] for i in range(0, len(paragraph), limit // 4)]
-    pieces: list[str] = []
-    for unit in units:
-        if _size(unit) > limit:  # one sentence longer than a phase: cut it between words
-            pieces.extend(_pieces(unit, limit))
-            continue
-        joined = f"{pieces[-1]} {unit}" if pieces else unit
-        if pieces and _size(joined) <= limit:
-            pieces[-1] = joined
-        else:
-            pieces.append(unit)
-    return pieces
-
-
-def _groups(sizes: Sequence[int], count: int) -> list[int]:
-    """Where ``count`` contiguous groups of ``sizes`` start, minimizing the largest group (linear partition)."""
-    n = len(sizes)
-    prefix = [0]
-    for size in sizes:
-        prefix.append(prefix[-1] + size)
-    inf = float("inf")
-    # best[k][i]: the smallest possible largest group when the first i items form k groups.
-    best = [[inf] * (n + 1) for _ in range(count + 1)]
-    cut = [[0] * (n + 1) for _ in range(count + 1)]
-    best[0][0] = 0
-    for k in range(1, count + 1):
-        for i in range(k, n + 1):
-            for j in range(k - 1, i):
-                worst = max(best[k - 1][j], prefix[i] - prefix[j])
-                if worst < best[k][i]:
-                    best[k][i], cut[k][i] = worst, j
-    starts = []
-    i = n
-    for k in range(count, 0, -1):
-        i = cut[k][i]
-        starts.append(i)
-    return starts[::-1]
-
-
-def phase_name(index: int, count: int) -> str:
-    """ "Part 2 of 4"; the last one says it is the ending."""
-    if count == 1:
-        return "The whole plot (with the ending)"
-    name = f"Part {index} of {count}"
-    return f"{name} (the ending)" if index == count else name
-
-
-def plot_phases(paragraphs: Sequence[str], limit: int = PHASE_LIMIT) -> tuple[PlotSection, ...]:
-    """The paragraphs as successive spoiler phases: at most ``MAX_PHASES`` of even length, more only when
-    a phase would not fit one message otherwise; spoiler levels 1..n, positions 1..n."""
-    pieces = [piece for paragraph in paragraphs for piece in _pieces(paragraph, limit)]
-    if not pieces:
-        return ()
-    separator = _size("\n\n")
-    sizes = [_size(piece) + separator for piece in pieces]
-    count = min(MAX_PHASES, len(pieces))
-    while True:
-        starts = _groups(sizes, count)
-        bounds = [*starts[1:], len(pieces)]
-        texts = ["\n\n".join(pieces[a:b]) for a, b in zip(starts, bounds, strict=True)]
-        if all(_size(text) <= limit for text in texts) or count == len(pieces):
-            break
-        count += 1
-    return tuple(
-        PlotSection(position=index, phase=phase_name(index, count), spoiler_level=index, text=text)
-        for index, text in enumerate(texts, start=1)
-    )

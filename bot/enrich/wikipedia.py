@@ -15,6 +15,7 @@ that is down, slow or answers nonsense each come back as a result with a plain s
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass
@@ -22,10 +23,11 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.clock import Clock
-from bot.enrich._plot_text import is_disambiguation, plot_paragraphs, plot_phases
+from bot.enrich._plot_phases import plot_phases
+from bot.enrich._plot_text import is_disambiguation, plot_paragraphs
 from bot.enrich.http import ProviderError, ProviderHttp, mediawiki_error
 from bot.enrich.models import ExternalIds, FilmRef, ProviderResult
-from bot.films.models import Source
+from bot.films.models import PlotSection, Source
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +94,12 @@ def _search_hits(data: Any) -> list[tuple[str, str]]:
     return [(str(hit["title"]), _TAGS.sub("", str(hit.get("snippet", "")))) for hit in hits]
 
 
+def _phases(wikitext: str) -> tuple[PlotSection, ...] | None:
+    """The article's plot as spoiler phases (``None``: it has no plot section)."""
+    paragraphs = plot_paragraphs(wikitext)
+    return None if paragraphs is None else plot_phases(paragraphs)
+
+
 def _label(ref: FilmRef) -> str:
     return f"{ref.title} ({ref.year})" if ref.year else ref.title
 
@@ -134,7 +142,7 @@ class WikipediaProvider:
             ids = ids.merged(result.ids)
         try:
             article = await self._article(ref, ids.enwiki)
-            return self._result(article)
+            return await self._result(article)
         except _Problem as problem:
             log.debug("Wikipedia: nothing for film %s: %s", ref.film_id, problem.sentence)
             return ProviderResult.missing(NAME, problem.sentence)
@@ -142,11 +150,11 @@ class WikipediaProvider:
             log.info("Wikipedia could not be read for film %s: %s", ref.film_id, error)
             return ProviderResult.failed(NAME, f"Wikipedia {error.reason}.")
 
-    def _result(self, article: Article) -> ProviderResult:
-        paragraphs = plot_paragraphs(article.wikitext)
-        if paragraphs is None:
+    async def _result(self, article: Article) -> ProviderResult:
+        # Off the event loop: a typical article takes a few milliseconds, an absurdly long plot a second.
+        phases = await asyncio.to_thread(_phases, article.wikitext)
+        if phases is None:
             raise _Problem(f"Wikipedia's article “{article.title}” has no plot section.")
-        phases = plot_phases(paragraphs)
         if not phases:
             raise _Problem(f"The plot section of Wikipedia's article “{article.title}” is empty.")
         source = Source(

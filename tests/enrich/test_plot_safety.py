@@ -16,7 +16,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.enrich._plot_text import plot_paragraphs, plot_phases
+from bot.enrich._plot_phases import plot_phases
+from bot.enrich._plot_text import plot_paragraphs
 from bot.films.models import FilmSummary, PlotSection, Source
 from bot.spoilers.models import PlotReveal
 from bot.spoilers.render import SOURCE_FIELD

@@ -1,25 +1,13 @@
-"""Wikitext to plot phases (``bot.enrich._plot_text``): the plot section found and rendered as a reader
-sees it, then layered into phases that each fit one plot message."""
+"""Wikitext to plain plot text (``bot.enrich._plot_text``): the plot section found and rendered as a
+reader sees it; disambiguation pages recognized."""
 
 from __future__ import annotations
 
-from typing import Any
+import time
 
 import pytest
 
-from bot.enrich._plot_text import (
-    MAX_PHASES,
-    PHASE_LIMIT,
-    is_disambiguation,
-    phase_name,
-    plot_paragraphs,
-    plot_phases,
-)
-from bot.films.models import FilmSummary, PlotSection
-from bot.spoilers.models import Phase, PlotReveal
-from bot.spoilers.render import plot_embeds
-from bot.spoilers.safety import discord_len, neutralize
-from bot.ui import limits
+from bot.enrich._plot_text import is_disambiguation, plot_paragraphs
 
 ARTICLE = """{{Short description|2025 film}}
 {{Infobox film
@@ -129,89 +117,27 @@ def test_disambiguation_pages() -> None:
     assert not is_disambiguation("See {{about|the film|the race|Sprint (running)}}")
 
 
-def test_phases_named_in_order_the_last_the_ending() -> None:
-    phases = plot_phases([f"Paragraph {i} of the story." for i in range(1, 9)])
-    assert [p.phase for p in phases] == [
-        "Part 1 of 4",
-        "Part 2 of 4",
-        "Part 3 of 4",
-        "Part 4 of 4 (the ending)",
-    ]
-    assert [p.spoiler_level for p in phases] == [1, 2, 3, 4]
-    assert [p.position for p in phases] == [1, 2, 3, 4]
-    assert all(p.spoiler_level > 0 for p in phases)  # never a premise cut out of plot text
-    assert "\n\n".join(p.text for p in phases) == "\n\n".join(
-        f"Paragraph {i} of the story." for i in range(1, 9)
-    )
+def test_a_heading_line_inside_a_comment_is_not_the_section() -> None:
+    text = "<!--\n== Plot ==\nhidden\n-->\n== Synopsis ==\nShown.\n"
+    assert plot_paragraphs(text) == ("Shown.",)
 
 
-def test_fewer_paragraphs_than_phases() -> None:
-    assert [p.phase for p in plot_phases(["One.", "Two."])] == ["Part 1 of 2", "Part 2 of 2 (the ending)"]
-    (only,) = plot_phases(["Only."])
-    assert only.phase == phase_name(1, 1) == "The whole plot (with the ending)"
-    assert plot_phases([]) == ()
+def test_a_heading_with_a_trailing_comment_and_a_level_1_heading_ending_it() -> None:
+    text = "== Plot == <!-- keep it short -->\nShown.\n= Appendix =\nNot plot.\n"
+    assert plot_paragraphs(text) == ("Shown.",)
 
 
-def test_paragraphs_merge_evenly_by_length() -> None:
-    long, short = "word " * 200, "word " * 20
-    paragraphs = [
-        long.strip(),
-        short.strip(),
-        short.strip(),
-        long.strip(),
-        short.strip(),
-        long.strip(),
-        long.strip(),
-    ]
-    phases = plot_phases(paragraphs)
-    assert len(phases) == MAX_PHASES
-    sizes = [len(p.text) for p in phases]
-    assert max(sizes) <= len(long) + 2 * len(short) + 10  # no phase holds two long paragraphs
+def test_only_the_plot_section_is_parsed() -> None:
+    """A large article (references and templates everywhere) is not parsed whole: reading its plot costs
+    about what a small article's does. Compared within this run, never against a fixed time."""
+    reception = "Critics praised it.<ref>{{cite web|title=x|url=https://e.org|date=2025}}</ref> " * 40
+    large = ARTICLE + ("\n== Reception ==\n" + reception + "\n") * 60
 
+    def cost(text: str) -> float:
+        start = time.perf_counter()
+        for _ in range(3):
+            assert plot_paragraphs(text)
+        return time.perf_counter() - start
 
-def _render_one(phase_text: str) -> list[dict[str, Any]]:
-    film = FilmSummary(id=1, slug="sprint", title="S" * 300, year=2025)
-    phase = Phase(
-        "Part 3 of 12", 3, (PlotSection(position=3, phase="Part 3 of 12", spoiler_level=3, text=phase_text),)
-    )
-    reveal = PlotReveal(
-        film=film, premise=(), shown=(phase,), level=3, next_phase=phase, phases=(phase,), with_premise=False
-    )
-    return [dict(embed.to_dict()) for embed in plot_embeds(reveal)]
-
-
-def test_a_very_long_plot_gets_more_phases_each_fitting_one_message() -> None:
-    sentence = "Togashi runs the hundred metres again, faster than anyone has ever seen him run before. "
-    paragraphs = [sentence * 60 for _ in range(6)]  # about 32,000 characters
-    phases = plot_phases(paragraphs)
-    assert len(phases) > MAX_PHASES
-    assert phases[-1].phase == f"Part {len(phases)} of {len(phases)} (the ending)"
-    for phase in phases:
-        assert discord_len(neutralize(phase.text)) <= PHASE_LIMIT
-        assert not phase.text.endswith(("Toga", "the hund"))
-        assert phase.text.endswith(".")  # cut between sentences, never mid-word
-        assert len(_render_one(phase.text)) == 1
-    assert " ".join(p.text for p in phases).split() == " ".join(paragraphs).split()
-
-
-def test_a_phase_at_the_limit_fits_one_embed() -> None:
-    # Characters the spoiler renderer escapes (doubling them) and astral ones (two UTF-16 units each).
-    word = "*_~😀#"
-    text = " ".join([word] * 2000)
-    phases = plot_phases([text])
-    assert len(phases) > 1
-    for phase in phases:
-        size = discord_len(neutralize(phase.text))
-        assert size <= PHASE_LIMIT
-        (embed,) = _render_one(phase.text)
-        total = discord_len(embed["title"]) + discord_len(embed["footer"]["text"])
-        total += sum(discord_len(f["name"]) + discord_len(f["value"]) for f in embed["fields"])
-        assert total <= limits.EMBED_TOTAL
-    assert max(discord_len(neutralize(p.text)) for p in phases) > PHASE_LIMIT - 2 * len(word) * 2 - 10
-
-
-def test_text_without_spaces_is_still_split() -> None:
-    phases = plot_phases(["x" * (PHASE_LIMIT * 3)])
-    assert len(phases) >= 3
-    assert "".join("".join(p.text.split()) for p in phases) == "x" * (PHASE_LIMIT * 3)
-    assert all(discord_len(neutralize(p.text)) <= PHASE_LIMIT for p in phases)
+    cost(ARTICLE)  # warm up
+    assert cost(large) < 20 * cost(ARTICLE) + 0.05
