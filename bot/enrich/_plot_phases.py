@@ -52,9 +52,7 @@ def _pieces(paragraph: str, limit: int) -> list[tuple[str, int]]:
     for pattern in (_SENTENCE, re.compile(" ")):
         units = [u for u in pattern.split(paragraph) if u]
         if len(units) > 1:
-            pieces: list[tuple[str, int]] = []
-            for unit in units:  # a unit longer than the limit is cut further
-                pieces.extend(_pieces(unit, limit) if _size(unit) > limit else [(unit, _size(unit))])
+            pieces = [piece for unit in units for piece in _pieces(unit, limit)]  # long units cut further
             return _fill([p for p, _ in pieces], [s for _, s in pieces], " ", limit)
     step = max(1, limit // 4)  # an escape or an astral character at most doubles a character's size
     return [(paragraph[i : i + step], _size(paragraph[i : i + step])) for i in range(0, len(paragraph), step)]
