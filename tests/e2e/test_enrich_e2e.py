@@ -96,6 +96,21 @@ async def test_film_only_wikidata_knows_gets_a_cited_card(
     assert found.names[0].startswith("The Lighthouse at Noon (2024)")
 
 
+async def test_a_card_button_fetches_an_imported_film_first(
+    emulator: Emulator, online_bot: InProcessBot, driver: Driver
+) -> None:
+    await online_bot.bot.store.catalog.write_batch(
+        [ImportedFilm(items.TITLE, 2024, imdb_id=items.IMDB)], IMDB_SOURCE
+    )
+    film = await online_bot.bot.films.resolve("the-lighthouse-at-noon-2024")
+    button = {"type": 2, "style": 2, "label": items.TITLE, "custom_id": f"filmbot:film:card:{film.id}"}
+    posted = emulator.seed_message("general", "Tonight", components=[{"type": 1, "components": [button]}])
+    opened = await driver.click(posted, label=items.TITLE)
+    await opened.wait_settled()
+    assert opened.deferred and opened.ephemeral
+    assert fields(opened.embed)["Director"] == "Aiko Tanabe [2]"  # [1] is the IMDb dataset
+
+
 async def test_scores_from_wikidata_beside_imdb(online_bot: InProcessBot, driver: Driver) -> None:
     imdb = Score("IMDb", "average", 7.4, "imdb", date(2026, 3, 1), scale=10, votes=2100)
     await online_bot.bot.store.catalog.write_batch(

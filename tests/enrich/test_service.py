@@ -97,6 +97,18 @@ async def test_a_film_only_wikidata_knows_is_found_added_and_searchable(
     assert state.fetched_at == NOW
 
 
+async def test_found_online_a_card_film_is_the_card_film(
+    catalog_store: Store, enrich: EnrichService, wikidata: FakeWikidata
+) -> None:
+    wikidata.items["Q90000010"]["claims"]["P345"] = [
+        statement(string_snak("P345", "tt9900100", "external-id"))
+    ]
+    card = await catalog_store.films.summary_by_slug(FILM_SLUG)
+    found = await enrich.find_online("100 Meters 2025")
+    assert card is not None and found.id == card.id
+    assert len(await catalog_store.films.summaries()) == 1
+
+
 async def test_a_year_picks_among_films_of_one_name(enrich: EnrichService) -> None:
     old = await enrich.find_online(f"{items.TITLE} (1961)")
     assert old.year == 1961
