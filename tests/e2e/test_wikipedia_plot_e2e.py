@@ -180,3 +180,18 @@ async def test_a_film_only_wikidata_knows_gets_its_plot_with_its_card(
     assert opened.ephemeral and phase_names(opened.message) == phase_names(result.message)
     assert_attributed(opened.message, items.TITLE, 1_161_000)
     assert_no_spoiler_leak(opened.message.raw, secrets)
+
+
+async def test_public_plot_fetched_in_a_spoiler_channel_and_refused_elsewhere(
+    emulator: Emulator, bot: InProcessBot, driver: Driver, wiki: FakeWikipedia
+) -> None:
+    refused = await driver.slash("plot", film="sprint-2025", public=True)
+    assert refused.ephemeral and "only works in spoiler channels" in refused.text
+    assert not wiki.log  # refused before anything was fetched
+    await driver.as_member("moderator").slash("spoilers", "channel", "add", channel="spoilers")
+    here = driver.in_channel("spoilers")
+    result = await here.slash("plot", film="sprint-2025", public=True)
+    assert result.callback_type == 5 and not result.ephemeral and not result.content
+    assert phase_names(result.message)[-1].endswith("(the ending)")
+    assert_attributed(result.message)
+    assert_no_spoiler_leak(result.message.raw, await stored_texts(bot))
