@@ -1,8 +1,9 @@
 """Online enrichment: what a member waits for, and what a bulk run costs (issue 13).
 
-Run: ``python -m benchmarks.enrich``. The real bot runs in-process against the loopback Discord emulator
-and a local Wikidata (``tests/enrich/wikidata_server.py``) that answers every request after 50, 200 or
-800 ms. For each latency:
+Run: ``python -m benchmarks.enrich``. The real bot runs in-process against the loopback Discord emulator,
+a local Wikidata (``tests/enrich/wikidata_server.py``) and a local Wikipedia (``tests/enrich/fake_wikipedia.py``,
+each film's article, which its item links) that answer every request after 50, 200 or 800 ms. For each
+latency:
 
 - **cold, by IMDb id**: ``/film`` of an imported film never fetched (search by IMDb id, the item, the labels
   of its people and companies), from the command to the card;
@@ -55,7 +56,25 @@ def _film_item(n: int, title: str, imdb: str) -> list[dict[str, Any]]:
         statement(string_snak("P444", "88%"), qualifiers=[item_snak("P447", "Q105584")]),
         statement(string_snak("P345", imdb, "external-id")),
     ]
-    return [item(f"Q6{n:06d}", title, claims), *(item(qid, name) for qid, name in people)]
+    return [
+        item(f"Q6{n:06d}", title, claims, enwiki=_article(title)),
+        *(item(qid, name) for qid, name in people),
+    ]
+
+
+def _article(title: str) -> str:
+    """The Wikipedia article a generated film's item links (its plot is Wikipedia's test article's)."""
+    return f"{title} (film)"
+
+
+async def _wikipedia(titles: list[str], latency: float) -> Any:
+    from tests.enrich.fake_wikipedia import FILM_ARTICLE, FakeWikipedia
+
+    wikipedia = await FakeWikipedia().start()
+    for title in titles:
+        wikipedia.page(_article(title), FILM_ARTICLE)
+    wikipedia.latency = latency
+    return wikipedia
 
 
 # Titles far apart, so no typed title is taken for another film by the fuzzy title search.
@@ -94,8 +113,13 @@ async def _card_latencies(latency: float, workdir: Path) -> dict[str, tuple[list
             ):
                 wikidata.add(body)
     wikidata.name({"Q105584": "Rotten Tomatoes", "Q7727": "minute", "Q11424": "film"})
+    wikipedia = await _wikipedia([t for names in titles.values() for t in names], latency)
     runner = InProcessBot(
-        emulator, workdir / f"bot-{base}.sqlite3", FILMBOT_ONLINE="on", FILMBOT_WIKIDATA_API=wikidata.api
+        emulator,
+        workdir / f"bot-{base}.sqlite3",
+        FILMBOT_ONLINE="on",
+        FILMBOT_WIKIDATA_API=wikidata.api,
+        FILMBOT_WIKIPEDIA_API=wikipedia.api,
     )
     bot = await runner.start()
     try:
@@ -106,24 +130,25 @@ async def _card_latencies(latency: float, workdir: Path) -> dict[str, tuple[list
         driver = emulator.driver
         found: dict[str, tuple[list[float], float]] = {}
         for kind, names in titles.items():
-            asked = len(wikidata.log)
+            asked = len(wikidata.log) + len(wikipedia.log)
             times = [await _timed(driver, t) for t in names]
             found[f"cold, {'by IMDb id' if kind == 'imdb' else 'online search'}"] = (
                 times,
-                (len(wikidata.log) - asked) / len(names),
+                (len(wikidata.log) + len(wikipedia.log) - asked) / len(names),
             )
-        asked = len(wikidata.log)
+        asked = len(wikidata.log) + len(wikipedia.log)
         warm = [await _timed(driver, t) for t in titles["imdb"]]
-        found["warm (from the store)"] = (warm, (len(wikidata.log) - asked) / len(warm))
+        found["warm (from the store)"] = (warm, (len(wikidata.log) + len(wikipedia.log) - asked) / len(warm))
         return found
     finally:
         await runner.stop()
         await emulator.close()
         await wikidata.close()
+        await wikipedia.close()
 
 
-async def _bulk(workdir: Path) -> tuple[float, float, int]:
-    """Films a second and Wikidata requests a second of a bulk run at 50 ms, and the requests made."""
+async def _bulk(workdir: Path) -> tuple[float, float, int, float, int]:
+    """Films a second, and Wikidata's and Wikipedia's requests a second and in all, of a bulk run at 50 ms."""
     from tests.enrich.wikidata_server import FakeWikidata
 
     wikidata = await FakeWikidata().start()
@@ -133,9 +158,12 @@ async def _bulk(workdir: Path) -> tuple[float, float, int]:
             wikidata.add(body)
     wikidata.name({"Q105584": "Rotten Tomatoes", "Q7727": "minute", "Q11424": "film"})
     wikidata.latency = 0.05
+    wikipedia = await _wikipedia(titles, 0.05)
     clock = SystemClock()
     store = await Store.open(workdir / "bulk.sqlite3", clock=clock)
-    settings = Settings.from_env({"FILMBOT_WIKIDATA_API": wikidata.api}, env_file=None)
+    settings = Settings.from_env(
+        {"FILMBOT_WIKIDATA_API": wikidata.api, "FILMBOT_WIKIPEDIA_API": wikipedia.api}, env_file=None
+    )
     providers = build_providers(settings.online, clock, interactive=False)
     service = EnrichService(store, clock, providers, budget=None)
     try:
@@ -148,11 +176,13 @@ async def _bulk(workdir: Path) -> tuple[float, float, int]:
         seconds = time.perf_counter() - start
         assert tally.films == BULK_FILMS and tally.failed == 0
         # N requests paced 0.2 s apart span (N - 1) intervals: the rate the limit bounds.
-        return tally.films / seconds, (len(wikidata.log) - 1) / seconds, len(wikidata.log)
+        asked = (len(wikidata.log), len(wikipedia.log))
+        return tally.films / seconds, (asked[0] - 1) / seconds, asked[0], (asked[1] - 1) / seconds, asked[1]
     finally:
         await service.close()
         await store.close()
         await wikidata.close()
+        await wikipedia.close()
 
 
 def _ms(values: list[float]) -> str:
@@ -160,7 +190,9 @@ def _ms(values: list[float]) -> str:
 
 
 async def main() -> None:
-    rows = [["Wikidata latency", "what", "command to card ms (median / max)", "requests per card"]]
+    rows = [
+        ["Wikidata and Wikipedia latency", "what", "command to card ms (median / max)", "requests per card"]
+    ]
     with tempfile.TemporaryDirectory(prefix="filmbot-enrich-bench-") as folder:
         workdir = Path(folder)
         for latency in LATENCIES:
@@ -172,7 +204,7 @@ async def main() -> None:
         import io
 
         with contextlib.redirect_stdout(io.StringIO()):  # the bulk run's progress lines
-            films, requests, total = await _bulk(workdir)
+            films, requests, total, wiki_requests, wiki_total = await _bulk(workdir)
     print(
         table(
             [
@@ -189,6 +221,13 @@ async def main() -> None:
                     f"{requests:.2f}",
                     "5.00 (one at a time, 0.2 s apart)",
                     str(total),
+                ],
+                [
+                    "  Wikipedia (its own client)",
+                    "",
+                    f"{wiki_requests:.2f}",
+                    "5.00 (one at a time, 0.2 s apart)",
+                    str(wiki_total),
                 ],
             ]
         )

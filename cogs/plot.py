@@ -45,6 +45,10 @@ class Plot(commands.Cog):
         upto: str | None = None,
         public: bool = False,
     ) -> None:
+        if await self.service.would_fetch(film):  # fetched online first: keep Discord's 3-second deadline
+            if public:
+                await self.service.check_public(interaction.guild_id, _where(interaction))
+            await interaction.response.defer(ephemeral=not public, thinking=True)
         reveal = await self.service.plot(
             film, upto, public=public, guild_id=interaction.guild_id, channel_ids=_where(interaction)
         )

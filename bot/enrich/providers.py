@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.enrich.http import ProviderHttp
 from bot.enrich.service import FilmFinder, Provider
 from bot.enrich.wikidata import WikidataProvider
+from bot.enrich.wikipedia import WikipediaProvider
 from bot.settings import OnlineSettings
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ def build_providers(
             "this bot (an email address or a web page); set it in .env"
         )
     providers: list[Provider] = [wikidata(online, clock, interactive)]
+    providers.append(wikipedia(online, clock, interactive))  # after Wikidata: its item links the article
     return tuple(providers)
 
 
@@ -41,14 +43,25 @@ def finder(providers: tuple[Provider, ...]) -> FilmFinder | None:
     return next((p for p in providers if isinstance(p, WikidataProvider)), None)
 
 
-def wikidata(online: OnlineSettings, clock: Clock, interactive: bool) -> WikidataProvider:
+def wikimedia_http(name: str, online: OnlineSettings, clock: Clock, interactive: bool) -> ProviderHttp:
     """Wikimedia's etiquette: requests one after another per client (``concurrency`` 1 in bulk), a few at
-    once for a member's card, and ``maxlag`` in bulk."""
-    http = ProviderHttp(
-        "Wikidata",
+    once for a member's card."""
+    return ProviderHttp(
+        name,
         contact=online.contact,
         concurrency=4 if interactive else 1,
         min_interval=0.0 if interactive else 0.2,
         clock=clock,
     )
+
+
+def wikidata(online: OnlineSettings, clock: Clock, interactive: bool) -> WikidataProvider:
+    """Wikidata, with ``maxlag`` in bulk."""
+    http = wikimedia_http("Wikidata", online, clock, interactive)
     return WikidataProvider(online.wikidata_api, http, clock, maxlag=None if interactive else BULK_MAXLAG)
+
+
+def wikipedia(online: OnlineSettings, clock: Clock, interactive: bool) -> WikipediaProvider:
+    """Wikipedia, with ``maxlag`` in bulk."""
+    http = wikimedia_http("Wikipedia", online, clock, interactive)
+    return WikipediaProvider(http, online.wikipedia_api, clock, maxlag=None if interactive else BULK_MAXLAG)

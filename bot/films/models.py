@@ -62,6 +62,7 @@ class Source:
     file: str | None = None
     dated: bool = True
     licence: str | None = None
+    revision: int | None = None  # the exact revision read, for a versioned source (a Wikipedia article)
 
 
 @dataclass(frozen=True, slots=True)

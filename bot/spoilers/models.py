@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.films.models import FilmSummary, PlotSection
+from bot.films.models import FilmSummary, PlotSection, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,15 @@ class Phase:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredPlot:
+    """A film's plot sections in story order, and where they come from: ``None`` for the film's curated
+    card, else the one outside source they were fetched from (a Wikipedia revision, with its licence)."""
+
+    sections: tuple[PlotSection, ...]
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PlotReveal:
     """What one message shows: the premise (when ``with_premise``), then ``shown`` spoiler phases."""
 
@@ -39,6 +48,7 @@ class PlotReveal:
     next_phase: Phase | None  # the phase the Next phase button reveals, if any is left
     phases: tuple[Phase, ...]  # every phase, for naming them
     with_premise: bool = True
+    source: Source | None = None  # where the plot text comes from, when not the film's card: attributed
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,13 +4,18 @@ Every spoiler phase goes through ``bot.spoilers.safety`` (neutralized, split, ea
 embed field whose name is the phase name; the premise, which is safe anywhere, is the description
 (neutralized and split the same way, untagged; a long premise goes on in the next message's).
 Titles, footers, button labels and message content carry the film's name and phase names, never plot
-text. One embed per message, each within Discord's 6,000-character total.
+text. One embed per message, each within Discord's 6,000-character total. A plot fetched from outside
+(a Wikipedia article) is attributed in every embed that holds any of it: the article, the revision, the
+licence, each linked, in a last field outside every spoiler tag.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import discord
 
+from bot.films.models import Source
 from bot.spoilers.models import PlotReveal
 from bot.spoilers.safety import discord_len, plain_chunks, spoiler_chunks
 from bot.ui import limits
@@ -24,6 +29,35 @@ FOOTER = "Spoiler-safe plot · phases in story order"
 MESSAGE_BUDGET = limits.EMBED_TOTAL - 50
 # A description holds at most this much, so that the title and footer always fit beside it.
 DESCRIPTION_BUDGET = min(limits.EMBED_DESCRIPTION, MESSAGE_BUDGET - limits.EMBED_TITLE - 100)
+
+
+SOURCE_FIELD = "Source"
+# Licences an attribution links to, by the name a source gives.
+LICENCE_LINKS = {
+    "CC BY-SA 4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC BY-SA 3.0": "https://creativecommons.org/licenses/by-sa/3.0/",
+}
+
+
+def _link(text: str, url: str | None) -> str:
+    """``text`` shown literally, as a masked link to ``url`` when it is a plain http(s) URL."""
+    shown = plain(text).replace("[", "\\[").replace("]", "\\]")
+    if not url or urlsplit(url).scheme not in ("http", "https") or any(c in url for c in " <>()[]"):
+        return shown
+    return f"[{shown}]({url})"
+
+
+def attribution(source: Source | None) -> str | None:
+    """Who wrote a fetched plot and under which licence, linked ("Plot from Wikipedia's article “X”
+    (revision N), CC BY-SA 4.0; retrieved …"); ``None`` for a card's own plot."""
+    if source is None:
+        return None
+    where = f"{plain(source.publisher)}'s article" if source.publisher else "the article"
+    revision = f" (revision {source.revision})" if source.revision is not None else ""
+    licence = f", {_link(source.licence, LICENCE_LINKS.get(source.licence))}" if source.licence else ""
+    retrieved = f"{source.as_of.day} {source.as_of:%B %Y}"
+    text = f"Plot from {where} “{_link(truncate(source.title, 200), source.url)}”{revision}{licence}; retrieved {retrieved}."
+    return text if discord_len(text) <= limits.EMBED_FIELD_VALUE else truncate(text, 900)
 
 
 def _fit(text: str, limit: int) -> str:
@@ -79,26 +113,34 @@ def _size(embed_title: str, description: str | None, footer: str) -> int:
 
 
 def plot_embeds(reveal: PlotReveal) -> list[discord.Embed]:
-    """One embed per message, in order; the caller sends each as its own message."""
+    """One embed per message, in order; the caller sends each as its own message. Every embed holding
+    fetched plot text ends with its attribution."""
     embed_title = title(reveal)
+    credit = attribution(reveal.source)
+    reserved = discord_len(SOURCE_FIELD) + discord_len(credit) if credit else 0
+    max_fields = limits.EMBED_FIELDS - (1 if credit else 0)
     embeds = [
         discord.Embed(title=embed_title, description=part, colour=PLOT_COLOUR)
         for part in descriptions(reveal)
     ]
     current = embeds.pop() if embeds else discord.Embed(title=embed_title, colour=PLOT_COLOUR)
-    used = _size(embed_title, current.description, FOOTER)
+    used = _size(embed_title, current.description, FOOTER) + reserved
     for name, value in plot_fields(reveal):
         size = discord_len(name) + discord_len(value)
-        if used + size > MESSAGE_BUDGET or len(current.fields) >= limits.EMBED_FIELDS:
+        if used + size > MESSAGE_BUDGET or len(current.fields) >= max_fields:
             if current.fields or current.description:
                 embeds.append(current)
             current = discord.Embed(title=embed_title, colour=PLOT_COLOUR)
-            used = _size(embed_title, None, FOOTER)
+            used = _size(embed_title, None, FOOTER) + reserved
         current.add_field(name=name, value=value, inline=False)
         used += size
     if current.fields or current.description:
         embeds.append(current)
-    return [embed.set_footer(text=FOOTER) for embed in embeds]
+    for embed in embeds:
+        if credit and embed.fields:
+            embed.add_field(name=SOURCE_FIELD, value=credit, inline=False)
+        embed.set_footer(text=FOOTER)
+    return embeds
 
 
 def next_label(reveal: PlotReveal) -> str | None:

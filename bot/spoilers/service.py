@@ -10,10 +10,11 @@ import logging
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from bot import parsing
 from bot.errors import BadInput, NotAllowed, NotFound
-from bot.films.models import FilmSummary, PlotSection
+from bot.films.models import FilmSummary, PlotSection, Source
 from bot.spoilers.models import Phase, PlotReveal
 from bot.store import Store
 from bot.ui import limits
@@ -74,24 +75,49 @@ def public_refusal(channel_ids: Sequence[int]) -> str:
     return f"{message}. This server has no spoiler channels yet: someone with Manage Channels can mark one with `/spoilers channel add`."
 
 
+class PlotFetcher(Protocol):
+    """Fetches a film's plot from outside (Wikipedia, through the enrichment service) and stores it."""
+
+    async def would_fetch(self, film: FilmSummary) -> bool:
+        """Whether ``fetch_plot`` would go online for this film (the bot is online and the film was not
+        tried recently): the caller defers its interaction first."""
+        ...
+
+    async def fetch_plot(self, film: FilmSummary) -> tuple[str, ...]:
+        """Fetch and store what the providers know of the film, its plot included, unless it was tried
+        recently; the sentences saying what could not be fetched."""
+        ...
+
+
 class PlotService:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, fetcher: PlotFetcher | None = None) -> None:
         self._store = store
+        self._fetcher = fetcher
 
     async def phases(self, film: FilmSummary) -> tuple[Phase, ...]:
-        return group_phases(await self._store.spoilers.plot(film.id))
+        return group_phases((await self._store.spoilers.plot(film.id)).sections)
 
-    async def _phases_or_fail(self, film: FilmSummary) -> tuple[Phase, ...]:
-        phases = await self.phases(film)
-        if not phases:
-            raise NotFound(f"The catalog has no plot summary for “{film.title}” yet.")
-        return phases
+    async def would_fetch(self, film: FilmSummary) -> bool:
+        """Whether showing the film's plot means fetching it first (no stored plot; the fetcher would try)."""
+        if self._fetcher is None or (await self._store.spoilers.plot(film.id)).sections:
+            return False
+        return await self._fetcher.would_fetch(film)
+
+    async def _phases_or_fail(self, film: FilmSummary) -> tuple[tuple[Phase, ...], Source | None]:
+        stored = await self._store.spoilers.plot(film.id)
+        problems: tuple[str, ...] = ()
+        if not stored.sections and self._fetcher is not None:
+            problems = await self._fetcher.fetch_plot(film)
+            stored = await self._store.spoilers.plot(film.id)
+        if not stored.sections:
+            raise NotFound(" ".join([f"The catalog has no plot summary for “{film.title}” yet.", *problems]))
+        return group_phases(stored.sections), stored.source
 
     async def reveal(self, film: FilmSummary, upto: str | None = None) -> PlotReveal:
         """The premise and every phase up to ``upto`` (by default all of them)."""
-        phases = await self._phases_or_fail(film)
+        phases, source = await self._phases_or_fail(film)
         level = max(p.level for p in phases) if upto is None else match_phase(phases, upto).level
-        reveal = self._build(film, phases, level)
+        reveal = self._build(film, phases, level, source)
         log.debug("plot of film %d up to level %d (%d phases)", film.id, level, len(reveal.shown))
         return reveal
 
@@ -105,10 +131,9 @@ class PlotService:
         channel_ids: Sequence[int],
     ) -> PlotReveal:
         """What ``/plot`` shows; ``public`` only where the server allows it (see ``check_public``)."""
-        reveal = await self.reveal(film, upto)
         if public:
             await self.check_public(guild_id, channel_ids)
-        return reveal
+        return await self.reveal(film, upto)
 
     async def check_public(self, guild_id: int | None, channel_ids: Sequence[int]) -> None:
         """The public-posting rule: a plot is posted for everyone only in a spoiler channel.
@@ -125,26 +150,33 @@ class PlotService:
 
     async def next_after(self, film: FilmSummary, level: int) -> PlotReveal:
         """Only the phase(s) at the first spoiler level above ``level`` (what Next phase reveals)."""
-        phases, following = await self._next_level(film, level)
+        phases, source, following = await self._next_level(film, level)
         log.debug("plot of film %d: next phase, level %d -> %d", film.id, level, following)
-        return self._build(film, phases, following, since=level)
+        return self._build(film, phases, following, source, since=level)
 
     async def grown(self, film: FilmSummary, level: int) -> PlotReveal:
         """The premise and every phase up to the first spoiler level above ``level``."""
-        phases, following = await self._next_level(film, level)
-        return self._build(film, phases, following)
+        phases, source, following = await self._next_level(film, level)
+        return self._build(film, phases, following, source)
 
-    async def _next_level(self, film: FilmSummary, level: int) -> tuple[tuple[Phase, ...], int]:
-        """The film's phases and the first spoiler level above ``level``; ``NotFound`` after the last."""
-        phases = await self._phases_or_fail(film)
+    async def _next_level(
+        self, film: FilmSummary, level: int
+    ) -> tuple[tuple[Phase, ...], Source | None, int]:
+        """The film's phases, their source and the first spoiler level above ``level``; ``NotFound`` after
+        the last."""
+        phases, source = await self._phases_or_fail(film)
         later = [p.level for p in phases if p.level > level]
         if not later:
             raise NotFound(f"That was the last phase of “{film.title}”: there is nothing more to reveal.")
-        return phases, min(later)
+        return phases, source, min(later)
 
     @staticmethod
     def _build(
-        film: FilmSummary, phases: tuple[Phase, ...], level: int, since: int | None = None
+        film: FilmSummary,
+        phases: tuple[Phase, ...],
+        level: int,
+        source: Source | None,
+        since: int | None = None,
     ) -> PlotReveal:
         premise = tuple(p for p in phases if p.is_premise)
         low = 0 if since is None else since
@@ -158,6 +190,7 @@ class PlotService:
             next_phase=following[0] if following else None,
             phases=phases,
             with_premise=since is None,
+            source=source,
         )
 
     async def phase_names(self, film: FilmSummary, typed: str) -> list[str]:

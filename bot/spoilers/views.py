@@ -70,6 +70,8 @@ class OpenPlotButton(RestartProofItem[discord.ui.Button[Any]], custom_id="filmbo
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         bot = client_of(interaction)
         film = await bot.films.by_id(self.film_id)
+        if await bot.plots.would_fetch(film):  # fetched online first: keep Discord's 3-second deadline
+            await interaction.response.defer(ephemeral=True, thinking=True)
         await send_reveal(interaction, await bot.plots.reveal(film), ephemeral=True)
 
 

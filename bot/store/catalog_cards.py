@@ -172,7 +172,8 @@ async def _update_film(conn: Transaction, film_id: int, columns: tuple[object, .
             "(SELECT id FROM film_sources WHERE film_id = ? AND imported = 0)",
             (film_id, film_id),
         )
-    await conn.execute("DELETE FROM plot_sections WHERE film_id = ?", (film_id,))
+    # A plot fetched from outside (source_id set) stays while the card gives none (see _write_children).
+    await conn.execute("DELETE FROM plot_sections WHERE film_id = ? AND source_id IS NULL", (film_id,))
     await conn.execute("DELETE FROM film_sources WHERE film_id = ? AND imported = 0", (film_id,))
 
 
@@ -238,6 +239,10 @@ async def _write_children(conn: Transaction, film_id: int, data: FilmData) -> No
             for i, s in enumerate(data.scores)
         ],
     )
+    if data.plot:  # the card's plot wins: a plot fetched from outside goes
+        await conn.execute(
+            "DELETE FROM plot_sections WHERE film_id = ? AND source_id IS NOT NULL", (film_id,)
+        )
     await conn.executemany(
         "INSERT INTO plot_sections (film_id, position, phase, spoiler_level, text) VALUES (?, ?, ?, ?, ?)",
         [(film_id, p.position, p.phase, p.spoiler_level, p.text) for p in data.plot],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date
+from typing import Any
 
 from bot.clock import Clock
 from bot.films.models import (
@@ -24,6 +25,14 @@ from bot.store import search
 from bot.store._rows import summary_from_row
 from bot.store._session import ConstraintViolated, Row, Session, in_ids, nocase
 from bot.store.catalog_cards import write_card
+
+# The plot sections a film shows: its card's own when it has any, else the ones fetched from a source.
+SHOWN_PLOT = (
+    "SELECT position, phase, spoiler_level, text, source_id FROM plot_sections p WHERE film_id = ? "
+    "AND (source_id IS NULL OR NOT EXISTS "
+    "(SELECT 1 FROM plot_sections c WHERE c.film_id = p.film_id AND c.source_id IS NULL)) "
+    "ORDER BY position"
+)
 
 
 class FilmStore:
@@ -109,7 +118,8 @@ class FilmStore:
         )
         # The film's own sources first, then imported ones: the numbering does not depend on load order.
         source_rows = await self._db.fetchall(
-            "SELECT id, key, title, publisher, kind, url, file, as_of, dated, licence, imported FROM film_sources "
+            "SELECT id, key, title, publisher, kind, url, file, as_of, dated, licence, revision, imported "
+            "FROM film_sources "
             "WHERE film_id = ? ORDER BY imported, id",
             (film_id,),
         )
@@ -157,11 +167,7 @@ class FilmStore:
         return tuple(score_from_row(r, keys[r["source_id"]]) for r in rows)
 
     async def _plot(self, film_id: int) -> tuple[PlotSection, ...]:
-        rows = await self._db.fetchall(
-            "SELECT position, phase, spoiler_level, text FROM plot_sections WHERE film_id = ? "
-            "ORDER BY position",
-            (film_id,),
-        )
+        rows = await self._db.fetchall(SHOWN_PLOT, (film_id,))
         return tuple(
             PlotSection(
                 position=r["position"], phase=r["phase"], spoiler_level=r["spoiler_level"], text=r["text"]
@@ -221,4 +227,13 @@ def source_from_row(row: Row) -> Source:
         file=row["file"],
         dated=bool(row["dated"]),
         licence=row["licence"],
+        revision=_optional(row, "revision"),
     )
+
+
+def _optional(row: Row, column: str) -> Any:
+    """``row[column]``, or None where the query did not select that column."""
+    try:
+        return row[column]
+    except (KeyError, IndexError):  # asyncpg's Record, sqlite3's Row
+        return None

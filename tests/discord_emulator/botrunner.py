@@ -32,6 +32,7 @@ def bot_environment(emulator: Emulator, database: DatabaseLocation, **extra: str
         FILMBOT_FILMS_DIR=str(FILMS_DIR),
         FILMBOT_LOG_LEVEL="INFO",
         FILMBOT_GUILD_READY_TIMEOUT="0.2",
+        FILMBOT_ONLINE="off",  # no test reaches the internet; a test of a provider points it at its server
     )
     env.update(extra)
     return env

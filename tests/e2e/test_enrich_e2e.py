@@ -18,6 +18,8 @@ from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import InProcessBot
 from tests.enrich import wikidata_items as items
 from tests.enrich.fake_api import Fault
+from tests.enrich.fake_wikipedia import FakeWikipedia
+from tests.enrich.fake_wikipedia import populate as populate_wikipedia
 from tests.enrich.wikidata_server import FakeWikidata
 
 IMDB_SOURCE = Source("imdb", "IMDb non-commercial datasets", "dataset", date(2026, 3, 1))
@@ -30,14 +32,22 @@ async def wikidata() -> AsyncIterator[FakeWikidata]:
 
 
 @pytest.fixture
+async def wikipedia() -> AsyncIterator[FakeWikipedia]:
+    async with FakeWikipedia() as server:
+        populate_wikipedia(server, items.TITLE)
+        yield server
+
+
+@pytest.fixture
 async def online_bot(
-    emulator: Emulator, tmp_path: Path, wikidata: FakeWikidata
+    emulator: Emulator, tmp_path: Path, wikidata: FakeWikidata, wikipedia: FakeWikipedia
 ) -> AsyncIterator[InProcessBot]:
     runner = InProcessBot(
         emulator,
         tmp_path / "filmbot.sqlite3",
         FILMBOT_ONLINE="on",
         FILMBOT_WIKIDATA_API=wikidata.api,
+        FILMBOT_WIKIPEDIA_API=wikipedia.api,
         FILMBOT_CONTACT="film-club-admin@example.org",
     )
     await runner.start()

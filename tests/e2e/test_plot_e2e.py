@@ -20,7 +20,7 @@ PHASES = ["Childhood", "High school", "Adulthood", "The final race"]
 
 
 async def plot_texts(filmbot: Any) -> tuple[list[str], list[str]]:
-    sections = await filmbot.bot.store.spoilers.plot(1)
+    sections = (await filmbot.bot.store.spoilers.plot(1)).sections
     return [s.text for s in sections if s.spoiler_level == 0], [
         s.text for s in sections if s.spoiler_level > 0
     ]

@@ -6,7 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.enrich.wikidata_items import populated
+from tests.enrich.fake_wikipedia import FakeWikipedia
+from tests.enrich.fake_wikipedia import populate as populate_wikipedia
+from tests.enrich.wikidata_items import TITLE, populated
 from tests.enrich.wikidata_server import FakeWikidata
 
 
@@ -14,4 +16,12 @@ from tests.enrich.wikidata_server import FakeWikidata
 async def wikidata() -> AsyncIterator[FakeWikidata]:
     """The local Wikidata with the test items (``wikidata_items``)."""
     async with populated() as server:
+        yield server
+
+
+@pytest.fixture
+async def wikipedia() -> AsyncIterator[FakeWikipedia]:
+    """The local Wikipedia with the article Wikidata's test film links."""
+    async with FakeWikipedia() as server:
+        populate_wikipedia(server, TITLE)
         yield server

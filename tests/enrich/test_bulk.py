@@ -10,6 +10,7 @@ from bot.catalog.loader import load_cards
 from bot.store import Store
 from tests.enrich import wikidata_items as items
 from tests.enrich.fake_api import Fault
+from tests.enrich.fake_wikipedia import FakeWikipedia
 from tests.enrich.wikidata_server import FakeWikidata
 from tests.startup._cli import CONFIG, FILMS_DIR, environment, filmbot, one_sentence
 
@@ -25,17 +26,21 @@ async def database(tmp_path: Path) -> Path:
     return path
 
 
-def online(database: Path, wikidata: FakeWikidata) -> dict[str, str]:
+def online(database: Path, wikidata: FakeWikidata, wikipedia: FakeWikipedia) -> dict[str, str]:
     return environment(
-        database, FILMBOT_ONLINE="on", FILMBOT_WIKIDATA_API=wikidata.api, FILMBOT_CONTACT="ops@example.org"
+        database,
+        FILMBOT_ONLINE="on",
+        FILMBOT_WIKIDATA_API=wikidata.api,
+        FILMBOT_WIKIPEDIA_API=wikipedia.api,
+        FILMBOT_CONTACT="ops@example.org",
     )
 
 
 async def test_titles_are_fetched_and_one_the_catalog_lacks_is_added(
-    database: Path, wikidata: FakeWikidata, tmp_path: Path
+    database: Path, wikidata: FakeWikidata, wikipedia: FakeWikipedia, tmp_path: Path
 ) -> None:
     done = await filmbot(
-        "films", "enrich", "100-meters", items.TITLE, env=online(database, wikidata), cwd=tmp_path
+        "films", "enrich", "100-meters", items.TITLE, env=online(database, wikidata, wikipedia), cwd=tmp_path
     )
     assert done.status == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -54,9 +59,9 @@ async def test_titles_are_fetched_and_one_the_catalog_lacks_is_added(
 
 
 async def test_all_older_than_skips_films_fetched_since(
-    database: Path, wikidata: FakeWikidata, tmp_path: Path
+    database: Path, wikidata: FakeWikidata, wikipedia: FakeWikipedia, tmp_path: Path
 ) -> None:
-    env = online(database, wikidata)
+    env = online(database, wikidata, wikipedia)
     first = await filmbot("films", "enrich", "--all", env=env, cwd=tmp_path)
     assert first.status == 0, first.stderr
     assert first.stdout.splitlines()[-1].startswith("1 film(s) enriched")
@@ -65,9 +70,13 @@ async def test_all_older_than_skips_films_fetched_since(
     assert again.stdout.splitlines()[-1].startswith("0 film(s) enriched")
 
 
-async def test_a_failing_wikidata_is_status_1(database: Path, wikidata: FakeWikidata, tmp_path: Path) -> None:
+async def test_a_failing_wikidata_is_status_1(
+    database: Path, wikidata: FakeWikidata, wikipedia: FakeWikipedia, tmp_path: Path
+) -> None:
     wikidata.fail(Fault.server_error(500), times=100)
-    done = await filmbot("films", "enrich", "100-meters", env=online(database, wikidata), cwd=tmp_path)
+    done = await filmbot(
+        "films", "enrich", "100-meters", env=online(database, wikidata, wikipedia), cwd=tmp_path
+    )
     assert done.status == 1
     assert "[1/1] 100 Meters (2025): Wikidata: answered with an error (500)" in done.stdout
     assert "1 with a fetch that failed" in done.stdout
@@ -96,7 +105,9 @@ async def test_offline_it_says_so(database: Path, tmp_path: Path) -> None:
 
 
 async def test_a_title_found_nowhere_is_status_2(
-    database: Path, wikidata: FakeWikidata, tmp_path: Path
+    database: Path, wikidata: FakeWikidata, wikipedia: FakeWikipedia, tmp_path: Path
 ) -> None:
-    done = await filmbot("films", "enrich", "qqq nothing", env=online(database, wikidata), cwd=tmp_path)
+    done = await filmbot(
+        "films", "enrich", "qqq nothing", env=online(database, wikidata, wikipedia), cwd=tmp_path
+    )
     one_sentence(done, CONFIG, "none was found online")

@@ -33,7 +33,7 @@ def settings(tmp_path: Path) -> Settings:
 async def plot_texts(settings: Settings) -> tuple[list[str], list[str]]:
     store = await Store.open(settings.database)
     try:
-        sections = await store.spoilers.plot(1)
+        sections = (await store.spoilers.plot(1)).sections
     finally:
         await store.close()
     return [s.text for s in sections if s.spoiler_level == 0], [

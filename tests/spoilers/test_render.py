@@ -113,7 +113,7 @@ def test_any_plot_renders_spoiler_safe_and_within_limits(sections: list[tuple[st
     plot = tuple(PlotSection(i, name, i, text) for i, (name, text) in enumerate(sections))
     phases = group_phases(plot)
     level = min(upto, max(p.level for p in phases))
-    reveal = PlotService._build(FILM, phases, level)
+    reveal = PlotService._build(FILM, phases, level, None)
     secrets = [p.text for p in phases if not p.is_premise]
     allowed = [p.text for p in phases if p.is_premise] + [p.name for p in phases]
     for payload in messages(reveal):

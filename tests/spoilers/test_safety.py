@@ -56,7 +56,7 @@ def _assert_inert(part: str) -> None:
     assert not body.endswith("\\") or body.endswith("\\\\")
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a busy CI
 @given(text=any_text, limit=any_limit)
 @example(text="||a||b`c`||", limit=MIN_LIMIT)
 @example(text="x" * 5000, limit=limits.EMBED_FIELD_VALUE)
@@ -90,7 +90,7 @@ def test_labelled_parts_show_only_the_label(label: str, text: str) -> None:
         assert visible(part) == (f"{label}: " if index == 0 else "")
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(st.text(alphabet=st.sampled_from("ab |`\n*<@>"), min_size=1).map(lambda t: "w " + t)
        | tricky_text.filter(lambda t: len(t.split()) >= 4), min_size=1, max_size=4))  # fmt: skip
 def test_embed_of_spoiler_fields_passes_the_spoiler_test(texts: list[str]) -> None:
