@@ -37,6 +37,7 @@ from bot.spoilers.service import PlotService
 from bot.store import Store
 from bot.timers import TimerDispatcher
 from bot.ui.answers import answer_error
+from bot.watch.service import WatchService
 from bot.watchlist.service import WatchlistService
 from bot.watchparty.delivery import DiscordDelivery
 from bot.watchparty.service import WatchPartyService
@@ -127,6 +128,7 @@ class FilmBot(commands.Bot):
     history = _Prepared[HistoryService]()
     letterboxd = _Prepared[LetterboxdService]()
     watchlist = _Prepared[WatchlistService]()
+    watch = _Prepared[WatchService]()
 
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None, offline: bool = False, **shards: Any
@@ -168,6 +170,7 @@ class FilmBot(commands.Bot):
         if not self.offline:
             await self.imdb_refresh.schedule()
         self.preferences = PreferencesService(store)
+        self.watch = WatchService(store, self.preferences, enabled=self.settings.online.tmdb)
         self.watchlist = WatchlistService(store, self.clock, self.preferences)
         self.polls = PollService(store, self.clock, scores=self.scores, watchlist=self.watchlist)
         self.polls.delivery = PollDelivery(self, self.polls)

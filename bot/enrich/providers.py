@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.clock import Clock
 from bot.enrich.service import Provider
+from bot.enrich.tmdb import TmdbProvider
 from bot.settings import OnlineSettings
 
 
@@ -16,4 +17,6 @@ def build_providers(online: OnlineSettings, clock: Clock) -> tuple[Provider, ...
     if not online.enabled:
         return ()
     providers: list[Provider] = []
+    if online.tmdb:  # after Wikidata, whose item may give the TMDB id (one request instead of two)
+        providers.append(TmdbProvider(online.tmdb_api, online.tmdb_key, clock, contact=online.contact))
     return tuple(providers)

@@ -17,6 +17,7 @@ from bot.spoilers.views import OpenPlotButton
 from bot.ui.embeds import Field
 from bot.ui.items import RestartProofItem
 from bot.ui.options import client_of
+from bot.watch.render import TMDB_NOTICE, where_field
 from bot.watchlist.want import WantButton
 
 if TYPE_CHECKING:
@@ -67,7 +68,16 @@ async def card_message(
     """The fact card with this server's score line, and its buttons: the same wherever a card is shown."""
     card = await bot.films.card(film)
     scores = await bot.scores.summary(film, guild_id)
-    embed = render.card_embed(card, extra_fields=[Field("Scores", scores.line)])
+    tmdb = await bot.watch.for_card(film.id, guild_id)
+    where = where_field(tmdb.where)
+    embed = render.card_embed(
+        card,
+        extra_fields=[Field("Scores", scores.line), *([where] if where else [])],
+        thumbnail=tmdb.poster_url,
+        notice=TMDB_NOTICE
+        if tmdb.poster_url or where or any(s.kind == "tmdb" for s in card.sources)
+        else None,
+    )
     return embed, card_view(film, has_plot=card.has_plot, in_guild=guild_id is not None)
 
 

@@ -11,6 +11,7 @@ from bot.preferences.models import (
     ReadingZone,
     WatchlistRules,
 )
+from bot.preferences.regions import country_code
 from bot.preferences.zones import canonical_zone, zone_named
 from bot.store import Store
 
@@ -89,6 +90,13 @@ class PreferencesService:
     async def set_letterboxd_channel(self, guild_id: int, channel_id: int | None) -> None:
         """Where members' Letterboxd diary entries are posted; ``None``: they are not posted."""
         await self._store.preferences.set_letterboxd_channel(guild_id, channel_id)
+
+    async def set_region(self, guild_id: int, text: str | None) -> str | None:
+        """The server's region, from a code or a country's name (``country_code``); ``None`` clears it.
+        Returns the code saved."""
+        code = country_code(text) if text is not None else None
+        await self._store.preferences.set_region(guild_id, code)
+        return code
 
     # -- the watchlist's rules -----------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from bot.store.ratings import RatingOp, RatingStore, apply_ops
 from bot.store.search import SearchStore
 from bot.store.spoilers import SpoilerStore
 from bot.store.timers import TimerStore
+from bot.store.watch import WatchStore
 from bot.store.watch_parties import WatchPartyStore
 from bot.store.watchlist import MAX_BATCH as WANTS_MAX_BATCH
 from bot.store.watchlist import WantOp, WatchlistStore
@@ -76,6 +77,7 @@ class Repositories:
         self.history = HistoryStore(session, clock)
         self.letterboxd = LetterboxdStore(session, clock)
         self.watchlist = WatchlistStore(session, watchlist_writes)
+        self.watch = WatchStore(session)
 
 
 class Store(Repositories):

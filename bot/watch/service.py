@@ -1,0 +1,55 @@
+"""Where to watch: keeps what TMDB said of a film's poster and offers, and picks what a server is shown
+(its region's offers). No Discord here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.enrich.models import ProviderResult
+from bot.enrich.tmdb import watch_page
+from bot.preferences.service import PreferencesService
+from bot.store import Store
+from bot.watch.models import TmdbExtras, WhereToWatch
+
+
+@dataclass(frozen=True, slots=True)
+class TmdbCard:
+    """What a film card shows from TMDB beyond cited values: the poster and the where-to-watch field."""
+
+    poster_url: str | None = None
+    where: WhereToWatch = field(default_factory=WhereToWatch.hidden)
+
+
+class WatchService:
+    """``enabled``: whether TMDB is set up (a key, and the bot online); off, cards show nothing of this."""
+
+    def __init__(self, store: Store, preferences: PreferencesService, *, enabled: bool) -> None:
+        self._store = store
+        self._preferences = preferences
+        self.enabled = enabled
+
+    async def record(self, film_id: int, result: ProviderResult, fetched_at: datetime) -> bool:
+        """Keep the poster and offers of a TMDB read that found the film; a failed or empty read keeps the
+        last good one (the card goes on showing it, with its date). True when something was kept."""
+        if result.status != "ok" or not (result.ids.tmdb or "").isdigit():
+            return False
+        extras = TmdbExtras(film_id, int(result.ids.tmdb or 0), fetched_at, result.poster_url, result.watch)
+        await self._store.watch.replace(extras)
+        return True
+
+    async def for_card(self, film_id: int, guild_id: int | None) -> TmdbCard:
+        """The poster, and the offers in the server's region (or that it has none set)."""
+        if not self.enabled:
+            return TmdbCard()
+        region = (await self._preferences.guild(guild_id)).region if guild_id is not None else None
+        extras = await self._store.watch.get(film_id, region)
+        if extras is None:
+            return TmdbCard()
+        if guild_id is None:
+            return TmdbCard(extras.poster_url)
+        if region is None:
+            return TmdbCard(extras.poster_url, WhereToWatch("no_region"))
+        link = next((o.url for o in extras.options if o.url), watch_page(extras.tmdb_id, region))
+        where = WhereToWatch("offers", region, extras.options, link, extras.fetched_at)
+        return TmdbCard(extras.poster_url, where)
