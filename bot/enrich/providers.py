@@ -18,5 +18,8 @@ def build_providers(online: OnlineSettings, clock: Clock) -> tuple[Provider, ...
         return ()
     providers: list[Provider] = []
     if online.tmdb:  # after Wikidata, whose item may give the TMDB id (one request instead of two)
-        providers.append(TmdbProvider(online.tmdb_api, online.tmdb_key, clock, contact=online.contact))
+        tmdb = TmdbProvider(
+            online.tmdb_api, online.tmdb_key, clock, images=online.tmdb_images, contact=online.contact
+        )
+        providers.append(tmdb)
     return tuple(providers)

@@ -18,9 +18,8 @@ from bot.enrich._tmdb_json import Movie, parse_find, parse_movie, parse_search, 
 from bot.enrich._tmdb_map import MOVIE_PAGE, NAME, to_result
 from bot.enrich.http import ProviderError, ProviderHttp
 from bot.enrich.models import FilmRef, ProviderResult
-from bot.settings import Secret
+from bot.settings import TMDB_IMAGES, Secret
 
-IMAGES = "https://image.tmdb.org/t/p"
 APPEND = "credits,release_dates,watch/providers"
 # Well inside TMDB's ~50 requests/s: a card needs two requests, a bulk run goes one film after another.
 CONCURRENCY = 4
@@ -41,7 +40,7 @@ class TmdbProvider:
         key: Secret,
         clock: Clock,
         *,
-        images: str = IMAGES,
+        images: str = TMDB_IMAGES,
         contact: str = "",
         **http_options: Any,
     ) -> None:

@@ -13,9 +13,9 @@ import pytest
 from bot.clock import ManualClock
 from bot.enrich._tmdb_json import WATCH_KINDS
 from bot.enrich.models import ExternalIds, FilmRef, ProviderResult
-from bot.enrich.tmdb import IMAGES, TmdbProvider, is_read_token
+from bot.enrich.tmdb import TmdbProvider, is_read_token
 from bot.films.models import Credit, Fact, Source
-from bot.settings import Secret
+from bot.settings import TMDB_IMAGES, Secret
 from tests.conftest import NOW
 from tests.enrich.fake_api import Fault
 from tests.tmdb.fake_tmdb import FakeTmdb, rate_limited
@@ -82,7 +82,7 @@ async def test_v3_key_finds_by_imdb_id_and_maps_everything(tmdb: FakeTmdb, provi
         f"tmdb:{HUNDRED_METERS.id}", "100 Meters (2025)", "tmdb", TODAY, "TMDB", page, dated=False
     )
     assert (watch.url, watch.publisher, watch.dated) == (f"{page}/watch", "JustWatch via TMDB", False)
-    assert result.poster_url == f"{IMAGES}/w342{HUNDRED_METERS.poster_path}"
+    assert result.poster_url == f"{TMDB_IMAGES}/w342{HUNDRED_METERS.poster_path}"
     assert (result.premise, result.premise_source) == (HUNDRED_METERS.overview, details.key)
     assert result.ids == ExternalIds(imdb=HUNDRED_METERS.imdb_id, tmdb=str(HUNDRED_METERS.id))
     (score,) = result.scores
