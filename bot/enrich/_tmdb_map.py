@@ -16,6 +16,9 @@ from bot.films.models import Credit, Fact, Score, Source
 from bot.preferences.countries import COUNTRIES
 
 NAME = "TMDB"
+# The keys of TMDB's two sources on a film (one of each per film, replaced at each read).
+SOURCE_KEY = "tmdb"
+WATCH_SOURCE_KEY = "tmdb-watch"
 MOVIE_PAGE = "https://www.themoviedb.org/movie/{id}"
 POSTER_SIZE = "w342"  # TMDB's poster widths: w92 w154 w185 w342 w500 w780 original; a thumbnail needs w342
 CAST_KEPT = 15
@@ -28,6 +31,8 @@ CREW_ROLES = {
     "Music": "composer",
     "Producer": "producer",
     "Character Designer": "character_designer",
+    "Director of Photography": "cinematographer",
+    "Editor": "editor",
     "Novel": "original_creator",
     "Comic Book": "original_creator",
     "Author": "original_creator",
@@ -43,9 +48,9 @@ def sources(movie: Movie, today: date) -> tuple[Source, Source]:
     JustWatch's data, which TMDB requires to be credited to JustWatch). Undated: read ``today``."""
     page = MOVIE_PAGE.format(id=movie.id)
     label = f"{movie.title} ({movie.year})" if movie.year else movie.title
-    details = Source(f"tmdb:{movie.id}", label, "tmdb", today, "TMDB", page, dated=False)
+    details = Source(SOURCE_KEY, label, "tmdb", today, "TMDB", page, dated=False)
     watch = Source(
-        f"tmdb:{movie.id}:watch", f"Where to watch {label}", "tmdb", today, "JustWatch via TMDB",
+        WATCH_SOURCE_KEY, f"Where to watch {label}", "tmdb", today, "JustWatch via TMDB",
         f"{page}/watch", dated=False,
     )  # fmt: skip
     return details, watch
@@ -90,7 +95,7 @@ def _facts(movie: Movie, key: str, so_far: tuple[ProviderResult, ...]) -> tuple[
     facts: list[Fact] = []
     if movie.runtime and "runtime_minutes" not in known:
         facts.append(Fact("runtime_minutes", str(movie.runtime), key))
-    if not known & set(RELEASE_KEYS.values()):
+    if not known & {"release", *RELEASE_KEYS.values()}:
         facts += [Fact(RELEASE_KEYS[r.type], r.date, key, release_detail(r)) for r in shown_releases(movie)]
     return tuple(facts)
 

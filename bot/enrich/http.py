@@ -22,7 +22,6 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any, TypeVar, overload
-from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -39,6 +38,7 @@ BODY_MAX = 16 * 1024 * 1024  # a large film's wbgetentities answer is about 1 MB
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # What a body-reading function may raise on a shape it did not expect; turned into ProviderError.
 SHAPE_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+MALFORMED = "answered in a shape filmbot does not understand"
 
 # The absolute time (on ``time.monotonic``'s scale) by which the current enrichment must be done, if any.
 _DEADLINE: ContextVar[float | None] = ContextVar("filmbot_enrich_deadline", default=None)
@@ -53,6 +53,16 @@ def within(seconds: float | None) -> Iterator[None]:
         yield
     finally:
         _DEADLINE.reset(token)
+
+
+@contextlib.contextmanager
+def reading(provider: str) -> Iterator[None]:
+    """Reading an answer already decoded: a shape it did not expect is a ``ProviderError`` (malformed)."""
+    try:
+        yield
+    except SHAPE_ERRORS as error:
+        log.debug("%s answered an unexpected shape: %r", provider, error)
+        raise ProviderError(provider, MALFORMED, kind="malformed") from None
 
 
 def current_deadline() -> float | None:
@@ -206,13 +216,8 @@ class ProviderHttp:
                 continue
             if parse is None:
                 return data
-            try:
+            with reading(self.provider):
                 return parse(data)
-            except SHAPE_ERRORS as error:
-                log.debug("%s answered an unexpected shape at %s: %r", self.provider, _where(url), error)
-                raise ProviderError(
-                    self.provider, "answered in a shape filmbot does not understand", kind="malformed"
-                ) from None
 
     async def _before_retry(self, retry: _Retry, attempt: int, deadline: float | None) -> None:
         """Wait before the next attempt, or raise when there is none worth making."""
@@ -319,9 +324,3 @@ def _status_error(provider: str, status: int) -> ProviderError:
     if status in (401, 403):
         return ProviderError(provider, f"refused the request ({status})", kind="refused", status=status)
     return ProviderError(provider, f"answered with an error ({status})", kind="error", status=status)
-
-
-def _where(url: str) -> str:
-    """A URL without its query (which may hold a key), for logs."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"

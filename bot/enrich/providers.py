@@ -7,19 +7,40 @@ holds the other sites' ids (enwiki article, TMDB id), goes first. Add a provider
 from __future__ import annotations
 
 from bot.clock import Clock
+from bot.enrich.http import ProviderHttp
 from bot.enrich.service import Provider
-from bot.enrich.tmdb import TmdbProvider
+from bot.enrich.tmdb import TmdbProvider, tmdb_http
+from bot.enrich.wikidata import WikidataProvider
 from bot.settings import OnlineSettings
 
+# Wikimedia asks non-interactive tools to send maxlag=5; a member waiting on a card goes without.
+BULK_MAXLAG = 5
 
-def build_providers(online: OnlineSettings, clock: Clock) -> tuple[Provider, ...]:
-    """Every provider the settings turn on; none when ``FILMBOT_ONLINE=off``."""
+
+def build_providers(
+    online: OnlineSettings, clock: Clock, *, interactive: bool = True
+) -> tuple[Provider, ...]:
+    """Every provider the settings turn on; none when ``FILMBOT_ONLINE=off``. ``interactive``: a member
+    is waiting (the bot); otherwise a bulk run (``filmbot films enrich``), paced more gently."""
     if not online.enabled:
         return ()
-    providers: list[Provider] = []
+    providers: list[Provider] = [wikidata(online, clock, interactive)]
     if online.tmdb:  # after Wikidata, whose item may give the TMDB id (one request instead of two)
-        tmdb = TmdbProvider(
-            online.tmdb_api, online.tmdb_key, clock, images=online.tmdb_images, contact=online.contact
+        http = tmdb_http(online.contact, clock, interactive=interactive)
+        providers.append(
+            TmdbProvider(online.tmdb_api, online.tmdb_key, http, clock, images=online.tmdb_images)
         )
-        providers.append(tmdb)
     return tuple(providers)
+
+
+def wikidata(online: OnlineSettings, clock: Clock, interactive: bool) -> WikidataProvider:
+    """Wikimedia's etiquette: requests one after another per client (``concurrency`` 1 in bulk), a few at
+    once for a member's card, and ``maxlag`` in bulk."""
+    http = ProviderHttp(
+        "Wikidata",
+        contact=online.contact,
+        concurrency=4 if interactive else 1,
+        min_interval=0.0 if interactive else 0.2,
+        clock=clock,
+    )
+    return WikidataProvider(online.wikidata_api, http, clock, maxlag=None if interactive else BULK_MAXLAG)

@@ -11,7 +11,8 @@ watch/providers``. A v3 API key goes as the ``api_key`` query parameter, a v4 re
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from bot.clock import Clock
 from bot.enrich._tmdb_json import Movie, parse_find, parse_movie, parse_search, pick
@@ -20,6 +21,7 @@ from bot.enrich.http import ProviderError, ProviderHttp
 from bot.enrich.models import FilmRef, ProviderResult
 from bot.settings import TMDB_IMAGES, Secret
 
+T = TypeVar("T")
 APPEND = "credits,release_dates,watch/providers"
 # Well inside TMDB's ~50 requests/s: a card needs two requests, a bulk run goes one film after another.
 CONCURRENCY = 4
@@ -31,28 +33,30 @@ def is_read_token(key: str) -> bool:
     return key.startswith("eyJ")
 
 
+def tmdb_http(contact: str, clock: Clock, *, interactive: bool = True, **options: Any) -> ProviderHttp:
+    """TMDB's client: a few requests at once and at most 40 a second for a member's card, gentler in bulk
+    (``filmbot films enrich``). ``options``: more of ``ProviderHttp``'s (tests' sleep and clock)."""
+    pace: dict[str, Any] = {
+        "concurrency": CONCURRENCY if interactive else 2,
+        "min_interval": MIN_INTERVAL if interactive else 0.1,
+    }
+    return ProviderHttp(NAME, contact=contact, clock=clock, **{**pace, **options})
+
+
 class TmdbProvider:
     """TMDB as one of the enrichment service's providers (``bot.enrich.service.Provider``)."""
 
     def __init__(
-        self,
-        api: str,
-        key: Secret,
-        clock: Clock,
-        *,
-        images: str = TMDB_IMAGES,
-        contact: str = "",
-        **http_options: Any,
+        self, api: str, key: Secret, http: ProviderHttp, clock: Clock, *, images: str = TMDB_IMAGES
     ) -> None:
-        """``http_options``: more of ``ProviderHttp``'s settings (its timeout; tests' sleep and clock)."""
+        """``http``: TMDB's client (``tmdb_http``); the key goes with each request, never in its headers."""
         self._api = api.rstrip("/")
         self._images = images.rstrip("/")
         self._clock = clock
+        self.http = http
         token = key.reveal()
         self._params: dict[str, str] = {} if is_read_token(token) else {"api_key": token}
-        headers = {"Authorization": f"Bearer {token}"} if is_read_token(token) else {}
-        options: dict[str, Any] = {"concurrency": CONCURRENCY, "min_interval": MIN_INTERVAL, **http_options}
-        self.http = ProviderHttp(NAME, contact=contact, headers=headers, clock=clock, **options)
+        self._headers = {"Authorization": f"Bearer {token}"} if is_read_token(token) else {}
 
     @property
     def name(self) -> str:
@@ -87,20 +91,24 @@ class TmdbProvider:
 
     async def _find(self, imdb_id: str) -> int | None:
         params = {**self._params, "external_source": "imdb_id"}
-        candidates = await self.http.get_json(f"{self._api}/3/find/{imdb_id}", params, parse=parse_find)
+        candidates = await self._get(f"/3/find/{imdb_id}", params, parse_find)
         return candidates[0].id if candidates else None
 
     async def _search(self, ref: FilmRef) -> int | None:
         params: dict[str, str | int] = {**self._params, "query": ref.title, "include_adult": "false"}
         if ref.year:
             params["year"] = ref.year
-        candidates = await self.http.get_json(f"{self._api}/3/search/movie", params, parse=parse_search)
+        candidates = await self._get("/3/search/movie", params, parse_search)
         chosen = pick(candidates, ref.title, ref.year)
         return chosen.id if chosen else None
 
     async def _details(self, movie_id: int) -> Movie:
         params = {**self._params, "append_to_response": APPEND}
-        return await self.http.get_json(f"{self._api}/3/movie/{movie_id}", params, parse=parse_movie)
+        return await self._get(f"/3/movie/{movie_id}", params, parse_movie)
+
+    async def _get(self, path: str, params: Mapping[str, str | int], parse: Callable[[Any], T]) -> T:
+        """One TMDB request, authenticated: ``api_key`` (v3) or the Bearer header (v4)."""
+        return await self.http.get_json(f"{self._api}{path}", params, parse=parse, headers=self._headers)
 
 
 def watch_page(tmdb_id: int, country: str) -> str:

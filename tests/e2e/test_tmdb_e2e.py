@@ -13,7 +13,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.enrich.models import ExternalIds, FilmRef
-from bot.enrich.tmdb import TmdbProvider
+from bot.enrich.tmdb import TmdbProvider, tmdb_http
 from bot.settings import Secret
 from bot.watch.render import JUSTWATCH, TMDB_NOTICE
 from tests.conftest import NOW
@@ -51,7 +51,8 @@ async def read_tmdb(runner: InProcessBot, tmdb: FakeTmdb) -> str:
     Returns the poster's address."""
     bot = runner.bot
     film = await bot.films.resolve("100-meters")
-    provider = TmdbProvider(tmdb.url, Secret(V3_KEY), ManualClock(NOW), images=f"{tmdb.url}/t/p")
+    clock = ManualClock(NOW)
+    provider = TmdbProvider(tmdb.url, Secret(V3_KEY), tmdb_http("", clock), clock, images=f"{tmdb.url}/t/p")
     try:
         ref = FilmRef(film.id, film.title, film.year, ExternalIds(imdb=HUNDRED_METERS.imdb_id))
         result = await provider.fetch(ref, ())

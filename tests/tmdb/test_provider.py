@@ -13,7 +13,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.enrich._tmdb_json import WATCH_KINDS
 from bot.enrich.models import ExternalIds, FilmRef, ProviderResult
-from bot.enrich.tmdb import TmdbProvider, is_read_token
+from bot.enrich.tmdb import TmdbProvider, is_read_token, tmdb_http
 from bot.films.models import Credit, Fact, Source
 from bot.settings import TMDB_IMAGES, Secret
 from tests.conftest import NOW
@@ -22,6 +22,7 @@ from tests.tmdb.fake_tmdb import FakeTmdb, rate_limited
 from tests.tmdb.fixtures import DUNE_1984, DUNE_2021, HUNDRED_METERS, V3_KEY, V4_TOKEN, FakeMovie
 
 TODAY: date = NOW.date()
+CLOCK = ManualClock(NOW)
 HUNDRED = FilmRef(7, "100 Meters", 2025, ExternalIds(imdb=HUNDRED_METERS.imdb_id))
 
 
@@ -54,10 +55,11 @@ def fake_time() -> FakeTime:
 
 @pytest.fixture
 async def provider(tmdb: FakeTmdb, fake_time: FakeTime) -> AsyncIterator[TmdbProvider]:
-    made = TmdbProvider(
-        tmdb.url, Secret(V3_KEY), ManualClock(NOW), sleep=fake_time.sleep, monotonic=fake_time.monotonic,
-        jitter=lambda: 0.5, timeout=2.0,
-    )  # fmt: skip
+    clock = ManualClock(NOW)
+    http = tmdb_http(
+        "", clock, sleep=fake_time.sleep, monotonic=fake_time.monotonic, jitter=lambda: 0.5, timeout=2.0
+    )
+    made = TmdbProvider(tmdb.url, Secret(V3_KEY), http, clock)
     yield made
     await made.close()
 
@@ -78,9 +80,7 @@ async def test_v3_key_finds_by_imdb_id_and_maps_everything(tmdb: FakeTmdb, provi
     assert tmdb.log[1].query["append_to_response"] == "credits,release_dates,watch/providers"
     page = f"https://www.themoviedb.org/movie/{HUNDRED_METERS.id}"
     details, watch = result.sources
-    assert details == Source(
-        f"tmdb:{HUNDRED_METERS.id}", "100 Meters (2025)", "tmdb", TODAY, "TMDB", page, dated=False
-    )
+    assert details == Source("tmdb", "100 Meters (2025)", "tmdb", TODAY, "TMDB", page, dated=False)
     assert (watch.url, watch.publisher, watch.dated) == (f"{page}/watch", "JustWatch via TMDB", False)
     assert result.poster_url == f"{TMDB_IMAGES}/w342{HUNDRED_METERS.poster_path}"
     assert (result.premise, result.premise_source) == (HUNDRED_METERS.overview, details.key)
@@ -111,7 +111,7 @@ async def test_v3_key_finds_by_imdb_id_and_maps_everything(tmdb: FakeTmdb, provi
 
 
 async def test_v4_token_goes_as_a_bearer_header(tmdb: FakeTmdb) -> None:
-    provider = TmdbProvider(tmdb.url, Secret(V4_TOKEN), ManualClock(NOW))
+    provider = TmdbProvider(tmdb.url, Secret(V4_TOKEN), tmdb_http("", CLOCK), CLOCK)
     try:
         result = await provider.fetch(HUNDRED, ())
     finally:
@@ -124,7 +124,7 @@ async def test_v4_token_goes_as_a_bearer_header(tmdb: FakeTmdb) -> None:
 
 async def test_a_wrong_key_is_one_clear_problem_without_the_key(tmdb: FakeTmdb) -> None:
     wrong = "ffffffffffffffffffffffffffffffff"
-    provider = TmdbProvider(tmdb.url, Secret(wrong), ManualClock(NOW))
+    provider = TmdbProvider(tmdb.url, Secret(wrong), tmdb_http("", CLOCK), CLOCK)
     try:
         result = await provider.fetch(HUNDRED, ())
     finally:
@@ -175,12 +175,12 @@ async def test_a_tmdb_id_tmdb_no_longer_has_is_looked_up_again(
 
 
 async def test_values_wikidata_gave_are_not_repeated(provider: TmdbProvider) -> None:
-    source = "wikidata:Q1"
+    source = "wikidata"
     wikidata = ProviderResult(
         "Wikidata",
         facts=(
             Fact("runtime_minutes", "106", source),
-            Fact("release_theatrical", "2025-09-19", source, "Japan"),
+            Fact("release", "2025-09-19", source, "Japan"),
         ),
         credits=(Credit("Kenji Iwaisawa", "director", source), Credit("Tori Matsuzaka", "cast", source)),
     )
@@ -208,7 +208,7 @@ async def test_429_for_ever_is_a_problem(tmdb: FakeTmdb, provider: TmdbProvider)
 
 
 async def test_a_hung_server_is_a_timeout_problem(tmdb: FakeTmdb) -> None:
-    provider = TmdbProvider(tmdb.url, Secret(V3_KEY), ManualClock(NOW), timeout=0.2)
+    provider = TmdbProvider(tmdb.url, Secret(V3_KEY), tmdb_http("", CLOCK, timeout=0.2), CLOCK)
     tmdb.fail(Fault.timeout())
     try:
         result = await provider.fetch(HUNDRED, ())
