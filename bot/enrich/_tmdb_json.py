@@ -9,6 +9,7 @@ empty or absent.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,9 @@ from bot.films.matching import normalize
 
 # watch/providers' kinds of offer, in the order a member reads them: included with a subscription first.
 WATCH_KINDS = ("flatrate", "free", "ads", "rent", "buy")
+_IMAGE_PATH = re.compile(r"/[A-Za-z0-9_-]+\.[A-Za-z]{3,4}")
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
+_LINK = re.compile(r"https?://[^\s()<>\[\]]+")
 # release_dates' types (TMDB's documented numbering).
 RELEASE_TYPES = {
     1: "premiere",
@@ -223,11 +227,29 @@ def _credits(data: dict[str, Any]) -> tuple[tuple[CastCredit, ...], tuple[CrewCr
     return tuple(sorted(cast, key=lambda c: c.order)), tuple(crew)
 
 
+def _image_path(value: object) -> str | None:
+    """An image's path as TMDB gives it (``/kqjL17yufvn9OVLyXYpvtyrFfak.jpg``); anything else is dropped,
+    since Discord refuses a whole message whose thumbnail is not a valid address."""
+    text = _text(value)
+    return text if text is not None and _IMAGE_PATH.fullmatch(text) else None
+
+
+def _link(value: object) -> str | None:
+    """A web address fit to put in a card's markdown link; anything else (a relative path, spaces, a
+    bracket that would end the link early) is dropped and the card links TMDB's page itself."""
+    text = _text(value)
+    if text is None or not _LINK.fullmatch(text):
+        return None
+    return text
+
+
 def _watch(data: dict[str, Any]) -> tuple[CountryOffers, ...]:
     results = _object(_object(data.get("watch/providers") or {"results": {}})["results"])
     found = []
     for code, block in sorted(results.items()):
         entry = _object(block)
+        if not _COUNTRY.fullmatch(str(code)):
+            continue  # not a two-letter country code: no server region could name it
         offers = [
             Offer(kind, name, int(_number(_object(item).get("display_priority"), 999)))
             for kind in WATCH_KINDS
@@ -235,7 +257,7 @@ def _watch(data: dict[str, Any]) -> tuple[CountryOffers, ...]:
             if (name := _text(_object(item).get("provider_name")))
         ]
         offers.sort(key=lambda o: (WATCH_KINDS.index(o.kind), o.priority, o.service))
-        found.append(CountryOffers(str(code).upper(), _text(entry.get("link")), tuple(offers)))
+        found.append(CountryOffers(str(code).upper(), _link(entry.get("link")), tuple(offers)))
     return tuple(found)
 
 
@@ -251,7 +273,7 @@ def parse_movie(data: object) -> Movie:
         year=_year(_text(movie.get("release_date"))),
         imdb_id=_text(movie.get("imdb_id")),
         overview=_text(movie.get("overview")),
-        poster_path=_text(movie.get("poster_path")),
+        poster_path=_image_path(movie.get("poster_path")),
         runtime=runtime if runtime > 0 else None,
         vote_average=_number(movie.get("vote_average")),
         vote_count=int(_number(movie.get("vote_count"))),

@@ -133,3 +133,30 @@ def test_bad_search_answers_raise(body: Any) -> None:
 def test_bad_find_answers_raise(body: Any) -> None:
     with pytest.raises((KeyError, TypeError, ValueError)):
         parse_find(body)
+
+
+def test_odd_watch_entries_are_left_out_or_unlinked() -> None:
+    data = details_json(HUNDRED_METERS, APPEND)
+    results = data["watch/providers"]["results"]
+    results["XKX"] = {"link": "https://www.themoviedb.org/x", "flatrate": [{"provider_name": "Odd"}]}
+    results["US"]["link"] = "javascript:alert(1)"
+    results["GB"]["link"] = "https://www.themoviedb.org/movie/1) [click](https://evil.example"
+    watch = {w.country: w for w in parse_movie(data).watch}
+    assert set(watch) == set(HUNDRED_METERS.watch)
+    assert watch["US"].link is None and watch["GB"].link is None
+    assert watch["JP"].link == HUNDRED_METERS.watch["JP"].link
+
+
+@pytest.mark.parametrize(
+    ("path", "kept"),
+    [
+        ("/kqjL17yufvn9OVLyXYpvtyrFfak.jpg", True),
+        ("kqj.jpg", False),
+        ("/a b.jpg", False),
+        ("/x.jpg?y=1", False),
+    ],
+)
+def test_only_real_poster_paths_are_kept(path: str, kept: bool) -> None:
+    data = details_json(HUNDRED_METERS)
+    data["poster_path"] = path
+    assert parse_movie(data).poster_path == (path if kept else None)
