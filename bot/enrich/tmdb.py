@@ -72,7 +72,7 @@ class TmdbProvider:
         except ProviderError as error:
             return ProviderResult.failed(NAME, problem(error))
         if movie is None:
-            return ProviderResult.missing(NAME, f"TMDB has no film matching {_described(ref)}.")
+            return ProviderResult.missing(NAME, f"TMDB has no film matching {_described(ref)}")
         return to_result(movie, self._clock.now().date(), self._images, so_far)
 
     async def _movie(self, ref: FilmRef, so_far: tuple[ProviderResult, ...]) -> Movie | None:
@@ -117,13 +117,11 @@ def watch_page(tmdb_id: int, country: str) -> str:
 
 
 def problem(error: ProviderError) -> str:
-    """A sentence a member can read, and the one that tells whoever runs the bot what to fix."""
+    """What could not be fetched, as the card's line says it ("TMDB: did not answer within 8 s"); a
+    refused key says what whoever runs the bot should fix (the key itself is never in it)."""
     if error.status == 401:
-        return (
-            "TMDB refused this bot's API key (401: invalid key), so nothing from TMDB could be fetched; "
-            "whoever runs filmbot should check TMDB_API_KEY."
-        )
-    return f"TMDB could not be read: it {error.reason}."
+        return "TMDB: refused this bot's API key (401, invalid key); whoever runs filmbot should check TMDB_API_KEY"
+    return str(error)
 
 
 def _described(ref: FilmRef) -> str:

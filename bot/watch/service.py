@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.enrich.models import ProviderResult
-from bot.enrich.tmdb import watch_page
+from bot.enrich.tmdb import NAME, watch_page
 from bot.preferences.service import PreferencesService
 from bot.store import Store
 from bot.watch.models import TmdbExtras, WhereToWatch
@@ -30,9 +30,10 @@ class WatchService:
         self.enabled = enabled
 
     async def record(self, film_id: int, result: ProviderResult, fetched_at: datetime) -> bool:
-        """Keep the poster and offers of a TMDB read that found the film; a failed or empty read keeps the
-        last good one (the card goes on showing it, with its date). True when something was kept."""
-        if result.status != "ok" or not (result.ids.tmdb or "").isdigit():
+        """Keep the poster and offers of a TMDB read that found the film (the enrichment service's hook
+        after each provider's result: others' are ignored); a failed read keeps the last good one (the card
+        goes on showing it, with its date). True when something was kept."""
+        if result.provider != NAME or result.status != "ok" or not (result.ids.tmdb or "").isdigit():
             return False
         extras = TmdbExtras(film_id, int(result.ids.tmdb or 0), fetched_at, result.poster_url, result.watch)
         await self._store.watch.replace(extras)

@@ -67,6 +67,8 @@ async def test_a_new_read_replaces_the_offers_and_a_failed_one_keeps_them(
     card = await service.for_card(film.id, GUILD)
     assert card.poster_url is None and card.where.options == () and card.where.fetched_at == later
     assert not await service.record(film.id, ProviderResult.failed("TMDB", "down"), later + timedelta(days=1))
+    wikidata = ProviderResult("Wikidata", ids=tmdb_result().ids)  # Wikidata knows the TMDB id, not the offers
+    assert not await service.record(film.id, wikidata, later + timedelta(days=2))
     assert (await service.for_card(film.id, GUILD)).where.fetched_at == later
 
 
