@@ -59,6 +59,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--dry-run", action="store_true", help="read and check everything, write nothing")
     _download_parser(films_sub)
+    enrich = films_sub.add_parser(
+        "enrich",
+        help="fetch facts, credits and scores online (Wikidata; Wikipedia and TMDB when on) for films",
+        description="Fetch films online, politely rate-limited; a title the catalog lacks is searched "
+        "online and added. Progress goes to stdout, one line per film.",
+    )
+    enrich.add_argument("titles", nargs="*", metavar="TITLE", help="films by slug or any spelling")
+    enrich.add_argument("--all", action="store_true", dest="every", help="every film in the catalog")
+    enrich.add_argument(
+        "--older-than", type=_days, metavar="DAYS", help="with --all: only films not fetched in DAYS days"
+    )
     return parser
 
 
@@ -79,6 +90,12 @@ def _download_parser(films_sub: argparse._SubParsersAction[argparse.ArgumentPars
         "--dest", metavar="DIR", help="folder for the files (default: imdb/ beside the database)"
     )
     down.add_argument("--no-import", action="store_true", help="download the files only")
+
+
+def _days(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 0 <= int(text) <= 36500:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days (0 to 36500), not {text!r}")
+    return int(text)
 
 
 def _count(text: str) -> int:
@@ -145,12 +162,26 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         path = Path(args.path).expanduser()
         chosen = args.format or _guess_format(path)
         return asyncio.run(_films_import(settings, path, chosen, args.map, args.dry_run, args.encoding))
+    if args.films_command == "enrich":
+        return _films_enrich(args, settings)
     if args.films_command == "download":
         from bot.catalog.download.command import films_download
 
         dest = Path(args.dest).expanduser() if args.dest else None
         return films_download(settings, dest, args.min_votes, importing=not args.no_import)
     return asyncio.run(_films_load(settings))
+
+
+def _films_enrich(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.enrich.bulk import films_enrich
+
+    if bool(args.titles) == args.every:
+        print("filmbot: films enrich needs one or more titles, or --all (not both)", file=sys.stderr)
+        return 2
+    if args.older_than is not None and not args.every:
+        print("filmbot: --older-than goes with --all (named titles are always fetched)", file=sys.stderr)
+        return 2
+    return films_enrich(settings, args.titles, args.every, args.older_than)
 
 
 def _with_level(settings: Settings, level: str) -> Settings:

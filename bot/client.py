@@ -22,6 +22,8 @@ from bot.catalog.download.service import ImdbRefreshService
 from bot.catalog.loader import NoCards, load_cards
 from bot.catalog.service import CatalogService
 from bot.clock import Clock, SystemClock
+from bot.enrich.providers import build_providers, finder
+from bot.enrich.service import EnrichService
 from bot.films.service import FilmService
 from bot.history.delivery import DiscordPrompts
 from bot.history.service import HistoryService
@@ -129,6 +131,7 @@ class FilmBot(commands.Bot):
     letterboxd = _Prepared[LetterboxdService]()
     watchlist = _Prepared[WatchlistService]()
     watch = _Prepared[WatchService]()
+    enrich = _Prepared[EnrichService]()
 
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None, offline: bool = False, **shards: Any
@@ -160,6 +163,10 @@ class FilmBot(commands.Bot):
             log.error("film cards not loaded: %s", exc.message)  # the bot serves the films it has
         self.timers = TimerDispatcher(store, self.clock, grace=self.settings.timer_grace)
         self.films = FilmService(store)
+        providers = build_providers(self.settings.online, self.clock)
+        self.enrich = EnrichService(
+            store, self.clock, providers, ttl=self.settings.online.ttl, finder=finder(providers)
+        )
         self.scores = ScoreService(store, self.films, self.clock)
         self.plots = PlotService(store)
         self.catalog = CatalogService(store)
@@ -171,6 +178,7 @@ class FilmBot(commands.Bot):
             await self.imdb_refresh.schedule()
         self.preferences = PreferencesService(store)
         self.watch = WatchService(store, self.preferences, enabled=self.settings.online.tmdb)
+        self.enrich.on_result(self.watch.record)  # TMDB's poster and offers, kept beside its cited values
         self.watchlist = WatchlistService(store, self.clock, self.preferences)
         self.polls = PollService(store, self.clock, scores=self.scores, watchlist=self.watchlist)
         self.polls.delivery = PollDelivery(self, self.polls)
@@ -265,6 +273,8 @@ class FilmBot(commands.Bot):
             await self.polls.delivery.stop()
         if "letterboxd" in self.__dict__:
             await self.letterboxd.close()
+        if "enrich" in self.__dict__:
+            await self.enrich.close()
         await super().close()
         if "store" in self.__dict__:
             await self.__dict__.pop("store").close()

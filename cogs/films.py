@@ -7,8 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import FilmBot
+from bot.enrich.views import OnlineFilmOption, resolve_online, send
 from bot.films.views import DYNAMIC_ITEMS, card_message
-from bot.ui.options import FilmOption
 
 
 class Films(commands.Cog):
@@ -19,9 +19,10 @@ class Films(commands.Cog):
         name="film", description="Show a film's fact card: credits, runtime, release, sources"
     )
     @app_commands.describe(title="The film: pick from the list, or type any spelling")
-    async def film(self, interaction: discord.Interaction[FilmBot], title: FilmOption) -> None:
-        embed, view = await card_message(self.bot, title, interaction.guild_id)
-        await interaction.response.send_message(embed=embed, view=view)
+    async def film(self, interaction: discord.Interaction[FilmBot], title: OnlineFilmOption) -> None:
+        film = await resolve_online(interaction, title)  # fetched online first when it needs it
+        embed, view = await card_message(self.bot, film, interaction.guild_id)
+        await send(interaction, embed, view)
 
 
 async def setup(bot: FilmBot) -> None:

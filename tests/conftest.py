@@ -51,7 +51,11 @@ async def catalog_store(store: Store) -> Store:
 def settings(tmp_path: Path) -> Settings:
     """Settings for an offline run: a temporary database and the repository's film cards."""
     return Settings.from_env(
-        {"FILMBOT_DATABASE": str(tmp_path / "ask.sqlite3"), "FILMBOT_FILMS_DIR": str(FILMS_DIR)},
+        {
+            "FILMBOT_DATABASE": str(tmp_path / "ask.sqlite3"),
+            "FILMBOT_FILMS_DIR": str(FILMS_DIR),
+            "FILMBOT_ONLINE": "off",  # no test reaches the internet
+        },
         env_file=None,
     )
 

@@ -16,9 +16,8 @@ from bot.films.models import Credit, Fact, Score, Source
 from bot.preferences.countries import COUNTRIES
 
 NAME = "TMDB"
-# The keys of TMDB's two sources on a film (one of each per film, replaced at each read).
+# The key of TMDB's source on a film (one per film, replaced at each read).
 SOURCE_KEY = "tmdb"
-WATCH_SOURCE_KEY = "tmdb-watch"
 MOVIE_PAGE = "https://www.themoviedb.org/movie/{id}"
 POSTER_SIZE = "w342"  # TMDB's poster widths: w92 w154 w185 w342 w500 w780 original; a thumbnail needs w342
 CAST_KEPT = 15
@@ -43,33 +42,24 @@ RELEASE_KEYS = {1: "premiere", 2: "release_theatrical", 3: "release_theatrical",
 VOICE_SUFFIX = "(voice)"
 
 
-def sources(movie: Movie, today: date) -> tuple[Source, Source]:
-    """TMDB's page for the film (the details, the overview, the score) and its watch page (where to watch:
-    JustWatch's data, which TMDB requires to be credited to JustWatch). Undated: read ``today``."""
-    page = MOVIE_PAGE.format(id=movie.id)
+def source(movie: Movie, today: date) -> Source:
+    """TMDB's page for the film: what every TMDB value cites (details, overview, score, offers; the offers
+    are also credited to JustWatch wherever shown). Undated: read ``today``."""
     label = f"{movie.title} ({movie.year})" if movie.year else movie.title
-    details = Source(SOURCE_KEY, label, "tmdb", today, "TMDB", page, dated=False)
-    watch = Source(
-        WATCH_SOURCE_KEY, f"Where to watch {label}", "tmdb", today, "JustWatch via TMDB",
-        f"{page}/watch", dated=False,
-    )  # fmt: skip
-    return details, watch
+    return Source(SOURCE_KEY, label, "tmdb", today, "TMDB", MOVIE_PAGE.format(id=movie.id), dated=False)
 
 
 def to_result(movie: Movie, today: date, images: str, so_far: tuple[ProviderResult, ...]) -> ProviderResult:
     """Everything ``movie`` says, for a film the earlier providers found ``so_far``."""
-    details, watch_source = sources(movie, today)
-    key = details.key
+    page = source(movie, today)
+    key = page.key
     facts = _facts(movie, key, so_far)
     credits = _credits(movie, key, so_far)
     scores = _scores(movie, key, today)
-    watch = tuple(_watch(block, watch_source.key) for block in movie.watch)
-    used = [details] if facts or credits or scores or movie.overview or movie.poster_path else []
-    if any(watch):
-        used.append(watch_source)
+    watch = tuple(option for block in movie.watch for option in _watch(block, key))
     return ProviderResult(
         provider=NAME,
-        sources=tuple(used),
+        sources=(page,) if facts or credits or scores or watch or movie.overview or movie.poster_path else (),
         facts=facts,
         credits=credits,
         scores=scores,
@@ -79,7 +69,7 @@ def to_result(movie: Movie, today: date, images: str, so_far: tuple[ProviderResu
         premise=movie.overview,
         premise_source=key if movie.overview else None,
         poster_url=f"{images}/{POSTER_SIZE}{movie.poster_path}" if movie.poster_path else None,
-        watch=tuple(option for options in watch for option in options),
+        watch=watch,
     )
 
 

@@ -110,7 +110,9 @@ class ProviderResult:
 
 @dataclass(frozen=True, slots=True)
 class Enrichment:
-    """What the store keeps of one provider's last fetch for one film: when, how it went, what was wrong."""
+    """What the store keeps of one provider's last fetch for one film: when it was asked (``fetched_at``),
+    when it last answered (``succeeded_at``: found the film, or said it has none), how the last ask went,
+    and what could not be fetched."""
 
     film_id: int
     provider: str
@@ -118,3 +120,38 @@ class Enrichment:
     status: EnrichStatus
     problems: tuple[str, ...] = ()
     ids: ExternalIds = ExternalIds()
+    succeeded_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichState:
+    """What a card says of a film's enrichment: each provider's last fetch (empty: never fetched)."""
+
+    film_id: int
+    fetches: tuple[Enrichment, ...] = ()
+
+    @property
+    def ids(self) -> ExternalIds:
+        found = ExternalIds()
+        for fetch in self.fetches:
+            found = found.merged(fetch.ids)
+        return found
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return tuple(p for fetch in self.fetches for p in fetch.problems if fetch.status == "failed")
+
+    @property
+    def fetched_at(self) -> datetime | None:
+        """When the oldest of the providers' last answers came (None: no provider has answered yet)."""
+        times = [f.succeeded_at for f in self.fetches if f.succeeded_at is not None]
+        return min(times) if times else None
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichReport:
+    """One film's enrichment just now: whether anything was fetched, and the state it left."""
+
+    fetched: bool
+    state: EnrichState
+    problems: tuple[str, ...] = ()  # this run's sentences (missing items included)

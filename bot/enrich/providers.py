@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.clock import Clock
 from bot.enrich.http import ProviderHttp
-from bot.enrich.service import Provider
+from bot.enrich.service import FilmFinder, Provider
 from bot.enrich.tmdb import TmdbProvider, tmdb_http
 from bot.enrich.wikidata import WikidataProvider
 from bot.settings import OnlineSettings
@@ -31,6 +31,11 @@ def build_providers(
             TmdbProvider(online.tmdb_api, online.tmdb_key, http, clock, images=online.tmdb_images)
         )
     return tuple(providers)
+
+
+def finder(providers: tuple[Provider, ...]) -> FilmFinder | None:
+    """The provider that finds films the catalog lacks (Wikidata), when it is on."""
+    return next((p for p in providers if isinstance(p, WikidataProvider)), None)
 
 
 def wikidata(online: OnlineSettings, clock: Clock, interactive: bool) -> WikidataProvider:

@@ -16,6 +16,7 @@ each statement becomes a fact, credit or score.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from bot.enrich import _wikidata_values as wd
 from bot.enrich._wikidata_map import CREDIT_PROPERTIES, ITEM_FACTS, MONEY_FACTS, ItemMapper
 from bot.enrich.http import ProviderError, ProviderHttp, mediawiki_error, reading
 from bot.enrich.models import FilmRef, ProviderResult
+from bot.films.matching import normalize
 from bot.films.models import Source
 
 NAME = "Wikidata"
@@ -38,6 +40,7 @@ CANDIDATES = 10
 FILM_CLASSES = frozenset(
     {"Q11424", "Q24869", "Q202866", "Q29168811", "Q93204", "Q24862", "Q506240", "Q20650540", "Q226730"}
 )
+_TRAILING_YEAR = re.compile(r"(.+?)\s*\(?((?:18|19|20)[0-9]{2})\)?")
 # The properties whose item values (and qualifiers) need labels on the card.
 LABELLED = (*CREDIT_PROPERTIES, *ITEM_FACTS, *MONEY_FACTS, "P577", "P2047", "P444")
 
@@ -144,9 +147,26 @@ class WikidataProvider:
                 for e in await self._candidates(text)
             ]
 
-    async def entity(self, qid: str) -> dict[str, Any] | None:
-        entity = (await self._entities([qid])).get(qid)
-        return None if entity is None or "missing" in entity else entity
+    async def find_film(self, text: str) -> ProviderResult:
+        """The film item best matching ``text`` ("Title" or "Title 1961"), read whole: one whose label is
+        the text first, else the search's first film; ``missing`` when no film matches."""
+        title, year = _title_and_year(text)
+        # "Blade Runner 2049" is a title, not "Blade Runner" of 2049: the whole text is tried next.
+        tries = [(title, year), (text.strip(), None)] if year is not None else [(title, None)]
+        try:
+            with reading(NAME):
+                for wanted, in_year in tries:
+                    films = await self._candidates(wanted)
+                    if in_year is not None:
+                        films = [e for e in films if any(abs(y - in_year) <= 1 for y in _years(e))]
+                    name = normalize(wanted)
+                    best = next((e for e in films if normalize(wd.label(e) or "") == name), None)
+                    best = best or next(iter(films), None)
+                    if best is not None:
+                        return await self._read(best)
+                return ProviderResult.missing(NAME, f"Wikidata has no film called “{text.strip()}”")
+        except ProviderError as error:
+            return ProviderResult.failed(NAME, str(error))
 
     async def _candidates(self, text: str) -> list[dict[str, Any]]:
         ids = await self._get(
@@ -183,7 +203,7 @@ class WikidataProvider:
         title = mapped.title or qid
         source = Source(
             key=SOURCE_KEY,
-            title=f"Wikidata item {qid} ({title})",
+            title=f"item {qid} ({title})",
             kind="wikidata",
             as_of=today,
             publisher="Wikidata",
@@ -226,6 +246,14 @@ class WikidataProvider:
 def _referenced(entity: dict[str, Any]) -> list[str]:
     claims = entity.get("claims", {})
     return [q for prop in LABELLED for s in wd.best_statements(claims, prop) for q in wd.snak_items(s)]
+
+
+def _title_and_year(text: str) -> tuple[str, int | None]:
+    """ "Solaris 1972" or "Solaris (1972)" -> ("Solaris", 1972); a title alone keeps no year."""
+    match = _TRAILING_YEAR.fullmatch(text.strip())
+    if match is None:
+        return text.strip(), None
+    return match[1].strip(), int(match[2])
 
 
 def _description(entity: dict[str, Any]) -> str | None:

@@ -12,7 +12,12 @@ _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-RELEASE_LABELS = {"premiere": "Premiere", "release_theatrical": "Theaters", "release_streaming": "Streaming"}
+RELEASE_LABELS = {
+    "premiere": "Premiere",
+    "release": "Released",  # a release that does not say how (Wikidata's publication date)
+    "release_theatrical": "Theaters",
+    "release_streaming": "Streaming",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,12 @@ class FilmCard:
     tagline: tuple[Cited, ...]
     box_office: tuple[Cited, ...]
     sources: tuple[SourceRef, ...]
+    screenplay: tuple[Cited, ...] = ()
+    cinematography: tuple[Cited, ...] = ()
+    editing: tuple[Cited, ...] = ()
+    countries: tuple[Cited, ...] = ()
+    languages: tuple[Cited, ...] = ()
+    budget: tuple[Cited, ...] = ()
 
     @property
     def label(self) -> str:
@@ -152,6 +163,12 @@ def build_card(film: Film) -> FilmCard:
         technique=facts("technique"),
         tagline=facts("tagline"),
         box_office=facts("box_office"),
+        screenplay=people("screenplay"),
+        cinematography=people("cinematographer"),
+        editing=people("editor"),
+        countries=facts("country"),
+        languages=facts("language"),
+        budget=facts("budget"),
         sources=tuple(
             SourceRef(numbers[s.key], s.title, s.kind, s.as_of, s.publisher, s.url, s.dated, s.licence)
             for s in film.sources

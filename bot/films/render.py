@@ -21,7 +21,8 @@ SOURCE_KINDS = {
     "aggregator": "score site",
     "dataset": "dataset",
     "official": "official site",
-    "tmdb": "TMDB",
+    "tmdb": "film database",
+    "wikidata": "open data",
 }
 
 
@@ -103,6 +104,7 @@ def card_fields(card: FilmCard) -> list[Field]:
     return [
         Field("Director", cited_list(card.directors, ", "), inline=True),
         Field("Runtime", _runtime(card), inline=True),
+        Field("Screenplay", cited_list(card.screenplay, ", "), inline=True),
         Field("Studios", cited_list(card.studios, "\n")),
         Field("Source work", _source_work(card)),
         Field("Released", cited_list(card.releases)),
@@ -113,7 +115,12 @@ def card_fields(card: FilmCard) -> list[Field]:
         Field("Character design", cited_list(card.character_design, ", "), inline=True),
         Field("Production", cited_list(card.production, ", ")),
         Field("Distribution", cited_list(card.distributors, ", ")),
+        Field("Country", cited_list(card.countries, ", "), inline=True),
+        Field("Language", cited_list(card.languages, ", "), inline=True),
+        Field("Cinematography", cited_list(card.cinematography, ", "), inline=True),
+        Field("Editing", cited_list(card.editing, ", "), inline=True),
         Field("Box office", _box_office(card)),
+        Field("Budget", cited_list(card.budget)),
         Field("Tagline", cited_list(card.tagline)),
     ]
 

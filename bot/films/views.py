@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.enrich.views import add_status
 from bot.films import render
 from bot.films.models import FilmSummary
 from bot.scores.views import ScoresButton
@@ -17,7 +18,7 @@ from bot.spoilers.views import OpenPlotButton
 from bot.ui.embeds import Field
 from bot.ui.items import RestartProofItem
 from bot.ui.options import client_of
-from bot.watch.render import TMDB_NOTICE, where_field
+from bot.watch.render import TMDB_NOTICE, where_field, with_premise
 from bot.watchlist.want import WantButton
 
 if TYPE_CHECKING:
@@ -71,13 +72,14 @@ async def card_message(
     tmdb = await bot.watch.for_card(film.id, guild_id)
     where = where_field(tmdb.where)
     embed = render.card_embed(
-        card,
+        with_premise(card, tmdb.premise),
         extra_fields=[Field("Scores", scores.line), *([where] if where else [])],
         thumbnail=tmdb.poster_url,
         notice=TMDB_NOTICE
         if tmdb.poster_url or where or any(s.kind == "tmdb" for s in card.sources)
         else None,
     )
+    add_status(embed, await bot.enrich.state(film.id))  # what was fetched online, when, what was not
     return embed, card_view(film, has_plot=card.has_plot, in_guild=guild_id is not None)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import discord
 
+from bot.enrich.views import add_status
 from bot.errors import UserError
 from bot.films.models import FilmSummary
 from bot.scores import render
@@ -22,12 +23,14 @@ from bot.ui.options import client_of
 async def send_scores(interaction: discord.Interaction[Any], film: FilmSummary, *, ephemeral: bool) -> None:
     """Answer with the scores embed and its chart; deferred first, since the chart takes a moment."""
     await interaction.response.defer(thinking=True, ephemeral=ephemeral)
-    scores = client_of(interaction).scores
+    bot = client_of(interaction)
+    enriched = await bot.enrich.ensure(film)  # scores from Wikidata (and TMDB) fetched first when due
+    scores = bot.scores
     summary = await scores.summary(film, interaction.guild_id)
     png = await scores.chart(summary)
     name = render.chart_filename(summary)
     await interaction.followup.send(
-        embed=render.scores_embed(summary, chart=name),
+        embed=add_status(render.scores_embed(summary, chart=name), enriched.state),
         file=discord.File(io.BytesIO(png), filename=name, description=f"Score chart for {film.label}"[:1024]),
         ephemeral=ephemeral,
     )

@@ -21,6 +21,7 @@ from bot.store._functions import register_functions
 from bot.store._group_commit import GroupCommit
 from bot.store._lock import hold_exclusive, hold_lock, lock_path
 from bot.store.catalog import CatalogStore
+from bot.store.enrich import EnrichStore
 from bot.store.films import FilmStore
 from bot.store.history import HistoryStore
 from bot.store.letterboxd import LetterboxdStore
@@ -78,6 +79,7 @@ class Repositories:
         self.letterboxd = LetterboxdStore(session, clock)
         self.watchlist = WatchlistStore(session, watchlist_writes)
         self.watch = WatchStore(session)
+        self.enrich = EnrichStore(session)
 
 
 class Store(Repositories):

@@ -1,5 +1,5 @@
-"""SQL for what TMDB adds to a film beyond its cited facts: the poster and where to watch it by country
-(tables ``film_tmdb`` and ``film_watch_options``, migration 0016)."""
+"""SQL for what TMDB adds to a film beyond its cited facts: the poster, the overview and where to watch it
+by country (tables ``film_tmdb`` and ``film_watch_options``, migration 0016 in the plan)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,16 @@ class WatchStore:
         """Keep TMDB's latest read of a film: its poster and every country's offers, the old ones gone."""
         async with self._db.write() as tx:
             await tx.execute(
-                "INSERT INTO film_tmdb (film_id, tmdb_id, poster_url, fetched_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (film_id) DO UPDATE SET tmdb_id = excluded.tmdb_id, "
-                "poster_url = excluded.poster_url, fetched_at = excluded.fetched_at",
-                (extras.film_id, extras.tmdb_id, extras.poster_url, encode_time(extras.fetched_at)),
+                "INSERT INTO film_tmdb (film_id, tmdb_id, poster_url, premise, fetched_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (film_id) DO UPDATE SET tmdb_id = excluded.tmdb_id, poster_url = excluded.poster_url, "
+                "premise = excluded.premise, fetched_at = excluded.fetched_at",
+                (
+                    extras.film_id,
+                    extras.tmdb_id,
+                    extras.poster_url,
+                    extras.premise,
+                    encode_time(extras.fetched_at),
+                ),
             )
             await tx.execute("DELETE FROM film_watch_options WHERE film_id = ?", (extras.film_id,))
             await tx.executemany(
@@ -35,7 +41,7 @@ class WatchStore:
     async def get(self, film_id: int, country: str | None) -> TmdbExtras | None:
         """TMDB's last read of a film, with the offers in ``country`` (None: none, only the poster)."""
         row = await self._db.fetchone(
-            "SELECT tmdb_id, poster_url, fetched_at FROM film_tmdb WHERE film_id = ?", (film_id,)
+            "SELECT tmdb_id, poster_url, premise, fetched_at FROM film_tmdb WHERE film_id = ?", (film_id,)
         )
         if row is None:
             return None
@@ -49,4 +55,5 @@ class WatchStore:
             else []
         )
         options = tuple(WatchOption(r["country"], r["kind"], r["service"], r["link"]) for r in rows)
-        return TmdbExtras(film_id, row["tmdb_id"], decode_time(row["fetched_at"]), row["poster_url"], options)
+        fetched = decode_time(row["fetched_at"])
+        return TmdbExtras(film_id, row["tmdb_id"], fetched, row["poster_url"], options, row["premise"])

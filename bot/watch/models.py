@@ -16,14 +16,15 @@ WatchState = Literal["offers", "no_region", "hidden"]
 
 @dataclass(frozen=True, slots=True)
 class TmdbExtras:
-    """What the store keeps of TMDB's last read of a film beyond its cited facts: the poster and every
-    country's offers, and when it was read."""
+    """What the store keeps of TMDB's last read of a film beyond its cited facts: the poster, the
+    overview, every country's offers, and when it was read."""
 
     film_id: int
     tmdb_id: int
     fetched_at: datetime
     poster_url: str | None = None
     options: tuple[WatchOption, ...] = ()
+    premise: str | None = None  # TMDB's overview: spoiler-free by design
 
 
 @dataclass(frozen=True, slots=True)

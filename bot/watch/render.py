@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import discord
 
+from bot.films.card import FilmCard
 from bot.preferences.countries import COUNTRIES
 from bot.ui import limits
 from bot.ui.embeds import Field
@@ -49,3 +52,12 @@ def _attribution(where: WhereToWatch) -> str:
         parts.append(f"checked {discord.utils.format_dt(where.fetched_at, 'R')}")
     parts.append(JUSTWATCH)
     return " · ".join(parts)
+
+
+def with_premise(card: FilmCard, premise: str | None) -> FilmCard:
+    """A card without a premise of its own gets TMDB's overview (spoiler-free by design), cited to TMDB's
+    source on the card, or named when the card lists none; a card's own premise always wins."""
+    if card.premise or not premise:
+        return card
+    number = next((s.number for s in card.sources if s.kind == "tmdb"), None)
+    return replace(card, premise=f"{premise} [{number}]" if number else f"{premise} (overview: TMDB)")

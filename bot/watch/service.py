@@ -18,6 +18,7 @@ class TmdbCard:
     """What a film card shows from TMDB beyond cited values: the poster and the where-to-watch field."""
 
     poster_url: str | None = None
+    premise: str | None = None  # TMDB's overview, for a card without a premise of its own
     where: WhereToWatch = field(default_factory=WhereToWatch.hidden)
 
 
@@ -35,12 +36,13 @@ class WatchService:
         goes on showing it, with its date). True when something was kept."""
         if result.provider != NAME or result.status != "ok" or not (result.ids.tmdb or "").isdigit():
             return False
-        extras = TmdbExtras(film_id, int(result.ids.tmdb or 0), fetched_at, result.poster_url, result.watch)
+        tmdb_id = int(result.ids.tmdb or 0)
+        extras = TmdbExtras(film_id, tmdb_id, fetched_at, result.poster_url, result.watch, result.premise)
         await self._store.watch.replace(extras)
         return True
 
     async def for_card(self, film_id: int, guild_id: int | None) -> TmdbCard:
-        """The poster, and the offers in the server's region (or that it has none set)."""
+        """The poster, the overview, and the offers in the server's region (or that it has none set)."""
         if not self.enabled:
             return TmdbCard()
         region = (await self._preferences.guild(guild_id)).region if guild_id is not None else None
@@ -48,9 +50,9 @@ class WatchService:
         if extras is None:
             return TmdbCard()
         if guild_id is None:
-            return TmdbCard(extras.poster_url)
+            return TmdbCard(extras.poster_url, extras.premise)
         if region is None:
-            return TmdbCard(extras.poster_url, WhereToWatch("no_region"))
+            return TmdbCard(extras.poster_url, extras.premise, WhereToWatch("no_region"))
         link = next((o.url for o in extras.options if o.url), watch_page(extras.tmdb_id, region))
         where = WhereToWatch("offers", region, extras.options, link, extras.fetched_at)
-        return TmdbCard(extras.poster_url, where)
+        return TmdbCard(extras.poster_url, extras.premise, where)

@@ -168,6 +168,9 @@ class Emulator:
             "DISCORD_API_BASE": self.api_base,
             "DISCORD_GATEWAY_URL": self.gateway_url,
             "FILMBOT_DATABASE": database,
+            # No test reaches the internet: online enrichment is off unless a test turns it on with its
+            # providers' addresses pointed at local servers.
+            "FILMBOT_ONLINE": "off",
             **extra,
         }
 

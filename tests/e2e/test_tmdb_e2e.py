@@ -1,26 +1,33 @@
-"""End to end through the Discord emulator: what TMDB gave (read from a local TMDB by the real provider)
-on ``/film``: the poster as the thumbnail, **Where to watch (<country>)** for the server's region with
-JustWatch's credit, TMDB's notice in the footer; the line when no region is set, the plain sentence when the
-country has no offers; and with no key, nothing of TMDB shown and nothing asked of it."""
+"""End to end: the real filmbot online with a TMDB key, against a local TMDB and a local Wikidata, through
+the Discord emulator.
+
+``/film`` fetches first and shows TMDB's poster as the thumbnail, **Where to watch (<country>)** for the
+server's region with JustWatch's credit, TMDB's notice in the footer and TMDB's overview where the film has
+no premise of its own; ``/scores`` shows TMDB's vote beside the others; a region change needs no request;
+TMDB down or refusing the key leaves the card with what is known and a line saying so; without a key,
+nothing of TMDB is shown and nothing is asked of it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.clock import ManualClock
-from bot.enrich.models import ExternalIds, FilmRef
-from bot.enrich.tmdb import TmdbProvider, tmdb_http
-from bot.settings import Secret
+from bot.films.models import ImportedFilm, Source
 from bot.watch.render import JUSTWATCH, TMDB_NOTICE
-from tests.conftest import NOW
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import InProcessBot
+from tests.enrich import wikidata_items as items
+from tests.enrich.fake_api import Fault
+from tests.enrich.wikidata_server import FakeWikidata
 from tests.tmdb.fake_tmdb import FakeTmdb
-from tests.tmdb.fixtures import HUNDRED_METERS, V3_KEY
+from tests.tmdb.fixtures import DUNE_1984, HUNDRED_METERS, V3_KEY
+
+IMDB_SOURCE = Source("imdb", "IMDb non-commercial datasets", "dataset", date(2026, 3, 1))
 
 
 @pytest.fixture
@@ -29,86 +36,132 @@ async def tmdb() -> AsyncIterator[FakeTmdb]:
         yield server
 
 
-def offline_elsewhere() -> dict[str, str]:
-    """Wikidata and Wikipedia at a closed local port: only TMDB is under test here."""
-    return {
-        "FILMBOT_WIKIDATA_API": "http://127.0.0.1:9/w/api.php",
-        "FILMBOT_WIKIPEDIA_API": "http://127.0.0.1:9/w",
-    }
+@pytest.fixture
+async def wikidata() -> AsyncIterator[FakeWikidata]:
+    async with FakeWikidata() as server:
+        items.populate(server)  # it knows none of the films here: TMDB alone adds to them
+        yield server
 
 
-async def start(emulator: Emulator, tmp_path: Path, tmdb: FakeTmdb, **env: str) -> InProcessBot:
+async def start(
+    emulator: Emulator, tmp_path: Path, tmdb: FakeTmdb, wikidata: FakeWikidata, **env: str
+) -> Any:
     runner = InProcessBot(
-        emulator, tmp_path / "filmbot.sqlite3", FILMBOT_TMDB_API=tmdb.url,
-        FILMBOT_TMDB_IMAGES=f"{tmdb.url}/t/p", **offline_elsewhere(), **env,
+        emulator, tmp_path / "filmbot.sqlite3", FILMBOT_ONLINE="on", FILMBOT_WIKIDATA_API=wikidata.api,
+        FILMBOT_TMDB_API=tmdb.url, FILMBOT_TMDB_IMAGES=f"{tmdb.url}/t/p", **env,
     )  # fmt: skip
     await runner.start()
     return runner
 
 
-async def read_tmdb(runner: InProcessBot, tmdb: FakeTmdb) -> str:
-    """What the fetch-through does for TMDB: the provider reads the film, the bot keeps poster and offers.
-    Returns the poster's address."""
-    bot = runner.bot
-    film = await bot.films.resolve("100-meters")
-    clock = ManualClock(NOW)
-    provider = TmdbProvider(tmdb.url, Secret(V3_KEY), tmdb_http("", clock), clock, images=f"{tmdb.url}/t/p")
+@pytest.fixture
+async def keyed(
+    emulator: Emulator, tmp_path: Path, tmdb: FakeTmdb, wikidata: FakeWikidata
+) -> AsyncIterator[InProcessBot]:
+    runner = await start(emulator, tmp_path, tmdb, wikidata, TMDB_API_KEY=V3_KEY)
     try:
-        ref = FilmRef(film.id, film.title, film.year, ExternalIds(imdb=HUNDRED_METERS.imdb_id))
-        result = await provider.fetch(ref, ())
+        yield runner
     finally:
-        await provider.close()
-    assert result.status == "ok" and result.poster_url
-    await bot.watch.record(film.id, result, NOW)
-    return result.poster_url
+        await runner.stop()
 
 
 def fields(shown: Any) -> dict[str, str]:
-    return {f["name"]: f["value"] for f in shown.embed["fields"]}
+    return {f["name"]: f["value"] for f in shown.embed.get("fields", [])}
 
 
-async def test_card_shows_poster_and_where_to_watch_for_the_region(
-    emulator: Emulator, driver: Driver, tmdb: FakeTmdb, tmp_path: Path
+async def test_card_fetches_tmdb_and_shows_poster_and_where_to_watch(
+    keyed: InProcessBot, driver: Driver, tmdb: FakeTmdb
 ) -> None:
-    runner = await start(emulator, tmp_path, tmdb, TMDB_API_KEY=V3_KEY)
+    owner = driver.as_member("owner")
+    await owner.slash("settings", "region", country="us")
+    card = await driver.slash("film", title="100-meters")
+    assert card.deferred and not card.ephemeral
+    # The card has no IMDb id: TMDB is searched by title and year, then read once.
+    assert [r.path for r in tmdb.log] == ["/3/search/movie", f"/3/movie/{HUNDRED_METERS.id}"]
+    assert tmdb.log[0].query["query"] == "100 Meters" and tmdb.log[0].query["year"] == "2025"
+    assert all(r.query["api_key"] == V3_KEY for r in tmdb.log)
+    assert card.embed["thumbnail"]["url"] == f"{tmdb.url}/t/p/w342{HUNDRED_METERS.poster_path}"
+    where = fields(card)["Where to watch (United States)"]
+    us = HUNDRED_METERS.watch["US"]
+    assert f"**Stream:** {', '.join(us.flatrate)}" in where and f"**Buy:** {', '.join(us.buy)}" in where
+    assert f"[All offers on TMDB]({us.link})" in where and where.endswith(JUSTWATCH)
+    assert card.embed["footer"]["text"].endswith(TMDB_NOTICE)
+    assert "TMDB <t:" in fields(card)["Fetched online"]
+    # The curated card keeps its own premise, director and runtime: TMDB's do not replace them.
+    assert HUNDRED_METERS.overview not in card.embed["description"]
+    assert fields(card)["Director"].startswith("Kenji Iwaisawa")
+
+    # Another country: the offers kept from the same read, no new request.
+    await owner.slash("settings", "region", country="Japan")
+    japan = await driver.slash("film", title="100-meters")
+    assert "**Rent:** U-NEXT" in fields(japan)["Where to watch (Japan)"]
+    await owner.slash("settings", "region", country="FR")
+    france = fields(await driver.slash("film", title="100-meters"))["Where to watch (France)"]
+    assert france.startswith("Not offered to stream, rent or buy in France")
+    await owner.slash("settings", "region", clear=True)
+    assert "`/settings region`" in fields(await driver.slash("film", title="100-meters"))["Where to watch"]
+    assert len(tmdb.log) == 2
+
+
+async def test_scores_show_tmdbs_vote_beside_the_others(keyed: InProcessBot, driver: Driver) -> None:
+    shown = await driver.slash("scores", film="100-meters")
+    ratings = fields(shown)["Ratings, each on its own scale"]
+    assert f"TMDB: **{round(HUNDRED_METERS.vote_average, 1)}**/10" in ratings
+    assert "IMDb: **8.1**/10" in ratings and "Letterboxd: **3.8**/5" in ratings
+
+
+async def test_an_imported_film_gets_tmdbs_overview_as_its_premise(
+    keyed: InProcessBot, driver: Driver, tmdb: FakeTmdb
+) -> None:
+    dune = ImportedFilm(DUNE_1984.title, DUNE_1984.year, imdb_id=DUNE_1984.imdb_id)
+    await keyed.bot.store.catalog.write_batch([dune], IMDB_SOURCE)
+    card = await driver.slash("film", title="dune-1984")
+    assert [r.path for r in tmdb.log] == [f"/3/find/{DUNE_1984.imdb_id}", f"/3/movie/{DUNE_1984.id}"]
+    cited = re.search(r"\[(\d+)\] film database: TMDB: Dune \(1984\)", card.embed["footer"]["text"])
+    assert cited is not None
+    number = int(cited[1])
+    assert card.embed["description"] == f"{DUNE_1984.overview} [{number}]"
+    assert fields(card)["Runtime"] == f"{DUNE_1984.runtime} min [{number}]"
+
+
+async def test_tmdb_down_or_refusing_the_key_leaves_the_card_with_what_is_known(
+    keyed: InProcessBot, driver: Driver, tmdb: FakeTmdb
+) -> None:
+    await driver.as_member("owner").slash("settings", "region", country="US")
+    tmdb.fail(Fault.server_error(500), times=1000)
+    down = await driver.slash("film", title="100-meters")
+    assert down.embed["title"] == "100 Meters (2025)" and fields(down)["Director"].startswith(
+        "Kenji Iwaisawa"
+    )
+    assert "Could not fetch: TMDB: answered with an error (500)" in fields(down)["Fetched online"]
+    assert "thumbnail" not in down.embed and not any(n.startswith("Where to watch") for n in fields(down))
+
+
+async def test_a_wrong_key_is_a_line_naming_the_setting(
+    emulator: Emulator, driver: Driver, tmdb: FakeTmdb, wikidata: FakeWikidata, tmp_path: Path
+) -> None:
+    runner = await start(emulator, tmp_path, tmdb, wikidata, TMDB_API_KEY="f" * 32)
     try:
-        poster = await read_tmdb(runner, tmdb)
-        unset = await driver.slash("film", title="100-meters")
-        assert unset.embed["thumbnail"]["url"] == poster
-        assert "`/settings region`" in fields(unset)["Where to watch"]
-        assert unset.embed["footer"]["text"].endswith(TMDB_NOTICE)
-
-        await driver.as_member("owner").slash("settings", "region", country="us")
         card = await driver.slash("film", title="100-meters")
-        where = fields(card)["Where to watch (United States)"]
-        us = HUNDRED_METERS.watch["US"]
-        assert f"**Stream:** {', '.join(us.flatrate)}" in where and f"**Rent:** {', '.join(us.rent)}" in where
-        assert f"[All offers on TMDB]({us.link})" in where and where.endswith(JUSTWATCH)
-        names = [f["name"] for f in card.embed["fields"]]
-        assert names.index("Where to watch (United States)") == names.index("Scores") + 1
-
-        await driver.as_member("owner").slash("settings", "region", country="France")
-        france = fields(await driver.slash("film", title="100-meters"))["Where to watch (France)"]
-        assert france.startswith("Not offered to stream, rent or buy in France")
-        # Changing the region asked TMDB nothing more: every country's offers were kept.
-        assert len(tmdb.log) == 2
+        status = fields(card)["Fetched online"]
+        assert "TMDB: refused this bot's API key (401" in status and "TMDB\\_API\\_KEY" in status
+        assert "f" * 32 not in str(card.embed)
+        assert [r.status for r in tmdb.log] == [401]
     finally:
         await runner.stop()
 
 
 async def test_without_a_key_nothing_of_tmdb_is_shown_or_asked(
-    emulator: Emulator, driver: Driver, tmdb: FakeTmdb, tmp_path: Path
+    emulator: Emulator, driver: Driver, tmdb: FakeTmdb, wikidata: FakeWikidata, tmp_path: Path
 ) -> None:
-    runner = await start(emulator, tmp_path, tmdb)
+    runner = await start(emulator, tmp_path, tmdb, wikidata)
     try:
-        assert not runner.bot.watch.enabled
-        await read_tmdb(runner, tmdb)  # even with offers kept from a time the bot had a key
-        asked = len(tmdb.log)
         await driver.as_member("owner").slash("settings", "region", country="US")
         card = await driver.slash("film", title="100-meters")
+        assert wikidata.log  # the bot is online: Wikidata was asked
+        assert tmdb.log == []  # TMDB was not
         assert "thumbnail" not in card.embed
         assert not any(name.startswith("Where to watch") for name in fields(card))
         assert TMDB_NOTICE not in card.embed["footer"]["text"]
-        assert len(tmdb.log) == asked  # the bot itself asked TMDB nothing
     finally:
         await runner.stop()

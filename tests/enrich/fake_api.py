@@ -206,7 +206,7 @@ class FakeApi:
         if fault.hang:
             self._record(request, 0)
             await self._released.wait()
-            raise ConnectionResetError("the fake server closed")
+            return web.Response(status=503)  # the server is closing; the client gave up long ago
         if fault.drop:
             self._record(request, 0)
             transport = request.transport

@@ -61,7 +61,10 @@ def _cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProc
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FILMBOT_"))}
     env.update(
-        PYTHONPATH=str(REPO), FILMBOT_DATABASE=str(tmp_path / "cli.sqlite3"), FILMBOT_FILMS_DIR=str(FILMS_DIR)
+        PYTHONPATH=str(REPO),
+        FILMBOT_DATABASE=str(tmp_path / "cli.sqlite3"),
+        FILMBOT_FILMS_DIR=str(FILMS_DIR),
+        FILMBOT_ONLINE="off",  # no test reaches the internet
     )
     env.update(extra)
     return env

@@ -21,7 +21,11 @@ PHASES = ["Childhood", "High school", "Adulthood", "The final race"]
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings.from_env(
-        {"FILMBOT_DATABASE": str(tmp_path / "ask.sqlite3"), "FILMBOT_FILMS_DIR": str(FILMS_DIR)},
+        {
+            "FILMBOT_DATABASE": str(tmp_path / "ask.sqlite3"),
+            "FILMBOT_FILMS_DIR": str(FILMS_DIR),
+            "FILMBOT_ONLINE": "off",  # no test reaches the internet
+        },
         env_file=None,
     )
 

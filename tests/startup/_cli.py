@@ -38,6 +38,7 @@ def environment(database: Path, **extra: str) -> dict[str, str]:
         PYTHONPATH=str(REPO),
         FILMBOT_DATABASE=str(database),
         FILMBOT_FILMS_DIR=str(FILMS_DIR),
+        FILMBOT_ONLINE="off",  # no test reaches the internet
         # No sleeping on Discord's (absent) gateway in a test.
         FILMBOT_GUILD_READY_TIMEOUT="0.2",
     )

@@ -79,9 +79,8 @@ async def test_v3_key_finds_by_imdb_id_and_maps_everything(tmdb: FakeTmdb, provi
     assert tmdb.log[0].query["external_source"] == "imdb_id"
     assert tmdb.log[1].query["append_to_response"] == "credits,release_dates,watch/providers"
     page = f"https://www.themoviedb.org/movie/{HUNDRED_METERS.id}"
-    details, watch = result.sources
+    (details,) = result.sources
     assert details == Source("tmdb", "100 Meters (2025)", "tmdb", TODAY, "TMDB", page, dated=False)
-    assert (watch.url, watch.publisher, watch.dated) == (f"{page}/watch", "JustWatch via TMDB", False)
     assert result.poster_url == f"{TMDB_IMAGES}/w342{HUNDRED_METERS.poster_path}"
     assert (result.premise, result.premise_source) == (HUNDRED_METERS.overview, details.key)
     assert result.ids == ExternalIds(imdb=HUNDRED_METERS.imdb_id, tmdb=str(HUNDRED_METERS.id))
@@ -106,7 +105,7 @@ async def test_v3_key_finds_by_imdb_id_and_maps_everything(tmdb: FakeTmdb, provi
     assert Credit("Tori Matsuzaka", "voice", details.key, "Togashi") in result.credits
     us = [(w.kind, w.service, w.url, w.source) for w in result.watch if w.country == "US"]
     offers = HUNDRED_METERS.watch["US"]
-    assert us == [(k, name, offers.link, watch.key) for k in WATCH_KINDS for name in getattr(offers, k)]
+    assert us == [(k, name, offers.link, details.key) for k in WATCH_KINDS for name in getattr(offers, k)]
     assert {w.country for w in result.watch} == set(HUNDRED_METERS.watch)
 
 

@@ -39,8 +39,12 @@ async def test_offers_for_the_servers_region(catalog_store: Store, film: FilmSum
     result = tmdb_result()
     assert await service.record(film.id, result, NOW)
     # In a server with no region: the poster, and the line saying a moderator can set one.
-    assert await service.for_card(film.id, GUILD) == TmdbCard(result.poster_url, WhereToWatch("no_region"))
-    assert await service.for_card(film.id, None) == TmdbCard(result.poster_url)  # a DM: no server region
+    assert await service.for_card(film.id, GUILD) == TmdbCard(
+        result.poster_url, result.premise, WhereToWatch("no_region")
+    )
+    assert await service.for_card(film.id, None) == TmdbCard(
+        result.poster_url, result.premise
+    )  # a DM: no server region
     await preferences.set_region(GUILD, "us")
     card = await service.for_card(film.id, GUILD)
     us = HUNDRED_METERS.watch["US"]

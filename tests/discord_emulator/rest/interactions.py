@@ -247,6 +247,8 @@ async def edit_webhook_message(request: web.Request) -> web.Response:
 async def delete_webhook_message(request: web.Request) -> web.Response:
     emu, inter = _webhook_interaction(request)
     message = _target(emu, inter, request)
+    if int(message["flags"]) & L.FLAG_LOADING:
+        inter.deferred_pending = False  # a deleted "thinking…" message no longer waits for its answer
     emu.state.messages.pop(int(message["id"]), None)
     emu.record("delete", interaction_id=inter.id, message_id=int(message["id"]))
     await message_delete_event(emu, message)
