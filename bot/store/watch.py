@@ -38,6 +38,12 @@ class WatchStore:
                 ],
             )
 
+    async def forget(self, film_id: int) -> bool:
+        """TMDB no longer has the film: its poster, overview and offers go. False if none were kept."""
+        async with self._db.write() as tx:
+            row = await tx.fetchone("DELETE FROM film_tmdb WHERE film_id = ? RETURNING film_id", (film_id,))
+        return row is not None
+
     async def get(self, film_id: int, country: str | None) -> TmdbExtras | None:
         """TMDB's last read of a film, with the offers in ``country`` (None: none, only the poster)."""
         row = await self._db.fetchone(

@@ -31,10 +31,15 @@ class WatchService:
         self.enabled = enabled
 
     async def record(self, film_id: int, result: ProviderResult, fetched_at: datetime) -> bool:
-        """Keep the poster and offers of a TMDB read that found the film (the enrichment service's hook
-        after each provider's result: others' are ignored); a failed read keeps the last good one (the card
-        goes on showing it, with its date). True when something was kept."""
-        if result.provider != NAME or result.status != "ok" or not (result.ids.tmdb or "").isdigit():
+        """Keep the poster, overview and offers of a TMDB read that found the film (the enrichment
+        service's hook after each provider's result: others' are ignored). A read saying TMDB has no such
+        film forgets what an earlier one kept; a failed read keeps it (the card goes on showing it, with
+        its date). True when the store changed."""
+        if result.provider != NAME:
+            return False
+        if result.status == "missing":
+            return await self._store.watch.forget(film_id)
+        if result.status != "ok" or not (result.ids.tmdb or "").isdigit():
             return False
         tmdb_id = int(result.ids.tmdb or 0)
         extras = TmdbExtras(film_id, tmdb_id, fetched_at, result.poster_url, result.watch, result.premise)

@@ -58,7 +58,7 @@ async def test_offers_for_the_servers_region(catalog_store: Store, film: FilmSum
     assert none.link == watch_page(HUNDRED_METERS.id, "FR")
 
 
-async def test_a_new_read_replaces_the_offers_and_a_failed_one_keeps_them(
+async def test_a_new_read_replaces_the_offers_a_failed_one_keeps_them_and_a_missing_one_forgets(
     catalog_store: Store, film: FilmSummary
 ) -> None:
     service, preferences = await watch_service(catalog_store)
@@ -74,6 +74,12 @@ async def test_a_new_read_replaces_the_offers_and_a_failed_one_keeps_them(
     wikidata = ProviderResult("Wikidata", ids=tmdb_result().ids)  # Wikidata knows the TMDB id, not the offers
     assert not await service.record(film.id, wikidata, later + timedelta(days=2))
     assert (await service.for_card(film.id, GUILD)).where.fetched_at == later
+    # TMDB no longer has the film: what was kept of it goes (the offers with it).
+    assert await service.record(film.id, ProviderResult.missing("TMDB", "gone"), later + timedelta(days=3))
+    assert await service.for_card(film.id, GUILD) == TmdbCard()
+    assert not await service.record(
+        film.id, ProviderResult.missing("TMDB", "gone"), later + timedelta(days=4)
+    )
 
 
 async def test_nothing_is_shown_without_tmdb_or_a_read(catalog_store: Store, film: FilmSummary) -> None:
