@@ -108,6 +108,7 @@ async def test_scores_show_tmdbs_vote_beside_the_others(keyed: InProcessBot, dri
     ratings = fields(shown)["Ratings, each on its own scale"]
     assert f"TMDB: **{round(HUNDRED_METERS.vote_average, 1)}**/10" in ratings
     assert "IMDb: **8.1**/10" in ratings and "Letterboxd: **3.8**/5" in ratings
+    assert shown.embed["footer"]["text"].endswith(TMDB_NOTICE)  # TMDB's data is shown: its notice too
 
 
 async def test_an_imported_film_gets_tmdbs_overview_as_its_premise(
