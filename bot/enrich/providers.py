@@ -6,12 +6,16 @@ holds the other sites' ids (enwiki article, TMDB id), goes first. Add a provider
 
 from __future__ import annotations
 
+import logging
+
 from bot.clock import Clock
 from bot.enrich.http import ProviderHttp
 from bot.enrich.service import FilmFinder, Provider
 from bot.enrich.tmdb import TmdbProvider, tmdb_http
 from bot.enrich.wikidata import WikidataProvider
 from bot.settings import OnlineSettings
+
+log = logging.getLogger(__name__)
 
 # Wikimedia asks non-interactive tools to send maxlag=5; a member waiting on a card goes without.
 BULK_MAXLAG = 5
@@ -24,6 +28,11 @@ def build_providers(
     is waiting (the bot); otherwise a bulk run (``filmbot films enrich``), paced more gently."""
     if not online.enabled:
         return ()
+    if not online.contact:
+        log.warning(
+            "FILMBOT_CONTACT is not set: Wikimedia's User-Agent policy asks for a way to reach whoever runs "
+            "this bot (an email address or a web page); set it in .env"
+        )
     providers: list[Provider] = [wikidata(online, clock, interactive)]
     if online.tmdb:  # after Wikidata, whose item may give the TMDB id (one request instead of two)
         http = tmdb_http(online.contact, clock, interactive=interactive)

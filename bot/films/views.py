@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.enrich.views import add_status
+from bot.enrich.views import add_status, fetch_first
 from bot.films import render
 from bot.films.models import FilmSummary
 from bot.scores.views import ScoresButton
@@ -18,6 +18,7 @@ from bot.spoilers.views import OpenPlotButton
 from bot.ui.embeds import Field
 from bot.ui.items import RestartProofItem
 from bot.ui.options import client_of
+from bot.ui.replies import answer
 from bot.watch.render import TMDB_NOTICE, where_field, with_premise
 from bot.watchlist.want import WantButton
 
@@ -47,8 +48,10 @@ class CardButton(RestartProofItem[discord.ui.Button[Any]], custom_id="filmbot:fi
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         bot = client_of(interaction)
-        embed, view = await card_message(bot, await bot.films.by_id(self.film_id), interaction.guild_id)
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        film = await bot.films.by_id(self.film_id)
+        await fetch_first(interaction, film, ephemeral=True)  # online first when due (deferred)
+        embed, view = await card_message(bot, film, interaction.guild_id)
+        await answer(interaction, embed, view)
 
 
 def card_view(film: FilmSummary, *, has_plot: bool, in_guild: bool = False) -> discord.ui.View:

@@ -75,14 +75,13 @@ class EnrichStore:
         return None
 
     async def film_named(self, title: str, year: int | None, imdb_id: str | None) -> FilmSummary | None:
-        """The film with the IMDb id, else the latest with the title and year (as the importer matches)."""
+        """The film with the IMDb id, else the latest with the title and year (as the importer matches: a
+        card film without an IMDb id takes an import of its title and year)."""
         sql = "SELECT id, slug, title, year, original_title FROM films WHERE "
-        if imdb_id:
-            row = await self._db.fetchone(sql + "imdb_id = ?", (imdb_id,))
-        else:
-            row = await self._db.fetchone(
-                sql + "match_key = ? ORDER BY id DESC LIMIT 1", (match_key(title, year),)
-            )
+        row = await self._db.fetchone(sql + "imdb_id = ?", (imdb_id,)) if imdb_id else None
+        if row is None:
+            key = match_key(title, year)
+            row = await self._db.fetchone(sql + "match_key = ? ORDER BY id DESC LIMIT 1", (key,))
         return None if row is None else summary_from_row(row)
 
     async def due(self, providers: Sequence[str], before: datetime | None, limit: int) -> list[FilmSummary]:

@@ -64,6 +64,14 @@ async def apply_ops(tx: Transaction, ops: list[RatingOp]) -> list[Any]:
     return [await op(tx) for op in ops]
 
 
+# An imported or fetched score gives way to the film's own (a card's) score of the same name, as on the card
+# (``bot.films.models.merge_imported``): the card wins field by field.
+_GIVES_WAY = (
+    "(f.imported = 1 AND EXISTS (SELECT 1 FROM score_sources o JOIN film_sources fo ON fo.id = o.source_id "
+    "WHERE o.film_id = s.film_id AND fo.imported = 0 AND lower(o.name) = lower(s.name)))"
+)
+
+
 class RatingStore:
     def __init__(self, db: Session, writes: GroupCommit[RatingOp, Any] | None) -> None:
         self._db = db
@@ -267,7 +275,7 @@ class RatingStore:
             rows = await self._db.fetchall(
                 "SELECT s.film_id, s.name, s.kind, s.value, s.scale, s.votes, s.as_of, s.note, s.dated, s.site_named, f.key "
                 "FROM score_sources s JOIN film_sources f ON f.id = s.source_id "
-                f"WHERE s.film_id IN ({_marks(chunk)}) ORDER BY s.film_id, s.position, s.id",
+                f"WHERE s.film_id IN ({_marks(chunk)}) AND NOT {_GIVES_WAY} ORDER BY s.film_id, s.position, s.id",
                 chunk,
             )
             for row in rows:

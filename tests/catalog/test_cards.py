@@ -66,7 +66,7 @@ def test_the_100_meters_card_is_complete() -> None:
         (minimal().replace("year = 2000", "year = 20000"), "year", "between 1870 and 2100"),
         (minimal(runtime=0), "facts[0].value", "whole minutes"),
         (minimal().replace('sources = ["doc"]', 'sources = ["nope"]'), "facts[0].sources", "unknown source"),
-        (minimal().replace('key = "runtime_minutes"', 'key = "budget"'), "facts[0].key", "not a known fact"),
+        (minimal().replace('key = "runtime_minutes"', 'key = "mood"'), "facts[0].key", "not a known fact"),
         ("favourite = true\n" + minimal(), "favourite", "not a card field"),
         (minimal() + "colour = 1\n", "facts[0].colour", "not a field here"),
         (

@@ -25,8 +25,7 @@ IMDB_SOURCE = Source("imdb", "IMDb non-commercial datasets", "dataset", date(202
 
 @pytest.fixture
 async def wikidata() -> AsyncIterator[FakeWikidata]:
-    async with FakeWikidata() as server:
-        items.populate(server)
+    async with items.populated() as server:
         yield server
 
 
@@ -85,6 +84,21 @@ async def test_film_only_wikidata_knows_gets_a_cited_card(
     assert len(wikidata.log) == asked
     found = await driver.autocomplete("film", "title", "lighthouse at")
     assert found.names[0].startswith("The Lighthouse at Noon (2024)")
+
+
+async def test_a_card_button_fetches_an_imported_film_first(
+    emulator: Emulator, online_bot: InProcessBot, driver: Driver
+) -> None:
+    await online_bot.bot.store.catalog.write_batch(
+        [ImportedFilm(items.TITLE, 2024, imdb_id=items.IMDB)], IMDB_SOURCE
+    )
+    film = await online_bot.bot.films.resolve("the-lighthouse-at-noon-2024")
+    button = {"type": 2, "style": 2, "label": items.TITLE, "custom_id": f"filmbot:film:card:{film.id}"}
+    posted = emulator.seed_message("general", "Tonight", components=[{"type": 1, "components": [button]}])
+    opened = await driver.click(posted, label=items.TITLE)
+    await opened.wait_settled()
+    assert opened.deferred and opened.ephemeral
+    assert fields(opened.embed)["Director"] == "Aiko Tanabe [2]"  # [1] is the IMDb dataset
 
 
 async def test_scores_from_wikidata_beside_imdb(online_bot: InProcessBot, driver: Driver) -> None:

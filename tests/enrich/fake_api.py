@@ -114,6 +114,11 @@ class _Scripted:
     when: Mapping[str, str]
 
 
+async def no_wait(seconds: float) -> None:
+    """A client's ``sleep`` for tests: backoff waits are not made (the loop still turns)."""
+    await asyncio.sleep(0)
+
+
 def _matches(request: web.Request, path: str | None, when: Mapping[str, str]) -> bool:
     if path is not None and request.path != path:
         return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,6 @@ from tests.enrich import wikidata_items as items
 from tests.enrich.fake_api import Fault
 from tests.enrich.wikidata_server import FakeWikidata
 from tests.startup._cli import CONFIG, FILMS_DIR, environment, filmbot, one_sentence
-
-
-@pytest.fixture
-async def wikidata() -> AsyncIterator[FakeWikidata]:
-    async with FakeWikidata() as server:
-        items.populate(server)
-        yield server
 
 
 @pytest.fixture

@@ -85,6 +85,16 @@ async def test_maxlag_is_sent_when_asked_and_its_error_retried(
     assert all(3.0 <= wait < 3.5 for wait in fake_time.waits)
 
 
+async def test_a_503_with_the_maxlag_body_is_retried_after_its_retry_after(
+    api: FakeApi, http: ProviderHttp, fake_time: FakeTime
+) -> None:
+    lagging = Fault.maxlag(lag=6, retry_after="2")
+    api.fail(Fault(503, lagging.body, lagging.headers))
+    assert await http.get_json(f"{api.url}/w/api.php", maxlag=5) == {"ok": ""}
+    assert [r.status for r in api.log] == [503, 200]
+    assert 2.0 <= fake_time.waits[0] < 2.5
+
+
 async def test_429_waits_its_retry_after_in_seconds(
     api: FakeApi, http: ProviderHttp, fake_time: FakeTime
 ) -> None:

@@ -21,20 +21,15 @@ from bot.films.service import FilmService
 from bot.store import Store
 from tests.conftest import FILM_SLUG, NOW
 from tests.enrich import wikidata_items as items
-from tests.enrich.fake_api import Fault
+from tests.enrich.fake_api import Fault, no_wait
 from tests.enrich.wikidata_server import FakeWikidata, item, item_snak, statement, string_snak, time_snak
 
 IMDB_SOURCE = Source("imdb", "IMDb non-commercial datasets", "dataset", date(2026, 3, 1))
 
 
-async def _no_wait(seconds: float) -> None:
-    await asyncio.sleep(0)
-
-
 @pytest.fixture
 async def wikidata() -> AsyncIterator[FakeWikidata]:
-    async with FakeWikidata() as server:
-        items.populate(server)
+    async with items.populated() as server:
         # The curated card's film, as Wikidata has it: a director the card names too, and more.
         server.add(
             item(
@@ -48,9 +43,11 @@ async def wikidata() -> AsyncIterator[FakeWikidata]:
                     statement(
                         string_snak("P444", "97%"), qualifiers=[item_snak("P447", items.ROTTEN_TOMATOES)]
                     ),
+                    statement(string_snak("P444", "7.9/10"), qualifiers=[item_snak("P447", "Q37312")]),
                 ],
             )
         )
+        server.name({"Q37312": "IMDb"})
         yield server
 
 
@@ -58,7 +55,7 @@ async def wikidata() -> AsyncIterator[FakeWikidata]:
 async def enrich(
     catalog_store: Store, wikidata: FakeWikidata, clock: ManualClock
 ) -> AsyncIterator[EnrichService]:
-    http = ProviderHttp("Wikidata", timeout=2.0, sleep=_no_wait, jitter=lambda: 0.0)
+    http = ProviderHttp("Wikidata", timeout=2.0, sleep=no_wait, jitter=lambda: 0.0)
     provider = WikidataProvider(wikidata.api, http, clock)
     service = EnrichService(catalog_store, clock, (provider,), ttl=timedelta(days=30), finder=provider)
     yield service
@@ -98,6 +95,18 @@ async def test_a_film_only_wikidata_knows_is_found_added_and_searchable(
     state = await enrich.state(film.id)
     assert state.ids.wikidata == items.FILM
     assert state.fetched_at == NOW
+
+
+async def test_found_online_a_card_film_is_the_card_film(
+    catalog_store: Store, enrich: EnrichService, wikidata: FakeWikidata
+) -> None:
+    wikidata.items["Q90000010"]["claims"]["P345"] = [
+        statement(string_snak("P345", "tt9900100", "external-id"))
+    ]
+    card = await catalog_store.films.summary_by_slug(FILM_SLUG)
+    found = await enrich.find_online("100 Meters 2025")
+    assert card is not None and found.id == card.id
+    assert len(await catalog_store.films.summaries()) == 1
 
 
 async def test_a_year_picks_among_films_of_one_name(enrich: EnrichService) -> None:
@@ -146,6 +155,11 @@ async def test_a_curated_card_wins_field_by_field(catalog_store: Store, enrich: 
     ]
     # Wikidata's Rotten Tomatoes has another name than the card's two: shown beside them, cited to it.
     assert ("Rotten Tomatoes", "wikidata") in {(s.name, s.source) for s in after.scores}
+    # Its IMDb score gives way to the card's, on the card and in the scores (and their aggregate).
+    assert [(s.value, s.source) for s in after.scores if s.name == "IMDb"] == [(8.1, "spokon-article")]
+    outside = (await catalog_store.ratings.outside_scores([after.id]))[after.id]
+    assert [(s.value, s.source) for s in outside if s.name == "IMDb"] == [(8.1, "spokon-article")]
+    assert ("Rotten Tomatoes", "wikidata") in {(s.name, s.source) for s in outside}
     assert all(f in after.facts for f in before.facts)
     assert after.plot == before.plot
     # Loading the card again keeps what was fetched.

@@ -3,7 +3,6 @@ qualifiers, references, review scores), and every failure coming back as a resul
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 
@@ -16,28 +15,17 @@ from bot.enrich.wikidata import WikidataProvider
 from bot.films.models import Credit
 from tests.conftest import NOW
 from tests.enrich import wikidata_items as items
-from tests.enrich.fake_api import Fault
+from tests.enrich.fake_api import Fault, no_wait
 from tests.enrich.wikidata_server import FakeWikidata, item
 
 ITEM_REF = FilmRef(None, items.TITLE, 2024, ExternalIds(imdb=items.IMDB))
-
-
-async def _no_wait(seconds: float) -> None:
-    await asyncio.sleep(0)
-
-
-@pytest.fixture
-async def wikidata() -> AsyncIterator[FakeWikidata]:
-    async with FakeWikidata() as server:
-        items.populate(server)
-        yield server
 
 
 def provider_for(
     server: FakeWikidata, *, maxlag: int | None = None, timeout: float = 5.0
 ) -> WikidataProvider:
     http = ProviderHttp(
-        "Wikidata", contact="ops@example.org", timeout=timeout, sleep=_no_wait, jitter=lambda: 0.0
+        "Wikidata", contact="ops@example.org", timeout=timeout, sleep=no_wait, jitter=lambda: 0.0
     )
     return WikidataProvider(server.api, http, ManualClock(NOW), maxlag=maxlag)
 

@@ -4,6 +4,9 @@ of the same name. The ids are the tests' own (Q9000…, tt91…); sites and coun
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 from tests.enrich.wikidata_server import (
     METACRITIC,
     ROTTEN_TOMATOES,
@@ -144,3 +147,11 @@ def populate(server: FakeWikidata) -> None:
         ),
     )
     server.name(LABELS)
+
+
+@contextlib.asynccontextmanager
+async def populated() -> AsyncIterator[FakeWikidata]:
+    """A running local Wikidata holding the test items."""
+    async with FakeWikidata() as server:
+        populate(server)
+        yield server

@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.enrich._tmdb_json import parse_movie
+from bot.enrich._tmdb_map import to_result
+from bot.enrich.models import ProviderResult
+from tests.conftest import NOW
+
 V3_KEY = "0123456789abcdef0123456789abcdef"  # a v3 key: 32 hex digits
 # A v4 read access token is a JWT (header.payload.signature, base64url): it starts "eyJ".
 V4_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiIwMTIzNDU2Nzg5YWJjZGVmIiwic3ViIjoiZmlsbWJvdC10ZXN0In0.c2lnbmF0dXJl"
@@ -238,3 +243,9 @@ def error_json(status_code: int, message: str) -> dict[str, Any]:
 INVALID_KEY = error_json(7, "Invalid API key: You must be granted a valid key.")
 NOT_FOUND = error_json(34, "The resource you requested could not be found.")
 RATE_LIMITED = error_json(25, "Your request count (#) is over the allowed limit of (40).")
+
+
+def tmdb_result(movie: FakeMovie = HUNDRED_METERS) -> ProviderResult:
+    """What the TMDB provider returns for ``movie`` read whole (as of the tests' ``NOW``)."""
+    append = ("credits", "release_dates", "watch/providers")
+    return to_result(parse_movie(details_json(movie, append)), NOW.date(), "https://image.tmdb.test/t/p", ())

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.enrich._tmdb_json import WATCH_KINDS, parse_movie
-from bot.enrich._tmdb_map import to_result
+from bot.enrich._tmdb_json import WATCH_KINDS
 from bot.enrich.models import ProviderResult
 from bot.enrich.tmdb import watch_page
 from bot.films.models import FilmSummary
@@ -17,16 +16,9 @@ from bot.watch.models import WhereToWatch
 from bot.watch.render import JUSTWATCH, KIND_LABELS, where_field
 from bot.watch.service import TmdbCard, WatchService
 from tests.conftest import NOW
-from tests.tmdb.fixtures import HUNDRED_METERS, details_json
+from tests.tmdb.fixtures import HUNDRED_METERS, tmdb_result
 
 GUILD = 10
-APPEND = ("credits", "release_dates", "watch/providers")
-
-
-def tmdb_result() -> ProviderResult:
-    return to_result(
-        parse_movie(details_json(HUNDRED_METERS, APPEND)), NOW.date(), "https://img.test/t/p", ()
-    )
 
 
 async def watch_service(store: Store, *, enabled: bool = True) -> tuple[WatchService, PreferencesService]:
