@@ -102,6 +102,14 @@ async def test_card_fetches_tmdb_and_shows_poster_and_where_to_watch(
     assert "`/settings region`" in fields(await driver.slash("film", title="100-meters"))["Where to watch"]
     assert len(tmdb.log) == 2
 
+    # Kept in the store: after a restart the card shows them without asking TMDB again.
+    await owner.slash("settings", "region", country="GB")
+    await keyed.restart()
+    again = await driver.slash("film", title="100-meters")
+    assert again.embed["thumbnail"]["url"] == card.embed["thumbnail"]["url"]
+    assert fields(again)["Where to watch (United Kingdom)"].startswith("**Stream:** Netflix")
+    assert len(tmdb.log) == 2
+
 
 async def test_scores_show_tmdbs_vote_beside_the_others(keyed: InProcessBot, driver: Driver) -> None:
     shown = await driver.slash("scores", film="100-meters")

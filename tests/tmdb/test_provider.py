@@ -4,7 +4,6 @@ with Retry-After, a hung server, a malformed body, an unexpected shape)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 
@@ -18,28 +17,13 @@ from bot.films.models import Credit, Fact, Source
 from bot.settings import TMDB_IMAGES, Secret
 from tests.conftest import NOW
 from tests.enrich.fake_api import Fault
+from tests.enrich.test_http import FakeTime  # waits recorded, never made
 from tests.tmdb.fake_tmdb import FakeTmdb, rate_limited
 from tests.tmdb.fixtures import DUNE_1984, DUNE_2021, HUNDRED_METERS, V3_KEY, V4_TOKEN, FakeMovie
 
 TODAY: date = NOW.date()
 CLOCK = ManualClock(NOW)
 HUNDRED = FilmRef(7, "100 Meters", 2025, ExternalIds(imdb=HUNDRED_METERS.imdb_id))
-
-
-class FakeTime:
-    """Waits recorded, never made."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.waits: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 @pytest.fixture
