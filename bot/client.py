@@ -39,10 +39,10 @@ from bot.spoilers.service import PlotService
 from bot.store import Store
 from bot.timers import TimerDispatcher
 from bot.ui.answers import answer_error
-from bot.watch.service import WatchService
 from bot.watchlist.service import WatchlistService
 from bot.watchparty.delivery import DiscordDelivery
 from bot.watchparty.service import WatchPartyService
+from bot.where_to_watch.service import WhereToWatchService
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class FilmBot(commands.Bot):
     history = _Prepared[HistoryService]()
     letterboxd = _Prepared[LetterboxdService]()
     watchlist = _Prepared[WatchlistService]()
-    watch = _Prepared[WatchService]()
+    where_to_watch = _Prepared[WhereToWatchService]()
     enrich = _Prepared[EnrichService]()
 
     def __init__(
@@ -177,8 +177,10 @@ class FilmBot(commands.Bot):
         if not self.offline:
             await self.imdb_refresh.schedule()
         self.preferences = PreferencesService(store)
-        self.watch = WatchService(store, self.preferences, enabled=self.settings.online.tmdb)
-        self.enrich.on_result(self.watch.record)  # TMDB's poster and offers, kept beside its cited values
+        self.where_to_watch = WhereToWatchService(store, self.preferences, enabled=self.settings.online.tmdb)
+        self.enrich.on_result(
+            self.where_to_watch.record
+        )  # TMDB's poster and offers, kept beside its cited values
         self.watchlist = WatchlistService(store, self.clock, self.preferences)
         self.polls = PollService(store, self.clock, scores=self.scores, watchlist=self.watchlist)
         self.polls.delivery = PollDelivery(self, self.polls)

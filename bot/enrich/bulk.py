@@ -25,7 +25,7 @@ from bot.films.service import FilmService
 from bot.preferences.service import PreferencesService
 from bot.settings import Settings
 from bot.store import Store
-from bot.watch.service import WatchService
+from bot.where_to_watch.service import WhereToWatchService
 
 FILMS_AT_ONCE = 4
 ALL_LIMIT = 10_000_000
@@ -60,7 +60,9 @@ async def _enrich(settings: Settings, titles: list[str], every: bool, older_than
     service = EnrichService(
         store, clock, providers, ttl=settings.online.ttl, budget=None, finder=finder(providers)
     )
-    service.on_result(WatchService(store, PreferencesService(store), enabled=settings.online.tmdb).record)
+    service.on_result(
+        WhereToWatchService(store, PreferencesService(store), enabled=settings.online.tmdb).record
+    )
     try:
         films = await _targets(store, service, titles, every, older_than)
         if films is None:

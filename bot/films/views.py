@@ -19,8 +19,8 @@ from bot.ui.embeds import Field
 from bot.ui.items import RestartProofItem
 from bot.ui.options import client_of
 from bot.ui.replies import answer
-from bot.watch.render import TMDB_NOTICE, where_field, with_premise
 from bot.watchlist.want import WantButton
+from bot.where_to_watch.render import TMDB_NOTICE, where_field, with_premise
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -72,7 +72,7 @@ async def card_message(
     """The fact card with this server's score line, and its buttons: the same wherever a card is shown."""
     card = await bot.films.card(film)
     scores = await bot.scores.summary(film, guild_id)
-    tmdb = await bot.watch.for_card(film.id, guild_id)
+    tmdb = await bot.where_to_watch.for_card(film.id, guild_id)
     where = where_field(tmdb.where)
     embed = render.card_embed(
         with_premise(card, tmdb.premise),

@@ -17,7 +17,7 @@ from bot.spoilers.safety import spoiler
 from bot.ui import limits
 from bot.ui.embeds import Field, build_embed
 from bot.ui.text import join_limited, one_line, plain, truncate
-from bot.watch.render import TMDB_NOTICE
+from bot.where_to_watch.render import TMDB_NOTICE
 
 SCORES_COLOUR = 0xE8B04B
 MEMBERS_COLOUR = 0x3BA55D

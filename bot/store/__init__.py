@@ -32,10 +32,10 @@ from bot.store.ratings import RatingOp, RatingStore, apply_ops
 from bot.store.search import SearchStore
 from bot.store.spoilers import SpoilerStore
 from bot.store.timers import TimerStore
-from bot.store.watch import WatchStore
 from bot.store.watch_parties import WatchPartyStore
 from bot.store.watchlist import MAX_BATCH as WANTS_MAX_BATCH
 from bot.store.watchlist import WantOp, WatchlistStore
+from bot.store.where_to_watch import WhereToWatchStore
 from bot.watchlist.models import WantResult
 
 __all__ = [
@@ -78,7 +78,7 @@ class Repositories:
         self.history = HistoryStore(session, clock)
         self.letterboxd = LetterboxdStore(session, clock)
         self.watchlist = WatchlistStore(session, watchlist_writes)
-        self.watch = WatchStore(session)
+        self.where_to_watch = WhereToWatchStore(session)
         self.enrich = EnrichStore(session)
 
 

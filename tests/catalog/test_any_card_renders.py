@@ -27,7 +27,7 @@ from bot.spoilers.views import plot_messages
 from bot.store import Store
 from bot.ui import limits
 from bot.ui.text import truncate
-from bot.watch.service import WatchService
+from bot.where_to_watch.service import WhereToWatchService
 from tests.catalog.card_strategies import SLUG, cards_mapping
 from tests.conftest import NOW
 from tests.discord_emulator.validation import validate_autocomplete, validate_message
@@ -73,12 +73,14 @@ async def test_every_view_of_any_valid_card_fits_discord(store: Store, raw: dict
     scores = ScoreService(store, films, ManualClock(NOW))
     enrich = EnrichService(store, ManualClock(NOW), ())  # offline: the card with no online status
     preferences = PreferencesService(store)
-    watch = WatchService(store, preferences, enabled=True)
+    watch = WhereToWatchService(store, preferences, enabled=True)
     await preferences.set_region(GUILD, "US")
     await watch.record(
         film.id, tmdb_result(), NOW
     )  # TMDB's poster, overview and offers: the card at its fullest
-    bot = cast(Any, type("Bot", (), {"films": films, "scores": scores, "enrich": enrich, "watch": watch}))
+    bot = cast(
+        Any, type("Bot", (), {"films": films, "scores": scores, "enrich": enrich, "where_to_watch": watch})
+    )
 
     embed, view = await card_message(bot, film, GUILD)
     _valid(payload_of(embeds=[embed], view=view))

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from bot.films.models import ImportedFilm, Source
-from bot.watch.render import JUSTWATCH, TMDB_NOTICE
+from bot.where_to_watch.render import JUSTWATCH, TMDB_NOTICE
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import InProcessBot
 from tests.enrich import wikidata_items as items

@@ -47,7 +47,7 @@ async def test_bulk_enrich_keeps_tmdbs_poster_and_offers(
     try:
         film = await store.films.summary_by_slug("100-meters")
         assert film is not None
-        extras = await store.watch.get(film.id, "GB")
+        extras = await store.where_to_watch.get(film.id, "GB")
     finally:
         await store.close()
     assert extras is not None and extras.tmdb_id == HUNDRED_METERS.id

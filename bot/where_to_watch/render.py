@@ -11,7 +11,7 @@ from bot.preferences.countries import COUNTRIES
 from bot.ui import limits
 from bot.ui.embeds import Field
 from bot.ui.text import join_limited, plain, truncate
-from bot.watch.models import WhereToWatch
+from bot.where_to_watch.models import WhereToWatch
 
 # TMDB's terms: its notice wherever TMDB data is shown, and watch providers credited to JustWatch.
 TMDB_NOTICE = "This product uses the TMDB API but is not endorsed or certified by TMDB."

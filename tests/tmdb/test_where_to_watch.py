@@ -12,18 +12,20 @@ from bot.films.models import FilmSummary
 from bot.preferences.service import PreferencesService
 from bot.store import Store
 from bot.ui import limits
-from bot.watch.models import WhereToWatch
-from bot.watch.render import JUSTWATCH, KIND_LABELS, where_field
-from bot.watch.service import TmdbCard, WatchService
+from bot.where_to_watch.models import WhereToWatch
+from bot.where_to_watch.render import JUSTWATCH, KIND_LABELS, where_field
+from bot.where_to_watch.service import TmdbCard, WhereToWatchService
 from tests.conftest import NOW
 from tests.tmdb.fixtures import HUNDRED_METERS, tmdb_result
 
 GUILD = 10
 
 
-async def watch_service(store: Store, *, enabled: bool = True) -> tuple[WatchService, PreferencesService]:
+async def watch_service(
+    store: Store, *, enabled: bool = True
+) -> tuple[WhereToWatchService, PreferencesService]:
     preferences = PreferencesService(store)
-    return WatchService(store, preferences, enabled=enabled), preferences
+    return WhereToWatchService(store, preferences, enabled=enabled), preferences
 
 
 async def test_offers_for_the_servers_region(catalog_store: Store, film: FilmSummary) -> None:

@@ -10,7 +10,7 @@ from bot.enrich.models import ProviderResult
 from bot.enrich.tmdb import NAME, watch_page
 from bot.preferences.service import PreferencesService
 from bot.store import Store
-from bot.watch.models import TmdbExtras, WhereToWatch
+from bot.where_to_watch.models import TmdbExtras, WhereToWatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +22,7 @@ class TmdbCard:
     where: WhereToWatch = field(default_factory=WhereToWatch.hidden)
 
 
-class WatchService:
+class WhereToWatchService:
     """``enabled``: whether TMDB is set up (a key, and the bot online); off, cards show nothing of this."""
 
     def __init__(self, store: Store, preferences: PreferencesService, *, enabled: bool) -> None:
@@ -38,12 +38,12 @@ class WatchService:
         if result.provider != NAME:
             return False
         if result.status == "missing":
-            return await self._store.watch.forget(film_id)
+            return await self._store.where_to_watch.forget(film_id)
         if result.status != "ok" or not (result.ids.tmdb or "").isdigit():
             return False
         tmdb_id = int(result.ids.tmdb or 0)
         extras = TmdbExtras(film_id, tmdb_id, fetched_at, result.poster_url, result.watch, result.premise)
-        await self._store.watch.replace(extras)
+        await self._store.where_to_watch.replace(extras)
         return True
 
     async def for_card(self, film_id: int, guild_id: int | None) -> TmdbCard:
@@ -51,7 +51,7 @@ class WatchService:
         if not self.enabled:
             return TmdbCard()
         region = (await self._preferences.guild(guild_id)).region if guild_id is not None else None
-        extras = await self._store.watch.get(film_id, region)
+        extras = await self._store.where_to_watch.get(film_id, region)
         if extras is None:
             return TmdbCard()
         if guild_id is None:

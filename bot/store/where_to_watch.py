@@ -6,10 +6,10 @@ from __future__ import annotations
 from bot.enrich.models import WatchOption
 from bot.store._database import Session
 from bot.store.timers import decode_time, encode_time
-from bot.watch.models import TmdbExtras
+from bot.where_to_watch.models import TmdbExtras
 
 
-class WatchStore:
+class WhereToWatchStore:
     def __init__(self, db: Session) -> None:
         self._db = db
 
