@@ -24,7 +24,7 @@ from tests.discord_emulator.botrunner import InProcessBot
 from tests.enrich import wikidata_items as items
 from tests.enrich.fake_api import Fault
 from tests.enrich.wikidata_server import FakeWikidata
-from tests.tmdb.fake_tmdb import FakeTmdb
+from tests.tmdb.fake_tmdb import FakeTmdb, rate_limited
 from tests.tmdb.fixtures import DUNE_1984, HUNDRED_METERS, V3_KEY
 
 IMDB_SOURCE = Source("imdb", "IMDb non-commercial datasets", "dataset", date(2026, 3, 1))
@@ -144,6 +144,13 @@ async def test_tmdb_down_or_refusing_the_key_leaves_the_card_with_what_is_known(
     )
     assert "Could not fetch: TMDB: answered with an error (500)" in fields(down)["Fetched online"]
     assert "thumbnail" not in down.embed and not any(n.startswith("Where to watch") for n in fields(down))
+
+
+async def test_a_429_is_waited_out_as_tmdb_asks(keyed: InProcessBot, driver: Driver, tmdb: FakeTmdb) -> None:
+    tmdb.fail(rate_limited("1"), times=1, path=f"/3/movie/{HUNDRED_METERS.id}")
+    card = await driver.slash("film", title="100-meters")
+    assert [r.status for r in tmdb.log] == [200, 429, 200]
+    assert "thumbnail" in card.embed and "Could not fetch" not in fields(card).get("Fetched online", "")
 
 
 async def test_a_wrong_key_is_a_line_naming_the_setting(
