@@ -100,17 +100,8 @@ class ServerSettings(
         self, interaction: discord.Interaction[FilmBot], country: str | None = None, clear: bool = False
     ) -> None:
         assert interaction.guild_id is not None
-        if clear and country is not None:
-            raise BadInput(
-                "Give a country or clear:True, not both.", hints=("Leave both out to see the region.",)
-            )
-        if clear or country is not None:
-            region = await self.preferences.set_region(interaction.guild_id, country)
-        else:
-            region = (await self.preferences.guild(interaction.guild_id)).region
-        text = views.region_text(
-            region, changed=clear or country is not None, tmdb=self.bot.settings.online.tmdb
-        )
+        region, changed = await self.preferences.region(interaction.guild_id, country, clear=clear)
+        text = views.region_text(region, changed=changed, tmdb=self.bot.settings.online.tmdb)
         await interaction.response.send_message(text, ephemeral=True)
 
     watchlist = app_commands.Group(

@@ -20,7 +20,7 @@ from bot.ui.items import RestartProofItem
 from bot.ui.options import client_of
 from bot.ui.replies import answer
 from bot.watchlist.want import WantButton
-from bot.where_to_watch.render import TMDB_NOTICE, where_field, with_premise
+from bot.where_to_watch.render import tmdb_notice, where_field, with_premise
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -78,9 +78,7 @@ async def card_message(
         with_premise(card, tmdb.premise),
         extra_fields=[Field("Scores", scores.line), *([where] if where else [])],
         thumbnail=tmdb.poster_url,
-        notice=TMDB_NOTICE
-        if tmdb.poster_url or where or any(s.kind == "tmdb" for s in card.sources)
-        else None,
+        notice=tmdb_notice(card, tmdb),
     )
     add_status(embed, await bot.enrich.state(film.id))  # what was fetched online, when, what was not
     return embed, card_view(film, has_plot=card.has_plot, in_guild=guild_id is not None)

@@ -91,6 +91,17 @@ class PreferencesService:
         """Where members' Letterboxd diary entries are posted; ``None``: they are not posted."""
         await self._store.preferences.set_letterboxd_channel(guild_id, channel_id)
 
+    async def region(self, guild_id: int, country: str | None, *, clear: bool) -> tuple[str | None, bool]:
+        """``/settings region``: set the region from ``country``, clear it, or (neither) read it. Returns
+        the region now and whether it was changed; ``BadInput`` for a country unknown, or with ``clear``."""
+        if clear and country is not None:
+            raise BadInput(
+                "Give a country or clear:True, not both.", hints=("Leave both out to see the region.",)
+            )
+        if clear or country is not None:
+            return await self.set_region(guild_id, country), True
+        return (await self.guild(guild_id)).region, False
+
     async def set_region(self, guild_id: int, text: str | None) -> str | None:
         """The server's region, from a code or a country's name (``country_code``); ``None`` clears it.
         Returns the code saved."""

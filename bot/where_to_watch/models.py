@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -40,3 +40,13 @@ class WhereToWatch:
     @classmethod
     def hidden(cls) -> WhereToWatch:
         return cls("hidden")
+
+
+@dataclass(frozen=True, slots=True)
+class TmdbCard:
+    """What a film card shows from TMDB beyond its cited values: the poster, the overview (for a card
+    without a premise of its own) and the where-to-watch field."""
+
+    poster_url: str | None = None
+    premise: str | None = None
+    where: WhereToWatch = field(default_factory=WhereToWatch.hidden)

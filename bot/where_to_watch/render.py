@@ -11,7 +11,7 @@ from bot.preferences.countries import COUNTRIES
 from bot.ui import limits
 from bot.ui.embeds import Field
 from bot.ui.text import join_limited, plain, truncate
-from bot.where_to_watch.models import WhereToWatch
+from bot.where_to_watch.models import TmdbCard, WhereToWatch
 
 # TMDB's terms: its notice wherever TMDB data is shown, and watch providers credited to JustWatch.
 TMDB_NOTICE = "This product uses the TMDB API but is not endorsed or certified by TMDB."
@@ -61,3 +61,10 @@ def with_premise(card: FilmCard, premise: str | None) -> FilmCard:
         return card
     number = next((s.number for s in card.sources if s.kind == "tmdb"), None)
     return replace(card, premise=f"{premise} [{number}]" if number else f"{premise} (overview: TMDB)")
+
+
+def tmdb_notice(card: FilmCard, tmdb: TmdbCard) -> str | None:
+    """TMDB's notice, when the card shows anything of TMDB's (its poster, overview, offers or a value
+    cited to it)."""
+    shown = tmdb.poster_url or tmdb.premise or tmdb.where.state != "hidden"
+    return TMDB_NOTICE if shown or any(s.kind == "tmdb" for s in card.sources) else None

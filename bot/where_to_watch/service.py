@@ -3,23 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.enrich.models import ProviderResult
 from bot.enrich.tmdb import NAME, watch_page
 from bot.preferences.service import PreferencesService
 from bot.store import Store
-from bot.where_to_watch.models import TmdbExtras, WhereToWatch
-
-
-@dataclass(frozen=True, slots=True)
-class TmdbCard:
-    """What a film card shows from TMDB beyond cited values: the poster and the where-to-watch field."""
-
-    poster_url: str | None = None
-    premise: str | None = None  # TMDB's overview, for a card without a premise of its own
-    where: WhereToWatch = field(default_factory=WhereToWatch.hidden)
+from bot.where_to_watch.models import TmdbCard, TmdbExtras, WhereToWatch
 
 
 class WhereToWatchService:

@@ -87,3 +87,14 @@ async def test_the_region_is_a_server_setting(store: Store) -> None:
     assert (await preferences.guild(GUILD)).region == "GB"  # bad input loses nothing
     assert await preferences.set_region(GUILD, None) is None
     assert await preferences.guild(GUILD) == GuildPreferences(GUILD, "Europe/London")
+
+
+async def test_the_region_command_sets_clears_or_reads(store: Store) -> None:
+    preferences = PreferencesService(store)
+    assert await preferences.region(GUILD, None, clear=False) == (None, False)
+    assert await preferences.region(GUILD, "de", clear=False) == ("DE", True)
+    assert await preferences.region(GUILD, None, clear=False) == ("DE", False)
+    with pytest.raises(BadInput, match="not both"):
+        await preferences.region(GUILD, "FR", clear=True)
+    assert await preferences.region(GUILD, None, clear=True) == (None, True)
+    assert (await preferences.guild(GUILD)).region is None

@@ -12,9 +12,9 @@ from bot.films.models import FilmSummary
 from bot.preferences.service import PreferencesService
 from bot.store import Store
 from bot.ui import limits
-from bot.where_to_watch.models import WhereToWatch
+from bot.where_to_watch.models import TmdbCard, WhereToWatch
 from bot.where_to_watch.render import JUSTWATCH, KIND_LABELS, where_field
-from bot.where_to_watch.service import TmdbCard, WhereToWatchService
+from bot.where_to_watch.service import WhereToWatchService
 from tests.conftest import NOW
 from tests.tmdb.fixtures import HUNDRED_METERS, tmdb_result
 
