@@ -103,6 +103,7 @@ async def _run(latency: float, workdir: Path) -> list[list[str]]:
     runner = InProcessBot(
         emulator, workdir / f"bot-{int(latency * 1000)}.sqlite3", FILMBOT_ONLINE="on",
         FILMBOT_WIKIDATA_API=wikidata.api, FILMBOT_TMDB_API=tmdb.url, TMDB_API_KEY=V3_KEY,
+        FILMBOT_CONTACT="benchmark@example.org",
     )  # fmt: skip
     bot = await runner.start()
     rows: list[list[str]] = []

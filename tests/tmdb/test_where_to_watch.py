@@ -3,12 +3,20 @@ read fails), picked for the server's region, and rendered with JustWatch's credi
 
 from __future__ import annotations
 
+import re
+from dataclasses import fields, replace
 from datetime import timedelta
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from bot.enrich._tmdb_json import WATCH_KINDS
-from bot.enrich.models import ProviderResult
+from bot.enrich.models import ProviderResult, WatchOption
 from bot.enrich.tmdb import watch_page
+from bot.films import render
+from bot.films.card import FilmCard
 from bot.films.models import FilmSummary
+from bot.preferences.countries import COUNTRIES
 from bot.preferences.service import PreferencesService
 from bot.store import Store
 from bot.ui import limits
@@ -16,7 +24,16 @@ from bot.where_to_watch.models import TmdbCard, WhereToWatch
 from bot.where_to_watch.render import JUSTWATCH, KIND_LABELS, where_field
 from bot.where_to_watch.service import WhereToWatchService
 from tests.conftest import NOW
+from tests.discord_emulator.validation import validate_message
+from tests.spoilers.checks import payload_of
 from tests.tmdb.fixtures import HUNDRED_METERS, tmdb_result
+
+# A mention that would ping: @everyone/@here, or a user or role id in brackets.
+MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>")
+# A card with nothing but a title: every value field (the 8th on) empty.
+EMPTY_CARD = FilmCard(
+    "any", "Any Film", 2000, None, "import", None, False, **{f.name: () for f in fields(FilmCard)[7:]}
+)
 
 GUILD = 10
 
@@ -110,8 +127,6 @@ def test_the_field_says_plainly_when_there_are_no_offers_or_no_region() -> None:
 
 
 def test_the_field_fits_with_hundreds_of_offers_and_escapes_names() -> None:
-    from bot.enrich.models import WatchOption
-
     many = tuple(
         WatchOption("US", kind, f"Service *{i}* @everyone", None) for kind in WATCH_KINDS for i in range(200)
     )
@@ -119,3 +134,29 @@ def test_the_field_fits_with_hundreds_of_offers_and_escapes_names() -> None:
     assert field is not None and len(field.value) <= limits.EMBED_FIELD_VALUE
     assert field.value.endswith(JUSTWATCH) and "@everyone" not in field.value.replace("@\u200beveryone", "")
     assert "*0*" not in field.value
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    names=st.lists(st.text(min_size=1, max_size=120), max_size=60),
+    country=st.sampled_from(sorted(COUNTRIES)),
+    premise=st.text(max_size=1200),
+)
+@example(
+    names=["@everyone", "<@123456789012345678>", "*Net*flix", "x" * 120], country="US", premise="@here <@&5>"
+)
+def test_any_offers_and_overview_fit_and_ping_nobody(names: list[str], country: str, premise: str) -> None:
+    """Whatever TMDB's services and overview say: the field and card fit Discord, and nothing mentions."""
+    options = tuple(WatchOption(country, WATCH_KINDS[i % 5], name, None) for i, name in enumerate(names))
+    field = where_field(WhereToWatch("offers", country, options, watch_page(1, country), NOW))
+    assert (
+        field is not None and len(field.value) <= limits.EMBED_FIELD_VALUE and field.value.endswith(JUSTWATCH)
+    )
+    card = render.card_embed(
+        replace(EMPTY_CARD, premise=premise or None), extra_fields=[field], thumbnail="https://img.test/p.jpg"
+    )
+    payload = payload_of(embeds=[card])
+    errors = validate_message(payload)
+    assert not errors, errors.describe()
+    for text in (field.value, card.description or ""):
+        assert not MENTION.search(text), text
