@@ -223,7 +223,8 @@ class EnrichService:
             )
         known = await self._store.enrich.film_with(found.ids)
         if known is not None:
-            await self.ensure(known)
+            if await self.needs_fetch(known):  # what was just read is kept, not asked for again
+                await self._refresh(known.id, (found,))
             return known
         film = await self._add(found)
         await self._refresh(film.id, (found,))

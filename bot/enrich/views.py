@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -30,17 +31,22 @@ class OnlineQuery:
     text: str
 
 
-def _when(state_time: Any) -> str:
-    return f"<t:{int(state_time.timestamp())}:R>"
+def _when(at: datetime) -> str:
+    return f"<t:{int(at.timestamp())}:R>"  # "3 days ago", in the member's own language and zone
 
 
 def status_field(state: EnrichState) -> Field | None:
     """ "Wikidata <t:…:R> · TMDB <t:…:R>", then a line saying what could not be fetched; None for a film
     never enriched (a card with nothing online says nothing of it)."""
-    answered = [f for f in state.fetches if f.succeeded_at is not None and f.status == "ok"]
+    # A provider's values and their age: from its last answer, or kept from an earlier one when it failed.
+    answered = [
+        f
+        for f in state.fetches
+        if f.succeeded_at is not None and (f.status == "ok" or (f.status == "failed" and f.ids.as_dict()))
+    ]
     if not answered and not state.problems:
         return None
-    parts = [f"{plain(f.provider)} {_when(f.succeeded_at)}" for f in answered]
+    parts = [f"{plain(f.provider)} {_when(f.succeeded_at)}" for f in answered if f.succeeded_at]
     lines = [" · ".join(parts)] if parts else []
     if state.problems:
         lines.append(f"Could not fetch: {plain(' '.join(state.problems))}")

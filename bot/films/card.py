@@ -14,7 +14,7 @@ _MONTHS = (
 )  # fmt: skip
 RELEASE_LABELS = {
     "premiere": "Premiere",
-    "release": "Released",  # a release that does not say how (Wikidata's publication date)
+    "release": "",  # a release that does not say how (Wikidata's publication date): the date alone
     "release_theatrical": "Theaters",
     "release_streaming": "Streaming",
 }
@@ -130,7 +130,13 @@ def build_card(film: Film) -> FilmCard:
         return cite((c.person, c.character, c.source) for c in film.credits if c.role == role)
 
     releases = cite(
-        (f"{RELEASE_LABELS[f.key]}: {format_partial_date(f.value)}", f.detail, f.source)
+        (
+            f"{RELEASE_LABELS[f.key]}: {format_partial_date(f.value)}"
+            if RELEASE_LABELS[f.key]
+            else format_partial_date(f.value),
+            f.detail,
+            f.source,
+        )
         for f in sorted(
             (f for f in film.facts if f.key in RELEASE_LABELS),
             key=lambda f: (f.value, list(RELEASE_LABELS).index(f.key)),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.enrich.views import add_status, fetch_first
+from bot.enrich.views import fetch_first, status_field
 from bot.films import render
 from bot.films.models import FilmSummary
 from bot.scores.views import ScoresButton
@@ -74,13 +74,14 @@ async def card_message(
     scores = await bot.scores.summary(film, guild_id)
     tmdb = await bot.where_to_watch.for_card(film.id, guild_id)
     where = where_field(tmdb.where)
+    # What was fetched online and when, and what could not be: beside the scores, never crowded out.
+    online = status_field(await bot.enrich.state(film.id))
     embed = render.card_embed(
         with_premise(card, tmdb.premise),
-        extra_fields=[Field("Scores", scores.line), *([where] if where else [])],
+        extra_fields=[Field("Scores", scores.line), *(f for f in (where, online) if f)],
         thumbnail=tmdb.poster_url,
         notice=tmdb_notice(card, tmdb),
     )
-    add_status(embed, await bot.enrich.state(film.id))  # what was fetched online, when, what was not
     return embed, card_view(film, has_plot=card.has_plot, in_guild=guild_id is not None)
 
 

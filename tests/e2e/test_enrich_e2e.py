@@ -69,7 +69,9 @@ async def test_film_only_wikidata_knows_gets_a_cited_card(
         "$3,033,000 [1] (worldwide; as of 2025-01-05; per Box Office Mojo, retrieved 2025-01-10 [1])"
         in values["Box office"]
     )
-    assert "Released: 14 June 2024 [1] (Japan [1])" in values["Released"]
+    assert values["Released"].startswith(
+        "14 June 2024 [1] (Japan [1])\n4 October 2024 [1] (United States [1])"
+    )
     assert "<t:" in values["Fetched online"] and "Wikidata" in values["Fetched online"]
     footer = card["footer"]["text"]
     assert f"[1] open data: Wikidata: item {items.FILM} (The Lighthouse at Noon)" in footer

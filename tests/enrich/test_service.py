@@ -14,6 +14,7 @@ from bot.clock import ManualClock
 from bot.enrich.http import ProviderHttp
 from bot.enrich.models import ProviderResult
 from bot.enrich.service import EnrichService
+from bot.enrich.views import status_field
 from bot.enrich.wikidata import WikidataProvider
 from bot.errors import NotFound
 from bot.films.models import Film, FilmData, FilmSummary, ImportedFilm, Score, Source
@@ -214,6 +215,11 @@ async def test_wikidata_down_keeps_what_was_fetched_and_says_so(
     assert report.fetched
     assert report.state.problems == ("Wikidata: was unavailable (502), 4 times",)
     assert report.state.fetched_at == NOW  # the last answer, 31 days old, still shown
+    shown = status_field(report.state)
+    assert shown is not None
+    assert shown.value == (
+        f"Wikidata <t:{int(NOW.timestamp())}:R>\nCould not fetch: Wikidata: was unavailable (502), 4 times"
+    )
     record = await _film(catalog_store, FILM_SLUG)
     assert any(c.role == "cinematographer" for c in record.credits)
     # Failed: asked again after an hour, not only after the TTL.
