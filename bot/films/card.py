@@ -116,6 +116,12 @@ def format_partial_date(value: str) -> str:
     return value
 
 
+def _release(key: str, value: str) -> str:
+    """ "Theaters: 19 September 2025", or the date alone for a release that does not say how."""
+    label = RELEASE_LABELS[key]
+    return f"{label}: {format_partial_date(value)}" if label else format_partial_date(value)
+
+
 def build_card(film: Film) -> FilmCard:
     """Group a film's cited rows into the card: one value per line, its source numbers beside it."""
     numbers = {source.key: index for index, source in enumerate(film.sources, start=1)}
@@ -130,13 +136,7 @@ def build_card(film: Film) -> FilmCard:
         return cite((c.person, c.character, c.source) for c in film.credits if c.role == role)
 
     releases = cite(
-        (
-            f"{RELEASE_LABELS[f.key]}: {format_partial_date(f.value)}"
-            if RELEASE_LABELS[f.key]
-            else format_partial_date(f.value),
-            f.detail,
-            f.source,
-        )
+        (_release(f.key, f.value), f.detail, f.source)
         for f in sorted(
             (f for f in film.facts if f.key in RELEASE_LABELS),
             key=lambda f: (f.value, list(RELEASE_LABELS).index(f.key)),
