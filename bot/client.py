@@ -44,6 +44,7 @@ from bot.ui.answers import answer_error
 from bot.watchlist.service import WatchlistService
 from bot.watchparty.delivery import DiscordDelivery
 from bot.watchparty.service import WatchPartyService
+from bot.where_to_watch.service import WhereToWatchService
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ class FilmBot(commands.Bot):
     history = _Prepared[HistoryService]()
     letterboxd = _Prepared[LetterboxdService]()
     watchlist = _Prepared[WatchlistService]()
+    where_to_watch = _Prepared[WhereToWatchService]()
     enrich = _Prepared[EnrichService]()
 
     def __init__(
@@ -181,6 +183,10 @@ class FilmBot(commands.Bot):
         if self.runs_singletons:
             await self.imdb_refresh.schedule()
         self.preferences = PreferencesService(store)
+        self.where_to_watch = WhereToWatchService(store, self.preferences, enabled=self.settings.online.tmdb)
+        self.enrich.on_result(
+            self.where_to_watch.record
+        )  # TMDB's poster and offers, kept beside its cited values
         self.watchlist = WatchlistService(store, self.clock, self.preferences)
         self.polls = PollService(store, self.clock, scores=self.scores, watchlist=self.watchlist)
         self.polls.delivery = PollDelivery(self, self.polls)

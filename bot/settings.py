@@ -26,6 +26,7 @@ LETTERBOXD_URL = "https://letterboxd.com"
 WIKIDATA_API = "https://www.wikidata.org/w/api.php"
 WIKIPEDIA_API = "https://en.wikipedia.org/w/api.php"
 TMDB_API = "https://api.themoviedb.org"
+TMDB_IMAGES = "https://image.tmdb.org/t/p"  # TMDB's image base (its /configuration's secure_base_url)
 ONLINE = ("on", "off")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 EVENT_LOOPS = ("asyncio", "uvloop")
@@ -80,6 +81,7 @@ class OnlineSettings:
     wikipedia_api: str = WIKIPEDIA_API
     tmdb_api: str = TMDB_API
     tmdb_key: Secret = Secret("")  # a TMDB v3 API key or v4 read access token; empty: TMDB off
+    tmdb_images: str = TMDB_IMAGES  # where posters are (their URLs go in cards; Discord fetches them)
 
     @property
     def tmdb(self) -> bool:
@@ -231,6 +233,7 @@ def online(get: Callable[[str, str], str]) -> OnlineSettings:
         wikipedia_api=url("FILMBOT_WIKIPEDIA_API", get("FILMBOT_WIKIPEDIA_API", WIKIPEDIA_API), _HTTP),
         tmdb_api=url("FILMBOT_TMDB_API", get("FILMBOT_TMDB_API", TMDB_API), _HTTP).rstrip("/"),
         tmdb_key=Secret(key),
+        tmdb_images=url("FILMBOT_TMDB_IMAGES", get("FILMBOT_TMDB_IMAGES", TMDB_IMAGES), _HTTP).rstrip("/"),
     )
 
 

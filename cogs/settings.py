@@ -11,7 +11,7 @@ from bot.errors import BadInput
 from bot.letterboxd.render import channel_set_text
 from bot.preferences import views
 from bot.preferences.service import WATCHLIST_CAP_MAX
-from bot.preferences.views import zone_autocomplete
+from bot.preferences.views import region_autocomplete, zone_autocomplete
 
 
 class Timezone(
@@ -88,6 +88,21 @@ class ServerSettings(
                 )
         await self.preferences.set_letterboxd_channel(interaction.guild.id, channel.id if channel else None)
         await interaction.response.send_message(channel_set_text(channel), ephemeral=True)
+
+    @app_commands.command(name="region", description="The country whose where-to-watch film cards show")
+    @app_commands.describe(
+        country="A country (type its name) or ISO code such as US, GB, FR; leave out to see the current one",
+        clear="True: remove the region (cards then show no where-to-watch)",
+    )
+    @app_commands.autocomplete(country=region_autocomplete)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def region(
+        self, interaction: discord.Interaction[FilmBot], country: str | None = None, clear: bool = False
+    ) -> None:
+        assert interaction.guild_id is not None
+        region, changed = await self.preferences.region(interaction.guild_id, country, clear=clear)
+        text = views.region_text(region, changed=changed, tmdb=self.bot.settings.online.tmdb)
+        await interaction.response.send_message(text, ephemeral=True)
 
     watchlist = app_commands.Group(
         name="watchlist", description="Watchlist rules: a cap on suggestions, members who may not suggest"

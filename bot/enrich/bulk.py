@@ -22,8 +22,10 @@ from bot.enrich.service import EnrichService
 from bot.errors import Ambiguous, NotFound
 from bot.films.models import FilmSummary
 from bot.films.service import FilmService
+from bot.preferences.service import PreferencesService
 from bot.settings import Settings
 from bot.store import Store
+from bot.where_to_watch.service import WhereToWatchService
 
 FILMS_AT_ONCE = 4
 ALL_LIMIT = 10_000_000
@@ -57,6 +59,9 @@ async def _enrich(settings: Settings, titles: list[str], every: bool, older_than
     providers = build_providers(settings.online, clock, interactive=False)
     service = EnrichService(
         store, clock, providers, ttl=settings.online.ttl, budget=None, finder=finder(providers)
+    )
+    service.on_result(
+        WhereToWatchService(store, PreferencesService(store), enabled=settings.online.tmdb).record
     )
     try:
         films = await _targets(store, service, titles, every, older_than)

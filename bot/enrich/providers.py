@@ -11,6 +11,7 @@ import logging
 from bot.clock import Clock
 from bot.enrich.http import ProviderHttp
 from bot.enrich.service import FilmFinder, Provider
+from bot.enrich.tmdb import TmdbProvider, tmdb_http
 from bot.enrich.wikidata import WikidataProvider
 from bot.enrich.wikipedia import WikipediaProvider
 from bot.settings import OnlineSettings
@@ -35,6 +36,11 @@ def build_providers(
         )
     providers: list[Provider] = [wikidata(online, clock, interactive)]
     providers.append(wikipedia(online, clock, interactive))  # after Wikidata: its item links the article
+    if online.tmdb:  # after Wikidata, whose item may give the TMDB id (one request instead of two)
+        http = tmdb_http(online.contact, clock, interactive=interactive)
+        providers.append(
+            TmdbProvider(online.tmdb_api, online.tmdb_key, http, clock, images=online.tmdb_images)
+        )
     return tuple(providers)
 
 

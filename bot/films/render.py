@@ -21,6 +21,7 @@ SOURCE_KINDS = {
     "aggregator": "score site",
     "dataset": "dataset",
     "official": "official site",
+    "tmdb": "film database",
     "wikidata": "open data",
 }
 
@@ -124,8 +125,16 @@ def card_fields(card: FilmCard) -> list[Field]:
     ]
 
 
-def card_embed(card: FilmCard, *, extra_fields: list[Field] | None = None) -> discord.Embed:
-    """The ``/film`` fact card; ``extra_fields`` (scores, say) go right after the headline facts."""
+def card_embed(
+    card: FilmCard,
+    *,
+    extra_fields: list[Field] | None = None,
+    thumbnail: str | None = None,
+    notice: str | None = None,
+) -> discord.Embed:
+    """The ``/film`` fact card; ``extra_fields`` (scores, say) go right after the headline facts;
+    ``thumbnail``: the poster's address; ``notice``: a line a source's terms require (TMDB's), kept whole
+    at the end of the footer however many sources there are."""
     lines = []
     if card.original_title and card.original_title != card.title:
         lines.append(f"*{plain(card.original_title)}*")
@@ -133,10 +142,16 @@ def card_embed(card: FilmCard, *, extra_fields: list[Field] | None = None) -> di
         lines.append(plain(card.premise))
     fields = card_fields(card)
     fields[3:3] = extra_fields or []
-    return build_embed(
+    footer = _footer(card)
+    if notice:
+        footer = f"{truncate(footer, limits.EMBED_FOOTER - len(notice) - 3)} · {notice}"
+    embed = build_embed(
         title=card.label,
         description="\n\n".join(lines) or None,
         fields=fields,
-        footer=_footer(card),
+        footer=footer,
         colour=CARD_COLOUR,
     )
+    if thumbnail:
+        embed.set_thumbnail(url=thumbnail)
+    return embed

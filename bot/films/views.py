@@ -20,6 +20,7 @@ from bot.ui.items import RestartProofItem
 from bot.ui.options import client_of
 from bot.ui.replies import answer
 from bot.watchlist.want import WantButton
+from bot.where_to_watch.render import tmdb_notice, where_field, with_premise
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -71,10 +72,15 @@ async def card_message(
     """The fact card with this server's score line, and its buttons: the same wherever a card is shown."""
     card = await bot.films.card(film)
     scores = await bot.scores.summary(film, guild_id)
+    tmdb = await bot.where_to_watch.for_card(film.id, guild_id)
+    where = where_field(tmdb.where)
     # What was fetched online and when, and what could not be: beside the scores, never crowded out.
     online = status_field(await bot.enrich.state(film.id))
     embed = render.card_embed(
-        card, extra_fields=[Field("Scores", scores.line), *([online] if online else [])]
+        with_premise(card, tmdb.premise),
+        extra_fields=[Field("Scores", scores.line), *(f for f in (where, online) if f)],
+        thumbnail=tmdb.poster_url,
+        notice=tmdb_notice(card, tmdb),
     )
     return embed, card_view(film, has_plot=card.has_plot, in_guild=guild_id is not None)
 

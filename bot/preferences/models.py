@@ -10,13 +10,15 @@ DEFAULT_ZONE = "UTC"
 
 @dataclass(frozen=True, slots=True)
 class GuildPreferences:
-    """A server's settings (``/settings``): its time zone, where problems are reported, and where
-    members' Letterboxd diary entries are posted (none: not posted)."""
+    """A server's settings (``/settings``): its time zone, where problems are reported, where
+    members' Letterboxd diary entries are posted (none: not posted), and its region (an ISO 3166-1
+    alpha-2 country code: where-to-watch is shown for it; none: not shown)."""
 
     guild_id: int
     timezone: str | None = None
     modlog_channel_id: int | None = None
     letterboxd_channel_id: int | None = None
+    region: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

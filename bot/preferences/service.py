@@ -11,6 +11,7 @@ from bot.preferences.models import (
     ReadingZone,
     WatchlistRules,
 )
+from bot.preferences.regions import country_code
 from bot.preferences.zones import canonical_zone, zone_named
 from bot.store import Store
 
@@ -89,6 +90,24 @@ class PreferencesService:
     async def set_letterboxd_channel(self, guild_id: int, channel_id: int | None) -> None:
         """Where members' Letterboxd diary entries are posted; ``None``: they are not posted."""
         await self._store.preferences.set_letterboxd_channel(guild_id, channel_id)
+
+    async def region(self, guild_id: int, country: str | None, *, clear: bool) -> tuple[str | None, bool]:
+        """``/settings region``: set the region from ``country``, clear it, or (neither) read it. Returns
+        the region now and whether it was changed; ``BadInput`` for a country unknown, or with ``clear``."""
+        if clear and country is not None:
+            raise BadInput(
+                "Give a country or clear:True, not both.", hints=("Leave both out to see the region.",)
+            )
+        if clear or country is not None:
+            return await self.set_region(guild_id, country), True
+        return (await self.guild(guild_id)).region, False
+
+    async def set_region(self, guild_id: int, text: str | None) -> str | None:
+        """The server's region, from a code or a country's name (``country_code``); ``None`` clears it.
+        Returns the code saved."""
+        code = country_code(text) if text is not None else None
+        await self._store.preferences.set_region(guild_id, code)
+        return code
 
     # -- the watchlist's rules -----------------------------------------------------------------------
 

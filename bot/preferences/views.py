@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.preferences.models import ReadingZone, WatchlistRules
+from bot.preferences.regions import country_label, suggest_countries
 from bot.preferences.zones import offset_label, suggest
 from bot.ui.embeds import build_embed
 from bot.ui.options import client_of
@@ -21,6 +22,33 @@ async def zone_autocomplete(
     """IANA zones for a typed city or abbreviation (every command with a time zone option uses it)."""
     now = client_of(interaction).clock.now()
     return [app_commands.Choice(name=label, value=zone) for label, zone in suggest(current, now)]
+
+
+async def region_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    """Countries by name or code, at most 25; the value is the ISO 3166-1 alpha-2 code."""
+    return [app_commands.Choice(name=label, value=code) for label, code in suggest_countries(current)]
+
+
+def region_text(region: str | None, *, changed: bool, tmdb: bool) -> str:
+    """The answer to ``/settings region``: the region now, what it does, and what would change it.
+    ``tmdb``: whether this bot has TMDB set up (where-to-watch comes from TMDB, data by JustWatch)."""
+    if region is None:
+        head = "This server's region is cleared." if changed else "This server has no region set."
+        text = f"{head} Film cards show no where-to-watch; set one with `/settings region country:`."
+    else:
+        head = "This server's region is now" if changed else "This server's region is"
+        text = (
+            f"{head} **{country_label(region)}**: film cards show where to watch there "
+            "(streaming, rent, buy; data by JustWatch, through TMDB). Remove it with `/settings region clear:True`."
+        )
+    if not tmdb:
+        text += (
+            "\n-# Where-to-watch comes from TMDB, which this bot is not set up for: whoever runs it can set "
+            "`TMDB_API_KEY`."
+        )
+    return text
 
 
 def member_zone_set_text(zone: str, now: datetime) -> str:

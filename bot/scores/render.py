@@ -17,6 +17,7 @@ from bot.spoilers.safety import spoiler
 from bot.ui import limits
 from bot.ui.embeds import Field, build_embed
 from bot.ui.text import join_limited, one_line, plain, truncate
+from bot.where_to_watch.render import TMDB_NOTICE
 
 SCORES_COLOUR = 0xE8B04B
 MEMBERS_COLOUR = 0x3BA55D
@@ -122,7 +123,12 @@ def _footer(summary: ScoreSummary) -> str:
         if source.key in cited:
             name = source.title if not source.publisher else f"{source.publisher}: {source.title}"
             parts.append(f"[{position}] {truncate(name, 80)} ({source_date(source.as_of, source.dated)})")
-    return truncate("Sources: " + " · ".join(parts), limits.EMBED_FOOTER) if parts else ""
+    if not parts:
+        return ""
+    if any(s.key in cited and s.kind == "tmdb" for s in summary.sources):  # TMDB's terms ask for its notice
+        room = limits.EMBED_FOOTER - len(TMDB_NOTICE) - 3
+        return f"{truncate('Sources: ' + ' · '.join(parts), room)} · {TMDB_NOTICE}"
+    return truncate("Sources: " + " · ".join(parts), limits.EMBED_FOOTER)
 
 
 def scores_embed(summary: ScoreSummary, *, chart: str | None = None) -> discord.Embed:

@@ -37,6 +37,7 @@ from bot.store.timers import Outcome, TimerStore, record_outcomes
 from bot.store.watch_parties import WatchPartyStore
 from bot.store.watchlist import MAX_BATCH as WANTS_MAX_BATCH
 from bot.store.watchlist import WantOp, WatchlistStore
+from bot.store.where_to_watch import WhereToWatchStore
 from bot.watchlist.models import WantResult
 
 __all__ = [
@@ -84,6 +85,7 @@ class Repositories:
         self.history = HistoryStore(session, clock)
         self.letterboxd = LetterboxdStore(session, clock)
         self.watchlist = WatchlistStore(session, watchlist_writes)
+        self.where_to_watch = WhereToWatchStore(session)
         self.enrich = EnrichStore(session)
 
 

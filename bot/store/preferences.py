@@ -15,6 +15,7 @@ _TIMEZONE = "timezone"
 _MODLOG_CHANNEL = "modlog_channel"
 _LETTERBOXD_CHANNEL = "letterboxd_channel"
 _WATCHLIST_CAP = "watchlist_cap"
+_REGION = "region"
 
 
 class PreferencesStore:
@@ -70,8 +71,8 @@ class PreferencesStore:
 
     async def guild(self, guild_id: int) -> GuildPreferences:
         rows = await self._db.fetchall(
-            "SELECT key, value FROM guild_settings WHERE guild_id = ? AND key IN (?, ?, ?)",
-            (guild_id, _TIMEZONE, _MODLOG_CHANNEL, _LETTERBOXD_CHANNEL),
+            "SELECT key, value FROM guild_settings WHERE guild_id = ? AND key IN (?, ?, ?, ?)",
+            (guild_id, _TIMEZONE, _MODLOG_CHANNEL, _LETTERBOXD_CHANNEL, _REGION),
         )
         values = {row["key"]: str(row["value"]) for row in rows}
         modlog = values.get(_MODLOG_CHANNEL)
@@ -81,6 +82,7 @@ class PreferencesStore:
             timezone=values.get(_TIMEZONE) or None,
             modlog_channel_id=int(modlog) if modlog else None,
             letterboxd_channel_id=int(letterboxd) if letterboxd else None,
+            region=values.get(_REGION) or None,
         )
 
     async def set_guild_timezone(self, guild_id: int, zone: str | None) -> None:
@@ -91,6 +93,9 @@ class PreferencesStore:
 
     async def set_letterboxd_channel(self, guild_id: int, channel_id: int | None) -> None:
         await self._set(guild_id, _LETTERBOXD_CHANNEL, str(channel_id) if channel_id is not None else None)
+
+    async def set_region(self, guild_id: int, code: str | None) -> None:
+        await self._set(guild_id, _REGION, code)
 
     # -- the watchlist's rules -----------------------------------------------------------------------
 

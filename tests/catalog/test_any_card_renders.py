@@ -18,6 +18,7 @@ from bot.clock import ManualClock
 from bot.enrich.service import EnrichService
 from bot.films.service import FilmService
 from bot.films.views import card_message
+from bot.preferences.service import PreferencesService
 from bot.scores import render as scores_render
 from bot.scores.service import ScoreService
 from bot.spoilers.models import PlotReveal
@@ -26,11 +27,13 @@ from bot.spoilers.views import plot_messages
 from bot.store import Store
 from bot.ui import limits
 from bot.ui.text import truncate
+from bot.where_to_watch.service import WhereToWatchService
 from tests.catalog.card_strategies import SLUG, cards_mapping
 from tests.conftest import NOW
 from tests.discord_emulator.validation import validate_autocomplete, validate_message
 from tests.spoilers.checks import assert_no_spoiler_leak, payload_of
 from tests.spoilers.test_render import assert_within_limits
+from tests.tmdb.fixtures import tmdb_result
 
 GUILD = 1234
 
@@ -69,7 +72,15 @@ async def test_every_view_of_any_valid_card_fits_discord(store: Store, raw: dict
     film = await films.resolve(SLUG)
     scores = ScoreService(store, films, ManualClock(NOW))
     enrich = EnrichService(store, ManualClock(NOW), ())  # offline: the card with no online status
-    bot = cast(Any, type("Bot", (), {"films": films, "scores": scores, "enrich": enrich}))
+    preferences = PreferencesService(store)
+    watch = WhereToWatchService(store, preferences, enabled=True)
+    await preferences.set_region(GUILD, "US")
+    await watch.record(
+        film.id, tmdb_result(), NOW
+    )  # TMDB's poster, overview and offers: the card at its fullest
+    bot = cast(
+        Any, type("Bot", (), {"films": films, "scores": scores, "enrich": enrich, "where_to_watch": watch})
+    )
 
     embed, view = await card_message(bot, film, GUILD)
     _valid(payload_of(embeds=[embed], view=view))
