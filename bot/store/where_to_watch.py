@@ -30,8 +30,8 @@ class WhereToWatchStore:
             )
             await tx.execute("DELETE FROM film_watch_options WHERE film_id = ?", (extras.film_id,))
             await tx.executemany(
-                "INSERT OR IGNORE INTO film_watch_options (film_id, country, kind, service, link, position) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO film_watch_options (film_id, country, kind, service, link, position) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [
                     (extras.film_id, o.country, o.kind, o.service, o.url, position)
                     for position, o in enumerate(extras.options)
