@@ -119,6 +119,13 @@ def in_texts(session: Session, values: Iterable[str]) -> tuple[str, object]:
     return "IN (SELECT value FROM json_each(?))", json.dumps(list(values))
 
 
+def json_field(session: Session, column: str, key: str) -> str:
+    """The text of ``key`` in the JSON object stored as text in ``column``."""
+    if session.dialect == "postgresql":
+        return f"(CAST({column} AS json) ->> '{key}')"
+    return f"({column} ->> '$.{key}')"
+
+
 def nocase(session: Session, expr: str) -> str:
     """``expr`` compared, grouped and ordered without regard to case (SQLite's NOCASE folds ASCII letters;
     PostgreSQL's ``lower`` every letter)."""

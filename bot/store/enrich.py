@@ -12,7 +12,7 @@ from bot.enrich.models import Enrichment, EnrichState, ExternalIds, FilmRef, Pro
 from bot.films.matching import match_key
 from bot.films.models import FilmSummary
 from bot.store._rows import summary_from_row
-from bot.store._session import Row, Session, Transaction, in_texts
+from bot.store._session import Row, Session, Transaction, in_texts, json_field
 from bot.store.catalog_cards import source_columns
 
 # Enriched rows sort after a card's own rows and an import's (catalog_batch.IMPORTED_POSITION).
@@ -65,7 +65,7 @@ class EnrichStore:
         if ids.wikidata:
             row = await self._db.fetchone(
                 sql
-                + "id = (SELECT film_id FROM enrichments WHERE json_extract(ids, '$.wikidata') = ? LIMIT 1)",
+                + f"id = (SELECT film_id FROM enrichments WHERE {json_field(self._db, 'ids', 'wikidata')} = ? LIMIT 1)",
                 (ids.wikidata,),
             )
             if row is not None:

@@ -150,6 +150,19 @@ ROWS: list[tuple[str, tuple[Any, ...]]] = [
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (100, 400, 1, "letterboxd-review-1", "posted", T, T),
     ),
+    (
+        "INSERT INTO enrichments (film_id, provider, fetched_at, succeeded_at, status, problems, ids, source_keys) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (1, "wikidata", T, T, "ok", "[]", '{"wikidata": "Q123"}', '["wikidata"]'),
+    ),
+    (
+        "INSERT INTO film_tmdb (film_id, tmdb_id, poster_url, premise, fetched_at) VALUES (?, ?, ?, ?, ?)",
+        (1, 1_234_567, "https://image.tmdb.org/t/p/w342/poster.jpg", "A runner — ünïcode premise.", T),
+    ),
+    (
+        "INSERT INTO film_watch_options (film_id, country, kind, service, link, position) VALUES (?, ?, ?, ?, ?, ?)",
+        (1, "JP", "flatrate", "Netflix", None, 0),
+    ),
 ]
 
 

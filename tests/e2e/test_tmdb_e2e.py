@@ -23,6 +23,7 @@ from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import InProcessBot
 from tests.enrich import wikidata_items as items
 from tests.enrich.fake_api import Fault
+from tests.enrich.fake_wikipedia import FakeWikipedia
 from tests.enrich.wikidata_server import FakeWikidata
 from tests.tmdb.fake_tmdb import FakeTmdb, rate_limited
 from tests.tmdb.fixtures import DUNE_1984, HUNDRED_METERS, V3_KEY
@@ -43,12 +44,24 @@ async def wikidata() -> AsyncIterator[FakeWikidata]:
         yield server
 
 
+@pytest.fixture
+async def wikipedia() -> AsyncIterator[FakeWikipedia]:
+    async with FakeWikipedia() as server:  # an empty wiki, answering: none of these films has an article
+        yield server
+
+
 async def start(
-    emulator: Emulator, tmp_path: Path, tmdb: FakeTmdb, wikidata: FakeWikidata, **env: str
+    emulator: Emulator,
+    tmp_path: Path,
+    tmdb: FakeTmdb,
+    wikidata: FakeWikidata,
+    wikipedia: FakeWikipedia,
+    **env: str,
 ) -> Any:
     runner = InProcessBot(
         emulator, tmp_path / "filmbot.sqlite3", FILMBOT_ONLINE="on", FILMBOT_WIKIDATA_API=wikidata.api,
-        FILMBOT_TMDB_API=tmdb.url, FILMBOT_TMDB_IMAGES=f"{tmdb.url}/t/p", **env,
+        FILMBOT_WIKIPEDIA_API=wikipedia.api, FILMBOT_TMDB_API=tmdb.url, FILMBOT_TMDB_IMAGES=f"{tmdb.url}/t/p",
+        **env,
     )  # fmt: skip
     await runner.start()
     return runner
@@ -56,9 +69,9 @@ async def start(
 
 @pytest.fixture
 async def keyed(
-    emulator: Emulator, tmp_path: Path, tmdb: FakeTmdb, wikidata: FakeWikidata
+    emulator: Emulator, tmp_path: Path, tmdb: FakeTmdb, wikidata: FakeWikidata, wikipedia: FakeWikipedia
 ) -> AsyncIterator[InProcessBot]:
-    runner = await start(emulator, tmp_path, tmdb, wikidata, TMDB_API_KEY=V3_KEY)
+    runner = await start(emulator, tmp_path, tmdb, wikidata, wikipedia, TMDB_API_KEY=V3_KEY)
     try:
         yield runner
     finally:
@@ -154,9 +167,14 @@ async def test_a_429_is_waited_out_as_tmdb_asks(keyed: InProcessBot, driver: Dri
 
 
 async def test_a_wrong_key_is_a_line_naming_the_setting(
-    emulator: Emulator, driver: Driver, tmdb: FakeTmdb, wikidata: FakeWikidata, tmp_path: Path
+    emulator: Emulator,
+    driver: Driver,
+    tmdb: FakeTmdb,
+    wikidata: FakeWikidata,
+    wikipedia: FakeWikipedia,
+    tmp_path: Path,
 ) -> None:
-    runner = await start(emulator, tmp_path, tmdb, wikidata, TMDB_API_KEY="f" * 32)
+    runner = await start(emulator, tmp_path, tmdb, wikidata, wikipedia, TMDB_API_KEY="f" * 32)
     try:
         card = await driver.slash("film", title="100-meters")
         status = fields(card)["Fetched online"]
@@ -168,9 +186,14 @@ async def test_a_wrong_key_is_a_line_naming_the_setting(
 
 
 async def test_without_a_key_nothing_of_tmdb_is_shown_or_asked(
-    emulator: Emulator, driver: Driver, tmdb: FakeTmdb, wikidata: FakeWikidata, tmp_path: Path
+    emulator: Emulator,
+    driver: Driver,
+    tmdb: FakeTmdb,
+    wikidata: FakeWikidata,
+    wikipedia: FakeWikipedia,
+    tmp_path: Path,
 ) -> None:
-    runner = await start(emulator, tmp_path, tmdb, wikidata)
+    runner = await start(emulator, tmp_path, tmdb, wikidata, wikipedia)
     try:
         await driver.as_member("owner").slash("settings", "region", country="US")
         card = await driver.slash("film", title="100-meters")
