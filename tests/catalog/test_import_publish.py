@@ -225,8 +225,8 @@ async def test_a_failed_refresh_keeps_the_films_it_updated_and_deletes_those_it_
     assert report.lines()[:2] == [
         "films.csv: 0 added, 2,750 updated, 0 unchanged, 0 skipped "
         "(stopped: the films it added were taken out again; run it again to finish)",
-        # The driver's own name for the refusal: SQLite's IntegrityError, asyncpg's RaiseError.
-        f"  stopped: {'RaiseError' if store.dialect == 'postgresql' else 'IntegrityError'}: simulated write failure",
+        # The refusal's own name: the store's ConstraintViolated on SQLite, asyncpg's RaiseError.
+        f"  stopped: {'RaiseError' if store.dialect == 'postgresql' else 'ConstraintViolated'}: simulated write failure",
     ]
     assert await count(store, "SELECT count(*) FROM films") == 3000  # the 500 added are gone
     assert (
