@@ -12,11 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,35 +22,18 @@ import aiosqlite
 
 from bot.errors import DatabaseTooNew, DatabaseUnusable
 from bot.store import _functions
-from bot.store._failures import unusable, write_failure
+from bot.store._failures import constraint, unusable, write_failure
 from bot.store._lock import hold_import
-from bot.store._session import ConstraintViolated, Dialect, Duplicate, Params, Row
+from bot.store._migrations import migrations
+from bot.store._session import Dialect, Params, Row
 from bot.store._waiting import WaitSignal
 
 log = logging.getLogger(__name__)
 
-# SQLite's extended codes for a uniqueness rule broken (a UNIQUE index, a primary key).
-_DUPLICATE = {2067, 1555}
-
-_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # A bulk write's settings: a page cache (KiB; SQLite's default is 2,000) big enough for the pages of the
 # indexes it updates at random (a million films touch hundreds of MB of them); a checkpoint every 50,000
 # pages, not 1,000 (pages every batch rewrites are copied back once); statement journals in memory.
 BULK = {"cache_size": -256 * 1024, "wal_autocheckpoint": 50_000, "temp_store": 2}
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """Every bundled migration as ``(version, name, sql)``, in order, numbered without gaps."""
-    found: list[tuple[int, str, str]] = []
-    for entry in resources.files("bot.store").joinpath("migrations").iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    for expected, (version, name, _) in enumerate(found, start=1):
-        if version != expected:
-            raise RuntimeError(f"migration {name} is out of sequence: expected number {expected:04d}")
-    return found
 
 
 async def _stopped(opening: aiosqlite.Connection) -> None:
@@ -65,13 +46,6 @@ async def _stopped(opening: aiosqlite.Connection) -> None:
     thread = getattr(opening, "_thread", None)
     if thread is not None and thread.is_alive():
         await asyncio.to_thread(thread.join, 5)
-
-
-def constraint(exc: sqlite3.IntegrityError) -> ConstraintViolated:
-    """The store's own error for a statement the schema refused (``Duplicate`` for a uniqueness rule)."""
-    if exc.sqlite_errorcode in _DUPLICATE:
-        return Duplicate(str(exc))
-    return ConstraintViolated(str(exc))
 
 
 class Database:

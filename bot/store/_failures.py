@@ -10,6 +10,10 @@ from pathlib import Path
 from bot.database_url import DatabaseLocation
 from bot.errors import DatabaseUnusable, WriteFailed
 from bot.store._pg_failures import pg_database_failure
+from bot.store._session import ConstraintViolated, Duplicate
+
+# SQLite's extended codes for a uniqueness rule broken (a UNIQUE index, a primary key).
+_DUPLICATE = {2067, 1555}
 
 
 def unusable(path: Path, exc: OSError | sqlite3.Error) -> DatabaseUnusable:
@@ -116,3 +120,10 @@ def _cannot_write(path: Path, exc: sqlite3.Error) -> str:
     if exc.sqlite_errorcode == sqlite3.SQLITE_FULL or free < 1 << 20:
         return f"cannot write {path}: the disk holding it is full ({free:,} bytes free)"
     return f"cannot read or write {path}: the disk reported an error (SQLite says: {exc}); check the disk"
+
+
+def constraint(exc: sqlite3.IntegrityError) -> ConstraintViolated:
+    """The store's own error for a statement the schema refused (``Duplicate`` for a uniqueness rule)."""
+    if exc.sqlite_errorcode in _DUPLICATE:
+        return Duplicate(str(exc))
+    return ConstraintViolated(str(exc))

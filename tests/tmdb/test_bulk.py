@@ -11,6 +11,7 @@ import pytest
 from bot.catalog.loader import load_cards
 from bot.store import Store
 from tests.enrich import wikidata_items as items
+from tests.enrich.fake_wikipedia import FakeWikipedia
 from tests.enrich.wikidata_server import FakeWikidata
 from tests.startup._cli import FILMS_DIR, environment, filmbot
 from tests.tmdb.fake_tmdb import FakeTmdb
@@ -18,16 +19,16 @@ from tests.tmdb.fixtures import HUNDRED_METERS, V4_TOKEN
 
 
 @pytest.fixture
-async def servers() -> AsyncIterator[tuple[FakeWikidata, FakeTmdb]]:
-    async with FakeWikidata() as wikidata, FakeTmdb() as tmdb:
+async def servers() -> AsyncIterator[tuple[FakeWikidata, FakeWikipedia, FakeTmdb]]:
+    async with FakeWikidata() as wikidata, FakeWikipedia() as wikipedia, FakeTmdb() as tmdb:
         items.populate(wikidata)
-        yield wikidata, tmdb
+        yield wikidata, wikipedia, tmdb
 
 
 async def test_bulk_enrich_keeps_tmdbs_poster_and_offers(
-    servers: tuple[FakeWikidata, FakeTmdb], tmp_path: Path
+    servers: tuple[FakeWikidata, FakeWikipedia, FakeTmdb], tmp_path: Path
 ) -> None:
-    wikidata, tmdb = servers
+    wikidata, wikipedia, tmdb = servers
     database = tmp_path / "filmbot.sqlite3"
     store = await Store.open(database)
     try:
@@ -35,8 +36,8 @@ async def test_bulk_enrich_keeps_tmdbs_poster_and_offers(
     finally:
         await store.close()
     env = environment(
-        database, FILMBOT_ONLINE="on", FILMBOT_WIKIDATA_API=wikidata.api, FILMBOT_TMDB_API=tmdb.url,
-        TMDB_API_KEY=V4_TOKEN,
+        database, FILMBOT_ONLINE="on", FILMBOT_WIKIDATA_API=wikidata.api,
+        FILMBOT_WIKIPEDIA_API=wikipedia.api, FILMBOT_TMDB_API=tmdb.url, TMDB_API_KEY=V4_TOKEN,
     )  # fmt: skip
     done = await filmbot("films", "enrich", "100-meters", env=env, cwd=tmp_path)
     assert done.status == 0, done.stderr
