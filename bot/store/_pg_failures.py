@@ -62,6 +62,7 @@ def pg_unusable(url: PostgresUrl, exc: BaseException) -> DatabaseUnusable:
 # What the member is told about a write the server refused, by the kind of error.
 _WRITE_REFUSALS: tuple[tuple[type[BaseException], str], ...] = (
     (asyncpg.DiskFullError, "the disk holding the bot's database is full"),
+    (asyncpg.LockNotAvailableError, "another program kept the bot's database locked"),
     (asyncpg.ReadOnlySQLTransactionError, "the bot's database is read-only"),
     (asyncpg.InsufficientPrivilegeError, "the bot's database refused the write"),
     (asyncpg.InsufficientResourcesError, "the bot's database server is out of resources"),

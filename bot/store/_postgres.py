@@ -8,7 +8,8 @@ Python ints or floats, as SQLite's do, so the services see the same values on bo
 Writes serialize as on SQLite, where one writer at a time holds ``BEGIN IMMEDIATE``: a process's writes
 queue on one lock, and every write transaction takes one transaction-scoped advisory lock first, so the
 read-modify-write a repository does (a ballot batch reads the ballots it then rewrites) is never
-interleaved with another process's. Reads run on the pool's other connections and see what is committed.
+interleaved with another process's. A write that waits longer than ``LOCK_WAIT`` for another process (a
+long import, say) fails as ``WriteFailed``, as SQLite's does after its busy timeout. Reads run on the pool's other connections and see what is committed.
 Every commit waits for the WAL flush (``synchronous_commit = on``): durable before acknowledged.
 """
 
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 # but one no other application on a shared server is likely to pick).
 WRITE_LOCK = 0x66696C6D626F74
 POOL_SIZE = 10
+# How long a write waits for another process's write (SQLite's busy_timeout): then it is WriteFailed.
+LOCK_WAIT = 5.0
 
 Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
 
@@ -88,6 +91,7 @@ class PgDatabase:
         self._pool = pool
         self.url = url
         self._write_lock = asyncio.Lock()
+        self.lock_wait = LOCK_WAIT
 
     @property
     def location(self) -> PostgresUrl:
@@ -147,7 +151,11 @@ class PgDatabase:
         async with self._write_lock:
             try:
                 async with self._pool.acquire() as conn, conn.transaction():
-                    await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+                    await conn.execute(
+                        "SELECT set_config('lock_timeout', $1, true), pg_advisory_xact_lock($2)",
+                        f"{round(self.lock_wait * 1000)}ms",
+                        WRITE_LOCK,
+                    )
                     tx = PgTransaction(conn)
                     yield tx
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
