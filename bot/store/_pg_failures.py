@@ -68,6 +68,7 @@ _WRITE_REFUSALS: tuple[tuple[type[BaseException], str], ...] = (
     (asyncpg.InsufficientResourcesError, "the bot's database server is out of resources"),
     (asyncpg.PostgresConnectionError, "the bot lost its connection to the database server"),
     (asyncpg.InterfaceError, "the bot lost its connection to the database server"),
+    (asyncpg.exceptions.InternalClientError, "the bot lost its connection to the database server"),
     (asyncpg.CannotConnectNowError, "the database server is starting up or shutting down"),
     (asyncpg.AdminShutdownError, "the database server is shutting down"),
     (OSError, "the bot lost its connection to the database server"),

@@ -41,6 +41,14 @@ POOL_SIZE = 10
 LOCK_WAIT = 5.0
 
 Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
+# Errors after which a connection cannot be trusted with another statement.
+_BROKEN = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.AdminShutdownError,
+    asyncpg.exceptions.InternalClientError,
+)
 
 
 class PgCursor:
@@ -60,6 +68,14 @@ def _number(text: str) -> int | float:
 
 async def _prepare(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("numeric", encoder=str, decoder=_number, schema="pg_catalog", format="text")
+
+
+async def _reset(conn: asyncpg.Connection) -> None:
+    """What a connection needs before the pool hands it out again: nothing, unless a transaction was left
+    open (a cancelled write). The store leaves no session state behind (its locks and settings are the
+    transaction's), so asyncpg's default reset, a round trip per use, would only double every read's."""
+    if conn.is_in_transaction():
+        await conn.reset()
 
 
 @contextlib.contextmanager
@@ -108,6 +124,7 @@ class PgDatabase:
                 max_size=pool_size,
                 timeout=CONNECT_TIMEOUT,
                 init=_prepare,
+                reset=_reset,
                 server_settings={"synchronous_commit": "on", "application_name": "filmbot"},
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
@@ -137,11 +154,11 @@ class PgDatabase:
 
     async def vacuum(self, table: str) -> None:
         """Remove the old versions of ``table``'s rows that no transaction can see any more."""
-        async with self._pool.acquire() as conn:
+        async with self.connection() as conn:
             await conn.execute(f"VACUUM {table}")
 
     async def user_version(self) -> int:
-        async with self._pool.acquire() as conn:
+        async with self.connection() as conn:
             return await _pg_migrations.current_version(conn)
 
     @asynccontextmanager
@@ -150,7 +167,7 @@ class PgDatabase:
         when the server refuses it (a full disk, a read-only server, a lost connection)."""
         async with self._write_lock:
             try:
-                async with self._pool.acquire() as conn, conn.transaction():
+                async with self.connection() as conn, conn.transaction():
                     await conn.execute(
                         "SELECT set_config('lock_timeout', $1, true), pg_advisory_xact_lock($2)",
                         f"{round(self.lock_wait * 1000)}ms",
@@ -158,7 +175,7 @@ class PgDatabase:
                     )
                     tx = PgTransaction(conn)
                     yield tx
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            except (*_BROKEN, asyncpg.PostgresError) as exc:
                 failed = pg_write_failure(self.url, exc)
                 if failed is None:
                     raise
@@ -179,7 +196,14 @@ class PgDatabase:
         callback()
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._pool.acquire() as conn:
+        """Rows on a connection of the pool; read again on another if that one had broken (a read is
+        safe to repeat: the server restarted, or cut idle connections, and the pool still held them)."""
+        try:
+            async with self.connection() as conn:
+                return await _fetch(conn, sql, params)
+        except _BROKEN:
+            log.info("a database connection had broken; reading again on another", exc_info=True)
+        async with self.connection() as conn:
             return await _fetch(conn, sql, params)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
@@ -192,9 +216,15 @@ class PgDatabase:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
-        """A connection of the pool, for what only PostgreSQL does (``COPY``, ``LISTEN``)."""
+        """A connection of the pool, for what only PostgreSQL does (``COPY``, say). Leave no session
+        state on it (``LISTEN``, session locks, ``SET``): the pool does not reset it (``_reset``). A
+        connection that broke (the server went away, a protocol error) is closed, never handed out again."""
         async with self._pool.acquire() as conn:
-            yield conn
+            try:
+                yield conn
+            except _BROKEN:
+                conn.terminate()
+                raise
 
 
 class PgTransaction:

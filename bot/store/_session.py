@@ -117,3 +117,19 @@ def nocase(session: Session, expr: str) -> str:
 def like(session: Session) -> str:
     """The case-insensitive ``LIKE`` (SQLite's ``LIKE`` is, for ASCII letters; PostgreSQL's ``ILIKE``)."""
     return "ILIKE" if session.dialect == "postgresql" else "LIKE"
+
+
+def in_pairs(
+    session: Session, pairs: Sequence[tuple[Any, Any]], types: tuple[str, str]
+) -> tuple[str, list[Any]]:
+    """``(a, b) IN`` a list of pairs: SQLite's ``VALUES`` list (a statement per length), PostgreSQL's two
+    arrays (one statement, prepared once whatever the batch's size). Returns the condition to write after
+    the pair of columns, and its parameters."""
+    first, second = types
+    if session.dialect == "postgresql":
+        return (
+            f"IN (SELECT * FROM unnest(CAST(? AS {first}[]), CAST(? AS {second}[])))",
+            [[a for a, _ in pairs], [b for _, b in pairs]],
+        )
+    values = ",".join(f"(CAST(? AS {first}), CAST(? AS {second}))" for _ in pairs)
+    return f"IN (VALUES {values})", [part for pair in pairs for part in pair]

@@ -178,12 +178,18 @@ async def test_a_server_turned_read_only_refuses_writes_as_write_failed(
             f'ALTER DATABASE "{empty.database}" SET default_transaction_read_only = on',
             f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{empty.database}'",
         )
-        reasons = set()
-        for attempt in range(3):
+        reasons = []
+        for attempt in range(10):  # the connections the pool held are gone: each fails once, then read-only
             with pytest.raises(WriteFailed) as refused:
                 await store.meta.set("k", f"after {attempt}")
-            reasons.add(refused.value.why)
-        assert "the bot's database is read-only" in reasons
+            reasons.append(refused.value.why)
+            if refused.value.why == "the bot's database is read-only":
+                break
+        assert set(reasons) <= {
+            "the bot's database is read-only",
+            "the bot lost its connection to the database server",
+        }
+        assert reasons[-1] == "the bot's database is read-only"
         assert await store.meta.get("k") == "before"
     finally:
         await store.close()
