@@ -28,7 +28,7 @@ from asyncpg.pool import PoolConnectionProxy
 from bot.database_url import PostgresUrl
 from bot.store import _pg_migrations
 from bot.store._pg_failures import CONNECT_TIMEOUT, constraint, pg_unusable, pg_write_failure
-from bot.store._session import Dialect, Params, Row
+from bot.store._session import AfterCommit, Dialect, Params, Row
 from bot.store._sql import numbered
 
 log = logging.getLogger(__name__)
@@ -227,14 +227,14 @@ class PgDatabase:
                 raise
 
 
-class PgTransaction:
+class PgTransaction(AfterCommit):
     """One open write transaction on one connection of the pool."""
 
     dialect: Dialect = "postgresql"
 
     def __init__(self, conn: Connection) -> None:
+        super().__init__()
         self.conn = conn
-        self._after: list[Callable[[], None]] = []
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[PgTransaction]:
@@ -246,17 +246,6 @@ class PgTransaction:
         """A part of the transaction that is undone alone if it raises (the rest goes on)."""
         async with self.conn.transaction():
             yield
-
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        if callback not in self._after:
-            self._after.append(callback)
-
-    def committed(self) -> None:
-        for callback in self._after:
-            try:
-                callback()
-            except Exception:
-                log.exception("an after-commit callback failed")
 
     async def execute(self, sql: str, params: Params = ()) -> PgCursor:
         text, args = numbered(sql, params)

@@ -9,9 +9,12 @@ both dialects agree on; where they differ a repository branches on ``session.dia
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol
+
+log = logging.getLogger(__name__)
 
 Dialect = Literal["sqlite", "postgresql"]
 Params = tuple[Any, ...] | list[Any] | dict[str, Any]
@@ -82,6 +85,25 @@ class Engine(Session, Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
 
     async def close(self) -> None: ...
+
+
+class AfterCommit:
+    """What a transaction runs once it has committed (``after_commit``): each callback once, in order,
+    never if it rolled back; one that fails is logged and the others still run."""
+
+    def __init__(self) -> None:
+        self._after: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        if callback not in self._after:
+            self._after.append(callback)
+
+    def committed(self) -> None:
+        for callback in self._after:
+            try:
+                callback()
+            except Exception:
+                log.exception("an after-commit callback failed")
 
 
 class ConstraintViolated(Exception):
