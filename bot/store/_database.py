@@ -25,7 +25,7 @@ from bot.store import _functions
 from bot.store._failures import constraint, unusable, write_failure
 from bot.store._lock import hold_import
 from bot.store._migrations import migrations
-from bot.store._session import Dialect, Params, Row
+from bot.store._session import AfterCommit, Dialect, Params, Row
 from bot.store._waiting import WaitSignal
 
 log = logging.getLogger(__name__)
@@ -326,30 +326,19 @@ async def _fetchone(conn: aiosqlite.Connection, sql: str, params: Params) -> Row
         raise constraint(exc) from exc
 
 
-class Transaction:
+class Transaction(AfterCommit):
     """One open write transaction. Repositories bound to it read and write inside it."""
 
     dialect: Dialect = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
+        super().__init__()
         self._conn = conn
-        self._after: list[Callable[[], None]] = []
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Transaction]:
         """Writes join this transaction; it commits when its owner's block ends."""
         yield self
-
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        if callback not in self._after:
-            self._after.append(callback)
-
-    def committed(self) -> None:
-        for callback in self._after:
-            try:
-                callback()
-            except Exception:
-                log.exception("an after-commit callback failed")
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

@@ -2,7 +2,8 @@
 
 Each bundled migration, ``migrations/NNNN_name.sql``, is applied as it is, with the mechanical
 differences translated (``translate``: types, ``WITHOUT ROWID``, case-insensitive indexes); where
-PostgreSQL needs its own text, ``migrations/postgresql/NNNN_name.sql`` (the same name) replaces it. The
+PostgreSQL needs its own text, ``migrations/postgresql/NNNN_name.sql`` (the same name) replaces it, and
+``migrations/postgresql/NNNN_name.after.sql`` adds what PostgreSQL needs besides (run after it). The
 schema version is the one row of ``schema_version``; migrations apply each in its own transaction, under
 an advisory lock, so two processes starting at once never both migrate.
 """
@@ -50,11 +51,18 @@ def pg_migrations() -> list[tuple[int, str, str]]:
         if entry.name.endswith(".sql")
     }
     found = migrations()
-    names = {name for _, name, _ in found}
+    names = {name for _, name, _ in found} | {name.replace(".sql", ".after.sql") for _, name, _ in found}
     stray = sorted(set(own) - names)
     if stray:
         raise RuntimeError(f"PostgreSQL migration {stray[0]} has no SQLite migration of the same name")
-    return [(version, name, own.get(name) or translate(sql)) for version, name, sql in found]
+    return [
+        (
+            version,
+            name,
+            (own.get(name) or translate(sql)) + "\n" + own.get(name.replace(".sql", ".after.sql"), ""),
+        )
+        for version, name, sql in found
+    ]
 
 
 async def current_version(conn: asyncpg.Connection | PoolConnectionProxy) -> int:

@@ -8,7 +8,8 @@ Python ints or floats, as SQLite's do, so the services see the same values on bo
 Writes serialize as on SQLite, where one writer at a time holds ``BEGIN IMMEDIATE``: a process's writes
 queue on one lock, and every write transaction takes one transaction-scoped advisory lock first, so the
 read-modify-write a repository does (a ballot batch reads the ballots it then rewrites) is never
-interleaved with another process's. Reads run on the pool's other connections and see what is committed.
+interleaved with another process's. A write that waits longer than ``LOCK_WAIT`` for another process (a
+long import, say) fails as ``WriteFailed``, as SQLite's does after its busy timeout. Reads run on the pool's other connections and see what is committed.
 Every commit waits for the WAL flush (``synchronous_commit = on``): durable before acknowledged.
 """
 
@@ -28,7 +29,7 @@ from bot.database_url import PostgresUrl
 from bot.errors import BadInput
 from bot.store import _pg_migrations
 from bot.store._pg_failures import CONNECT_TIMEOUT, constraint, pg_unusable, pg_write_failure
-from bot.store._session import Dialect, Params, Row
+from bot.store._session import AfterCommit, Dialect, Params, Row
 from bot.store._sql import numbered
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,18 @@ WRITE_LOCK = 0x66696C6D626F74
 # The advisory lock one catalog import at a time holds (SQLite's ``<database>.import.lock``).
 IMPORT_LOCK = WRITE_LOCK + 1
 POOL_SIZE = 10
+# How long a write waits for another process's write (SQLite's busy_timeout): then it is WriteFailed.
+LOCK_WAIT = 5.0
 
 Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
+# Errors after which a connection cannot be trusted with another statement.
+_BROKEN = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.AdminShutdownError,
+    asyncpg.exceptions.InternalClientError,
+)
 
 
 class PgCursor:
@@ -60,6 +71,14 @@ def _number(text: str) -> int | float:
 
 async def _prepare(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("numeric", encoder=str, decoder=_number, schema="pg_catalog", format="text")
+
+
+async def _reset(conn: asyncpg.Connection) -> None:
+    """What a connection needs before the pool hands it out again: nothing, unless a transaction was left
+    open (a cancelled write). The store leaves no session state behind (its locks and settings are the
+    transaction's), so asyncpg's default reset, a round trip per use, would only double every read's."""
+    if conn.is_in_transaction():
+        await conn.reset()
 
 
 @contextlib.contextmanager
@@ -92,6 +111,7 @@ class PgDatabase:
         self.url = url
         self._write_lock = asyncio.Lock()
         self._waiting = 0  # this process's writes waiting for the write lock
+        self.lock_wait = LOCK_WAIT
 
     @property
     def location(self) -> PostgresUrl:
@@ -108,6 +128,7 @@ class PgDatabase:
                 max_size=pool_size,
                 timeout=CONNECT_TIMEOUT,
                 init=_prepare,
+                reset=_reset,
                 server_settings={"synchronous_commit": "on", "application_name": "filmbot"},
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
@@ -137,11 +158,11 @@ class PgDatabase:
 
     async def vacuum(self, table: str) -> None:
         """Remove the old versions of ``table``'s rows that no transaction can see any more."""
-        async with self._pool.acquire() as conn:
+        async with self.connection() as conn:
             await conn.execute(f"VACUUM {table}")
 
     async def user_version(self) -> int:
-        async with self._pool.acquire() as conn:
+        async with self.connection() as conn:
             return await _pg_migrations.current_version(conn)
 
     def writers_waiting(self) -> bool:
@@ -151,13 +172,17 @@ class PgDatabase:
     @asynccontextmanager
     async def import_lock(self) -> AsyncIterator[None]:
         """One catalog import at a time on this database, across processes (a session advisory lock)."""
-        async with self._pool.acquire() as conn:
+        # A connection of its own, not the pool's: closing it lets go of the lock however the import ends.
+        try:
+            conn = await asyncpg.connect(self.url.reveal(), timeout=CONNECT_TIMEOUT)
+        except (*_BROKEN, asyncpg.PostgresError, TimeoutError) as exc:
+            raise pg_unusable(self.url, exc) from exc
+        try:
             if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", IMPORT_LOCK):
                 raise BadInput(f"another catalog import is writing to {self.url}; wait for it to finish")
-            try:
-                yield
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock($1)", IMPORT_LOCK)
+            yield
+        finally:
+            await conn.close()
 
     @asynccontextmanager
     async def transaction(self, *, durable: bool = True) -> AsyncIterator[PgTransaction]:
@@ -171,13 +196,17 @@ class PgDatabase:
             self._waiting -= 1
         try:
             try:
-                async with self._pool.acquire() as conn, conn.transaction():
-                    await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+                async with self.connection() as conn, conn.transaction():
+                    await conn.execute(
+                        "SELECT set_config('lock_timeout', $1, true), pg_advisory_xact_lock($2)",
+                        f"{round(self.lock_wait * 1000)}ms",
+                        WRITE_LOCK,
+                    )
                     if not durable:
                         await conn.execute("SET LOCAL synchronous_commit = off")
                     tx = PgTransaction(conn)
                     yield tx
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            except (*_BROKEN, asyncpg.PostgresError) as exc:
                 failed = pg_write_failure(self.url, exc)
                 if failed is None:
                     raise
@@ -200,7 +229,14 @@ class PgDatabase:
         callback()
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._pool.acquire() as conn:
+        """Rows on a connection of the pool; read again on another if that one had broken (a read is
+        safe to repeat: the server restarted, or cut idle connections, and the pool still held them)."""
+        try:
+            async with self.connection() as conn:
+                return await _fetch(conn, sql, params)
+        except _BROKEN:
+            log.info("a database connection had broken; reading again on another", exc_info=True)
+        async with self.connection() as conn:
             return await _fetch(conn, sql, params)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
@@ -225,19 +261,25 @@ class PgDatabase:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
-        """A connection of the pool, for what only PostgreSQL does (``COPY``, ``LISTEN``)."""
+        """A connection of the pool, for what only PostgreSQL does (``COPY``, say). Leave no session
+        state on it (``LISTEN``, session locks, ``SET``): the pool does not reset it (``_reset``). A
+        connection that broke (the server went away, a protocol error) is closed, never handed out again."""
         async with self._pool.acquire() as conn:
-            yield conn
+            try:
+                yield conn
+            except _BROKEN:
+                conn.terminate()
+                raise
 
 
-class PgTransaction:
+class PgTransaction(AfterCommit):
     """One open write transaction on one connection of the pool."""
 
     dialect: Dialect = "postgresql"
 
     def __init__(self, conn: Connection) -> None:
+        super().__init__()
         self.conn = conn
-        self._after: list[Callable[[], None]] = []
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[PgTransaction]:
@@ -249,17 +291,6 @@ class PgTransaction:
         """A part of the transaction that is undone alone if it raises (the rest goes on)."""
         async with self.conn.transaction():
             yield
-
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        if callback not in self._after:
-            self._after.append(callback)
-
-    def committed(self) -> None:
-        for callback in self._after:
-            try:
-                callback()
-            except Exception:
-                log.exception("an after-commit callback failed")
 
     async def execute(self, sql: str, params: Params = ()) -> PgCursor:
         text, args = numbered(sql, params)

@@ -24,7 +24,7 @@ from bot.polls.models import BallotResult, NewPoll, Poll, PollOption
 from bot.store._database import Database
 from bot.store._group_commit import GroupCommit
 from bot.store._postgres import PgDatabase
-from bot.store._session import Row, Session, Transaction, inserted_id
+from bot.store._session import Row, Session, Transaction, in_ids, in_pairs, inserted_id
 from bot.store.timers import decode_time, encode_time
 
 # SQLite's default limit on bound variables is 32,766; a batch binds at most 2 per ballot.
@@ -230,10 +230,9 @@ class PollStore:
     @staticmethod
     async def apply(conn: Transaction, ops: list[BallotOp]) -> list[BallotResult]:
         """Apply ballot operations in order inside the caller's transaction; one result per operation."""
-        poll_ids = sorted({op.poll_id for op in ops})
-        marks = ",".join("?" for _ in poll_ids)
+        among, poll_ids = in_ids(conn, sorted({op.poll_id for op in ops}))
         rows = await conn.fetchall(
-            f"SELECT id, closes_at, closed_at, secret FROM polls WHERE id IN ({marks})", poll_ids
+            f"SELECT id, closes_at, closed_at, secret FROM polls WHERE id {among}", (poll_ids,)
         )
         polls = {row["id"]: row for row in rows}
         keys = [
@@ -243,10 +242,9 @@ class PollStore:
         wanted = sorted({k for k in keys if k is not None})
         current: dict[tuple[int, str], tuple[int, ...] | None] = {}
         if wanted:
-            values = ",".join("(CAST(? AS BIGINT), CAST(? AS TEXT))" for _ in wanted)
+            pairs, params = in_pairs(conn, wanted, ("BIGINT", "TEXT"))
             for row in await conn.fetchall(
-                f"SELECT poll_id, voter, choices FROM poll_ballots WHERE (poll_id, voter) IN (VALUES {values})",
-                [part for key in wanted for part in key],
+                f"SELECT poll_id, voter, choices FROM poll_ballots WHERE (poll_id, voter) {pairs}", params
             ):
                 current[(row["poll_id"], row["voter"])] = tuple(json.loads(row["choices"]))
         touched: set[tuple[int, str]] = set()
