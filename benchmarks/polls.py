@@ -12,6 +12,10 @@ Run: ``python -m benchmarks.polls``. A burst of 1,000 members voting at once, me
     new connection per concurrent answer) as filmbot had it before; filmbot as it runs; and, when they are
     installed, filmbot with orjson (discord.py's ``speed`` extra) and with uvloop.
 
+``BENCH_POSTGRES=postgresql://user@host/postgres`` (a user that may create databases) adds the same store
+rows and filmbot's bot row on PostgreSQL (``synchronous_commit = on``), a fresh database each, in the same
+run (``benchmarks._engines``).
+
 ``BENCH_PROFILE=1`` adds one more burst under a CPU profiler and prints where the bot's time went, from
 the gateway frame to the acknowledgement (the profiler slows it: that run's timings are not comparable).
 
@@ -28,7 +32,6 @@ import io
 import os
 import pstats
 import signal
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -37,8 +40,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from benchmarks._bot_process import spawn
+from benchmarks._engines import ENGINES, database
+from benchmarks._engines import rows as committed_rows
 from benchmarks._stats import percentile, table
 from bot.clock import SystemClock
+from bot.database_url import DatabaseLocation
 from bot.polls.models import NewPoll, PollOption
 from bot.store import Store
 
@@ -67,13 +73,22 @@ def _poll(now_clock: SystemClock) -> NewPoll:
     )
 
 
-async def store_burst(path: Path, mode: str) -> tuple[float, list[float], int]:
+# Each engine's durable setting, and what the benchmark checks it reads: every commit flushed.
+_DURABLE = {
+    "sqlite": ("PRAGMA synchronous", 2),
+    "postgresql": ("SELECT current_setting('synchronous_commit')", "on"),
+}
+
+
+async def store_burst(location: DatabaseLocation, mode: str) -> tuple[float, list[float], int]:
     """Wall time, per-ballot latencies and commits for ``VOTERS`` concurrent ballots through the store."""
     clock = SystemClock()
-    store = await Store.open(path)
+    store = await Store.open(location)
     try:
-        row = await store.db.fetchone("PRAGMA synchronous")
-        assert row is not None and row[0] == 2, "the benchmark must run with synchronous=FULL"
+        setting, durable = _DURABLE[store.dialect]
+        async with store.db.transaction() as tx:
+            row = await tx.fetchone(setting)
+        assert row is not None and row[0] == durable, f"the benchmark must run with {setting} = {durable}"
         poll_id = await store.polls.insert(_poll(clock), clock.now())
         cast = store.polls.cast if mode == "group" else store.polls.cast_now
         latencies: list[float] = []
@@ -132,7 +147,16 @@ def _cpu_seconds(pid: int) -> float:
     return float(times.user + times.system)
 
 
-async def bot_burst(workdir: Path, args: tuple[str, ...], *, profile: Path | None = None) -> BotRun:
+async def bot_burst(
+    workdir: Path, args: tuple[str, ...], *, profile: Path | None = None, engine: str = "sqlite"
+) -> BotRun:
+    async with database(engine, workdir, f"bot-{len(os.listdir(workdir))}") as location:
+        return await _bot_burst(workdir, location, args, profile)
+
+
+async def _bot_burst(
+    workdir: Path, database: DatabaseLocation, args: tuple[str, ...], profile: Path | None
+) -> BotRun:
     """One burst through the bot process: wall time, click-to-answer latencies, deferrals, late first
     answers, and the bot's CPU time. With ``profile``, the bot writes a CPU profile of the burst there."""
     from tests.discord_emulator import Emulator
@@ -141,7 +165,6 @@ async def bot_burst(workdir: Path, args: tuple[str, ...], *, profile: Path | Non
 
     emulator = Emulator(world=build_default_world("emulator-token", member_count=VOTERS), ack_timeout=30)
     await emulator.start()
-    database = workdir / f"bot-{len(os.listdir(workdir))}.sqlite3"
     env = bot_environment(emulator, database, FILMBOT_LOG_LEVEL="INFO")
     if profile is not None:
         env["BENCH_PROFILE_OUT"] = str(profile)
@@ -187,10 +210,9 @@ async def bot_burst(workdir: Path, args: tuple[str, ...], *, profile: Path | Non
             (confirmed[r.interaction.id] - r.interaction.dispatched_at) if r.deferred else (r.latency or 0.0)
             for r in results
         ]
-        with sqlite3.connect(database) as conn:
-            (stored,) = conn.execute(
-                "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)
-            ).fetchone()
+        ((stored,),) = await committed_rows(
+            database, "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)
+        )
         assert stored == VOTERS, f"{stored} ballots stored for {VOTERS} acknowledged votes"
         return BotRun(wall, latencies, deferred, late, cpu)
     finally:
@@ -221,24 +243,46 @@ def _row(label: str, wall: float, latencies: list[float], extra: str, cpu: str =
 
 
 async def bot_rows(workdir: Path) -> tuple[list[list[str]], int]:
-    """One row per bot variant (in one run, one after another), and the late answers of filmbot's own."""
-    rows, late_answers = [], 0
-    for variant in BOT_VARIANTS:
+    """One row per bot variant (in one run, one after another), and the late answers of filmbot's own;
+    on PostgreSQL (``BENCH_POSTGRES``), filmbot's own row once more."""
+    found, late_answers = [], 0
+    variants = [(v, "sqlite") for v in BOT_VARIANTS]
+    variants += [(Variant(f"{BOT_VARIANTS[2].label} on PostgreSQL", ("group",)), e) for e in ENGINES[1:]]
+    for variant, engine in variants:
         if not variant.available:
-            rows.append([variant.label, "-", "-", "-", "-", "-", f"skipped: pip install {variant.needs}"])
+            found.append([variant.label, "-", "-", "-", "-", "-", f"skipped: pip install {variant.needs}"])
             continue
-        run = await bot_burst(workdir, variant.args)
+        run = await bot_burst(workdir, variant.args, engine=engine)
         cpu = f"{run.cpu / VOTERS * 1000:.2f}"
-        rows.append(
+        found.append(
             _row(variant.label, run.wall, run.latencies, f"{run.deferred} deferred, {run.late} late", cpu)
         )
         late_answers += run.late if variant.args == ("group",) else 0
-    return rows, late_answers
+    return found, late_answers
+
+
+async def store_rows(workdir: Path) -> list[list[str]]:
+    """The store's rows, one commit per vote and group commit, on each engine: the median of the runs."""
+    found = []
+    for engine in ENGINES:
+        on = "" if engine == "sqlite" else " on PostgreSQL"
+        for mode, label in (
+            ("each", f"store: one commit per vote (baseline){on}"),
+            ("group", f"store: group commit{on}"),
+        ):
+            runs = []
+            for n in range(STORE_RUNS):
+                async with database(engine, workdir, f"store-{mode}-{n}") as location:
+                    runs.append(await store_burst(location, mode))
+            wall, latencies, commits = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+            found.append(_row(label, wall, latencies, f"{commits} commits"))
+    return found
 
 
 async def main() -> None:
     print(
         f"Poll ballots: a burst of {VOTERS} concurrent voters; SQLite WAL, synchronous=FULL (fsync per commit)"
+        + ("; PostgreSQL, synchronous_commit=on (WAL flushed per commit)" if len(ENGINES) > 1 else "")
     )
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at the start\n")
@@ -248,13 +292,7 @@ async def main() -> None:
     late_answers = 0
     with tempfile.TemporaryDirectory(prefix="filmbot-bench-polls-") as tmp:
         workdir = Path(tmp)
-        for mode, label in (
-            ("each", "store: one commit per vote (baseline)"),
-            ("group", "store: group commit"),
-        ):
-            runs = [await store_burst(workdir / f"store-{mode}-{n}.sqlite3", mode) for n in range(STORE_RUNS)]
-            wall, latencies, commits = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
-            rows.append(_row(label, wall, latencies, f"{commits} commits"))
+        rows += await store_rows(workdir)
         try:
             import tests.discord_emulator  # noqa: F401
         except ImportError:

@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _say(sentence: str, settings: Settings | None) -> None:
     """The one line on stderr: whatever an error message held, one line and never the token."""
     line = " ".join(sentence.split())
-    print(f"filmbot: {redact(line, [settings.token.reveal()] if settings else [])}", file=sys.stderr)
+    print(f"filmbot: {redact(line, settings.secrets() if settings else [])}", file=sys.stderr)
 
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:

@@ -25,6 +25,7 @@ class PostgresUrl:
     shown: str
     database: str
     user: str
+    password: str = field(default="", repr=False)
 
     def reveal(self) -> str:
         """The whole DSN, password included: for the driver, never for a message."""
@@ -38,6 +39,11 @@ class PostgresUrl:
 
 
 DatabaseLocation = Path | PostgresUrl
+
+
+def database_env(location: DatabaseLocation) -> str:
+    """``location`` as FILMBOT_DATABASE spells it for a child process (a DSN whole, password included)."""
+    return location.reveal() if isinstance(location, PostgresUrl) else str(location)
 
 
 def database_location(raw: str) -> DatabaseLocation:
@@ -67,12 +73,6 @@ def postgres_url(raw: str) -> PostgresUrl:
     except ValueError as exc:
         raise ConfigError(f"FILMBOT_DATABASE is not a valid postgresql:// address ({exc})") from None
     query = parse_qs(parts.query)
-    host = parts.hostname or (query.get("host") or [""])[0]
-    if not host:
-        raise ConfigError(
-            "FILMBOT_DATABASE names no PostgreSQL server: write postgresql://user@host:port/database "
-            "(or ?host=/path/to/socket/folder for a local socket)"
-        )
     if port is None and "port" in query and not query["port"][0].isdigit():
         raise ConfigError(f"FILMBOT_DATABASE's port must be a number, not {query['port'][0]!r}")
     database = unquote(parts.path.lstrip("/"))
@@ -83,7 +83,8 @@ def postgres_url(raw: str) -> PostgresUrl:
     if parts.username is not None:
         netloc = f"{quote(user, safe='')}@{netloc}"
     shown = urlunsplit((parts.scheme, netloc, parts.path, _without_password(parts.query), ""))
-    return PostgresUrl(raw, shown, database or user, user)
+    password = unquote(parts.password or "") or (query.get("password") or [""])[0]
+    return PostgresUrl(raw, shown, database or user, user, password)
 
 
 def _without_password(query: str) -> str:

@@ -66,7 +66,7 @@ def setup_logging(settings: Settings) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
     handler.addFilter(PayloadFilter())
-    handler.addFilter(RedactFilter([settings.token.reveal()]))
+    handler.addFilter(RedactFilter(settings.secrets()))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)

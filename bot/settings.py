@@ -81,10 +81,20 @@ class Settings:
     # Where `filmbot films download imdb` fetches IMDb's dataset files, and how often the bot refreshes them.
     imdb_datasets_url: str = IMDB_DATASETS_URL
     imdb_refresh: str = "off"
+    # Where IMDb's dataset files are downloaded (FILMBOT_IMDB_DIR); None: ``imdb/`` beside a SQLite
+    # database, ``data/imdb`` with a PostgreSQL server (``bot.catalog.download.run.default_dest``).
+    imdb_dir: Path | None = None
     # Where members' public diary feeds are read: <letterboxd_url>/<username>/rss/.
     letterboxd_url: str = LETTERBOXD_URL
     # FILMBOT_SHARD_COUNT / FILMBOT_SHARD_IDS; None: one gateway connection (discord.py's plain Bot).
     shards: Shards | None = None
+
+    def secrets(self) -> list[str]:
+        """What no message or log line may show: the token, and a PostgreSQL DSN's password."""
+        found = [self.token.reveal()]
+        if isinstance(self.database, PostgresUrl) and self.database.password:
+            found.append(self.database.password)
+        return found
 
     @classmethod
     def from_env(
@@ -125,6 +135,7 @@ class Settings:
             imdb_refresh=choice(
                 "FILMBOT_IMDB_REFRESH", get("FILMBOT_IMDB_REFRESH", "off").lower(), IMDB_REFRESH
             ),
+            imdb_dir=Path(get("FILMBOT_IMDB_DIR")) if get("FILMBOT_IMDB_DIR") else None,
             letterboxd_url=url(
                 "FILMBOT_LETTERBOXD_URL", get("FILMBOT_LETTERBOXD_URL", LETTERBOXD_URL), _HTTP
             ).rstrip("/"),

@@ -15,12 +15,12 @@ import pytest
 
 from bot.catalog.loader import load_cards
 from bot.clock import ManualClock
-from bot.database_url import DatabaseLocation
+from bot.database_url import DatabaseLocation, database_env
 from bot.films.models import FilmSummary
 from bot.films.service import FilmService
 from bot.settings import Settings
 from bot.store import Store
-from tests.engines import TEST_SERVER, env_value
+from tests.engines import TEST_SERVER
 
 REPO = Path(__file__).resolve().parent.parent
 FILMS_DIR = REPO / "data" / "films"
@@ -33,7 +33,7 @@ FILM_SLUG = "100-meters"
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[DatabaseLocation]:
+def db_location(tmp_path: Path) -> Iterator[DatabaseLocation]:
     """Where a test's data lives: a SQLite file in its folder, or a fresh database on the test server."""
     if TEST_SERVER is None:
         yield tmp_path / "filmbot.sqlite3"
@@ -46,9 +46,9 @@ def database(tmp_path: Path) -> Iterator[DatabaseLocation]:
 
 
 @pytest.fixture
-async def store(database: DatabaseLocation) -> AsyncIterator[Store]:
+async def store(db_location: DatabaseLocation) -> AsyncIterator[Store]:
     """An empty, fully migrated store."""
-    opened = await Store.open(database)
+    opened = await Store.open(db_location)
     try:
         yield opened
     finally:
@@ -64,9 +64,9 @@ async def catalog_store(store: Store) -> Store:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, database: DatabaseLocation) -> Settings:
+def settings(tmp_path: Path, db_location: DatabaseLocation) -> Settings:
     """Settings for an offline run: a temporary database and the repository's film cards."""
-    where = env_value(database) if TEST_SERVER is not None else str(tmp_path / "ask.sqlite3")
+    where = database_env(db_location) if TEST_SERVER is not None else str(tmp_path / "ask.sqlite3")
     return Settings.from_env({"FILMBOT_DATABASE": where, "FILMBOT_FILMS_DIR": str(FILMS_DIR)}, env_file=None)
 
 

@@ -114,11 +114,6 @@ class PgTestServer:
 TEST_SERVER = PgTestServer(SERVER) if ON_POSTGRES else None
 
 
-def env_value(location: DatabaseLocation) -> str:
-    """``location`` as FILMBOT_DATABASE spells it for a child process (the DSN whole)."""
-    return location.reveal() if isinstance(location, PostgresUrl) else str(location)
-
-
 def sqlite_db(store: Store) -> Database:
     """The store's SQLite database, for a test about SQLite itself (skipped on PostgreSQL)."""
     if not isinstance(store.db, Database):

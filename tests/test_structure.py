@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 # Where a service may not reach: Discord, or the database driver (ARCHITECTURE.md, "The layers").
-SERVICE_FORBIDDEN = ("discord", "aiosqlite")
+SERVICE_FORBIDDEN = ("discord", "aiosqlite", "asyncpg")
+# The database drivers: only bot/store/ imports them.
+DRIVERS = ("aiosqlite", "sqlite3", "asyncpg")
 # What a custom_id looks like: "filmbot:<feature>:…" (a nonce's seed or a log line is not one).
 CUSTOM_ID = re.compile(r"filmbot:[a-z]+:")
 LOG_CALL = re.compile(r"\blog\.(debug|info|warning|error|exception|critical|log)\(")
@@ -68,7 +70,7 @@ def test_sql_and_the_driver_stay_in_the_store() -> None:
         for path, tree in _modules("bot", "cogs")
         if "store" not in path.relative_to(ROOT).parts
         for line, name in _imports(tree)
-        if name.split(".")[0] in ("aiosqlite", "sqlite3")
+        if name.split(".")[0] in DRIVERS
     ]
     assert found == [], "only bot/store/ talks to the database:\n" + "\n".join(found)
 

@@ -14,17 +14,18 @@ import contextlib
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
 from bot.errors import DatabaseTooNew, DatabaseUnusable
 from bot.store import _functions
 from bot.store._failures import unusable, write_failure
-from bot.store._session import ConstraintViolated, Dialect, Duplicate, Params, Row
+from bot.store._session import AfterCommit, ConstraintViolated, Dialect, Duplicate, Params, Row
 
 log = logging.getLogger(__name__)
 
@@ -304,30 +305,19 @@ async def _fetchone(conn: aiosqlite.Connection, sql: str, params: Params) -> Row
         raise constraint(exc) from exc
 
 
-class Transaction:
+class Transaction(AfterCommit):
     """One open write transaction. Repositories bound to it read and write inside it."""
 
     dialect: Dialect = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
+        super().__init__()
         self._conn = conn
-        self._after: list[Callable[[], None]] = []
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Transaction]:
         """Writes join this transaction; it commits when its owner's block ends."""
         yield self
-
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        if callback not in self._after:
-            self._after.append(callback)
-
-    def committed(self) -> None:
-        for callback in self._after:
-            try:
-                callback()
-            except Exception:
-                log.exception("an after-commit callback failed")
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
@@ -352,6 +342,11 @@ class Transaction:
             return await self._conn.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
             raise constraint(exc) from exc
+
+    async def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+        """Plain inserts of many rows (a bulk write's): one prepared statement, every row."""
+        marks = ", ".join("?" for _ in columns)
+        await self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         return await _fetchall(self._conn, sql, params)

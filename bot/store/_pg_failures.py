@@ -62,11 +62,13 @@ def pg_unusable(url: PostgresUrl, exc: BaseException) -> DatabaseUnusable:
 # What the member is told about a write the server refused, by the kind of error.
 _WRITE_REFUSALS: tuple[tuple[type[BaseException], str], ...] = (
     (asyncpg.DiskFullError, "the disk holding the bot's database is full"),
+    (asyncpg.LockNotAvailableError, "another program kept the bot's database locked"),
     (asyncpg.ReadOnlySQLTransactionError, "the bot's database is read-only"),
     (asyncpg.InsufficientPrivilegeError, "the bot's database refused the write"),
     (asyncpg.InsufficientResourcesError, "the bot's database server is out of resources"),
     (asyncpg.PostgresConnectionError, "the bot lost its connection to the database server"),
     (asyncpg.InterfaceError, "the bot lost its connection to the database server"),
+    (asyncpg.exceptions.InternalClientError, "the bot lost its connection to the database server"),
     (asyncpg.CannotConnectNowError, "the database server is starting up or shutting down"),
     (asyncpg.AdminShutdownError, "the database server is shutting down"),
     (OSError, "the bot lost its connection to the database server"),

@@ -2,7 +2,8 @@
 
 Each bundled migration, ``migrations/NNNN_name.sql``, is applied as it is, with the mechanical
 differences translated (``translate``: types, ``WITHOUT ROWID``, case-insensitive indexes); where
-PostgreSQL needs its own text, ``migrations/postgresql/NNNN_name.sql`` (the same name) replaces it. The
+PostgreSQL needs its own text, ``migrations/postgresql/NNNN_name.sql`` (the same name) replaces it, and
+``migrations/postgresql/NNNN_name.after.sql`` adds what PostgreSQL needs besides (run after it). The
 schema version is the one row of ``schema_version``; migrations apply each in its own transaction, under
 an advisory lock, so two processes starting at once never both migrate.
 """
@@ -17,7 +18,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from bot.database_url import PostgresUrl
-from bot.errors import DatabaseTooNew
+from bot.errors import DatabaseTooNew, DatabaseUnusable
 from bot.store._database import migrations
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,18 @@ def pg_migrations() -> list[tuple[int, str, str]]:
         if entry.name.endswith(".sql")
     }
     found = migrations()
-    names = {name for _, name, _ in found}
+    names = {name for _, name, _ in found} | {name.replace(".sql", ".after.sql") for _, name, _ in found}
     stray = sorted(set(own) - names)
     if stray:
         raise RuntimeError(f"PostgreSQL migration {stray[0]} has no SQLite migration of the same name")
-    return [(version, name, own.get(name) or translate(sql)) for version, name, sql in found]
+    return [
+        (
+            version,
+            name,
+            (own.get(name) or translate(sql)) + "\n" + own.get(name.replace(".sql", ".after.sql"), ""),
+        )
+        for version, name, sql in found
+    ]
 
 
 async def current_version(conn: asyncpg.Connection | PoolConnectionProxy) -> int:
@@ -66,9 +74,15 @@ async def current_version(conn: asyncpg.Connection | PoolConnectionProxy) -> int
 
 async def migrate(conn: asyncpg.Connection | PoolConnectionProxy, url: PostgresUrl) -> int:
     """Apply every migration newer than the database's ``schema_version``, each in its own transaction."""
+    if await conn.fetchval("SELECT current_setting('transaction_read_only') = 'on'"):
+        raise DatabaseUnusable(
+            f"the database {url.database!r} on the PostgreSQL server at {url} is read-only (a standby, or "
+            "default_transaction_read_only is set); point FILMBOT_DATABASE at the primary server"
+        )
     await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
     try:
-        await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        if not await conn.fetchval("SELECT to_regclass('schema_version') IS NOT NULL"):
+            await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         current = await current_version(conn)
         known = pg_migrations()
         if current > len(known):

@@ -8,7 +8,8 @@ Python ints or floats, as SQLite's do, so the services see the same values on bo
 Writes serialize as on SQLite, where one writer at a time holds ``BEGIN IMMEDIATE``: a process's writes
 queue on one lock, and every write transaction takes one transaction-scoped advisory lock first, so the
 read-modify-write a repository does (a ballot batch reads the ballots it then rewrites) is never
-interleaved with another process's. Reads run on the pool's other connections and see what is committed.
+interleaved with another process's. A write that waits longer than ``LOCK_WAIT`` for another process (a
+long import, say) fails as ``WriteFailed``, as SQLite's does after its busy timeout. Reads run on the pool's other connections and see what is committed.
 Every commit waits for the WAL flush (``synchronous_commit = on``): durable before acknowledged.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, TypeAlias
 
@@ -27,7 +28,7 @@ from asyncpg.pool import PoolConnectionProxy
 from bot.database_url import PostgresUrl
 from bot.store import _pg_migrations
 from bot.store._pg_failures import CONNECT_TIMEOUT, constraint, pg_unusable, pg_write_failure
-from bot.store._session import Dialect, Params, Row
+from bot.store._session import AfterCommit, Dialect, Params, Row
 from bot.store._sql import numbered
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,18 @@ log = logging.getLogger(__name__)
 # but one no other application on a shared server is likely to pick).
 WRITE_LOCK = 0x66696C6D626F74
 POOL_SIZE = 10
+# How long a write waits for another process's write (SQLite's busy_timeout): then it is WriteFailed.
+LOCK_WAIT = 5.0
 
 Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
+# Errors after which a connection cannot be trusted with another statement.
+_BROKEN = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.AdminShutdownError,
+    asyncpg.exceptions.InternalClientError,
+)
 
 
 class PgCursor:
@@ -57,6 +68,14 @@ def _number(text: str) -> int | float:
 
 async def _prepare(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("numeric", encoder=str, decoder=_number, schema="pg_catalog", format="text")
+
+
+async def _reset(conn: asyncpg.Connection) -> None:
+    """What a connection needs before the pool hands it out again: nothing, unless a transaction was left
+    open (a cancelled write). The store leaves no session state behind (its locks and settings are the
+    transaction's), so asyncpg's default reset, a round trip per use, would only double every read's."""
+    if conn.is_in_transaction():
+        await conn.reset()
 
 
 @contextlib.contextmanager
@@ -88,6 +107,7 @@ class PgDatabase:
         self._pool = pool
         self.url = url
         self._write_lock = asyncio.Lock()
+        self.lock_wait = LOCK_WAIT
 
     @property
     def location(self) -> PostgresUrl:
@@ -104,6 +124,7 @@ class PgDatabase:
                 max_size=pool_size,
                 timeout=CONNECT_TIMEOUT,
                 init=_prepare,
+                reset=_reset,
                 server_settings={"synchronous_commit": "on", "application_name": "filmbot"},
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
@@ -131,8 +152,13 @@ class PgDatabase:
         """Nothing to do: the server manages its own write-ahead log (SQLite's WAL checkpoint has no twin)."""
         return True
 
+    async def vacuum(self, table: str) -> None:
+        """Remove the old versions of ``table``'s rows that no transaction can see any more."""
+        async with self.connection() as conn:
+            await conn.execute(f"VACUUM {table}")
+
     async def user_version(self) -> int:
-        async with self._pool.acquire() as conn:
+        async with self.connection() as conn:
             return await _pg_migrations.current_version(conn)
 
     @asynccontextmanager
@@ -141,11 +167,15 @@ class PgDatabase:
         when the server refuses it (a full disk, a read-only server, a lost connection)."""
         async with self._write_lock:
             try:
-                async with self._pool.acquire() as conn, conn.transaction():
-                    await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+                async with self.connection() as conn, conn.transaction():
+                    await conn.execute(
+                        "SELECT set_config('lock_timeout', $1, true), pg_advisory_xact_lock($2)",
+                        f"{round(self.lock_wait * 1000)}ms",
+                        WRITE_LOCK,
+                    )
                     tx = PgTransaction(conn)
                     yield tx
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            except (*_BROKEN, asyncpg.PostgresError) as exc:
                 failed = pg_write_failure(self.url, exc)
                 if failed is None:
                     raise
@@ -166,7 +196,14 @@ class PgDatabase:
         callback()
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._pool.acquire() as conn:
+        """Rows on a connection of the pool; read again on another if that one had broken (a read is
+        safe to repeat: the server restarted, or cut idle connections, and the pool still held them)."""
+        try:
+            async with self.connection() as conn:
+                return await _fetch(conn, sql, params)
+        except _BROKEN:
+            log.info("a database connection had broken; reading again on another", exc_info=True)
+        async with self.connection() as conn:
             return await _fetch(conn, sql, params)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
@@ -191,19 +228,25 @@ class PgDatabase:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
-        """A connection of the pool, for what only PostgreSQL does (``COPY``, ``LISTEN``)."""
+        """A connection of the pool, for what only PostgreSQL does (``COPY``, say). Leave no session
+        state on it (``LISTEN``, session locks, ``SET``): the pool does not reset it (``_reset``). A
+        connection that broke (the server went away, a protocol error) is closed, never handed out again."""
         async with self._pool.acquire() as conn:
-            yield conn
+            try:
+                yield conn
+            except _BROKEN:
+                conn.terminate()
+                raise
 
 
-class PgTransaction:
+class PgTransaction(AfterCommit):
     """One open write transaction on one connection of the pool."""
 
     dialect: Dialect = "postgresql"
 
     def __init__(self, conn: Connection) -> None:
+        super().__init__()
         self.conn = conn
-        self._after: list[Callable[[], None]] = []
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[PgTransaction]:
@@ -215,17 +258,6 @@ class PgTransaction:
         """A part of the transaction that is undone alone if it raises (the rest goes on)."""
         async with self.conn.transaction():
             yield
-
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        if callback not in self._after:
-            self._after.append(callback)
-
-    def committed(self) -> None:
-        for callback in self._after:
-            try:
-                callback()
-            except Exception:
-                log.exception("an after-commit callback failed")
 
     async def execute(self, sql: str, params: Params = ()) -> PgCursor:
         text, args = numbered(sql, params)
@@ -252,6 +284,10 @@ class PgTransaction:
         """Inside a transaction, reads see its own writes."""
         return await self.fetchall(sql, params)
 
-    async def copy(self, table: str, columns: Iterable[str], records: Iterable[tuple[Any, ...]]) -> None:
-        """Rows into ``table`` with ``COPY``: the fastest bulk path (an import's batch)."""
-        await self.conn.copy_records_to_table(table, records=list(records), columns=list(columns))
+    async def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+        """Plain inserts of many rows (a bulk write's) with ``COPY``: several times faster than one
+        ``INSERT`` per row; triggers and constraints apply as to any insert."""
+        if not rows:
+            return
+        with _statement_errors():
+            await self.conn.copy_records_to_table(table, records=rows, columns=list(columns))

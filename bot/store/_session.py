@@ -9,9 +9,12 @@ both dialects agree on; where they differ a repository branches on ``session.dia
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterable
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol
+
+log = logging.getLogger(__name__)
 
 Dialect = Literal["sqlite", "postgresql"]
 Params = tuple[Any, ...] | list[Any] | dict[str, Any]
@@ -48,6 +51,10 @@ class Transaction(Protocol):
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> Awaitable[Any]: ...
 
+    async def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None: ...
+
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
@@ -78,6 +85,25 @@ class Engine(Session, Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
 
     async def close(self) -> None: ...
+
+
+class AfterCommit:
+    """What a transaction runs once it has committed (``after_commit``): each callback once, in order,
+    never if it rolled back; one that fails is logged and the others still run."""
+
+    def __init__(self) -> None:
+        self._after: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        if callback not in self._after:
+            self._after.append(callback)
+
+    def committed(self) -> None:
+        for callback in self._after:
+            try:
+                callback()
+            except Exception:
+                log.exception("an after-commit callback failed")
 
 
 class ConstraintViolated(Exception):
@@ -113,3 +139,19 @@ def nocase(session: Session, expr: str) -> str:
 def like(session: Session) -> str:
     """The case-insensitive ``LIKE`` (SQLite's ``LIKE`` is, for ASCII letters; PostgreSQL's ``ILIKE``)."""
     return "ILIKE" if session.dialect == "postgresql" else "LIKE"
+
+
+def in_pairs(
+    session: Session, pairs: Sequence[tuple[Any, Any]], types: tuple[str, str]
+) -> tuple[str, list[Any]]:
+    """``(a, b) IN`` a list of pairs: SQLite's ``VALUES`` list (a statement per length), PostgreSQL's two
+    arrays (one statement, prepared once whatever the batch's size). Returns the condition to write after
+    the pair of columns, and its parameters."""
+    first, second = types
+    if session.dialect == "postgresql":
+        return (
+            f"IN (SELECT * FROM unnest(CAST(? AS {first}[]), CAST(? AS {second}[])))",
+            [[a for a, _ in pairs], [b for _, b in pairs]],
+        )
+    values = ",".join(f"(CAST(? AS {first}), CAST(? AS {second}))" for _ in pairs)
+    return f"IN (VALUES {values})", [part for pair in pairs for part in pair]

@@ -185,17 +185,14 @@ class ImportBatch:
                     film.title,
                     film.original_title,
                     film.year,
+                    "import",
                     film.imdb_id,
                     digest,
                     self.now,
                     key,
                 )
             )
-        await self.conn.executemany(
-            "INSERT INTO films (id, slug, title, original_title, year, origin, imdb_id, content_hash, updated_at, "
-            "match_key) VALUES (?, ?, ?, ?, ?, 'import', ?, ?, ?, ?)",
-            rows,
-        )
+        await self.conn.insert_rows("films", _FILM_COLUMNS, rows)
         await self._children([(f, first + n, digest, False) for n, (f, _, digest) in enumerate(new)])
         await search.index_added(
             self.conn,
@@ -237,11 +234,11 @@ class ImportBatch:
     async def _children(self, films: list[tuple[ImportedFilm, int, str, bool]]) -> None:
         source = self.source
         first = await self._reserve_ids("film_sources", len(films))
-        await self.conn.executemany(
-            "INSERT INTO film_sources (id, film_id, key, title, publisher, kind, url, file, as_of, dated, licence, "
-            "imported, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+        await self.conn.insert_rows(
+            "film_sources",
+            _SOURCE_COLUMNS,
             [
-                (first + n, film_id, *source_columns(source), digest)
+                (first + n, film_id, *source_columns(source), 1, digest)
                 for n, (_, film_id, digest, _) in enumerate(films)
             ],
         )
@@ -250,19 +247,56 @@ class ImportBatch:
             "INSERT INTO film_aliases (film_id, alias, source_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             aliases,
         )
-        await self.conn.executemany(
-            "INSERT INTO facts (film_id, position, key, value, detail, source_id) VALUES (?, ?, ?, ?, ?, ?)",
-            facts,
+        await self.conn.insert_rows(
+            "facts", ("film_id", "position", "key", "value", "detail", "source_id"), facts
         )
-        await self.conn.executemany(
-            "INSERT INTO credits (film_id, position, person, role, character, source_id) VALUES (?, ?, ?, ?, ?, ?)",
-            credits,
+        await self.conn.insert_rows(
+            "credits", ("film_id", "position", "person", "role", "character", "source_id"), credits
         )
-        await self.conn.executemany(
-            "INSERT INTO score_sources (film_id, position, name, kind, value, scale, votes, as_of, note, "
-            "source_id, dated, site_named) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            scores,
-        )
+        await self.conn.insert_rows("score_sources", _SCORE_COLUMNS, scores)
+
+
+_FILM_COLUMNS = (
+    "id",
+    "slug",
+    "title",
+    "original_title",
+    "year",
+    "origin",
+    "imdb_id",
+    "content_hash",
+    "updated_at",
+    "match_key",
+)
+_SOURCE_COLUMNS = (
+    "id",
+    "film_id",
+    "key",
+    "title",
+    "publisher",
+    "kind",
+    "url",
+    "file",
+    "as_of",
+    "dated",
+    "licence",
+    "imported",
+    "content_hash",
+)
+_SCORE_COLUMNS = (
+    "film_id",
+    "position",
+    "name",
+    "kind",
+    "value",
+    "scale",
+    "votes",
+    "as_of",
+    "note",
+    "source_id",
+    "dated",
+    "site_named",
+)
 
 
 def _votes(film: ImportedFilm) -> int:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.store._database import Database
-from bot.store._postgres import PgTransaction
 from bot.store._session import Session, Transaction
 from bot.store.search import reindex
 
@@ -128,11 +127,8 @@ async def fit(session: Session, table: Table) -> Table:
 
 
 async def insert(tx: Transaction, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-    if isinstance(tx, PgTransaction):
-        await tx.copy(table.name, table.columns, rows)  # COPY: PostgreSQL's bulk path
-        return
-    marks = ", ".join("?" for _ in table.columns)
-    await tx.executemany(f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})", rows)
+    """A page of rows as read (ids kept): ``COPY`` on PostgreSQL, ``executemany`` on SQLite."""
+    await tx.insert_rows(table.name, table.columns, rows)
 
 
 async def reset_sequences(tx: Transaction, tables: Sequence[Table]) -> None:

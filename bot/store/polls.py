@@ -23,7 +23,8 @@ from datetime import datetime
 from bot.polls.models import BallotResult, NewPoll, Poll, PollOption
 from bot.store._database import Database
 from bot.store._group_commit import GroupCommit
-from bot.store._session import Row, Session, Transaction, inserted_id
+from bot.store._postgres import PgDatabase
+from bot.store._session import Row, Session, Transaction, in_ids, in_pairs, inserted_id
 from bot.store.timers import decode_time, encode_time
 
 # SQLite's default limit on bound variables is 32,766; a batch binds at most 2 per ballot.
@@ -176,9 +177,16 @@ class PollStore:
     async def shred_wiped_secrets(self) -> bool:
         """After a secret was wiped (at close): truncate the WAL, which still holds the page as it was
         before; with ``secure_delete`` the database file keeps no copy either. False if a reader (a
-        backup tool, say) kept the WAL from being truncated this time."""
+        backup tool, say) kept the WAL from being truncated this time.
+
+        On PostgreSQL the server's own VACUUM of the table is the nearest thing: the old row version is
+        removed from the table (its bytes are overwritten as the page is reused; the server's WAL keeps
+        it until recycled, as the README says)."""
         if isinstance(self._db, Database):
             return await self._db.checkpoint()
+        if isinstance(self._db, PgDatabase):
+            await self._db.vacuum("polls")
+            return True
         return False
 
     # -- ballots -------------------------------------------------------------------------------------
@@ -222,10 +230,9 @@ class PollStore:
     @staticmethod
     async def apply(conn: Transaction, ops: list[BallotOp]) -> list[BallotResult]:
         """Apply ballot operations in order inside the caller's transaction; one result per operation."""
-        poll_ids = sorted({op.poll_id for op in ops})
-        marks = ",".join("?" for _ in poll_ids)
+        among, poll_ids = in_ids(conn, sorted({op.poll_id for op in ops}))
         rows = await conn.fetchall(
-            f"SELECT id, closes_at, closed_at, secret FROM polls WHERE id IN ({marks})", poll_ids
+            f"SELECT id, closes_at, closed_at, secret FROM polls WHERE id {among}", (poll_ids,)
         )
         polls = {row["id"]: row for row in rows}
         keys = [
@@ -235,10 +242,9 @@ class PollStore:
         wanted = sorted({k for k in keys if k is not None})
         current: dict[tuple[int, str], tuple[int, ...] | None] = {}
         if wanted:
-            values = ",".join("(CAST(? AS BIGINT), CAST(? AS TEXT))" for _ in wanted)
+            pairs, params = in_pairs(conn, wanted, ("BIGINT", "TEXT"))
             for row in await conn.fetchall(
-                f"SELECT poll_id, voter, choices FROM poll_ballots WHERE (poll_id, voter) IN (VALUES {values})",
-                [part for key in wanted for part in key],
+                f"SELECT poll_id, voter, choices FROM poll_ballots WHERE (poll_id, voter) {pairs}", params
             ):
                 current[(row["poll_id"], row["voter"])] = tuple(json.loads(row["choices"]))
         touched: set[tuple[int, str]] = set()

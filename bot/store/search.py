@@ -195,9 +195,7 @@ async def index_added(conn: Transaction, films: Sequence[AddedFilm]) -> None:
     names ``reindex`` would find, normalized on a worker thread rather than on the database's, whose time
     bounds how fast an import goes."""
     names, counts = await asyncio.to_thread(_added_rows, films)
-    await conn.executemany(
-        "INSERT INTO search_names (id, name, compact, len, year, votes) VALUES (?, ?, ?, ?, ?, ?)", names
-    )
+    await conn.insert_rows("search_names", ("id", "name", "compact", "len", "year", "votes"), names)
     await conn.executemany(
         "INSERT INTO search_words (word, docs) VALUES (?, ?) "
         "ON CONFLICT (word) DO UPDATE SET docs = search_words.docs + excluded.docs",

@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.films.models import FilmSummary
 from bot.store._group_commit import GroupCommit
-from bot.store._session import Row, Session, Transaction, like
+from bot.store._session import Row, Session, Transaction, in_pairs, like
 from bot.store.timers import decode_time, encode_time
 from bot.watchlist.models import Entry, Sort, WantResult, WantStatus
 
@@ -94,12 +94,9 @@ async def _open_entry(session: Session, guild_id: int, film_id: int) -> Entry | 
     return _entry(row) if row is not None else None
 
 
-def _pairs(pairs: Iterable[tuple[int, int]]) -> tuple[str, list[int]]:
-    """``(a, b) IN (VALUES …)`` for a set of pairs: the VALUES list and its parameters."""
-    ordered = sorted(set(pairs))
-    return ",".join("(CAST(? AS BIGINT), CAST(? AS BIGINT))" for _ in ordered), [
-        part for pair in ordered for part in pair
-    ]
+def _pairs(tx: Transaction, pairs: Iterable[tuple[int, int]]) -> tuple[str, list[Any]]:
+    """``(a, b) IN …`` for a set of pairs of ids: the condition and its parameters."""
+    return in_pairs(tx, sorted(set(pairs)), ("BIGINT", "BIGINT"))
 
 
 @dataclass
@@ -115,10 +112,9 @@ class _Batch:
 
     @classmethod
     async def load(cls, tx: Transaction, ops: Sequence[WantOp]) -> _Batch:
-        values, params = _pairs((op.guild_id, op.film_id) for op in ops)
+        among, params = _pairs(tx, ((op.guild_id, op.film_id) for op in ops))
         rows = await tx.fetchall(
-            f"SELECT {_ENTRY} FROM {_FROM} WHERE {_OPEN} AND (e.guild_id, e.film_id) IN (VALUES {values})",
-            params,
+            f"SELECT {_ENTRY} FROM {_FROM} WHERE {_OPEN} AND (e.guild_id, e.film_id) {among}", params
         )
         entries = {(row["guild_id"], row["film_id"]): _entry(row) for row in rows}
         keys = [
@@ -128,10 +124,9 @@ class _Batch:
         ]
         wants: set[tuple[int, int]] = set()
         if keys:
-            values, params = _pairs(keys)
+            among, params = _pairs(tx, keys)
             found = await tx.fetchall(
-                f"SELECT entry_id, user_id FROM watchlist_wants WHERE (entry_id, user_id) IN (VALUES {values})",
-                params,
+                f"SELECT entry_id, user_id FROM watchlist_wants WHERE (entry_id, user_id) {among}", params
             )
             wants = {(row["entry_id"], row["user_id"]) for row in found}
         return cls(entries, wants)

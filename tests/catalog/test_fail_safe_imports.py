@@ -161,7 +161,7 @@ async def test_a_failed_write_ends_its_run_and_the_import_finishes_when_run_agai
             "SELECT finished_at IS NOT NULL, outcome, added, error FROM catalog_imports"
         ).fetchall()
         conn.execute("DROP TRIGGER second_batch_fails")
-    assert run == [(1, "failed", 0, "IntegrityError: simulated write failure")]
+    assert run == [(1, "failed", 0, "ConstraintViolated: simulated write failure")]
     again = summary(await run_import(tmp_path, path))
     assert again.startswith("films.csv: 2,500 added, 0 updated, 0 unchanged, 0 skipped\n")
     assert len(await titles(database)) == 2500

@@ -26,10 +26,15 @@ class Bot:
     """The pieces of a running bot the refresh touches: store, clock, dispatcher, film index."""
 
     def __init__(
-        self, store: Store, clock: ManualClock, server: DatasetServer, every: str = "weekly"
+        self, store: Store, clock: ManualClock, server: DatasetServer, folder: Path, every: str = "weekly"
     ) -> None:
         self.store, self.clock = store, clock
-        settings = Settings(database=store.db.location, imdb_datasets_url=server.url, imdb_refresh=every)
+        settings = Settings(
+            database=store.db.location,
+            imdb_dir=folder / "imdb",
+            imdb_datasets_url=server.url,
+            imdb_refresh=every,
+        )
         self.films = FilmService(store)
         self.dispatcher = TimerDispatcher(store, clock)
         self.refresh = ImdbRefreshService(store, clock, every, ChildRefresh(settings))
@@ -52,9 +57,9 @@ class Bot:
         return [(t.state, t.due_at) for t in await self.store.timers.for_ref(TIMER_KIND, TIMER_REF)]
 
 
-async def refreshed_once(store: Store, clock: ManualClock, server: DatasetServer) -> None:
+async def refreshed_once(store: Store, clock: ManualClock, server: DatasetServer, folder: Path) -> None:
     """A bot that started, refreshed at once, and stopped."""
-    first = Bot(store, clock, server)
+    first = Bot(store, clock, server, folder)
     await first.start()
     await first.settle()
     await first.stop()
@@ -67,9 +72,9 @@ async def imports(store: Store) -> int:
 
 
 async def test_the_refresh_runs_imports_and_schedules_the_next_one(
-    store: Store, clock: ManualClock, server: DatasetServer
+    store: Store, clock: ManualClock, server: DatasetServer, tmp_path: Path
 ) -> None:
-    bot = Bot(store, clock, server)
+    bot = Bot(store, clock, server, tmp_path)
     try:
         pending = await bot.start()
         assert pending is not None and pending.due_at == NOW  # never refreshed: at once
@@ -94,14 +99,14 @@ async def test_the_refresh_runs_imports_and_schedules_the_next_one(
 
 
 async def test_one_pending_row_across_restarts_and_setting_changes(
-    store: Store, clock: ManualClock, server: DatasetServer
+    store: Store, clock: ManualClock, server: DatasetServer, tmp_path: Path
 ) -> None:
-    await refreshed_once(store, clock, server)
-    again = Bot(store, clock, server)  # a restart with the same setting: the row stays as it is
+    await refreshed_once(store, clock, server, tmp_path)
+    again = Bot(store, clock, server, tmp_path)  # a restart with the same setting: the row stays as it is
     assert (await again.refresh.schedule()) is not None
     assert await again.rows() == [("fired", NOW), ("pending", NOW + WEEK)]
 
-    daily = Bot(store, clock, server, every="daily")  # a restart with another period: rescheduled
+    daily = Bot(store, clock, server, tmp_path, every="daily")  # a restart with another period: rescheduled
     pending = await daily.refresh.schedule()
     assert pending is not None and pending.due_at == NOW + timedelta(days=1)
     assert await daily.rows() == [  # by due time
@@ -110,16 +115,16 @@ async def test_one_pending_row_across_restarts_and_setting_changes(
         ("cancelled", NOW + WEEK),
     ]
 
-    off = Bot(store, clock, server, every="off")
+    off = Bot(store, clock, server, tmp_path, every="off")
     assert await off.refresh.schedule() is None
     assert [state for state, _ in await off.rows()] == ["fired", "cancelled", "cancelled"]
 
 
 async def test_a_failed_refresh_is_recorded_and_tried_again_six_hours_later(
-    store: Store, clock: ManualClock, server: DatasetServer
+    store: Store, clock: ManualClock, server: DatasetServer, tmp_path: Path
 ) -> None:
     del server.files["title.crew.tsv.gz"]
-    bot = Bot(store, clock, server)
+    bot = Bot(store, clock, server, tmp_path)
     try:
         await bot.start()
         await bot.settle()
@@ -138,7 +143,7 @@ async def test_a_refresh_stopped_by_a_shutdown_resumes_at_the_next_start(
     server.files = DatasetServer(dataset(filler=30_000)).files
     name = "title.principals.tsv.gz"
     server.files[name].pause = 0.01
-    bot = Bot(store, clock, server)
+    bot = Bot(store, clock, server, tmp_path)
     await bot.start()
     await asyncio.wait_for(server.wait_sent(name, 20_000), 120)
     await asyncio.wait_for(partly_downloaded(tmp_path / "imdb" / f"{name}.part"), 120)
@@ -148,7 +153,7 @@ async def test_a_refresh_stopped_by_a_shutdown_resumes_at_the_next_start(
     assert kept > 0 and await imports(store) == 0
 
     server.files[name].pause = 0.0
-    restarted = Bot(store, clock, server)
+    restarted = Bot(store, clock, server, tmp_path)
     try:
         assert await restarted.start() is None  # the claimed row is the one to finish
         await restarted.settle()
@@ -160,11 +165,11 @@ async def test_a_refresh_stopped_by_a_shutdown_resumes_at_the_next_start(
 
 
 async def test_a_refresh_missed_while_the_bot_was_down_still_runs(
-    store: Store, clock: ManualClock, server: DatasetServer
+    store: Store, clock: ManualClock, server: DatasetServer, tmp_path: Path
 ) -> None:
-    await refreshed_once(store, clock, server)
+    await refreshed_once(store, clock, server, tmp_path)
     await clock.advance(3 * WEEK)  # the bot was down for three weeks
-    bot = Bot(store, clock, server)
+    bot = Bot(store, clock, server, tmp_path)
     try:
         await bot.start()
         await bot.settle()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.database_url import database_env
 from bot.store import Store
 from tests.dbcopy._filled import filled
 from tests.dbcopy.test_copy_sqlite import COPIED, NOT_EMPTY, contents, copy
-from tests.engines import TEST_SERVER, env_value, outside_rows, postgres_only
+from tests.engines import TEST_SERVER, outside_rows, postgres_only
 from tests.startup._cli import DATABASE, one_sentence
 
 pytestmark = postgres_only
@@ -18,7 +19,7 @@ async def test_a_round_trip_through_postgresql_gives_back_every_table(tmp_path: 
     source = await filled(tmp_path / "old.sqlite3")
     server = TEST_SERVER.create_empty()  # not even filmbot's tables: the copy migrates it
     try:
-        there = await copy(tmp_path, source, env_value(server))
+        there = await copy(tmp_path, source, database_env(server))
         assert there.status == COPIED, there.stderr
         assert "every table verified" in there.stdout
         # Written out of alphabetical order, a film's own aliases stay in the order they were written.
@@ -35,7 +36,7 @@ async def test_a_round_trip_through_postgresql_gives_back_every_table(tmp_path: 
             await store.close()
         outside_rows(server, "SELECT 1")  # the store is closed; the server still answers
         back = tmp_path / "back.sqlite3"
-        returned = await copy(tmp_path, env_value(server), back)
+        returned = await copy(tmp_path, database_env(server), back)
         assert returned.status == COPIED, returned.stderr
     finally:
         TEST_SERVER.drop(server)
@@ -54,8 +55,8 @@ async def test_a_postgresql_target_holding_data_is_refused_and_a_bad_server_is_s
     source = await filled(tmp_path / "old.sqlite3")
     server = TEST_SERVER.create()
     try:
-        assert (await copy(tmp_path, source, env_value(server))).status == COPIED
-        refused = await copy(tmp_path, source, env_value(server))
+        assert (await copy(tmp_path, source, database_env(server))).status == COPIED
+        refused = await copy(tmp_path, source, database_env(server))
         one_sentence(refused, NOT_EMPTY, "already holds filmbot data", "--force")
     finally:
         TEST_SERVER.drop(server)

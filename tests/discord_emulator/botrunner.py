@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.database_url import DatabaseLocation, database_env
+
 if TYPE_CHECKING:
     from .server import Emulator
 
@@ -21,12 +23,12 @@ FILMS_DIR = REPO / "data" / "films"
 READY_MARKER = "ready as "
 
 
-def bot_environment(emulator: Emulator, database: Path, **extra: str) -> dict[str, str]:
+def bot_environment(emulator: Emulator, database: DatabaseLocation, **extra: str) -> dict[str, str]:
     """Exactly the variables ``filmbot run`` is configured with."""
     # discord.py waits FILMBOT_GUILD_READY_TIMEOUT after the last GUILD_CREATE before READY; the emulator
     # sends every guild at once, so a short wait is equivalent and keeps the suite fast.
     env = emulator.bot_env(
-        str(database),
+        database_env(database),
         FILMBOT_FILMS_DIR=str(FILMS_DIR),
         FILMBOT_LOG_LEVEL="INFO",
         FILMBOT_GUILD_READY_TIMEOUT="0.2",
@@ -38,7 +40,9 @@ def bot_environment(emulator: Emulator, database: Path, **extra: str) -> dict[st
 class InProcessBot:
     """``FilmBot`` running as a task in the test's event loop, set up the way ``bot.app.serve`` does it."""
 
-    def __init__(self, emulator: Emulator, database: Path, *, clock: Any = None, **env: str) -> None:
+    def __init__(
+        self, emulator: Emulator, database: DatabaseLocation, *, clock: Any = None, **env: str
+    ) -> None:
         self.emulator = emulator
         self.database = database
         self.env = bot_environment(emulator, database, **env)
@@ -89,7 +93,7 @@ class InProcessBot:
 class SubprocessBot:
     """``python -m bot run`` in a child process (cwd is a temp dir so no stray ``.env`` is read)."""
 
-    def __init__(self, emulator: Emulator, database: Path, workdir: Path, **env: str) -> None:
+    def __init__(self, emulator: Emulator, database: DatabaseLocation, workdir: Path, **env: str) -> None:
         self.emulator = emulator
         self.database = database
         self.workdir = workdir

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from bot.database_url import DatabaseLocation
+
 from .botrunner import InProcessBot, SubprocessBot
 from .driver import Driver
 from .server import Emulator
@@ -43,8 +45,8 @@ def driver(emulator: Emulator) -> Driver:
 
 
 @pytest.fixture
-async def filmbot(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Any]:
-    runner = InProcessBot(emulator, tmp_path / "filmbot.sqlite3")
+async def filmbot(emulator: Emulator, db_location: DatabaseLocation) -> AsyncIterator[Any]:
+    runner = InProcessBot(emulator, db_location)
     await runner.start()
     try:
         yield runner
@@ -54,11 +56,11 @@ async def filmbot(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Any]:
 
 @pytest.fixture
 async def filmbot_process(
-    emulator: Emulator, tmp_path: Path, request: pytest.FixtureRequest
+    emulator: Emulator, tmp_path: Path, db_location: DatabaseLocation, request: pytest.FixtureRequest
 ) -> AsyncIterator[SubprocessBot]:
     workdir = tmp_path / "run"
     workdir.mkdir()
-    runner = SubprocessBot(emulator, tmp_path / "filmbot.sqlite3", workdir)
+    runner = SubprocessBot(emulator, db_location, workdir)
     try:
         await runner.start()
         yield runner

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from bot.database_url import DatabaseLocation
+
 pytest.importorskip("tests.discord_emulator")
 
 from bot.catalog.importing import import_catalog
@@ -19,8 +21,10 @@ from tests.discord_emulator.botrunner import FILMS_DIR, InProcessBot, Subprocess
 
 
 @pytest.fixture
-async def catalog_bot(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Any]:
-    database = tmp_path / "filmbot.sqlite3"
+async def catalog_bot(
+    emulator: Emulator, tmp_path: Path, db_location: DatabaseLocation
+) -> AsyncIterator[Any]:
+    database = db_location
     path = tmp_path / "films.csv"
     rows = ["title,year,director,genres,runtime,imdb_rating,imdb_votes"]
     rows += [f"Night Film {n:02d},{1960 + n},Ana Costa,Drama,{90 + n},6.5,{1000 + n}" for n in range(1, 16)]
@@ -95,7 +99,7 @@ def _options(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # -- issue #16: cards fail safe at bot start (items 1 and 2) and a long premise (item 4) ---------------
 
 
-async def _rated_film(database: Path, films: Path) -> None:
+async def _rated_film(database: DatabaseLocation, films: Path) -> None:
     """The repository's cards loaded and 100 Meters rated: what a typo in the cards folder must not lose."""
     store = await Store.open(database)
     try:
@@ -108,9 +112,9 @@ async def _rated_film(database: Path, films: Path) -> None:
 
 
 async def test_a_mistyped_cards_folder_at_start_keeps_every_film(
-    emulator: Emulator, driver: Driver, tmp_path: Path
+    emulator: Emulator, driver: Driver, tmp_path: Path, db_location: DatabaseLocation
 ) -> None:
-    database = tmp_path / "filmbot.sqlite3"
+    database = db_location
     await _rated_film(database, FILMS_DIR)
     workdir = tmp_path / "run"
     workdir.mkdir()
@@ -142,7 +146,7 @@ def _card(slug: str, title: str, imdb_id: str, plot: str = "", year: int = 1995)
 
 
 async def test_two_cards_with_one_imdb_id_at_start(
-    emulator: Emulator, driver: Driver, tmp_path: Path
+    emulator: Emulator, driver: Driver, tmp_path: Path, db_location: DatabaseLocation
 ) -> None:
     films = tmp_path / "films"
     films.mkdir()
@@ -151,7 +155,7 @@ async def test_two_cards_with_one_imdb_id_at_start(
     (films / "alien.toml").write_text(_card("alien", "Alien", "tt0078748", year=1979), encoding="utf-8")
     workdir = tmp_path / "run"
     workdir.mkdir()
-    bot = SubprocessBot(emulator, tmp_path / "filmbot.sqlite3", workdir, FILMBOT_FILMS_DIR=str(films))
+    bot = SubprocessBot(emulator, db_location, workdir, FILMBOT_FILMS_DIR=str(films))
     await bot.start()
     try:
         heat = await driver.slash("film", title="heat")
@@ -172,7 +176,7 @@ PREMISE_SECTION = '\n[[plot]]\nphase = "Premise {n}"\nlevel = 0\ntext = "{text}"
 
 
 async def test_a_long_premise_is_paged_across_messages(
-    emulator: Emulator, driver: Driver, tmp_path: Path
+    emulator: Emulator, driver: Driver, tmp_path: Path, db_location: DatabaseLocation
 ) -> None:
     # Three level-0 sections of 1,512 characters: more than one embed description (4,096) holds.
     texts = [(f"Part {n} " + " ".join(f"w{n}x{w:04d}" for w in range(300)))[:1512] for n in range(3)]
@@ -182,7 +186,7 @@ async def test_a_long_premise_is_paged_across_messages(
     films.mkdir()
     (films / "heat.toml").write_text(_card("heat", "Heat", "tt0113277", plot), encoding="utf-8")
     assert all(len(t) == 1512 for t in texts)
-    runner = InProcessBot(emulator, tmp_path / "filmbot.sqlite3", FILMBOT_FILMS_DIR=str(films))
+    runner = InProcessBot(emulator, db_location, FILMBOT_FILMS_DIR=str(films))
     await runner.start()
     try:
         result = await driver.slash("plot", film="heat")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.database_url import DatabaseLocation
 from tests.catalog._dataset_server import DatasetServer, dataset, serving
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import InProcessBot
@@ -23,9 +24,9 @@ async def server() -> AsyncIterator[DatasetServer]:
 
 
 async def test_download_then_run_finds_the_films(
-    emulator: Emulator, driver: Driver, server: DatasetServer, tmp_path: Path
+    emulator: Emulator, driver: Driver, server: DatasetServer, tmp_path: Path, db_location: DatabaseLocation
 ) -> None:
-    database = tmp_path / "filmbot.sqlite3"
+    database = db_location
     done = await filmbot(
         "films", "download", "imdb",
         env=environment(database, FILMBOT_IMDB_DATASETS_URL=server.url), cwd=tmp_path,
@@ -46,11 +47,11 @@ async def test_download_then_run_finds_the_films(
 
 
 async def test_the_running_bot_refreshes_and_finds_the_new_films_without_a_restart(
-    emulator: Emulator, driver: Driver, server: DatasetServer, tmp_path: Path
+    emulator: Emulator, driver: Driver, server: DatasetServer, tmp_path: Path, db_location: DatabaseLocation
 ) -> None:
     runner = InProcessBot(
         emulator,
-        tmp_path / "filmbot.sqlite3",
+        db_location,
         FILMBOT_IMDB_DATASETS_URL=server.url,
         FILMBOT_IMDB_REFRESH="weekly",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bot.database_url import DatabaseLocation
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import InProcessBot
 
@@ -56,10 +57,8 @@ async def test_card_button_posted_before_a_restart_still_works(
     assert "100 Meters" in opened.embed["title"]
 
 
-async def test_guild_scoped_sync(emulator: Emulator, tmp_path: Path) -> None:
-    runner = InProcessBot(
-        emulator, tmp_path / "guild.sqlite3", FILMBOT_GUILD_IDS=str(emulator.world.guild.id)
-    )
+async def test_guild_scoped_sync(emulator: Emulator, tmp_path: Path, db_location: DatabaseLocation) -> None:
+    runner = InProcessBot(emulator, db_location, FILMBOT_GUILD_IDS=str(emulator.world.guild.id))
     await runner.start()
     try:
         assert "film" in [c["name"] for c in emulator.state.commands[emulator.world.guild.id]]

@@ -12,6 +12,7 @@ import pytest
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import SubprocessBot
 from tests.e2e.test_polls_e2e import create, poll_id_of
+from tests.engines import sqlite_only
 
 pytestmark = pytest.mark.skipif(not hasattr(resource, "prlimit"), reason="needs Linux's prlimit")
 
@@ -22,6 +23,7 @@ def _limit_file_size(pid: int, limit: int) -> None:
     resource.prlimit(pid, resource.RLIMIT_FSIZE, (limit, hard))
 
 
+@sqlite_only  # the bot's own process may not grow a file: SQLite's, not a server's
 async def test_a_full_disk_gets_an_honest_answer(emulator: Emulator, tmp_path: Path) -> None:
     workdir = tmp_path / "run"
     workdir.mkdir()

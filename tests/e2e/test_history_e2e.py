@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from bot.clock import ManualClock
+from bot.database_url import DatabaseLocation
 from bot.films.models import Fact, FilmData, Source
 from tests.discord_emulator import Driver, Emulator, MessageView
 from tests.discord_emulator.botrunner import InProcessBot
@@ -32,8 +33,10 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def filmbot(emulator: Emulator, tmp_path: Path, clock: ManualClock) -> AsyncIterator[InProcessBot]:
-    runner = InProcessBot(emulator, tmp_path / "filmbot.sqlite3", clock=clock)
+async def filmbot(
+    emulator: Emulator, tmp_path: Path, db_location: DatabaseLocation, clock: ManualClock
+) -> AsyncIterator[InProcessBot]:
+    runner = InProcessBot(emulator, db_location, clock=clock)
     await runner.start()
     try:
         yield runner

@@ -4,7 +4,6 @@ Discord accepting a post and the bot recording it)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -13,11 +12,13 @@ from typing import Any
 import pytest
 
 from bot.clock import ManualClock
+from bot.database_url import DatabaseLocation
 from bot.letterboxd.polling import POLL_INTERVAL
 from bot.store import Store
 from tests.conftest import NOW
 from tests.discord_emulator import Driver, Emulator, FileOption
 from tests.discord_emulator.botrunner import InProcessBot
+from tests.engines import outside_execute
 from tests.letterboxd.exports import add_catalog, diary_csv, export_zip, ratings_csv
 from tests.letterboxd.feeds import Fault, FeedServer, Item, serving
 
@@ -37,10 +38,10 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def lbbot(
-    emulator: Emulator, feeds: FeedServer, clock: ManualClock, tmp_path: Path
+    emulator: Emulator, feeds: FeedServer, clock: ManualClock, tmp_path: Path, db_location: DatabaseLocation
 ) -> AsyncIterator[Any]:
     """The real bot in-process on a manual clock, reading feeds from the local Letterboxd, with a catalog."""
-    database = tmp_path / "filmbot.sqlite3"
+    database = db_location
     store = await Store.open(database)
     try:
         await add_catalog(store, tmp_path)
@@ -183,10 +184,11 @@ async def test_a_post_discord_accepted_just_before_a_crash_is_not_repeated(
     assert len(posts(driver)) == 1
     await lbbot.stop()
     # What a kill between Discord's answer and our commit leaves: the post recorded, not as posted.
-    with sqlite3.connect(lbbot.database) as conn:
-        conn.execute(
-            "UPDATE letterboxd_posts SET state = 'pending', message_id = NULL WHERE state = 'posted'"
-        )
+    outside_execute(
+        lbbot.database,
+        "UPDATE letterboxd_posts SET state = 'pending', message_id = NULL WHERE state = 'posted'",
+        [()],
+    )
     if not history_readable:
         emulator.faults.fail("GET", "/channels/*/messages", 403, times=None)
     await lbbot.start()

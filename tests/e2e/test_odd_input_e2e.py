@@ -5,23 +5,23 @@ is posted, scheduled or stored. The full list of inputs runs through ``filmbot a
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.database_url import DatabaseLocation
 from tests.discord_emulator import Driver, Emulator
+from tests.engines import outside_rows
 
 WRITTEN = ("polls", "watch_parties", "timers", "member_settings", "guild_settings")
 
 
-def rows(database: Path) -> dict[str, int]:
-    with sqlite3.connect(database) as conn:
-        return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in WRITTEN}
+def rows(database: DatabaseLocation) -> dict[str, int]:
+    return {table: outside_rows(database, f"SELECT count(*) FROM {table}")[0][0] for table in WRITTEN}
 
 
-def assert_nothing_happened(emulator: Emulator, driver: Driver, database: Path) -> None:
+def assert_nothing_happened(emulator: Emulator, driver: Driver, database: DatabaseLocation) -> None:
     assert not driver.messages(), "nothing is posted in the channel"
     assert not emulator.state.scheduled_events
     assert set(rows(database).values()) == {0}
@@ -36,14 +36,20 @@ def assert_nothing_happened(emulator: Emulator, driver: Driver, database: Path) 
     ],
 )
 async def test_poll_durations(
-    emulator: Emulator, filmbot: Any, driver: Driver, tmp_path: Path, duration: str, says: str
+    emulator: Emulator,
+    filmbot: Any,
+    driver: Driver,
+    tmp_path: Path,
+    db_location: DatabaseLocation,
+    duration: str,
+    says: str,
 ) -> None:
     result = await driver.slash(
         "poll", "create", question="Which one?", options="Heat; Ronin", duration=duration
     )
     assert result.ephemeral and result.embed["title"] == "Check that option"
     assert says in result.text and "30m, 2h, 3d or 1d12h" in result.text
-    assert_nothing_happened(emulator, driver, tmp_path / "filmbot.sqlite3")
+    assert_nothing_happened(emulator, driver, db_location)
 
 
 @pytest.mark.parametrize(
@@ -58,12 +64,18 @@ async def test_poll_durations(
     ],
 )
 async def test_watch_party_times(
-    emulator: Emulator, filmbot: Any, driver: Driver, tmp_path: Path, options: dict[str, str], says: str
+    emulator: Emulator,
+    filmbot: Any,
+    driver: Driver,
+    tmp_path: Path,
+    db_location: DatabaseLocation,
+    options: dict[str, str],
+    says: str,
 ) -> None:
     result = await driver.as_member("moderator").slash("watchparty", "schedule", film="100-meters", **options)
     assert result.ephemeral and result.embed["title"] == "Check that option"
     assert says in result.text
-    assert_nothing_happened(emulator, driver, tmp_path / "filmbot.sqlite3")
+    assert_nothing_happened(emulator, driver, db_location)
 
 
 async def test_reminders_answer_says_what_to_type_instead(
@@ -84,11 +96,11 @@ async def test_plot_upto_in_superscript(emulator: Emulator, filmbot: Any, driver
 
 @pytest.mark.parametrize("zone", ["localtime", "Factory"])
 async def test_time_zones_that_are_no_place(
-    emulator: Emulator, filmbot: Any, driver: Driver, tmp_path: Path, zone: str
+    emulator: Emulator, filmbot: Any, driver: Driver, tmp_path: Path, db_location: DatabaseLocation, zone: str
 ) -> None:
     result = await driver.slash("timezone", "set", zone=zone)
     assert result.ephemeral and f"“{zone}” is not a time zone I know" in result.text
-    assert_nothing_happened(emulator, driver, tmp_path / "filmbot.sqlite3")
+    assert_nothing_happened(emulator, driver, db_location)
     accepted = await driver.slash("timezone", "set", zone="Asia/Tokyo")
     assert accepted.ephemeral and "Asia/Tokyo" in accepted.text
-    assert rows(tmp_path / "filmbot.sqlite3")["member_settings"] == 1
+    assert rows(db_location)["member_settings"] == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.client import FilmBot
+from bot.database_url import DatabaseLocation
 from bot.polls.delivery import PollDelivery
 from bot.store.timers import encode_time
 
@@ -22,6 +22,7 @@ emulator_package = pytest.importorskip("tests.discord_emulator")
 from tests.discord_emulator import Driver, Emulator, MessageView  # noqa: E402
 from tests.discord_emulator.botrunner import InProcessBot, SubprocessBot  # noqa: E402
 from tests.discord_emulator.views import InteractionResult  # noqa: E402
+from tests.engines import outside_rows  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 CARD = REPO / "data" / "films" / "100-meters.toml"
@@ -48,8 +49,8 @@ def films_dir(tmp_path: Path) -> Path:
 class Bot:
     """The in-process bot with quick live-tally edits (the 2 s coalescing is measured in benchmarks)."""
 
-    def __init__(self, emulator: Emulator, tmp_path: Path) -> None:
-        self.database = tmp_path / "filmbot.sqlite3"
+    def __init__(self, emulator: Emulator, tmp_path: Path, database: DatabaseLocation) -> None:
+        self.database = database
         self.runner = InProcessBot(emulator, self.database, FILMBOT_FILMS_DIR=str(films_dir(tmp_path)))
 
     async def start(self) -> FilmBot:
@@ -67,13 +68,12 @@ class Bot:
         await self.delivery.drain()
 
     def sql(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.database) as conn:
-            return list(conn.execute(query, params))
+        return outside_rows(self.database, query, params)
 
 
 @pytest.fixture
-async def polls(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Bot]:
-    bot = Bot(emulator, tmp_path)
+async def polls(emulator: Emulator, tmp_path: Path, db_location: DatabaseLocation) -> AsyncIterator[Bot]:
+    bot = Bot(emulator, tmp_path, db_location)
     await bot.start()
     try:
         yield bot
@@ -209,9 +209,10 @@ async def test_hidden_and_anonymous(emulator: Emulator, polls: Bot, driver: Driv
     posted = await driver.wait_for_message(predicate=lambda m: "Result" in m.text)
     assert "Winner: **Yes**" in posted.text and "anonymous" in posted.text
     assert "alice" not in posted.text.lower() and "bruno" not in posted.text.lower()
-    # The secret is gone from the database file and its write-ahead log, while the bot runs on.
-    for path in (polls.database, polls.database.with_name(polls.database.name + "-wal")):
-        assert not path.exists() or bytes(secret) not in path.read_bytes(), path.name
+    assert polls.sql("SELECT secret FROM polls WHERE id = ?", (poll,)) == [(None,)]
+    if isinstance(polls.database, Path):  # SQLite: gone from the file and its write-ahead log too
+        for path in (polls.database, polls.database.with_name(polls.database.name + "-wal")):
+            assert not path.exists() or bytes(secret) not in path.read_bytes(), path.name
 
 
 async def test_role_restriction(emulator: Emulator, polls: Bot, driver: Driver) -> None:
@@ -295,14 +296,16 @@ async def test_clicks_after_a_restart_and_a_deadline_passed_while_down(
 
 
 @pytest.mark.parametrize("voters", [1000])
-async def test_a_thousand_concurrent_voters(tmp_path: Path, voters: int) -> None:
+async def test_a_thousand_concurrent_voters(
+    tmp_path: Path, db_location: DatabaseLocation, voters: int
+) -> None:
     from tests.discord_emulator.world import build_default_world
 
     # Discord, a thousand members and the bot share one event loop here, so the 3 s answer deadline is
     # relaxed; click-to-answer latency on a realistic split is what benchmarks/polls.py measures.
     emulator = Emulator(world=build_default_world("emulator-token", member_count=voters), ack_timeout=60)
     await emulator.start()
-    bot = Bot(emulator, tmp_path)
+    bot = Bot(emulator, tmp_path, db_location)
     try:
         await bot.start()
         driver: Driver = emulator.driver
@@ -346,7 +349,9 @@ def confirmed(result: InteractionResult) -> bool:
 
 
 @pytest.mark.emulator_allow_violations
-async def test_sigkill_during_a_burst_keeps_every_acknowledged_vote(tmp_path: Path) -> None:
+async def test_sigkill_during_a_burst_keeps_every_acknowledged_vote(
+    tmp_path: Path, db_location: DatabaseLocation
+) -> None:
     """Every vote the bot confirmed is in the database after a SIGKILL in the middle of a burst.
 
     Nothing here depends on how fast the machine is: only votes whose confirmation Discord accepted count
@@ -362,7 +367,7 @@ async def test_sigkill_during_a_burst_keeps_every_acknowledged_vote(tmp_path: Pa
     await emulator.start()
     workdir = tmp_path / "run"
     workdir.mkdir()
-    database = tmp_path / "filmbot.sqlite3"
+    database = db_location
     runner = SubprocessBot(emulator, database, workdir)
     results: dict[int, InteractionResult] = {}
     confirmations: list[int] = []
@@ -402,10 +407,9 @@ async def test_sigkill_during_a_burst_keeps_every_acknowledged_vote(tmp_path: Pa
         await runner.stop()
         await emulator.close()
     acknowledged = {user for user, result in results.items() if confirmed(result)}
-    with sqlite3.connect(database) as conn:
-        stored = {
-            int(v) for (v,) in conn.execute("SELECT voter FROM poll_ballots WHERE poll_id = ?", (poll,))
-        }
+    stored = {
+        int(v) for (v,) in outside_rows(database, "SELECT voter FROM poll_ballots WHERE poll_id = ?", (poll,))
+    }
     assert acknowledged, "no vote was confirmed before the kill"
     assert acknowledged <= stored, f"{len(acknowledged - stored)} acknowledged votes were lost"
 
@@ -545,12 +549,12 @@ async def test_two_closers_of_a_poll_whose_channel_refuses_the_result_both_see_i
 
 
 async def test_an_anonymous_vote_leaves_no_trace_of_the_voter_in_the_debug_log(
-    emulator: Emulator, tmp_path: Path
+    emulator: Emulator, tmp_path: Path, db_location: DatabaseLocation
 ) -> None:
     """``filmbot run`` at DEBUG: the gateway events are logged by their shape, never with who clicked what."""
     workdir = tmp_path / "run"
     workdir.mkdir()
-    database = tmp_path / "filmbot.sqlite3"
+    database = db_location
     bot = SubprocessBot(emulator, database, workdir, FILMBOT_LOG_LEVEL="DEBUG")
     await bot.start()
     driver = Driver(emulator)
@@ -569,5 +573,4 @@ async def test_an_anonymous_vote_leaves_no_trace_of_the_voter_in_the_debug_log(
     for trace in (str(voter.user.id), voter.user.username):
         assert trace not in log, f"{trace!r} is in the log"
     assert "WebSocket Event: <op 0 INTERACTION_CREATE seq" in log
-    with sqlite3.connect(database) as conn:
-        assert conn.execute("SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)).fetchone() == (1,)
+    assert outside_rows(database, "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)) == [(1,)]

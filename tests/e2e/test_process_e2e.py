@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.database_url import DatabaseLocation
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import SubprocessBot
 
@@ -31,10 +32,12 @@ async def test_kill_9_then_start_again(
     assert choices.names[0].startswith("100 Meters")
 
 
-async def test_the_token_never_reaches_the_log_even_at_debug(emulator: Emulator, tmp_path: Path) -> None:
+async def test_the_token_never_reaches_the_log_even_at_debug(
+    emulator: Emulator, tmp_path: Path, db_location: DatabaseLocation
+) -> None:
     workdir = tmp_path / "run"
     workdir.mkdir()
-    bot = SubprocessBot(emulator, tmp_path / "filmbot.sqlite3", workdir, FILMBOT_LOG_LEVEL="DEBUG")
+    bot = SubprocessBot(emulator, db_location, workdir, FILMBOT_LOG_LEVEL="DEBUG")
     await bot.start()
     try:
         await Driver(emulator).slash("film", title="100-meters")

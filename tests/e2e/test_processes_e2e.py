@@ -26,7 +26,7 @@ from bot.store.timers import encode_time
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import SubprocessBot
 from tests.discord_emulator.world import Club
-from tests.engines import TEST_SERVER, env_value, outside_execute, outside_rows, postgres_only
+from tests.engines import TEST_SERVER, outside_execute, outside_rows, postgres_only
 
 pytestmark = postgres_only
 
@@ -58,9 +58,8 @@ def process(emulator: Emulator, url: PostgresUrl, tmp_path: Path, name: str, ids
     workdir.mkdir()
     return SubprocessBot(
         emulator,
-        Path(env_value(url)),
+        url,
         workdir,
-        FILMBOT_DATABASE=env_value(url),
         FILMBOT_SHARD_COUNT="2",
         FILMBOT_SHARD_IDS=ids,
         FILMBOT_TIMER_LEASE_SECONDS=LEASE,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
+from bot.database_url import DatabaseLocation, database_env
 from bot.sharding import IDENTIFY_WINDOW, ShardedFilmBot
 from tests.discord_emulator import Driver, Emulator, MessageView
 from tests.discord_emulator.botrunner import InProcessBot, SubprocessBot
@@ -36,8 +37,10 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def sharded(emulator: Emulator, tmp_path: Path, clock: ManualClock) -> AsyncIterator[InProcessBot]:
-    runner = InProcessBot(emulator, tmp_path / "filmbot.sqlite3", clock=clock, **SHARDS)
+async def sharded(
+    emulator: Emulator, tmp_path: Path, db_location: DatabaseLocation, clock: ManualClock
+) -> AsyncIterator[InProcessBot]:
+    runner = InProcessBot(emulator, db_location, clock=clock, **SHARDS)
     await runner.start()
     try:
         yield runner
@@ -144,10 +147,12 @@ async def test_one_shard_dropped_and_resumed_while_the_other_keeps_working(
     assert sharded.bot.ready_event.is_set()
 
 
-async def test_filmbot_run_serves_both_shards_and_stops_cleanly(emulator: Emulator, tmp_path: Path) -> None:
+async def test_filmbot_run_serves_both_shards_and_stops_cleanly(
+    emulator: Emulator, tmp_path: Path, db_location: DatabaseLocation
+) -> None:
     workdir = tmp_path / "run"
     workdir.mkdir()
-    process = SubprocessBot(emulator, tmp_path / "filmbot.sqlite3", workdir, **SHARDS)
+    process = SubprocessBot(emulator, db_location, workdir, **SHARDS)
     try:
         await process.start()
         for shard_id in (0, 1):
@@ -172,7 +177,7 @@ async def test_filmbot_run_serves_both_shards_and_stops_cleanly(emulator: Emulat
 async def test_bad_shard_ids_are_refused_at_start(
     emulator: Emulator, tmp_path: Path, ids: str, says: str
 ) -> None:
-    database = tmp_path / "filmbot.sqlite3"
+    database = tmp_path / "filmbot.sqlite3"  # refused before any database is opened: none is created
     env = environment(database, **emulator.bot_env(str(database)))
     env.update(FILMBOT_SHARD_COUNT="2", FILMBOT_SHARD_IDS=ids)
     done = await filmbot("run", env=env, cwd=tmp_path)
@@ -180,10 +185,12 @@ async def test_bad_shard_ids_are_refused_at_start(
     assert emulator.gateway.identifies == 0 and not database.exists()
 
 
-async def test_discord_requiring_shards_is_a_settings_error_and_auto_meets_it(tmp_path: Path) -> None:
+async def test_discord_requiring_shards_is_a_settings_error_and_auto_meets_it(
+    tmp_path: Path, db_location: DatabaseLocation
+) -> None:
     async with Emulator(guilds=GUILDS, max_guilds_per_shard=4, recommended_shards=2) as emu:
-        database = tmp_path / "filmbot.sqlite3"
-        env = environment(database, **emu.bot_env(str(database)))
+        database = db_location
+        env = environment(database, **emu.bot_env(database_env(database)))
         done = await filmbot("run", env=env, cwd=tmp_path)
         one_sentence(
             done, CONFIG, "close code 4011", "FILMBOT_SHARD_COUNT is not set", "FILMBOT_SHARD_COUNT=auto"
@@ -199,10 +206,12 @@ async def test_discord_requiring_shards_is_a_settings_error_and_auto_meets_it(tm
         emu.assert_clean()
 
 
-async def test_identifies_keep_discords_limit_of_one_per_five_seconds(tmp_path: Path) -> None:
+async def test_identifies_keep_discords_limit_of_one_per_five_seconds(
+    tmp_path: Path, db_location: DatabaseLocation
+) -> None:
     """With ``max_concurrency`` 1, shard 1 identifies no sooner than 5 s after shard 0 (Discord's rule)."""
     async with Emulator(guilds=GUILDS, max_concurrency=1) as emu:
-        runner = InProcessBot(emu, tmp_path / "filmbot.sqlite3", **SHARDS)
+        runner = InProcessBot(emu, db_location, **SHARDS)
         await runner.start()
         try:
             (first, at0), (second, at1) = emu.gateway.identify_times

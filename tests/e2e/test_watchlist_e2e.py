@@ -8,7 +8,6 @@ scheduled from the result's button and form; the bot restarts in the middle of e
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,12 @@ from typing import Any
 import pytest
 
 from bot.catalog.importing import import_catalog
+from bot.database_url import DatabaseLocation
 from bot.store import Store
 from tests.discord_emulator import Driver, Emulator, MessageView
 from tests.discord_emulator.botrunner import InProcessBot
 from tests.discord_emulator.views import InteractionResult
+from tests.engines import outside_rows
 
 FILMS = [
     ("Heat", 1995, 8.3),
@@ -38,8 +39,7 @@ class Bot:
         self.runner = runner
 
     def sql(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.runner.database) as conn:
-            return list(conn.execute(query, params))
+        return outside_rows(self.runner.database, query, params)
 
     def film_id(self, title: str) -> int:
         ((film_id,),) = self.sql("SELECT id FROM films WHERE title = ?", (title,))
@@ -50,8 +50,8 @@ class Bot:
 
 
 @pytest.fixture
-async def bot(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Bot]:
-    database = tmp_path / "filmbot.sqlite3"
+async def bot(emulator: Emulator, tmp_path: Path, db_location: DatabaseLocation) -> AsyncIterator[Bot]:
+    database = db_location
     path = tmp_path / "films.csv"
     rows = ["title,year,director,genres,runtime,imdb_rating,imdb_votes"]
     rows += [f"{title},{year},Michael Mann,Crime,120,{score},1000" for title, year, score in FILMS]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.catalog.loader import load_cards
+from bot.database_url import DatabaseLocation, database_env
 from bot.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,12 +32,12 @@ class Done:
     stderr: str
 
 
-def environment(database: Path, **extra: str) -> dict[str, str]:
+def environment(database: DatabaseLocation, **extra: str) -> dict[str, str]:
     """The caller's environment without any filmbot or Discord setting, plus these."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FILMBOT_"))}
     env.update(
         PYTHONPATH=str(REPO),
-        FILMBOT_DATABASE=str(database),
+        FILMBOT_DATABASE=database_env(database),
         FILMBOT_FILMS_DIR=str(FILMS_DIR),
         # No sleeping on Discord's (absent) gateway in a test.
         FILMBOT_GUILD_READY_TIMEOUT="0.2",

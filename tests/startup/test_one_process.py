@@ -10,7 +10,11 @@ from bot.errors import DatabaseInUse
 from bot.store import hold_exclusive, lock_path
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import SubprocessBot
+from tests.engines import sqlite_only
 from tests.startup._cli import IN_USE, REPO, filmbot, one_sentence
+
+# The <db>.lock file that keeps a second process off a SQLite database.
+pytestmark = sqlite_only
 
 
 async def test_a_second_run_is_refused_while_the_first_serves(

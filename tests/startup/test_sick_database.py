@@ -19,7 +19,11 @@ from pathlib import Path
 import pytest
 
 from bot.store import migrations, register_functions
+from tests.engines import sqlite_only
 from tests.startup._cli import DATABASE, environment, filmbot, one_sentence, real_database
+
+# A damaged, truncated, read-only or foreign SQLite file: what only a database file can be.
+pytestmark = sqlite_only
 
 NOBODY = 65534
 ASK = ("ask", "/film 100-meters")

@@ -39,8 +39,8 @@ async def test_migrations_set_user_version_and_pragmas(store: Store) -> None:
     assert foreign is not None and foreign[0] == 1
 
 
-async def test_reopening_applies_nothing_twice(database: DatabaseLocation) -> None:
-    path = database
+async def test_reopening_applies_nothing_twice(db_location: DatabaseLocation) -> None:
+    path = db_location
     first = await Store.open(path)
     await first.films.upsert(film())
     await first.close()

@@ -16,6 +16,10 @@ from pathlib import Path
 from bot.clock import ManualClock
 from bot.polls.service import PollService
 from bot.store import Store, migrations
+from tests.engines import sqlite_only
+
+# Databases written by earlier filmbots, which only ever wrote SQLite files.
+pytestmark = sqlite_only
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "v0_1" / "filmbot.sql"
 OFFLINE_GUILD = 1100000000000000001

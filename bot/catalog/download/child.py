@@ -18,6 +18,7 @@ import sys
 from collections import deque
 from dataclasses import dataclass
 
+from bot.database_url import database_env
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,11 +56,13 @@ class ChildRefresh:
         """The bot's environment without its own settings (never the token), plus those the child needs."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FILMBOT_"))}
         env.update(
-            FILMBOT_DATABASE=str(self._settings.database),
+            FILMBOT_DATABASE=database_env(self._settings.database),
             FILMBOT_FILMS_DIR=str(self._settings.films_dir),
             FILMBOT_LOG_LEVEL=self._settings.log_level,
             FILMBOT_IMDB_DATASETS_URL=self._settings.imdb_datasets_url,
         )
+        if self._settings.imdb_dir is not None:
+            env["FILMBOT_IMDB_DIR"] = str(self._settings.imdb_dir)
         return env
 
     async def run(self) -> RefreshRun:

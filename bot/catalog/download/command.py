@@ -46,7 +46,7 @@ async def _download(
     try:
         last = await saved_plan(store)
         plan = DownloadPlan(
-            dest or (last.dest if last else default_dest(settings.database)),
+            dest or (last.dest if last else default_dest(settings.database, settings.imdb_dir)),
             min_votes if min_votes is not None else (last.min_votes if last else 0),
         )
         keep = f"films with at least {plan.min_votes:,} IMDb votes" if plan.min_votes else "every film"

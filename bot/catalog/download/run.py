@@ -42,8 +42,11 @@ class Download:
     policy: Policy = field(default_factory=Policy)
 
 
-def default_dest(database: DatabaseLocation) -> Path:
-    """Where the files go unless told: a folder ``imdb`` beside the database (a server's: ``data/imdb``)."""
+def default_dest(database: DatabaseLocation, imdb_dir: Path | None = None) -> Path:
+    """Where the files go unless told: FILMBOT_IMDB_DIR, else a folder ``imdb`` beside a SQLite database
+    (with a PostgreSQL server, ``data/imdb`` in the working folder)."""
+    if imdb_dir is not None:
+        return imdb_dir
     return database.parent / "imdb" if isinstance(database, Path) else Path("data") / "imdb"
 
 
