@@ -134,7 +134,8 @@ def outside_rows(
     """Rows read by a connection of their own (as another process, or a restarted bot, sees them): only
     what is committed. ``sql`` is written as the store's (``?`` placeholders)."""
     if isinstance(location, Path):
-        with contextlib.closing(sqlite3.connect(location)) as conn:
+        # Committed on the way out, as PostgreSQL's statement is: a test may write through it (an UPDATE).
+        with contextlib.closing(sqlite3.connect(location)) as conn, conn:
             return list(conn.execute(sql, params))
 
     async def read() -> list[tuple[Any, ...]]:

@@ -251,9 +251,9 @@ class PgDatabase:
         """One write statement that is atomic by itself (a timer claim), committed on its own, outside the
         write lock: for a statement that reads nothing it then writes back, that lock only adds waiting."""
         try:
-            async with self._pool.acquire() as conn:
+            async with self.connection() as conn:
                 return await _fetch(conn, sql, params)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except (*_BROKEN, asyncpg.PostgresError) as exc:
             failed = pg_write_failure(self.url, exc)
             if failed is None:
                 raise
