@@ -489,9 +489,10 @@ async def test_a_commit_past_two_seconds_is_deferred_then_confirmed(
     at 2 s (Discord's deadline is 3 s), and confirms it in the follow-up once the commit is done."""
     message = await create(driver, question="Slow disk", options="A; B", duration="1h")
     poll = poll_id_of(message)
-    blocker = sqlite3.connect(sqlite_path(polls.database), isolation_level=None)
+    # Waits (up to a minute on a busy machine) for the bot's own writes to let go of the lock first.
+    blocker = sqlite3.connect(sqlite_path(polls.database), isolation_level=None, timeout=60)
+    blocker.execute("BEGIN IMMEDIATE")  # the write lock, until the click has been deferred
     try:
-        blocker.execute("BEGIN IMMEDIATE")  # the write lock, until the click has been deferred
         vote = await driver.click(message, f"filmbot:poll:vote:{poll}:1")
         assert vote.deferred and vote.ephemeral and "Vote recorded" not in vote.text
         assert polls.sql("SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)) == [(0,)]
