@@ -71,7 +71,7 @@ class Database:
         with hold_import(self.path):
             yield
 
-    def writers_waiting(self) -> bool:
+    async def writers_waiting(self) -> bool:
         """Whether another write waits for the one in progress: in this process, or (a filmbot) in another."""
         return self._queued > 0 or self._signal.others_waiting()
 

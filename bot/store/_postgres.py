@@ -40,6 +40,11 @@ WRITE_LOCK = 0x66696C6D626F74
 # The advisory lock one catalog import at a time holds (SQLite's ``<database>.import.lock``).
 IMPORT_LOCK = WRITE_LOCK + 1
 POOL_SIZE = 10
+# Whether a session waits for the write lock (an advisory lock on a bigint: its high and low 32 bits).
+_LOCK_WAITERS = (
+    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+    "AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 1)"
+)
 # How long a write waits for another process's write (SQLite's busy_timeout): then it is WriteFailed.
 LOCK_WAIT = 5.0
 
@@ -165,9 +170,13 @@ class PgDatabase:
         async with self.connection() as conn:
             return await _pg_migrations.current_version(conn)
 
-    def writers_waiting(self) -> bool:
-        """Whether a write of this process waits for the one in progress (a long import yields to it)."""
-        return self._waiting > 0
+    async def writers_waiting(self) -> bool:
+        """Whether another write waits for the one in progress (a long import yields to it): one of this
+        process's, or any process's waiting for the write lock on the server."""
+        if self._waiting > 0:
+            return True
+        async with self.connection() as conn:
+            return bool(await conn.fetchval(_LOCK_WAITERS, WRITE_LOCK >> 32, WRITE_LOCK & 0xFFFFFFFF))
 
     @asynccontextmanager
     async def import_lock(self) -> AsyncIterator[None]:

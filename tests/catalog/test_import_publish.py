@@ -75,7 +75,8 @@ async def films_committed(store: Store) -> int:
 
 
 async def films_committed_and_held(store: Store) -> None:
-    assert 0 < await films_committed(store) < FILMS
+    # Some (on PostgreSQL, whose writes are faster, perhaps all) committed, none shown yet.
+    assert 0 < await films_committed(store) <= FILMS
     assert await count(store, "SELECT count(*) FROM catalog_unpublished") == 1
 
 

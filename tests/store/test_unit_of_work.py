@@ -122,9 +122,9 @@ async def test_a_write_waiting_for_another_connection_knows_it_and_undoes_its_be
     )  # another connection (or process) writing to the same file
     try:
         async with other.db.transaction():
-            assert not other.db.writers_waiting()
+            assert not await other.db.writers_waiting()
             waiting = asyncio.create_task(store.meta.set("uow-waiting", "1"))
-            while not other.db.writers_waiting():  # noqa: ASYNC110 - the waiter's flock: nothing to await
+            while not await other.db.writers_waiting():  # noqa: ASYNC110 - the waiter's flock: nothing to await
                 await asyncio.sleep(0.01)
             waiting.cancel()
             await asyncio.sleep(0)  # the cancellation is delivered while the BEGIN still waits
@@ -134,7 +134,7 @@ async def test_a_write_waiting_for_another_connection_knows_it_and_undoes_its_be
         assert not sqlite_db(store).conn.in_transaction
         await other.meta.set("uow-after", "1")
         await store.meta.set("uow-mine", "1")
-        assert not other.db.writers_waiting()
+        assert not await other.db.writers_waiting()
     finally:
         await other.close()
     assert (await seen_from_outside(store))[0] == [("uow-after", "1"), ("uow-mine", "1")]

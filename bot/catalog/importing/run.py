@@ -349,7 +349,7 @@ class _Writer:
             await self._flush(tx, films)
             self.written += len(films)
             self.progress.update(self.written, self.written)
-            if self.store.db.writers_waiting():
+            if await self.store.db.writers_waiting():
                 return True, True
             if time.monotonic() >= until:
                 return True, False
