@@ -1,8 +1,8 @@
 """100,000 pending timers across 1,000 servers fired by one process and by two, each exactly once.
 
-Run: ``python -m benchmarks.timers`` (SQLite: one process). With ``--postgresql URL`` (or
-``FILMBOT_TEST_DATABASE`` set to a ``postgresql://`` URL) the same runs on PostgreSQL with one process and
-with two sharing the database. Each run seeds ``--timers`` rows (server ``n % 1000``) due at random over a
+Run: ``python -m benchmarks.timers`` (SQLite: one process). With ``BENCH_POSTGRES`` set to a PostgreSQL
+server's DSN (``benchmarks._engines``) the same runs on PostgreSQL with one process and with two sharing a
+database of their own. Each run seeds ``--timers`` rows (server ``n % 1000``) due at random over a
 real-time window of ``--window`` seconds starting ``--lead`` seconds ahead, then starts the processes:
 each is filmbot's ``TimerDispatcher`` (leases, claims of at most its concurrency, group-committed
 outcomes) with a handler that only records when it ran, so the figures are the dispatcher and the store,
@@ -20,25 +20,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import contextlib
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
-
+from benchmarks._engines import ENGINES, database
 from benchmarks._stats import percentile, table
 from bot.clock import SystemClock
-from bot.database_url import database_location
+from bot.database_url import database_env, database_location
 from bot.store import Store
 from bot.store.timers import encode_time
 from bot.timers import Firing, TimerDispatcher
@@ -126,20 +121,24 @@ class Outcome:
         ]
 
 
-def run(engine: str, database: str, processes: int, args: argparse.Namespace) -> Outcome:
+async def run(engine: str, database: str, processes: int, args: argparse.Namespace) -> Outcome:
     print(f"{engine}, {processes} process(es): seeding {args.timers:,} timers ...", flush=True)
-    asyncio.run(seed(database, args.timers, args.window, args.lead))
+    await seed(database, args.timers, args.window, args.lead)
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.timers", "--worker", database],
-            stdout=subprocess.PIPE,
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "benchmarks.timers",
+            "--worker",
+            database,
+            stdout=asyncio.subprocess.PIPE,
             env={**os.environ, "PYTHONHASHSEED": "0"},
         )
         for _ in range(processes)
     ]
     reports = []
     for proc in procs:
-        out, _ = proc.communicate(timeout=args.lead + args.window + 600)
+        out, _ = await asyncio.wait_for(proc.communicate(), args.lead + args.window + 600)
         if proc.returncode != 0:
             raise SystemExit(f"a worker failed (status {proc.returncode})")
         reports.append(json.loads(out.decode().strip().splitlines()[-1]))
@@ -164,24 +163,16 @@ def run(engine: str, database: str, processes: int, args: argparse.Namespace) ->
     )
 
 
-@contextlib.contextmanager
-def scratch_database(server: str) -> Iterator[str]:
-    """A database of its own on the server ``server`` names (created, then dropped)."""
-    name = f"filmbot_bench_{os.getpid()}"
-    parts = urlsplit(server)
-
-    async def admin(statement: str) -> None:
-        conn = await asyncpg.connect(server, timeout=10)
-        try:
-            await conn.execute(statement)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+async def measure(args: argparse.Namespace) -> list[Outcome]:
+    """SQLite with one process; PostgreSQL (``BENCH_POSTGRES``) with one and with two, each on a fresh database."""
+    outcomes = []
+    with tempfile.TemporaryDirectory(prefix="filmbot-bench-") as tmp:
+        for engine in ENGINES:
+            for processes in (1,) if engine == "sqlite" else (1, 2):
+                async with database(engine, Path(tmp), f"timers_{processes}") as where:
+                    name = "SQLite" if engine == "sqlite" else "PostgreSQL"
+                    outcomes.append(await run(name, database_env(where), processes, args))
+    return outcomes
 
 
 def main() -> None:
@@ -189,22 +180,16 @@ def main() -> None:
     parser.add_argument("--timers", type=int, default=100_000, help="pending timers (default 100,000)")
     parser.add_argument("--window", type=float, default=30.0, help="seconds over which they come due")
     parser.add_argument("--lead", type=float, default=8.0, help="seconds before the window (processes start)")
-    parser.add_argument("--postgresql", metavar="URL", help="also run on this PostgreSQL database (emptied)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(asyncio.run(worker(args.worker))))
         return
-    pg = args.postgresql or os.environ.get("FILMBOT_TEST_DATABASE", "")
-    outcomes = []
-    with tempfile.TemporaryDirectory(prefix="filmbot-bench-") as tmp:
-        outcomes.append(run("SQLite", str(Path(tmp) / "timers.sqlite3"), 1, args))
-    if pg.startswith(("postgresql://", "postgres://")):
-        with scratch_database(pg) as url:
-            outcomes.append(run("PostgreSQL", url, 1, args))
-            outcomes.append(run("PostgreSQL", url, 2, args))
-    else:
-        print("PostgreSQL not measured: give --postgresql URL (or FILMBOT_TEST_DATABASE)")
+    outcomes = asyncio.run(measure(args))
+    if "postgresql" not in ENGINES:
+        print(
+            "PostgreSQL not measured: set BENCH_POSTGRES to a server's DSN (a user that may create databases)"
+        )
     head = [
         "engine",
         "procs",

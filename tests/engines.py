@@ -132,10 +132,10 @@ def outside_rows(
     location: DatabaseLocation, sql: str, params: tuple[object, ...] = ()
 ) -> list[tuple[Any, ...]]:
     """Rows read by a connection of their own (as another process, or a restarted bot, sees them): only
-    what is committed. ``sql`` is written as the store's (``?`` placeholders)."""
+    what is committed. ``sql`` is written as the store's (``?`` placeholders); a statement that writes
+    (a test changing the data behind the bot's back) is committed."""
     if isinstance(location, Path):
-        # Committed on the way out, as PostgreSQL's statement is: a test may write through it (an UPDATE).
-        with contextlib.closing(sqlite3.connect(location)) as conn, conn:
+        with contextlib.closing(sqlite3.connect(location)) as conn, conn:  # committed, as asyncpg's is
             return list(conn.execute(sql, params))
 
     async def read() -> list[tuple[Any, ...]]:
