@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -34,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
         "ask", help='run one slash command offline and print the answer, e.g. "/film 100-meters"'
     )
     ask.add_argument("line", help="the command as you would type it in Discord")
+    ask.add_argument(
+        "--online",
+        action="store_true",
+        help="also fetch from Wikidata, Wikipedia and TMDB as the running bot does (FILMBOT_ONLINE); "
+        "without it, ask answers from the local store alone",
+    )
     films = sub.add_parser("films", help="manage the film catalog")
     films_sub = films.add_subparsers(dest="films_command", required=True)
     films_sub.add_parser("load", help="load data/films/*.toml into the database")
@@ -175,7 +182,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return run(settings)
     if args.command == "ask":
-        return asyncio.run(_ask(settings, args.line))
+        return asyncio.run(_ask(settings, args.line, online=args.online))
     if args.command == "db":
         from bot.dbcopy.command import db_copy
 
@@ -214,10 +221,12 @@ def _with_level(settings: Settings, level: str) -> Settings:
     return dataclasses.replace(settings, log_level=level)
 
 
-async def _ask(settings: Settings, line: str) -> int:
+async def _ask(settings: Settings, line: str, *, online: bool) -> int:
     from bot.offline.printing import render
     from bot.offline.runner import ask
 
+    if not online:  # offline by default: the local store alone, no network
+        settings = replace(settings, online=replace(settings.online, enabled=False))
     result = await ask(settings, line)
     print(render(result))
     return 1 if result.refused is not None else 0
