@@ -80,6 +80,7 @@ class EnrichService:
         self._finder = finder
         self._hooks: list[ResultHook] = []
         self._running: dict[int, asyncio.Task[EnrichReport]] = {}
+        self._ensuring: dict[int, asyncio.Task[EnrichReport]] = {}
 
     @property
     def enabled(self) -> bool:
@@ -96,7 +97,7 @@ class EnrichService:
         self._hooks.append(hook)
 
     async def close(self) -> None:
-        for task in self._running.values():
+        for task in (*self._ensuring.values(), *self._running.values()):
             task.cancel()
         for provider in self.providers:
             await provider.close()
@@ -131,6 +132,15 @@ class EnrichService:
     async def ensure(self, film: FilmSummary) -> EnrichReport:
         """Fetch the film if it needs it (one fetch per film at a time: a second caller waits for the
         first's); the state either way."""
+        # Decided once for callers arriving together: the second joins the first's check, and its fetch.
+        deciding = self._ensuring.get(film.id)
+        if deciding is None:
+            deciding = asyncio.create_task(self._ensure(film), name=f"ensure-{film.id}")
+            self._ensuring[film.id] = deciding
+            deciding.add_done_callback(lambda _: self._ensuring.pop(film.id, None))
+        return await asyncio.shield(deciding)
+
+    async def _ensure(self, film: FilmSummary) -> EnrichReport:
         if not await self.needs_fetch(film):
             return EnrichReport(False, await self.state(film.id))
         return await self.refresh(film)
