@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bot.database_url import DatabaseLocation, PostgresUrl, postgres_url
-from bot.store._sql import numbered
+from bot.database_url import DatabaseLocation, postgres_url
 
 SERVER = os.environ.get("BENCH_POSTGRES", "").strip()
 ENGINES = ("sqlite", "postgresql") if SERVER else ("sqlite",)
@@ -46,17 +43,3 @@ async def database(engine: str, folder: Path, name: str) -> AsyncIterator[Databa
         yield postgres_url(urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, "")))
     finally:
         await _admin(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-
-
-async def rows(location: DatabaseLocation, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """What another connection sees (only committed rows); ``sql`` with the store's ``?`` placeholders."""
-    if isinstance(location, Path):
-        with contextlib.closing(sqlite3.connect(location)) as conn:
-            return list(conn.execute(sql, params))
-    assert isinstance(location, PostgresUrl)
-    conn = await asyncpg.connect(location.reveal(), timeout=10)
-    try:
-        text, args = numbered(sql, params)
-        return [tuple(row) for row in await conn.fetch(text, *args)]
-    finally:
-        await conn.close()

@@ -43,12 +43,12 @@ from typing import TYPE_CHECKING
 
 from benchmarks._bot_process import spawn
 from benchmarks._engines import ENGINES, database
-from benchmarks._engines import rows as committed_rows
 from benchmarks._stats import percentile, table
 from bot.clock import SystemClock
 from bot.database_url import DatabaseLocation
 from bot.polls.models import NewPoll, PollOption
 from bot.store import Store
+from tests.engines import outside_rows
 
 if TYPE_CHECKING:
     from tests.discord_emulator.views import InteractionResult
@@ -237,9 +237,7 @@ async def _bot_burst(
             for r in results
             if r.answered and (r.interaction.id in confirmed or not r.deferred)
         ]
-        ((stored,),) = await committed_rows(
-            database, "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,)
-        )
+        ((stored,),) = outside_rows(database, "SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,))
         lost = max(confirmed_votes - stored, 0)
         return BotRun(wall, latencies, deferred, late, cpu, voters - confirmed_votes, lost)
     finally:
