@@ -139,7 +139,7 @@ async def test_an_imported_film_gets_tmdbs_overview_as_its_premise(
     await keyed.bot.store.catalog.write_batch([dune], IMDB_SOURCE)
     card = await driver.slash("film", title="dune-1984")
     assert [r.path for r in tmdb.log] == [f"/3/find/{DUNE_1984.imdb_id}", f"/3/movie/{DUNE_1984.id}"]
-    cited = re.search(r"\[(\d+)\] film database: TMDB: Dune \(1984\)", card.embed["footer"]["text"])
+    cited = re.search(r"\[(\d+)\] TMDB: Dune \(1984\)", card.embed["footer"]["text"])
     assert cited is not None
     number = int(cited[1])
     assert card.embed["description"] == f"{DUNE_1984.overview} [{number}]"
