@@ -8,7 +8,7 @@ nothing of TMDB's is shown."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from bot.spoilers import render
 from bot.where_to_watch.render import TMDB_NOTICE
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import InProcessBot
-from tests.enrich import wikidata_items as items
+from tests.e2e.online import start_online
 from tests.enrich.fake_wikipedia import FILM_ARTICLE, FakeWikipedia
 from tests.enrich.wikidata_server import FakeWikidata
 from tests.spoilers.checks import assert_no_spoiler_leak, segments, visible
@@ -33,42 +33,29 @@ REVISION = 4_200_001
 
 
 @pytest.fixture
-async def tmdb() -> AsyncIterator[FakeTmdb]:
-    async with FakeTmdb() as server:
-        yield server
-
-
-@pytest.fixture
-async def wikidata() -> AsyncIterator[FakeWikidata]:
-    async with FakeWikidata() as server:
-        items.populate(server)  # it knows none of the films here
-        yield server
-
-
-@pytest.fixture
 async def wikipedia() -> AsyncIterator[FakeWikipedia]:
     async with FakeWikipedia() as server:  # Dune's article, found by its title
         server.page(ARTICLE, FILM_ARTICLE, revid=REVISION)
         yield server
 
 
-async def started(
-    emulator: Emulator,
-    tmp_path: Path,
-    tmdb: FakeTmdb,
-    wikidata: FakeWikidata,
-    wikipedia: FakeWikipedia,
-    **env: str,
-) -> InProcessBot:
-    runner = InProcessBot(
-        emulator, tmp_path / "filmbot.sqlite3", FILMBOT_ONLINE="on", FILMBOT_WIKIDATA_API=wikidata.api,
-        FILMBOT_WIKIPEDIA_API=wikipedia.api, FILMBOT_TMDB_API=tmdb.url, FILMBOT_TMDB_IMAGES=f"{tmdb.url}/t/p",
-        **env,
-    )  # fmt: skip
-    await runner.start()
-    dune = ImportedFilm(DUNE_1984.title, DUNE_1984.year, imdb_id=DUNE_1984.imdb_id)
-    await runner.bot.store.catalog.write_batch([dune], IMDB_SOURCE)
-    return runner
+Start = Callable[..., Awaitable[InProcessBot]]
+
+
+@pytest.fixture
+def start(
+    emulator: Emulator, tmp_path: Path, tmdb: FakeTmdb, wikidata: FakeWikidata, wikipedia: FakeWikipedia
+) -> Start:
+    """Starts filmbot online (``env``: settings such as a key), its catalog holding Dune (1984) as imported
+    from IMDb's datasets."""
+
+    async def started(**env: str) -> InProcessBot:
+        runner = await start_online(emulator, tmp_path, tmdb, wikidata, wikipedia, **env)
+        dune = ImportedFilm(DUNE_1984.title, DUNE_1984.year, imdb_id=DUNE_1984.imdb_id)
+        await runner.bot.store.catalog.write_batch([dune], IMDB_SOURCE)
+        return runner
+
+    return started
 
 
 async def plot_texts(runner: InProcessBot, slug: str) -> list[str]:
@@ -81,14 +68,9 @@ def fields(message: Any) -> list[dict[str, str]]:
 
 
 async def test_plot_shows_tmdbs_overview_as_the_premise_beside_wikipedias_phases(
-    emulator: Emulator,
-    driver: Driver,
-    tmdb: FakeTmdb,
-    wikidata: FakeWikidata,
-    wikipedia: FakeWikipedia,
-    tmp_path: Path,
+    start: Start, driver: Driver
 ) -> None:
-    runner = await started(emulator, tmp_path, tmdb, wikidata, wikipedia, TMDB_API_KEY=V3_KEY)
+    runner = await start(TMDB_API_KEY=V3_KEY)
     try:
         result = await driver.slash("plot", film="dune-1984")
         assert result.callback_type == 5 and result.ephemeral and not result.content  # fetched first
@@ -131,14 +113,9 @@ async def test_plot_shows_tmdbs_overview_as_the_premise_beside_wikipedias_phases
 
 
 async def test_without_a_key_plot_shows_no_premise_of_tmdbs(
-    emulator: Emulator,
-    driver: Driver,
-    tmdb: FakeTmdb,
-    wikidata: FakeWikidata,
-    wikipedia: FakeWikipedia,
-    tmp_path: Path,
+    start: Start, driver: Driver, tmdb: FakeTmdb
 ) -> None:
-    runner = await started(emulator, tmp_path, tmdb, wikidata, wikipedia)
+    runner = await start()
     try:
         result = await driver.slash("plot", film="dune-1984")
         assert not tmdb.log
