@@ -22,7 +22,6 @@ from bot.catalog.download.service import ImdbRefreshService
 from bot.catalog.loader import NoCards, load_cards
 from bot.catalog.service import CatalogService
 from bot.clock import Clock, SystemClock
-from bot.enrich.plots import PlotKeeper
 from bot.enrich.providers import build_providers, finder
 from bot.enrich.service import EnrichService
 from bot.films.service import FilmService
@@ -173,8 +172,7 @@ class FilmBot(commands.Bot):
             store, self.clock, providers, ttl=self.settings.online.ttl, finder=finder(providers)
         )
         self.scores = ScoreService(store, self.films, self.clock)
-        self.enrich.on_result(PlotKeeper(store))  # a plot a provider found becomes the film's phases
-        self.plots = PlotService(store, self.enrich)
+        self.plots = PlotService(store, self.enrich, tmdb=self.settings.online.tmdb)
         self.catalog = CatalogService(store)
         self.imdb_refresh = ImdbRefreshService(
             store, self.clock, self.settings.imdb_refresh, ChildRefresh(self.settings)

@@ -13,7 +13,7 @@ from bot.ui.text import join_limited, plain, truncate
 
 CARD_COLOUR = 0xE8B04B
 CAST_SHOWN = 12
-# What kind of document each source is, as a reader needs to know it.
+# What kind of document each source is, as a reader needs to know it (never the stored kind itself).
 SOURCE_KINDS = {
     "review": "press review",
     "article": "press article",
@@ -21,9 +21,20 @@ SOURCE_KINDS = {
     "aggregator": "score site",
     "dataset": "dataset",
     "official": "official site",
-    "tmdb": "film database",
-    "wikidata": "open data",
+    "tmdb": "TMDB",
+    "wikidata": "Wikidata item",
+    "wikipedia": "Wikipedia article",
 }
+OTHER_KIND = "source"
+
+
+def source_name(kind: str, title: str, publisher: str | None) -> str:
+    """ "press review: Publisher: Title"; the publisher is left out where the label already names it
+    ("Wikipedia article: The Lighthouse at Noon")."""
+    label = SOURCE_KINDS.get(kind, OTHER_KIND)
+    if not publisher or label.startswith(publisher):
+        return f"{label}: {title}"
+    return f"{label}: {publisher}: {title}"
 
 
 def refs(numbers: tuple[int, ...]) -> str:
@@ -88,10 +99,9 @@ def source_date(as_of: date, dated: bool, licence: str | None = None) -> str:
 def _footer(card: FilmCard) -> str:
     parts = []
     for source in card.sources:
-        name = source.title if not source.publisher else f"{source.publisher}: {source.title}"
-        kind = SOURCE_KINDS.get(source.kind, source.kind)
+        name = truncate(source_name(source.kind, source.title, source.publisher), 110)
         when = source_date(source.as_of, source.dated, source.licence)
-        parts.append(f"[{source.number}] {kind}: {truncate(name, 90)} ({when})")
+        parts.append(f"[{source.number}] {name} ({when})")
     origin = "Curated film card" if card.origin == "card" else "Imported catalog data"
     return truncate(f"{origin} · Sources: " + " · ".join(parts), limits.EMBED_FOOTER)
 

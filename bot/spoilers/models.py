@@ -29,12 +29,32 @@ class Phase:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchedPremise:
+    """A premise from a source spoiler-free by design (TMDB's overview), with the source it cites."""
+
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
 class StoredPlot:
     """A film's plot sections in story order, and where they come from: ``None`` for the film's curated
-    card, else the one outside source they were fetched from (a Wikipedia revision, with its licence)."""
+    card, else the one outside source they were fetched from (a Wikipedia revision, with its licence);
+    and TMDB's overview, when one was fetched (shown as the premise only when the plot gives none)."""
 
     sections: tuple[PlotSection, ...]
     source: Source | None = None
+    premise: FetchedPremise | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlotPhases:
+    """A film's phases in story order (the premise first) and where the plot and the premise come from
+    (``None``: the film's card)."""
+
+    phases: tuple[Phase, ...]
+    source: Source | None = None
+    premise_source: Source | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +69,7 @@ class PlotReveal:
     phases: tuple[Phase, ...]  # every phase, for naming them
     with_premise: bool = True
     source: Source | None = None  # where the plot text comes from, when not the film's card: attributed
+    premise_source: Source | None = None  # where the premise comes from, when not the plot (TMDB): cited
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@ embed field whose name is the phase name; the premise, which is safe anywhere, i
 Titles, footers, button labels and message content carry the film's name and phase names, never plot
 text. One embed per message, each within Discord's 6,000-character total. A plot fetched from outside
 (a Wikipedia article) is attributed in every embed that holds any of it: the article, the revision, the
-licence, each linked, in a last field outside every spoiler tag.
+licence, each linked, in a last field outside every spoiler tag. A premise from outside the plot (TMDB's
+overview, spoiler-free by design) is cited after it, and TMDB's notice ends the footer of that message.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.spoilers.models import PlotReveal
 from bot.spoilers.safety import discord_len, plain_chunks, spoiler_chunks
 from bot.ui import limits
 from bot.ui.text import plain, truncate
+from bot.where_to_watch.render import TMDB_NOTICE
 
 PLOT_COLOUR = 0x5865F2
 HINT = "Later phases are hidden: click a dark bar to reveal just that part."
@@ -60,6 +62,22 @@ def attribution(source: Source | None) -> str | None:
     return text if discord_len(text) <= limits.EMBED_FIELD_VALUE else truncate(text, 900)
 
 
+def premise_credit(source: Source | None) -> str | None:
+    """Where a premise from outside the plot comes from, linked ("Premise: TMDB's overview of “Dune
+    (1984)”"); ``None`` for a premise of the plot's own."""
+    if source is None:
+        return None
+    where = f"{plain(source.publisher)}'s overview" if source.publisher else "the overview"
+    return f"*Premise: {where} of “{_link(truncate(source.title, 200), source.url)}”.*"
+
+
+def footer(reveal: PlotReveal) -> str:
+    """The footer; TMDB's notice (its terms ask for it wherever its data is shown) with its overview."""
+    if reveal.with_premise and reveal.premise_source is not None and reveal.premise_source.kind == "tmdb":
+        return f"{FOOTER} · {TMDB_NOTICE}"
+    return FOOTER
+
+
 def _fit(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` UTF-16 units (what ``truncate`` counts are code points)."""
     while discord_len(text) > limit:
@@ -88,14 +106,16 @@ def descriptions(reveal: PlotReveal) -> list[str]:
     """The premise (safe anywhere, so in the clear) and the hint, in parts that each fit a description.
 
     A premise longer than one description goes on over as many messages as it needs, cut where the
-    text allows (``bot.spoilers.safety.plain_chunks``); the hint ends the last part.
+    text allows (``bot.spoilers.safety.plain_chunks``); its credit (when it comes from outside the plot)
+    and the hint end the last part.
     """
-    hint = _hint(reveal)
-    room = DESCRIPTION_BUDGET - (discord_len(hint) + 2 if hint else 0)
+    credit = premise_credit(reveal.premise_source) if reveal.with_premise else None
+    tail = "\n\n".join(line for line in (credit, _hint(reveal)) if line)
+    room = DESCRIPTION_BUDGET - (discord_len(tail) + 2 if tail else 0)
     premise = "\n\n".join(phase.text for phase in reveal.premise) if reveal.with_premise else ""
     parts = plain_chunks(premise, room)
-    if hint:
-        parts = [*parts[:-1], "\n\n".join([*parts[-1:], hint])]
+    if tail:
+        parts = [*parts[:-1], "\n\n".join([*parts[-1:], tail])]
     return parts
 
 
@@ -115,7 +135,7 @@ def _size(embed_title: str, description: str | None, footer: str) -> int:
 def plot_embeds(reveal: PlotReveal) -> list[discord.Embed]:
     """One embed per message, in order; the caller sends each as its own message. Every embed holding
     fetched plot text ends with its attribution."""
-    embed_title = title(reveal)
+    embed_title, embed_footer = title(reveal), footer(reveal)
     credit = attribution(reveal.source)
     reserved = discord_len(SOURCE_FIELD) + discord_len(credit) if credit else 0
     max_fields = limits.EMBED_FIELDS - (1 if credit else 0)
@@ -124,14 +144,14 @@ def plot_embeds(reveal: PlotReveal) -> list[discord.Embed]:
         for part in descriptions(reveal)
     ]
     current = embeds.pop() if embeds else discord.Embed(title=embed_title, colour=PLOT_COLOUR)
-    used = _size(embed_title, current.description, FOOTER) + reserved
+    used = _size(embed_title, current.description, embed_footer) + reserved
     for name, value in plot_fields(reveal):
         size = discord_len(name) + discord_len(value)
         if used + size > MESSAGE_BUDGET or len(current.fields) >= max_fields:
             if current.fields or current.description:
                 embeds.append(current)
             current = discord.Embed(title=embed_title, colour=PLOT_COLOUR)
-            used = _size(embed_title, None, FOOTER) + reserved
+            used = _size(embed_title, None, embed_footer) + reserved
         current.add_field(name=name, value=value, inline=False)
         used += size
     if current.fields or current.description:
@@ -139,7 +159,7 @@ def plot_embeds(reveal: PlotReveal) -> list[discord.Embed]:
     for embed in embeds:
         if credit and embed.fields:
             embed.add_field(name=SOURCE_FIELD, value=credit, inline=False)
-        embed.set_footer(text=FOOTER)
+        embed.set_footer(text=embed_footer)
     return embeds
 
 

@@ -14,12 +14,15 @@ from typing import Protocol
 
 from bot import parsing
 from bot.errors import BadInput, NotAllowed, NotFound
-from bot.films.models import FilmSummary, PlotSection, Source
-from bot.spoilers.models import Phase, PlotReveal
+from bot.films.models import FilmSummary, PlotSection
+from bot.spoilers.models import Phase, PlotPhases, PlotReveal, StoredPlot
 from bot.store import Store
 from bot.ui import limits
 
 log = logging.getLogger(__name__)
+
+# The phase name of a premise that comes from outside the plot (TMDB's overview).
+PREMISE_PHASE = "Premise"
 
 
 def group_phases(sections: tuple[PlotSection, ...]) -> tuple[Phase, ...]:
@@ -90,12 +93,26 @@ class PlotFetcher(Protocol):
 
 
 class PlotService:
-    def __init__(self, store: Store, fetcher: PlotFetcher | None = None) -> None:
+    """``tmdb``: whether TMDB is set up (a key, and the bot online); its overview is then the premise of a
+    film whose plot gives none (spoiler-free by design, so shown in the clear, cited to TMDB)."""
+
+    def __init__(self, store: Store, fetcher: PlotFetcher | None = None, *, tmdb: bool = False) -> None:
         self._store = store
         self._fetcher = fetcher
+        self._tmdb = tmdb
+
+    def _plot(self, stored: StoredPlot) -> PlotPhases:
+        """The stored plot's phases, led by TMDB's overview as the premise when the plot has none (a
+        curated card's premise always wins; a premise is never cut out of plot text)."""
+        phases = group_phases(stored.sections)
+        fetched = stored.premise if self._tmdb else None
+        if fetched is None or any(p.is_premise for p in phases):
+            return PlotPhases(phases, stored.source, None)
+        section = PlotSection(position=-1, phase=PREMISE_PHASE, spoiler_level=0, text=fetched.text)
+        return PlotPhases((Phase(PREMISE_PHASE, 0, (section,)), *phases), stored.source, fetched.source)
 
     async def phases(self, film: FilmSummary) -> tuple[Phase, ...]:
-        return group_phases((await self._store.spoilers.plot(film.id)).sections)
+        return self._plot(await self._store.spoilers.plot(film.id)).phases
 
     async def would_fetch(self, film: FilmSummary) -> bool:
         """Whether showing the film's plot means fetching it first (no stored plot; the fetcher would try)."""
@@ -103,21 +120,23 @@ class PlotService:
             return False
         return await self._fetcher.would_fetch(film)
 
-    async def _phases_or_fail(self, film: FilmSummary) -> tuple[tuple[Phase, ...], Source | None]:
+    async def _phases_or_fail(self, film: FilmSummary) -> PlotPhases:
         stored = await self._store.spoilers.plot(film.id)
         problems: tuple[str, ...] = ()
         if not stored.sections and self._fetcher is not None:
             problems = await self._fetcher.fetch_plot(film)
             stored = await self._store.spoilers.plot(film.id)
-        if not stored.sections:
+        plot = self._plot(stored)
+        if not plot.phases:
             raise NotFound(" ".join([f"The catalog has no plot summary for “{film.title}” yet.", *problems]))
-        return group_phases(stored.sections), stored.source
+        return plot
 
     async def reveal(self, film: FilmSummary, upto: str | None = None) -> PlotReveal:
         """The premise and every phase up to ``upto`` (by default all of them)."""
-        phases, source = await self._phases_or_fail(film)
+        plot = await self._phases_or_fail(film)
+        phases = plot.phases
         level = max(p.level for p in phases) if upto is None else match_phase(phases, upto).level
-        reveal = self._build(film, phases, level, source)
+        reveal = self._build(film, plot, level)
         log.debug("plot of film %d up to level %d (%d phases)", film.id, level, len(reveal.shown))
         return reveal
 
@@ -150,34 +169,26 @@ class PlotService:
 
     async def next_after(self, film: FilmSummary, level: int) -> PlotReveal:
         """Only the phase(s) at the first spoiler level above ``level`` (what Next phase reveals)."""
-        phases, source, following = await self._next_level(film, level)
+        plot, following = await self._next_level(film, level)
         log.debug("plot of film %d: next phase, level %d -> %d", film.id, level, following)
-        return self._build(film, phases, following, source, since=level)
+        return self._build(film, plot, following, since=level)
 
     async def grown(self, film: FilmSummary, level: int) -> PlotReveal:
         """The premise and every phase up to the first spoiler level above ``level``."""
-        phases, source, following = await self._next_level(film, level)
-        return self._build(film, phases, following, source)
+        plot, following = await self._next_level(film, level)
+        return self._build(film, plot, following)
 
-    async def _next_level(
-        self, film: FilmSummary, level: int
-    ) -> tuple[tuple[Phase, ...], Source | None, int]:
-        """The film's phases, their source and the first spoiler level above ``level``; ``NotFound`` after
-        the last."""
-        phases, source = await self._phases_or_fail(film)
-        later = [p.level for p in phases if p.level > level]
+    async def _next_level(self, film: FilmSummary, level: int) -> tuple[PlotPhases, int]:
+        """The film's plot and the first spoiler level above ``level``; ``NotFound`` after the last."""
+        plot = await self._phases_or_fail(film)
+        later = [p.level for p in plot.phases if p.level > level]
         if not later:
             raise NotFound(f"That was the last phase of “{film.title}”: there is nothing more to reveal.")
-        return phases, source, min(later)
+        return plot, min(later)
 
     @staticmethod
-    def _build(
-        film: FilmSummary,
-        phases: tuple[Phase, ...],
-        level: int,
-        source: Source | None,
-        since: int | None = None,
-    ) -> PlotReveal:
+    def _build(film: FilmSummary, plot: PlotPhases, level: int, since: int | None = None) -> PlotReveal:
+        phases = plot.phases
         premise = tuple(p for p in phases if p.is_premise)
         low = 0 if since is None else since
         shown = tuple(p for p in phases if not p.is_premise and low < p.level <= level)
@@ -190,7 +201,8 @@ class PlotService:
             next_phase=following[0] if following else None,
             phases=phases,
             with_premise=since is None,
-            source=source,
+            source=plot.source,
+            premise_source=plot.premise_source,
         )
 
     async def phase_names(self, film: FilmSummary, typed: str) -> list[str]:

@@ -14,6 +14,7 @@ from bot.films.models import FilmSummary
 from bot.store._rows import summary_from_row
 from bot.store._session import Row, Session, Transaction, in_texts, json_field
 from bot.store.catalog_cards import source_columns
+from bot.store.spoilers import write_fetched_plot
 
 # Enriched rows sort after a card's own rows and an import's (catalog_batch.IMPORTED_POSITION).
 ENRICHED_POSITION = 2000
@@ -98,7 +99,9 @@ class EnrichStore:
 
     async def record(self, film_id: int, result: ProviderResult, now: datetime) -> None:
         """Keep one provider's fetch: an answer (found, or no such film) replaces what that provider wrote
-        before; a failure keeps it (the card goes on showing it) and only notes the problem."""
+        before; a failure keeps it (the card goes on showing it) and only notes the problem. A plot in the
+        answer (Wikipedia's phases) replaces the fetched plot in the same transaction, so a refetch never
+        shows the film without one (a card's own plot always wins)."""
         async with self._db.write() as conn:
             old = await conn.fetchone(
                 "SELECT succeeded_at, ids, source_keys FROM enrichments WHERE film_id = ? AND provider = ?",
@@ -114,6 +117,7 @@ class EnrichStore:
                 stale = sorted({*(json.loads(old["source_keys"]) if old else []), *keys})
                 await _forget(conn, film_id, stale)
                 await _write_rows(conn, film_id, result)
+                await _write_plot(conn, film_id, result)
                 await _adopt_imdb_id(conn, film_id, result.ids.imdb)
             await conn.execute(
                 "INSERT INTO enrichments (film_id, provider, fetched_at, succeeded_at, status, problems, ids, "
@@ -187,6 +191,13 @@ async def _write_rows(conn: Transaction, film_id: int, result: ProviderResult) -
             if s.source in ids
         ],
     )  # fmt: skip
+
+
+async def _write_plot(conn: Transaction, film_id: int, result: ProviderResult) -> None:
+    """The result's plot, cited to the source it names; none, and the plot fetched before stays."""
+    source = next((s for s in result.sources if s.key == result.plot_source), None)
+    if result.plot and source is not None:
+        await write_fetched_plot(conn, film_id, source, result.plot)
 
 
 async def _adopt_imdb_id(conn: Transaction, film_id: int, imdb_id: str | None) -> None:

@@ -10,13 +10,20 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.films.models import PlotSection, Source
-from bot.spoilers.models import SpoilerChannel, StoredPlot
+from bot.spoilers.models import FetchedPremise, SpoilerChannel, StoredPlot
 from bot.store._session import Session, Transaction, inserted_id
 from bot.store.catalog_cards import source_columns
 from bot.store.films import SHOWN_PLOT, source_from_row
 
 # Whether a film's card gives a plot of its own (plot sections citing no fetched source).
 _OWN_PLOT = "SELECT 1 FROM plot_sections WHERE film_id = ? AND source_id IS NULL LIMIT 1"
+_SOURCE = "SELECT key, title, publisher, kind, url, file, as_of, dated, licence, revision FROM film_sources"
+# TMDB's overview of a film and the TMDB source its other values cite (written with it, by one fetch).
+_TMDB_PREMISE = (
+    "SELECT t.premise, s.key, s.title, s.publisher, s.kind, s.url, s.file, s.as_of, s.dated, s.licence, "
+    "s.revision FROM film_tmdb t JOIN film_sources s ON s.film_id = t.film_id AND s.kind = 'tmdb' "
+    "WHERE t.film_id = ? AND t.premise IS NOT NULL AND t.premise <> '' ORDER BY s.id LIMIT 1"
+)
 
 
 class SpoilerStore:
@@ -35,13 +42,11 @@ class SpoilerStore:
         source_id = rows[0]["source_id"] if rows else None
         source = None
         if source_id is not None:
-            row = await self._db.fetchone(
-                "SELECT key, title, publisher, kind, url, file, as_of, dated, licence, revision "
-                "FROM film_sources WHERE id = ?",
-                (source_id,),
-            )
+            row = await self._db.fetchone(f"{_SOURCE} WHERE id = ?", (source_id,))
             source = source_from_row(row) if row is not None else None
-        return StoredPlot(sections, source)
+        tmdb = await self._db.fetchone(_TMDB_PREMISE, (film_id,))
+        premise = FetchedPremise(tmdb["premise"], source_from_row(tmdb)) if tmdb is not None else None
+        return StoredPlot(sections, source, premise)
 
     async def has_own_plot(self, film_id: int) -> bool:
         """Whether the film's card gives a plot (a fetched one is then never stored nor shown)."""

@@ -84,7 +84,7 @@ async def test_film_only_wikidata_knows_gets_a_cited_card(
     )
     assert "<t:" in values["Fetched online"] and "Wikidata" in values["Fetched online"]
     footer = card["footer"]["text"]
-    assert f"[1] open data: Wikidata: item {items.FILM} (The Lighthouse at Noon)" in footer
+    assert f"[1] Wikidata item: item {items.FILM} (The Lighthouse at Noon)" in footer
     assert "undated; retrieved" in footer and "CC0 1.0" in footer
     # Every request said who is asking.
     assert all("film-club-admin@example.org" in r.headers["User-Agent"] for r in wikidata.log)

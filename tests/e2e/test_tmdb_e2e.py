@@ -21,7 +21,7 @@ from bot.films.models import ImportedFilm, Source
 from bot.where_to_watch.render import JUSTWATCH, TMDB_NOTICE
 from tests.discord_emulator import Driver, Emulator
 from tests.discord_emulator.botrunner import InProcessBot
-from tests.enrich import wikidata_items as items
+from tests.e2e.online import start_online
 from tests.enrich.fake_api import Fault
 from tests.enrich.fake_wikipedia import FakeWikipedia
 from tests.enrich.wikidata_server import FakeWikidata
@@ -32,46 +32,16 @@ IMDB_SOURCE = Source("imdb", "IMDb non-commercial datasets", "dataset", date(202
 
 
 @pytest.fixture
-async def tmdb() -> AsyncIterator[FakeTmdb]:
-    async with FakeTmdb() as server:
-        yield server
-
-
-@pytest.fixture
-async def wikidata() -> AsyncIterator[FakeWikidata]:
-    async with FakeWikidata() as server:
-        items.populate(server)  # it knows none of the films here: TMDB alone adds to them
-        yield server
-
-
-@pytest.fixture
 async def wikipedia() -> AsyncIterator[FakeWikipedia]:
     async with FakeWikipedia() as server:  # an empty wiki, answering: none of these films has an article
         yield server
-
-
-async def start(
-    emulator: Emulator,
-    tmp_path: Path,
-    tmdb: FakeTmdb,
-    wikidata: FakeWikidata,
-    wikipedia: FakeWikipedia,
-    **env: str,
-) -> Any:
-    runner = InProcessBot(
-        emulator, tmp_path / "filmbot.sqlite3", FILMBOT_ONLINE="on", FILMBOT_WIKIDATA_API=wikidata.api,
-        FILMBOT_WIKIPEDIA_API=wikipedia.api, FILMBOT_TMDB_API=tmdb.url, FILMBOT_TMDB_IMAGES=f"{tmdb.url}/t/p",
-        **env,
-    )  # fmt: skip
-    await runner.start()
-    return runner
 
 
 @pytest.fixture
 async def keyed(
     emulator: Emulator, tmp_path: Path, tmdb: FakeTmdb, wikidata: FakeWikidata, wikipedia: FakeWikipedia
 ) -> AsyncIterator[InProcessBot]:
-    runner = await start(emulator, tmp_path, tmdb, wikidata, wikipedia, TMDB_API_KEY=V3_KEY)
+    runner = await start_online(emulator, tmp_path, tmdb, wikidata, wikipedia, TMDB_API_KEY=V3_KEY)
     try:
         yield runner
     finally:
@@ -139,7 +109,7 @@ async def test_an_imported_film_gets_tmdbs_overview_as_its_premise(
     await keyed.bot.store.catalog.write_batch([dune], IMDB_SOURCE)
     card = await driver.slash("film", title="dune-1984")
     assert [r.path for r in tmdb.log] == [f"/3/find/{DUNE_1984.imdb_id}", f"/3/movie/{DUNE_1984.id}"]
-    cited = re.search(r"\[(\d+)\] film database: TMDB: Dune \(1984\)", card.embed["footer"]["text"])
+    cited = re.search(r"\[(\d+)\] TMDB: Dune \(1984\)", card.embed["footer"]["text"])
     assert cited is not None
     number = int(cited[1])
     assert card.embed["description"] == f"{DUNE_1984.overview} [{number}]"
@@ -174,7 +144,7 @@ async def test_a_wrong_key_is_a_line_naming_the_setting(
     wikipedia: FakeWikipedia,
     tmp_path: Path,
 ) -> None:
-    runner = await start(emulator, tmp_path, tmdb, wikidata, wikipedia, TMDB_API_KEY="f" * 32)
+    runner = await start_online(emulator, tmp_path, tmdb, wikidata, wikipedia, TMDB_API_KEY="f" * 32)
     try:
         card = await driver.slash("film", title="100-meters")
         status = fields(card)["Fetched online"]
@@ -193,7 +163,7 @@ async def test_without_a_key_nothing_of_tmdb_is_shown_or_asked(
     wikipedia: FakeWikipedia,
     tmp_path: Path,
 ) -> None:
-    runner = await start(emulator, tmp_path, tmdb, wikidata, wikipedia)
+    runner = await start_online(emulator, tmp_path, tmdb, wikidata, wikipedia)
     try:
         await driver.as_member("owner").slash("settings", "region", country="US")
         card = await driver.slash("film", title="100-meters")

@@ -1,20 +1,21 @@
 """/plot's fetch-through: the enrichment service (the plot service's ``PlotFetcher``) runs the real
-Wikipedia provider against a local Wikipedia, and ``PlotKeeper`` (its result hook) stores the plot with
-its source in a real store: fetched once; concurrent asks share one fetch; a refetch replaces the plot
-with the new revision's; Wikipedia down keeps the plot fetched before; a card's plot always wins; offline
-asks nothing."""
+Wikipedia provider against a local Wikipedia, and ``EnrichStore.record`` stores the plot with its source
+in a real store, in the transaction that writes the rest of the result: fetched once; concurrent asks
+share one fetch; a refetch replaces the plot with the new revision's, and a plot that cannot be written
+rolls the whole result back; Wikipedia down keeps the plot fetched before; a card's plot always wins;
+offline asks nothing."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from bot.clock import ManualClock
 from bot.enrich.http import ProviderHttp
-from bot.enrich.plots import PlotKeeper
 from bot.enrich.service import EnrichService
 from bot.enrich.wikipedia import WikipediaProvider
 from bot.errors import NotFound
@@ -42,7 +43,6 @@ async def enrich(wiki: FakeWikipedia, store: Store, clock: ManualClock) -> Async
 
     http = ProviderHttp("Wikipedia", clock=clock, sleep=no_wait, timeout=2.0)
     service = EnrichService(store, clock, (WikipediaProvider(http, wiki.api, clock, maxlag=None),), ttl=TTL)
-    service.on_result(PlotKeeper(store))
     yield service
     await service.close()
 
@@ -93,6 +93,30 @@ async def test_a_refetch_takes_the_new_revision(
     assert "Komiya loses" in text and "Komiya wins" not in text
 
 
+async def test_a_plot_that_cannot_be_written_rolls_the_whole_result_back(
+    store: Store, enrich: EnrichService, wiki: FakeWikipedia, clock: ManualClock
+) -> None:
+    """The refetched plot and the result's other rows land in one commit: when the plot fails to write,
+    the enrichment row and the source stay as the first fetch left them, and so does its plot."""
+    sprint = await film(store, "sprint", "Sprint", 2025)
+    await enrich.ensure(sprint)
+    before = await store.spoilers.plot(sprint.id)
+    state = await store.enrich.state(sprint.id)
+    wiki.page("Sprint (2025 film)", FILM_ARTICLE.replace("Komiya wins", "Komiya loses"), revid=222)
+    await clock.advance(TTL)
+    result = await enrich.providers[0].fetch(await store.enrich.ref(sprint.id) or pytest.fail(), ())
+    assert result.plot and result.sources[0].revision == 222
+    clash = (*result.plot, replace(result.plot[0], text="same position twice"))  # UNIQUE (film, position)
+    with pytest.raises(Exception, match="UNIQUE"):
+        await store.enrich.record(sprint.id, replace(result, plot=clash), clock.now())
+    assert await store.spoilers.plot(sprint.id) == before
+    assert await store.enrich.state(sprint.id) == state
+    await store.enrich.record(sprint.id, result, clock.now())  # the same result, writable: both land
+    after = await store.spoilers.plot(sprint.id)
+    assert after.source is not None and after.source.revision == 222
+    assert (await store.enrich.state(sprint.id)).fetches[0].fetched_at == clock.now()
+
+
 async def test_wikipedia_down_keeps_the_plot_fetched_before(
     store: Store, enrich: EnrichService, wiki: FakeWikipedia, clock: ManualClock
 ) -> None:
@@ -126,7 +150,6 @@ async def test_wikipedia_down_says_so(store: Store, enrich: EnrichService, wiki:
 async def test_a_cards_plot_wins(catalog_store: Store, clock: ManualClock, wiki: FakeWikipedia) -> None:
     http = ProviderHttp("Wikipedia", clock=clock, timeout=2.0)
     service = EnrichService(catalog_store, clock, (WikipediaProvider(http, wiki.api, clock, maxlag=None),))
-    service.on_result(PlotKeeper(catalog_store))
     wiki.page("100 Meters (film)", FILM_ARTICLE)
     try:
         meters = await catalog_store.films.summary_by_slug("100-meters")

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from bot.enrich._plot_phases import plot_phases
 from bot.enrich._plot_text import plot_paragraphs
 from bot.films.models import FilmSummary, PlotSection, Source
-from bot.spoilers.models import PlotReveal
+from bot.spoilers.models import PlotPhases, PlotReveal
 from bot.spoilers.render import SOURCE_FIELD
 from bot.spoilers.service import PlotService, group_phases
 from bot.spoilers.views import plot_messages
@@ -64,10 +64,9 @@ def _reveals(phases: tuple[PlotSection, ...], source: Source) -> list[PlotReveal
     grouped = group_phases(phases)
     levels = [p.level for p in grouped]
     build = PlotService._build
-    reveals = [build(FILM, grouped, level, source) for level in levels]
-    reveals += [
-        build(FILM, grouped, level, source, since=since) for since, level in itertools.pairwise(levels)
-    ]
+    plot = PlotPhases(grouped, source)
+    reveals = [build(FILM, plot, level) for level in levels]
+    reveals += [build(FILM, plot, level, since=since) for since, level in itertools.pairwise(levels)]
     return reveals
 
 

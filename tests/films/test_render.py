@@ -120,3 +120,34 @@ async def test_card_buttons_offer_the_plot_only_when_there_is_one(catalog_store:
     assert any(c.startswith("filmbot:plot:open:") for c in with_plot)
     assert not any(c.startswith("filmbot:plot:") for c in without)
     assert any(c.startswith("filmbot:scores:open:") for c in without)
+
+
+def test_footer_names_each_kind_of_source_plainly() -> None:
+    """Fetched sources read "Wikipedia article", "Wikidata item", "TMDB" as press documents read "press
+    review"; a kind the renderer does not know is a "source", never the stored word."""
+    day = date(2026, 11, 2)
+    sources = (
+        Source("wd", "item Q7 (Sprint)", "wikidata", day, "Wikidata", dated=False, licence="CC0 1.0"),
+        Source("wp", "Sprint (2025 film)", "wikipedia", day, "Wikipedia", dated=False, revision=5),
+        Source("tm", "Sprint (2025)", "tmdb", day, "TMDB", dated=False),
+        Source("rv", "A review", "review", day, "The Paper"),
+        Source("xx", "Something", "telegram", day),
+    )
+    film = Film(
+        summary=FilmSummary(1, "sprint", "Sprint", 2025, None, ()),
+        origin="import",
+        imdb_id=None,
+        sources=sources,
+        facts=tuple(Fact("genre", f"genre {s.key}", s.key) for s in sources),
+        credits=(),
+        scores=(),
+        plot=(),
+    )
+    footer = card_embed(build_card(film)).to_dict()["footer"]["text"]
+    assert "Wikidata item: item Q7 (Sprint) (undated; retrieved 2026-11-02; CC0 1.0)" in footer
+    assert "Wikipedia article: Sprint (2025 film) (undated; retrieved 2026-11-02)" in footer
+    assert "TMDB: Sprint (2025) (undated" in footer
+    assert "press review: The Paper: A review (2026-11-02)" in footer
+    assert "source: Something (2026-11-02)" in footer
+    for raw in ("wikipedia:", "wikidata:", "tmdb:", "telegram"):
+        assert raw not in footer

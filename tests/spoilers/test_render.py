@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from bot.films.models import FilmSummary, PlotSection
 from bot.films.service import FilmService
 from bot.spoilers import render
-from bot.spoilers.models import PlotReveal
+from bot.spoilers.models import PlotPhases, PlotReveal
 from bot.spoilers.safety import discord_len
 from bot.spoilers.service import PlotService, group_phases, public_refusal
 from bot.spoilers.views import NextPhaseButton, OpenPlotButton, next_view, plot_messages
@@ -113,7 +113,7 @@ def test_any_plot_renders_spoiler_safe_and_within_limits(sections: list[tuple[st
     plot = tuple(PlotSection(i, name, i, text) for i, (name, text) in enumerate(sections))
     phases = group_phases(plot)
     level = min(upto, max(p.level for p in phases))
-    reveal = PlotService._build(FILM, phases, level, None)
+    reveal = PlotService._build(FILM, PlotPhases(phases), level)
     secrets = [p.text for p in phases if not p.is_premise]
     allowed = [p.text for p in phases if p.is_premise] + [p.name for p in phases]
     for payload in messages(reveal):
