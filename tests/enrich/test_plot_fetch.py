@@ -107,7 +107,7 @@ async def test_a_plot_that_cannot_be_written_rolls_the_whole_result_back(
     result = await enrich.providers[0].fetch(await store.enrich.ref(sprint.id) or pytest.fail(), ())
     assert result.plot and result.sources[0].revision == 222
     clash = (*result.plot, replace(result.plot[0], text="same position twice"))  # UNIQUE (film, position)
-    with pytest.raises(Exception, match="(?i)unique"):
+    with pytest.raises(Exception, match=r"(?i)unique"):
         await store.enrich.record(sprint.id, replace(result, plot=clash), clock.now())
     assert await store.spoilers.plot(sprint.id) == before
     assert await store.enrich.state(sprint.id) == state
