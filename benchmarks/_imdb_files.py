@@ -16,6 +16,7 @@ from pathlib import Path
 from aiohttp import web
 
 from benchmarks._catalog_data import NAMES, SURNAMES, SynthFilm, films, write_imdb
+from tests.local_server import serve as serve_locally
 
 PEOPLE = [f"{first} {last}" for first in NAMES for last in SURNAMES]
 NCONST = {name: f"nm{n + 1:07d}" for n, name in enumerate(PEOPLE)}
@@ -55,11 +56,7 @@ async def serve(folder: Path) -> AsyncIterator[str]:
     """``folder`` over HTTP on 127.0.0.1, as aiohttp serves static files (ETag, 304, Range)."""
     app = web.Application()
     app.router.add_static("/", folder)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, port = await serve_locally(app, handle_signals=False, access_log=None)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from tests.local_server import serve
+
 HEADERS = {
     "title.basics": "tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\tendYear\t"
     "runtimeMinutes\tgenres",
@@ -166,11 +168,7 @@ class DatasetServer:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_get("/{name}", self._handle)
-        self._runner = web.AppRunner(app, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve(app, handle_signals=False)
         self.url = f"http://127.0.0.1:{port}/"
         return self.url
 

@@ -20,6 +20,8 @@ from typing import Any, Self
 
 from aiohttp import web
 
+from tests.local_server import serve
+
 JSON_TYPE = "application/json; charset=utf-8"
 Handler = Callable[[web.Request], Any | Awaitable[Any]]
 
@@ -164,11 +166,7 @@ class FakeApi:
     async def start(self) -> Self:
         app = web.Application()
         app.router.add_route("GET", "/{tail:.*}", self._answer)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app, access_log=None, shutdown_timeout=0.1)
         return self
 
     async def close(self) -> None:

@@ -25,6 +25,8 @@ from html import escape
 
 from aiohttp import web
 
+from tests.local_server import serve
+
 
 @dataclass
 class Item:
@@ -148,11 +150,7 @@ class FeedServer:
         app = web.Application()
         app.router.add_get("/{username}/rss/", self._feed)
         app.router.add_get("/files/{name}", self._file)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app, access_log=None)
         return self
 
     async def close(self) -> None:
