@@ -489,9 +489,17 @@ async def test_a_commit_past_two_seconds_is_deferred_then_confirmed(
     at 2 s (Discord's deadline is 3 s), and confirms it in the follow-up once the commit is done."""
     message = await create(driver, question="Slow disk", options="A; B", duration="1h")
     poll = poll_id_of(message)
-    # Waits (up to a minute on a busy machine) for the bot's own writes to let go of the lock first.
-    blocker = sqlite3.connect(sqlite_path(polls.database), isolation_level=None, timeout=60)
-    blocker.execute("BEGIN IMMEDIATE")  # the write lock, until the click has been deferred
+    # The write lock, until the click has been deferred. The bot (in this event loop) may be mid-write:
+    # wait for it without blocking the loop it needs to finish (a blocking busy wait would deadlock).
+    blocker = sqlite3.connect(sqlite_path(polls.database), isolation_level=None, timeout=0)
+    for _ in range(1200):
+        try:
+            blocker.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError:
+            await asyncio.sleep(0.05)
+    else:
+        pytest.fail("the bot never let go of the database's write lock")
     try:
         vote = await driver.click(message, f"filmbot:poll:vote:{poll}:1")
         assert vote.deferred and vote.ephemeral and "Vote recorded" not in vote.text
