@@ -82,6 +82,8 @@ def _capped(value: Decimal) -> Decimal:
 
 def whole(text: str) -> int | None:
     """``text`` as a whole number in ASCII digits ("3", "-2"), however large; ``None`` otherwise."""
+    if len(text) <= 18 and text.isascii() and text.isdigit():  # most numbers read: exact as an int
+        return int(text)
     value = decimal(text)
     if value is None or value != value.to_integral_value():
         return None

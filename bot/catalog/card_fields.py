@@ -51,6 +51,9 @@ def _range(low: int, high: int) -> str:
 
 def text_problem(value: str, *, multiline: bool) -> str | None:
     """What makes ``value`` unfit to show, or None."""
+    if value.isprintable() and any(unicodedata.category(ch) not in _INVISIBLE for ch in value):
+        # Most names, at once: no control or format character (bidi controls are), no line break.
+        return None
     if all(unicodedata.category(ch) in _INVISIBLE for ch in value):
         return "must show some text, got only blanks or invisible characters"
     for ch in value:

@@ -101,10 +101,15 @@ class Match:
 _SLUG_SUFFIX = re.compile(r"(?:-(?:18|19|20)\d\d)?(?:-tt\d+)?$")
 
 
-def name_keys(slug: str, title: str, original_title: str | None, aliases: Iterable[str]) -> list[str]:
-    """A film's distinct normalized names: slug (less a year or id suffix), title, original title, aliases."""
+def slug_name(slug: str) -> str:
+    """The name in a slug: 'solaris-1972-tt0069293' -> 'solaris' (less a year or id suffix)."""
     bare = _SLUG_SUFFIX.sub("", slug) or slug
-    raw = [bare.replace("-", " "), title, original_title or "", *aliases]
+    return bare.replace("-", " ")
+
+
+def name_keys(slug: str, title: str, original_title: str | None, aliases: Iterable[str]) -> list[str]:
+    """A film's distinct normalized names: slug (``slug_name``), title, original title, aliases."""
+    raw = [slug_name(slug), title, original_title or "", *aliases]
     return [k for k in dict.fromkeys(normalize(r) for r in raw) if k]
 
 

@@ -12,6 +12,7 @@ from bot.store import search
 from bot.store._rows import summary_from_row
 from bot.store._session import Session, in_ids, inserted_id, like, nocase
 from bot.store.catalog_batch import ImportBatch
+from bot.store.catalog_rows import PreparedBatch
 
 # Films at or above the first id an import in progress could add (migration 0013) are not shown yet.
 PUBLISHED = f"f.id < {search.PUBLISHED_BELOW}"
@@ -135,6 +136,12 @@ class CatalogStore:
         except _RolledBack as rolled_back:
             return rolled_back.outcomes
         return outcomes
+
+    async def write_prepared(self, batch: PreparedBatch, source: Source) -> list[ImportOutcome]:
+        """Write a batch an import prepared (``bot.store.catalog_rows``) in one transaction, one outcome
+        per film."""
+        async with self._db.write() as conn:
+            return await ImportBatch(conn, source, self._clock.now()).write_prepared(batch)
 
     async def popularity(self) -> dict[int, int]:
         """Each film's largest rating vote count (how well known it is; the title index ranks equal

@@ -8,28 +8,17 @@ year and original title follow the import. The title index follows in the same t
 from __future__ import annotations
 
 import asyncio
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.catalog.models import ImportOutcome
-from bot.films.matching import match_key
+from bot.films.matching import slug_name
 from bot.films.models import ImportedFilm, Source
 from bot.store import search
 from bot.store._session import Row, Transaction
 from bot.store.catalog_cards import source_columns
-
-# Imported rows sort after a card's own rows on the card.
-IMPORTED_POSITION = 1000
-_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
-
-
-def slugify(title: str) -> str:
-    """'Le Fabuleux Destin d'Amélie' -> 'le-fabuleux-destin-damelie'; '' when nothing ASCII is left."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    return _SLUG_JUNK.sub("-", ascii_text.replace("'", "")).strip("-")[:80].strip("-")
+from bot.store.catalog_rows import PreparedBatch, card_aliases, name_rows, prepare, with_ids
 
 
 def _in(values: Sequence[object]) -> str:
@@ -41,6 +30,10 @@ class _Existing:
     film_id: int
     origin: str
     imdb_id: str | None
+
+
+# A film the batch writes: its place in the batch, its id, and whether it is on a card.
+_Kept = tuple[int, int, bool]
 
 
 class ImportBatch:
@@ -66,26 +59,30 @@ class ImportBatch:
         return first
 
     async def write(self, films: Sequence[ImportedFilm]) -> list[ImportOutcome]:
-        # Milliseconds of pure Python per batch: on a thread, so a bot importing this goes on answering.
-        keys, digests = await asyncio.to_thread(_fingerprints, films, self.source)
-        targets = await self._targets(films, keys)
+        """Write ``films``, prepared on a thread (milliseconds of pure Python per batch: a bot importing
+        this goes on answering meanwhile)."""
+        return await self.write_prepared(await asyncio.to_thread(prepare, films, self.source))
+
+    async def write_prepared(self, batch: PreparedBatch) -> list[ImportOutcome]:
+        """Write a prepared batch (``bot.store.catalog_rows``): one outcome per film."""
+        targets = await self._targets(batch)
         hashes = await self._hashes([t.film_id for t in targets if t is not None])
         outcomes: list[ImportOutcome] = []
         seen: set[int] = set()
         new_ids: set[str] = set()
         new_keys: set[str] = set()
-        new: list[tuple[ImportedFilm, str, str]] = []
-        changed: list[tuple[ImportedFilm, _Existing, str, int | None]] = []
-        for film, key, digest, target in zip(films, keys, digests, targets, strict=True):
+        new: list[int] = []
+        changed: list[tuple[int, _Existing, int | None]] = []
+        for rel, (film, target) in enumerate(zip(batch.films, targets, strict=True)):
             if target is None:
-                if (film.imdb_id in new_ids) if film.imdb_id else (key in new_keys):
+                if (film.imdb_id in new_ids) if film.imdb_id else (film.key in new_keys):
                     outcomes.append("duplicate")
                     continue
                 if film.imdb_id:
                     new_ids.add(film.imdb_id)
                 else:
-                    new_keys.add(key)
-                new.append((film, key, digest))
+                    new_keys.add(film.key)
+                new.append(rel)
                 outcomes.append("added")
                 continue
             if target.film_id in seen:
@@ -93,18 +90,19 @@ class ImportBatch:
                 continue
             seen.add(target.film_id)
             source_id, old = hashes.get(target.film_id, (None, None))
-            if old == digest:
+            if old == film.digest:
                 outcomes.append("unchanged")
                 continue
-            changed.append((film, target, digest, source_id))
+            changed.append((rel, target, source_id))
             outcomes.append("updated")
-        await self._update(changed)
-        await search.reindex(self.conn, [t.film_id for _, t, _, _ in changed])
-        await self._insert(new)
+        await self._update(batch, changed)
+        await search.reindex(self.conn, [t.film_id for _, t, _ in changed])
+        await self._insert(batch, new)
         return outcomes
 
-    async def _targets(self, films: Sequence[ImportedFilm], keys: list[str]) -> list[_Existing | None]:
+    async def _targets(self, batch: PreparedBatch) -> list[_Existing | None]:
         """The film each imported one already is: by IMDb id, else by normalized title and year."""
+        films = batch.films
         imdb_ids = [f.imdb_id for f in films if f.imdb_id]
         by_imdb: dict[str, _Existing] = {}
         if imdb_ids:
@@ -113,18 +111,31 @@ class ImportBatch:
             ):
                 by_imdb[r["imdb_id"]] = _Existing(r["id"], r["origin"], r["imdb_id"])
         by_key: dict[str, list[_Existing]] = {}
-        for r in await self._rows(
-            f"SELECT id, origin, imdb_id, match_key FROM films WHERE match_key IN ({_in(keys)}) ORDER BY id",
-            keys,
-        ):
-            by_key.setdefault(r["match_key"], []).append(_Existing(r["id"], r["origin"], r["imdb_id"]))
+        identified = [f.key for f in films if f.imdb_id]
+        unidentified = [f.key for f in films if not f.imdb_id]
+        # SQLite, without statistics, would read every film without an id through the IMDb id index.
+        small = " INDEXED BY films_match_key_unidentified" if self.conn.dialect == "sqlite" else ""
+        for keys, index, where in ((identified, small, "AND imdb_id IS NULL"), (unidentified, "", "")):
+            if not keys:
+                continue
+            for r in await self._rows(
+                f"SELECT id, origin, imdb_id, match_key FROM films{index} "
+                f"WHERE match_key IN ({_in(keys)}) {where}",
+                keys,
+            ):
+                same = by_key.setdefault(r["match_key"], [])
+                if all(e.film_id != r["id"] for e in same):
+                    same.append(_Existing(r["id"], r["origin"], r["imdb_id"]))
+        for same in by_key.values():
+            same.sort(key=lambda e: e.film_id)
         targets: list[_Existing | None] = []
-        for film, key in zip(films, keys, strict=True):
+        for film in films:
             found = by_imdb.get(film.imdb_id) if film.imdb_id else None
             if found is None:
-                # Same title and year is the same film only when no two different ids say otherwise.
+                # Same title and year is the same film only when no two different ids say otherwise: a film
+                # with an IMDb id can only be one without (a card, a listed film; migration 0018's index).
                 found = next(
-                    (e for e in by_key.get(key, []) if e.imdb_id is None or film.imdb_id is None), None
+                    (e for e in by_key.get(film.key, []) if e.imdb_id is None or film.imdb_id is None), None
                 )
             targets.append(found)
         return targets
@@ -141,10 +152,10 @@ class ImportBatch:
                 hashes[r["film_id"]] = (r["id"], r["content_hash"])
         return hashes
 
-    async def _update(self, changed: list[tuple[ImportedFilm, _Existing, str, int | None]]) -> None:
+    async def _update(self, batch: PreparedBatch, changed: list[tuple[int, _Existing, int | None]]) -> None:
         if not changed:
             return
-        old_sources = [sid for _, _, _, sid in changed if sid is not None]
+        old_sources = [sid for _, _, sid in changed if sid is not None]
         if old_sources:
             for table in ("facts", "credits", "score_sources", "film_aliases", "film_sources"):
                 column = "id" if table == "film_sources" else "source_id"
@@ -155,65 +166,65 @@ class ImportBatch:
             "UPDATE films SET title = ?, original_title = ?, year = ?, imdb_id = coalesce(?, imdb_id), "
             "match_key = ?, content_hash = ?, updated_at = ? WHERE id = ? AND origin = 'import'",
             [
-                (
-                    f.title,
-                    f.original_title,
-                    f.year,
-                    f.imdb_id,
-                    match_key(f.title, f.year),
-                    digest,
-                    self.now,
-                    t.film_id,
-                )
-                for f, t, digest, _ in changed
+                (f.title, f.original_title, f.year, f.imdb_id, f.key, f.digest, self.now, t.film_id)
+                for f, t in ((batch.films[rel], t) for rel, t, _ in changed)
             ],
         )
-        await self._children([(f, t.film_id, digest, t.origin == "card") for f, t, digest, _ in changed])
+        await self._children(batch, [(rel, t.film_id, t.origin == "card") for rel, t, _ in changed])
 
-    async def _insert(self, new: list[tuple[ImportedFilm, str, str]]) -> None:
+    async def _insert(self, batch: PreparedBatch, new: list[int]) -> None:
         """Add the new films, and index them."""
         if not new:
             return
-        slugs = await self._slugs([f for f, _, _ in new])
+        slugs = await self._slugs(batch, new)
         first = await self._reserve_ids("films", len(new))
         rows = []
-        for n, ((film, key, digest), slug) in enumerate(zip(new, slugs, strict=True)):
+        for n, (rel, slug) in enumerate(zip(new, slugs, strict=True)):
+            f = batch.films[rel]
             rows.append(
                 (
                     first + n,
                     slug,
-                    film.title,
-                    film.original_title,
-                    film.year,
+                    f.title,
+                    f.original_title,
+                    f.year,
                     "import",
-                    film.imdb_id,
-                    digest,
+                    f.imdb_id,
+                    f.digest,
                     self.now,
-                    key,
+                    f.key,
                 )
             )
         await self.conn.insert_rows("films", _FILM_COLUMNS, rows)
-        await self._children([(f, first + n, digest, False) for n, (f, _, digest) in enumerate(new)])
-        await search.index_added(
-            self.conn,
-            [
-                search.AddedFilm(first + n, slug, f.title, f.original_title, f.aliases, f.year, _votes(f))
-                for n, ((f, _, _), slug) in enumerate(zip(new, slugs, strict=True))
-            ],
-        )
+        await self._children(batch, [(rel, first + n, False) for n, rel in enumerate(new)])
+        names: list[search.IndexedName] = []
+        as_prepared = len(new) == len(batch.films)
+        for n, (rel, slug) in enumerate(zip(new, slugs, strict=True)):
+            f = batch.films[rel]
+            own = batch.names[rel]
+            if slug not in (f.slug, f"{f.slug}-{f.imdb_id}") and slug_name(slug) != slug_name(f.slug):
+                # Its names were made from another slug ('title-2'; an appended IMDb id is no name).
+                aliases = [str(a) for r, a in batch.aliases if r == rel]
+                own = name_rows(slug, f.title, f.original_title, aliases)
+                as_prepared = False
+            names += [search.IndexedName(first + n, f.year, f.votes, row) for row in own]
+        # Every film new, with the names it was prepared with: the words were counted beforehand.
+        await search.index_names(self.conn, names, batch.words if as_prepared else None)
 
-    async def _slugs(self, films: list[ImportedFilm]) -> list[str]:
+    async def _slugs(self, batch: PreparedBatch, new: list[int]) -> list[str]:
         """'title-year', or with the IMDb id (or a number) appended when that is taken."""
-        wanted = []
-        for film in films:
-            base = slugify(film.title) or (film.imdb_id or "film")
-            wanted.append(f"{base}-{film.year}" if film.year else base)
+        films = [batch.films[rel] for rel in new]
+        wanted = [f.slug for f in films]
         taken = await self._taken(wanted)
         # Remakes share 'title-year' often in a large catalog: their 'title-year-ttID' are asked all at once.
-        asked = {f"{slug}-{film.imdb_id}" for film, slug in zip(films, wanted, strict=True) if film.imdb_id}
+        repeated = {slug for slug, count in _counted(wanted).items() if count > 1}
+        asked = {
+            f"{f.slug}-{f.imdb_id}" for f in films if f.imdb_id and (f.slug in taken or f.slug in repeated)
+        }
         taken |= await self._taken(sorted(asked))
         slugs: list[str] = []
-        for film, slug in zip(films, wanted, strict=True):
+        for film in films:
+            slug = film.slug
             if slug in taken:
                 candidate = f"{slug}-{film.imdb_id}" if film.imdb_id else slug
                 n = 2
@@ -231,29 +242,48 @@ class ImportBatch:
             return set()
         return {r[0] for r in await self._rows(f"SELECT slug FROM films WHERE slug IN ({_in(slugs)})", slugs)}
 
-    async def _children(self, films: list[tuple[ImportedFilm, int, str, bool]]) -> None:
-        source = self.source
-        first = await self._reserve_ids("film_sources", len(films))
+    async def _children(self, batch: PreparedBatch, kept: list[_Kept]) -> None:
+        """The import's source row on each kept film, and its aliases, facts, credits and scores."""
+        first = await self._reserve_ids("film_sources", len(kept))
+        source = source_columns(self.source)
         await self.conn.insert_rows(
             "film_sources",
             _SOURCE_COLUMNS,
             [
-                (first + n, film_id, *source_columns(source), 1, digest)
-                for n, (_, film_id, digest, _) in enumerate(films)
+                (first + n, film_id, *source, 1, batch.films[rel].digest)
+                for n, (rel, film_id, _) in enumerate(kept)
             ],
         )
-        aliases, facts, credits, scores = await asyncio.to_thread(_child_rows, films, first)
+        ids: list[tuple[int, int] | None] = [None] * len(batch.films)
+        for n, (rel, film_id, _) in enumerate(kept):
+            ids[rel] = (film_id, first + n)
+        on_card = {rel for rel, _, card in kept if card}
+        aliases = with_ids([r for r in batch.aliases if r[0] not in on_card], ids)
+        for rel in sorted(on_card):
+            film_id, sid = ids[rel] or (0, 0)
+            aliases += [(film_id, alias, sid) for alias in card_aliases(batch, rel)]
         await self.conn.executemany(
             "INSERT INTO film_aliases (film_id, alias, source_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             aliases,
         )
         await self.conn.insert_rows(
-            "facts", ("film_id", "position", "key", "value", "detail", "source_id"), facts
+            "facts",
+            ("film_id", "position", "key", "value", "detail", "source_id"),
+            with_ids(batch.facts, ids),
         )
         await self.conn.insert_rows(
-            "credits", ("film_id", "position", "person", "role", "character", "source_id"), credits
+            "credits",
+            ("film_id", "position", "person", "role", "character", "source_id"),
+            with_ids(batch.credits, ids),
         )
-        await self.conn.insert_rows("score_sources", _SCORE_COLUMNS, scores)
+        await self.conn.insert_rows("score_sources", _SCORE_COLUMNS, with_ids(batch.scores, ids))
+
+
+def _counted(values: Sequence[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
 
 
 _FILM_COLUMNS = (
@@ -293,50 +323,7 @@ _SCORE_COLUMNS = (
     "votes",
     "as_of",
     "note",
-    "source_id",
     "dated",
     "site_named",
+    "source_id",
 )
-
-
-def _votes(film: ImportedFilm) -> int:
-    """The film's largest rating vote count (what the title index ranks equal matches by)."""
-    return max((s.votes for s in film.scores if s.votes is not None), default=0)
-
-
-def _fingerprints(films: Sequence[ImportedFilm], source: Source) -> tuple[list[str], list[str]]:
-    """Each film's match key and content hash."""
-    return [match_key(f.title, f.year) for f in films], [f.content_hash(source) for f in films]
-
-
-Rows = list[tuple[object, ...]]
-
-
-def _child_rows(
-    films: list[tuple[ImportedFilm, int, str, bool]], first: int
-) -> tuple[Rows, Rows, Rows, Rows]:
-    """The alias, fact, credit and score rows of films whose import sources are numbered from ``first``."""
-    aliases: Rows = []
-    facts: Rows = []
-    credits: Rows = []
-    scores: Rows = []
-    for n, (film, film_id, _, on_card) in enumerate(films):
-        sid = first + n
-        names = list(film.aliases)
-        if on_card:
-            # The card keeps its title; the import's names still find the film.
-            names = [film.title, *([film.original_title] if film.original_title else []), *names]
-        aliases += [(film_id, a, sid) for a in dict.fromkeys(names)]
-        facts += [
-            (film_id, IMPORTED_POSITION + i, f.key, f.value, f.detail, sid) for i, f in enumerate(film.facts)
-        ]
-        credits += [
-            (film_id, IMPORTED_POSITION + i, c.person, c.role, c.character, sid)
-            for i, c in enumerate(film.credits)
-        ]
-        scores += [
-            (film_id, IMPORTED_POSITION + i, s.name, s.kind, s.value, s.scale, s.votes, s.as_of.isoformat(),
-             s.note, sid, int(s.dated), int(s.site_named))
-            for i, s in enumerate(film.scores)
-        ]  # fmt: skip
-    return aliases, facts, credits, scores

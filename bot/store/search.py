@@ -18,17 +18,16 @@ other.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import NamedTuple
 
-from bot.films.matching import name_keys, words
 from bot.films.models import NameHit, WordGroup
 from bot.store import _search_pg
 from bot.store._rows import summary_from_row
 from bot.store._session import Session, Transaction
+from bot.store.catalog_rows import NameRow, name_rows
 
 # Word matches: names at most NEAR shorter than the query (without spaces) come first.
 NEAR = 2
@@ -197,41 +196,52 @@ class AddedFilm(NamedTuple):
     votes: int
 
 
+class IndexedName(NamedTuple):
+    """One name of a film just written, about to be indexed."""
+
+    film_id: int
+    year: int | None
+    votes: int
+    row: NameRow
+
+
 async def index_added(conn: Transaction, films: Sequence[AddedFilm]) -> None:
-    """Index films just added, from what their writer has in hand (a catalog import's batch): the same
-    names ``reindex`` would find, normalized on a worker thread rather than on the database's, whose time
-    bounds how fast an import goes."""
-    names, counts = await asyncio.to_thread(_added_rows, films)
+    """Index films just added, from what their writer has in hand: the same names ``reindex`` would find."""
+    await index_names(
+        conn,
+        [
+            IndexedName(f.film_id, f.year, f.votes, row)
+            for f in films
+            for row in name_rows(f.slug, f.title, f.original_title, f.aliases)
+        ],
+    )
+
+
+async def index_names(
+    conn: Transaction, names: Sequence[IndexedName], counted: Mapping[str, int] | None = None
+) -> None:
+    """Index names of films just added (normalized by their writer, ``catalog_rows.name_rows``: not on the
+    database's thread, whose time bounds how fast an import goes), and count their words (``counted``:
+    already counted, how many of ``names`` hold each word)."""
+    rows = [
+        ((n.film_id << 8) | n.row.n, n.row.name, n.row.compact, n.row.length, n.year, n.votes) for n in names
+    ]
+    counts = counted if counted is not None else Counter(w for name in names for w in name.row.words)
     if conn.dialect == "postgresql":
-        await conn.insert_rows("search_names", ("id", "name", "compact", "len", "year", "votes"), names)
+        await conn.insert_rows("search_names", ("id", "name", "compact", "len", "year", "votes"), rows)
     else:
         # One statement for the batch, not one a name: FTS5 writes out what it holds in memory at the start
         # of every statement that writes to it (its trigger here), so one a name would leave a segment a name.
         await conn.execute(
             "INSERT INTO search_names (id, name, compact, len, year, votes) SELECT value ->> 0, value ->> 1, "
             "value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)",
-            (json.dumps(names, ensure_ascii=False),),
+            (json.dumps(rows, ensure_ascii=False),),
         )
     await conn.executemany(
         "INSERT INTO search_words (word, docs) VALUES (?, ?) "
         "ON CONFLICT (word) DO UPDATE SET docs = search_words.docs + excluded.docs",
-        counts,
+        sorted(counts.items()),
     )
-
-
-def _added_rows(films: Sequence[AddedFilm]) -> tuple[list[tuple[object, ...]], list[tuple[str, int]]]:
-    """The films' names (index rows) and how many of them hold each word."""
-    names: list[tuple[object, ...]] = []
-    counts: Counter[str] = Counter()
-    for film in films:
-        keys = name_keys(film.slug, film.title, film.original_title, film.aliases)
-        for n, name in enumerate(keys[:256]):
-            compact = name.replace(" ", "")
-            names.append(
-                ((film.film_id << 8) | n, name, compact, min(len(compact), 255), film.year, film.votes)
-            )
-            counts.update(words(name))
-    return names, sorted(counts.items())
 
 
 async def forget(conn: Transaction, film_ids: Collection[int]) -> None:

@@ -127,7 +127,8 @@ def _shown(name: str) -> str:
 class ImdbReader:
     """Stage the files in a scratch store in the folder ``scratch``, then yield films one by one.
 
-    ``min_votes``: keep only films with at least this many IMDb votes (needs ``title.ratings``).
+    ``min_votes``: keep only films with at least this many IMDb votes (``title.ratings`` must be among
+    ``files``: ``import_catalog`` says so when it is not).
     """
 
     def __init__(
@@ -140,8 +141,6 @@ class ImdbReader:
         *,
         min_votes: int = 0,
     ) -> None:
-        if min_votes and "title.ratings" not in files:
-            raise BadInput("--min-votes needs title.ratings.tsv.gz (the vote counts) beside title.basics")
         self.files = files
         self.encoding = encoding
         self.report = report

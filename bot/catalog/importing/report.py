@@ -49,6 +49,19 @@ class ImportReport:
         key = reason if file is None or file == self.file else f"{file}: {reason}"
         return kinds.setdefault(key, SkipKind(reason=reason, file=file or self.file))
 
+    def merge(self, other: ImportReport) -> None:
+        """Add what ``other`` found (another process's reading of the same files) to this report."""
+        self.read += other.read
+        for mine, theirs in (
+            (self.skipped_rows, other.skipped_rows),
+            (self.skipped_values, other.skipped_values),
+        ):
+            for key, kind in theirs.items():
+                into = mine.setdefault(key, SkipKind(reason=kind.reason, file=kind.file))
+                into.count += kind.count
+                into.lines = sorted(into.lines + kind.lines)[:FIRST_LINES]
+        self.notes += other.notes
+
     @property
     def skipped(self) -> int:
         return sum(kind.count for kind in self.skipped_rows.values())

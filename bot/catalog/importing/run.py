@@ -3,8 +3,8 @@
 An import has two passes. First every file is read whole and checked into scratch files on disk (bounded
 memory: lines and nesting are capped, text is decoded exactly): a file that turns out damaged, cut short,
 not text in its encoding or not in IMDb's layout stops the import there, having written nothing. Then the
-films are written in transactions of at most ``CHUNK_SECONDS``, each ended after the films in hand
-(``WRITE_SLICE``) as soon as another writer waits (a running bot's vote or rating: in another process when a refresh or ``filmbot
+films are written in transactions of at most ``CHUNK_SECONDS``, each ended after the slice of films in hand
+(``_assembly.WRITE_SLICE``) as soon as another writer waits (a running bot's vote or rating: in another process when a refresh or ``filmbot
 films import`` runs), which then gets in before the next one. A bot's write waits for a batch, never the
 whole import (an import used to be one transaction: a vote waited for all of it and failed after SQLite's
 5 s busy timeout).
@@ -27,31 +27,29 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
-import pickle
 import re
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Literal
 
 from bot.catalog.importing import imdb, json_list, tabular
+from bot.catalog.importing._assembly import ImdbFiles, ImdbSlices, ListSlices, Slice, Slices, in_a_process
 from bot.catalog.importing._files import TextSource, file_date, text_encoding
-from bot.catalog.importing._items import Item, accepted
 from bot.catalog.importing.errors import no_room
 from bot.catalog.importing.progress import NoProgress, Progress
 from bot.catalog.importing.report import ImportReport
 from bot.catalog.models import ImportCounts, RunOutcome
 from bot.errors import BadInput, DatabaseUnusable, StartupError, WriteFailed
-from bot.films.models import ImportedFilm, Source
+from bot.films.models import Source
 from bot.store import Repositories, Store, database_failure
-from bot.store.import_scratch import ReadyBatches, ScratchFailed, ScratchFull, SeenKeys, scratch_errors
+from bot.store.import_scratch import ScratchFailed, ScratchFull
 
 log = logging.getLogger(__name__)
 
 Format = Literal["imdb", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("imdb", "csv", "json")
-BATCH = 1000
 # An import's write transaction ends after the films in hand as soon as another filmbot writer waits for the
 # database (``Database.writers_waiting``: a running bot's vote), else once it has been open this long (each
 # commit rewrites every index page the transaction touched: more often costs gigabytes at a million films).
@@ -59,11 +57,6 @@ CHUNK_SECONDS = 2.0
 # After a transaction another writer waited for, the import lets go of SQLite's write lock this long: one
 # in another process tries again at least every 0.1 s (SQLite's busy handler), so it gets its turn.
 PAUSE_SECONDS = 0.11
-# Films written between two looks for a waiting writer: what such a writer waits for at most.
-WRITE_SLICE = 250
-Batch = list[tuple[ImportedFilm, int]]
-# IMDb's files staged whole and checked: how many films are ready to be assembled.
-Staged = Callable[[], int]
 # More writes that belong to the import's unit of work (a download records which file versions it read).
 AlsoWrite = Callable[[Repositories], Awaitable[None]]
 
@@ -139,12 +132,11 @@ async def import_catalog(
             report = ImportReport(
                 f"IMDb datasets in {files['title.basics'].parent}", dry_run, files["title.basics"].name
             )
-            reader = imdb.ImdbReader(files, scratch, report, progress, encoding, min_votes=min_votes)
-            try:
-                writer = _Writer(store, source, report, scratch, progress, also)
-                await writer.run(reader.films(source), fmt, path, reader.staged_count)
-            finally:
-                reader.close()
+            if min_votes and "title.ratings" not in files:
+                raise BadInput("--min-votes needs title.ratings.tsv.gz (the vote counts) beside title.basics")
+            imdb_files = ImdbFiles(files, scratch, encoding, min_votes, source)
+            slices: Slices = ImdbSlices(imdb_files, progress, process=in_a_process(files["title.basics"]))
+            await _Writer(store, source, report, scratch, progress, also).run(slices, fmt, path)
             return report
         source = tabular_source(path)
         report = ImportReport(path.name, dry_run, path.name)
@@ -152,7 +144,8 @@ async def import_catalog(
             read = tabular.read_csv if fmt == "csv" else json_list.read_json
             items = read(src, mapping or {}, source.key, source.as_of)
             progress.start(path.name, src.size)
-            await _Writer(store, source, report, scratch, progress, also, src).run(items, fmt, path)
+            slices = ListSlices(items, scratch, source, report, progress, src)
+            await _Writer(store, source, report, scratch, progress, also).run(slices, fmt, path)
         return report
 
 
@@ -173,31 +166,33 @@ class _Writer:
         scratch: Path,
         progress: Progress,
         also: AlsoWrite | None,
-        src: TextSource | None = None,
     ) -> None:
         self.store, self.source, self.report, self.progress = store, source, report, progress
-        self.scratch, self.also, self.src = scratch, also, src
+        self.scratch, self.also = scratch, also
         self.accepted = 0
-        self.line = 0  # the line of the last item read (or written), named if reading or writing fails
+        self.line = 0  # the line of the last film written, named if writing fails
         self.written = 0  # films written so far (committed or not)
-        self._slices: list[Batch] = []  # what is left to write of the batch in hand
         self.kept_updates = 0  # films updated in transactions already committed (kept if the import fails)
 
-    async def run(self, items: Iterator[Item], fmt: str, path: Path, staged: Staged | None = None) -> None:
-        """Read (``staged``: IMDb's files, staged whole first) and check, then write; a begun run row
-        ends however this ends."""
-        async with self.store.db.import_lock():
-            await self._run(items, fmt, path, staged)
+    async def run(self, slices: Slices, fmt: str, path: Path) -> None:
+        """Read and check every file (``slices``), then write; a begun run row ends however this ends."""
+        try:
+            async with self.store.db.import_lock():
+                await self._run(slices, fmt, path)
+        finally:
+            await slices.close()
+            reading = slices.reading()
+            if reading is not None:
+                self.report.merge(reading)
 
-    async def _run(self, items: Iterator[Item], fmt: str, path: Path, staged: Staged | None) -> None:
+    async def _run(self, slices: Slices, fmt: str, path: Path) -> None:
         report = self.report
-        ready = ReadyBatches(self.scratch)
         run_id: int | None = None
         outcome: RunOutcome = "interrupted"
         began = time.monotonic()
         try:
-            # Blocking reads, on a worker thread: a bot importing this goes on answering meanwhile.
-            batches = await asyncio.to_thread(self._read_whole, items, ready, staged)
+            # Reads on a worker thread or in another process: a bot importing this goes on answering.
+            self.accepted = await slices.read()
             # The files were read whole and proved usable: the run is recorded from here, in its own
             # commit, so that it can be ended even when a transaction of the import is rolled back.
             if not report.dry_run:
@@ -205,7 +200,7 @@ class _Writer:
                 run_id = await self.store.catalog.begin_import(fmt, str(path), self.source.key)
                 await self.store.catalog.hold_back(run_id)
             began = time.monotonic()
-            await self._write(batches, run_id)
+            await self._write(slices, run_id)
             outcome = "done"
         except BadInput as exc:  # the file cannot be used (UnusableFile, a bad header): nothing written
             outcome, report.stopped = "failed", exc.message
@@ -226,7 +221,6 @@ class _Writer:
                 raise
             raise failure from exc
         finally:
-            ready.close()
             if outcome != "done":
                 # The films it added are taken out again (``_finish``); those it updated in committed
                 # transactions keep their new values (each film whole).
@@ -265,50 +259,7 @@ class _Writer:
             )
         return said[0].upper() + said[1:] if sentence else said
 
-    def _read_whole(
-        self, items: Iterator[Item], ready: ReadyBatches, staged: Staged | None
-    ) -> Iterator[Batch]:
-        """The first pass. IMDb's files are staged whole (and checked) by ``staged``: their films are then
-        assembled from the scratch store as they are written. Other files are read whole here, their films
-        kept in batches on disk."""
-        with scratch_errors(self.scratch):
-            if staged is not None:
-                self.accepted = staged()
-                return self._batches(items, distinct=True)
-            for batch in self._batches(items):
-                ready.add(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
-                self.accepted += len(batch)
-                self.progress.update(
-                    self.src.position if self.src is not None else self.accepted, self.accepted
-                )
-        self.progress.finish()
-        # Our own scratch file, written above in this process: nothing from outside.
-        return (pickle.loads(blob) for blob in ready)
-
-    def _batches(self, items: Iterator[Item], *, distinct: bool = False) -> Iterator[Batch]:
-        """Each item checked (duplicates, unless ``distinct``; bad values), films in batches of ``BATCH``."""
-        # Identities read so far, on disk, not in memory (IMDb's films are staged by id: distinct).
-        seen = None if distinct else SeenKeys(self.scratch)
-        batch: Batch = []
-        try:
-            with scratch_errors(self.scratch):
-                for item in items:
-                    self.line = item.line
-                    if self.src is not None:
-                        self.report.read += 1
-                    film = accepted(item, self.report, seen)
-                    if film is not None:
-                        batch.append((film, item.line))
-                    if len(batch) >= BATCH:
-                        yield batch
-                        batch = []
-                if batch:
-                    yield batch
-        finally:
-            if seen is not None:
-                seen.close()
-
-    async def _write(self, batches: Iterator[Batch], run_id: int | None) -> None:
+    async def _write(self, slices: Slices, run_id: int | None) -> None:
         """The second pass: transactions of at most ``CHUNK_SECONDS``, each ended early when another writer
         waits (not waiting for the disk: nothing they hold is shown yet), then a last one, durable, that ends
         the run and shows what the import added. A dry run rolls each one back."""
@@ -320,7 +271,7 @@ class _Writer:
                 while more:
                     try:
                         async with self.store.transaction(durable=False) as tx:
-                            more, waited = await self._chunk(tx, batches)
+                            more, waited = await self._chunk(tx, slices)
                             if run_id is None:
                                 raise _RollBack
                         self.kept_updates = self.report.updated
@@ -334,20 +285,16 @@ class _Writer:
         finally:
             self.progress.finish()
 
-    async def _chunk(self, tx: Repositories, batches: Iterator[Batch]) -> tuple[bool, bool]:
-        """Write films, ``WRITE_SLICE`` at a time, until another writer waits, or for ``CHUNK_SECONDS``:
-        whether there are more, and whether a writer is waiting."""
+    async def _chunk(self, tx: Repositories, slices: Slices) -> tuple[bool, bool]:
+        """Write films, a slice at a time, until another writer waits, or for ``CHUNK_SECONDS``: whether
+        there are more, and whether a writer is waiting."""
         until = time.monotonic() + CHUNK_SECONDS
         while True:
-            if not self._slices:
-                batch = await asyncio.to_thread(next, batches, None)
-                if batch is None:
-                    return False, False
-                self._slices = [batch[i : i + WRITE_SLICE] for i in range(0, len(batch), WRITE_SLICE)]
-            films = self._slices.pop(0)
-            self.line = films[-1][1]
+            films = await slices.next()
+            if films is None:
+                return False, False
             await self._flush(tx, films)
-            self.written += len(films)
+            self.written += len(films[1])
             self.progress.update(self.written, self.written)
             if await self.store.db.writers_waiting():
                 return True, True
@@ -363,9 +310,11 @@ class _Writer:
             await self.also(tx)
         await tx.catalog.publish(run_id)
 
-    async def _flush(self, tx: Repositories, batch: Batch) -> None:
-        outcomes = await tx.catalog.write_batch([film for film, _ in batch], self.source)
-        for outcome, (_, line) in zip(outcomes, batch, strict=True):
+    async def _flush(self, tx: Repositories, films: Slice) -> None:
+        batch, lines = films
+        self.line = lines[-1]
+        outcomes = await tx.catalog.write_prepared(batch, self.source)
+        for outcome, line in zip(outcomes, lines, strict=True):
             if outcome == "duplicate":
                 self.report.skip_row("duplicate film (the first one is kept)", line)
             else:
