@@ -145,7 +145,7 @@ def _measure(size: int, reuse: bool) -> dict[str, Any]:
 
 
 def _import_rows(results: dict[int, dict[str, Any]]) -> list[list[str]]:
-    rows = [["films", "seconds", "films/s", "CPU s (all threads)", "films per CPU s", "database"]]
+    rows = [["films", "seconds", "films/s", "CPU s (both processes)", "films per CPU s", "database"]]
     for size, r in results.items():
         i = r["import"]
         cached = " (cached run)" if i.get("cached") else ""

@@ -137,11 +137,19 @@ class CatalogStore:
             return rolled_back.outcomes
         return outcomes
 
-    async def write_prepared(self, batch: PreparedBatch, source: Source) -> list[ImportOutcome]:
+    async def write_prepared(
+        self, batch: PreparedBatch, source: Source, pending: search.PendingNames
+    ) -> list[ImportOutcome]:
         """Write a batch an import prepared (``bot.store.catalog_rows``) in one transaction, one outcome
-        per film."""
+        per film; the names of the films it adds go to ``pending``, for ``index_pending`` to index before
+        the transaction commits."""
         async with self._db.write() as conn:
-            return await ImportBatch(conn, source, self._clock.now()).write_prepared(batch)
+            return await ImportBatch(conn, source, self._clock.now(), pending).write_prepared(batch)
+
+    async def index_pending(self, pending: search.PendingNames) -> None:
+        """Index the names ``write_prepared`` left pending (the import's transaction is about to commit)."""
+        async with self._db.write() as conn:
+            await pending.write(conn)
 
     async def popularity(self) -> dict[int, int]:
         """Each film's largest rating vote count (how well known it is; the title index ranks equal

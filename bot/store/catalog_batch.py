@@ -39,10 +39,14 @@ _Kept = tuple[int, int, bool]
 class ImportBatch:
     """One batch of imported films, written with a handful of ``executemany`` calls."""
 
-    def __init__(self, conn: Transaction, source: Source, now: datetime) -> None:
+    def __init__(
+        self, conn: Transaction, source: Source, now: datetime, pending: search.PendingNames | None = None
+    ) -> None:
         self.conn = conn
         self.source = source
         self.now = now.isoformat()
+        # Where the new films' names wait to be indexed before the transaction commits; None: now.
+        self.pending = pending
 
     async def _rows(self, sql: str, params: Sequence[object]) -> list[Row]:
         return await self.conn.fetchall(sql, tuple(params))
@@ -95,6 +99,8 @@ class ImportBatch:
                 continue
             changed.append((rel, target, source_id))
             outcomes.append("updated")
+        if changed and self.pending is not None:  # a film it changes may be one added in this transaction
+            await self.pending.write(self.conn)
         await self._update(batch, changed)
         await search.reindex(self.conn, [t.film_id for _, t, _ in changed])
         await self._insert(batch, new)
@@ -209,7 +215,11 @@ class ImportBatch:
                 as_prepared = False
             names += [search.IndexedName(first + n, f.year, f.votes, row) for row in own]
         # Every film new, with the names it was prepared with: the words were counted beforehand.
-        await search.index_names(self.conn, names, batch.words if as_prepared else None)
+        counted = batch.words if as_prepared else None
+        if self.pending is not None:
+            self.pending.add(names, counted)
+        else:
+            await search.index_names(self.conn, names, counted)
 
     async def _slugs(self, batch: PreparedBatch, new: list[int]) -> list[str]:
         """'title-year', or with the IMDb id (or a number) appended when that is taken."""

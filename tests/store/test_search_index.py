@@ -23,6 +23,8 @@ from bot.films.matching import name_keys, words
 from bot.films.models import FilmData, ImportedFilm, Score, Source
 from bot.films.service import FilmService
 from bot.store import Database, Store, _database, migrations
+from bot.store.catalog_rows import prepare
+from bot.store.search import PendingNames
 from tests.catalog._helpers import cards_folder, imdb_folder
 from tests.engines import sqlite_only
 
@@ -102,6 +104,30 @@ async def test_imports_added_updated_and_rolled_back(store: Store) -> None:
     await store.catalog.write_batch([_imported("Nothing Kept", 2001, "tt0000009")], LIST, dry_run=True)
     await assert_in_step(store)
     assert await FilmService(store).autocomplete("nothing kept") == []
+
+
+async def test_names_left_pending_in_a_transaction_are_indexed_before_it_commits(store: Store) -> None:
+    """An import indexes the names of the films it adds once a transaction's worth have gathered; a film it
+    changes later in the same transaction (added by an earlier batch) is indexed as it then stands."""
+    pending = PendingNames()
+    async with store.transaction() as tx:
+        batches = (
+            [
+                _imported("The Thing", 1982, "tt0084787", 500_000, "La Cosa"),
+                _imported("Alien", 1979, "tt0078748"),
+            ],
+            [_imported("Aliens", 1986, "tt0090605", 700_000)],
+            [_imported("The Thing (1982)", 1983, "tt0084787", 600_000)],  # the first batch's film, changed
+        )
+        for films in batches:
+            await tx.catalog.write_prepared(prepare(films, LIST), LIST, pending)
+        await tx.catalog.index_pending(pending)
+    assert pending.names == []
+    await assert_in_step(store)
+    assert [c.value for c in await FilmService(store).autocomplete("alien")][:2] == [
+        "alien-1979",
+        "aliens-1986",
+    ]
 
 
 async def test_a_card_and_an_import_of_one_film_in_either_order(store: Store, tmp_path: Path) -> None:
