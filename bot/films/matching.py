@@ -31,6 +31,9 @@ _VARIANTS = {"metres": "meters", "metre": "meter", "colour": "color", "theatre":
 _TYPO_LETTERS = string.ascii_lowercase + string.digits
 
 
+# A film's title is normalized for its match key and again among its names, and its original title is
+# most often the same text: an import of a million films asks for about half of them twice in a row.
+@functools.lru_cache(maxsize=1024)
 def normalize(text: str) -> str:
     """Lowercase, strip accents and punctuation, fold spelling variants; '100-Metres!' -> '100 meters'."""
     if text.isascii():  # most titles: nothing to decompose (and a catalog import normalizes a million)
