@@ -179,9 +179,10 @@ class ImdbSlices:
             getattr(self._progress, message[1])(*message[2])
 
     async def close(self) -> None:
+        """Stop reading (it may be called again): the child killed, or the reader closed."""
         if self._messages is not None:
             await asyncio.to_thread(self._messages.close)  # its scratch store closed on the same thread
-        if self._child is None:
+        if self._child is None or self._conn is None or self._conn.closed:
             return
         if self._child.poll() is None:
             self._child.kill()

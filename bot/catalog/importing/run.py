@@ -228,6 +228,7 @@ class _Writer:
                 raise
             raise failure from exc
         finally:
+            await slices.close()  # a reading process stops before the films it read are taken out
             if outcome != "done":
                 # The films it added are taken out again (``_finish``); those it updated in committed
                 # transactions keep their new values (each film whole).
