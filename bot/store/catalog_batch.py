@@ -8,6 +8,7 @@ year and original title follow the import. The title index follows in the same t
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -227,7 +228,7 @@ class ImportBatch:
         wanted = [f.slug for f in films]
         taken = await self._taken(wanted)
         # Remakes share 'title-year' often in a large catalog: their 'title-year-ttID' are asked all at once.
-        repeated = {slug for slug, count in _counted(wanted).items() if count > 1}
+        repeated = {slug for slug, count in Counter(wanted).items() if count > 1}
         asked = {
             f"{f.slug}-{f.imdb_id}" for f in films if f.imdb_id and (f.slug in taken or f.slug in repeated)
         }
@@ -287,13 +288,6 @@ class ImportBatch:
             with_ids(batch.credits, ids),
         )
         await self.conn.insert_rows("score_sources", _SCORE_COLUMNS, with_ids(batch.scores, ids))
-
-
-def _counted(values: Sequence[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts
 
 
 _FILM_COLUMNS = (
